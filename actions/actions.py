@@ -1,0 +1,162 @@
+"""Custom actions for the intake form.
+
+They stay thin: rebuild the intake state from slots, call `bot` (the domain decides), save the
+summary, utter responses by name, and return events.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import Settings, load_settings
+from bot.intake import QUESTIONS, IntakeState, take_turn
+from bot.models import Answer, IntakeSummary, Status
+from bot.screening import load_policy
+from bot.store import IntakeStore, open_store
+from bot.summary import build_summary, readback
+
+logger = logging.getLogger(__name__)
+STATE_SLOTS = QUESTIONS + ["eyelids"]
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """Settings, read once per process."""
+    return load_settings()
+
+
+@lru_cache(maxsize=1)
+def store() -> IntakeStore:
+    """The intake store, opened on first use (no I/O at import time)."""
+    return open_store(settings())
+
+
+@lru_cache(maxsize=1)
+def severities():
+    """Flag severities with the clinic's policy applied."""
+    return load_policy(settings().policy_path)
+
+
+def state_from_tracker(tracker: Tracker) -> IntakeState:
+    """The intake state held in the tracker's slots."""
+    meta = tracker.get_slot("intake_meta") or {}
+    answers = {topic: Answer.model_validate(tracker.get_slot(topic))
+               for topic in STATE_SLOTS if tracker.get_slot(topic)}
+    return IntakeState(answers=answers, attempts=meta.get("attempts", {}),
+                       turns=meta.get("turns", 0))
+
+
+def state_events(state: IntakeState, started_at: str) -> list[EventType]:
+    """Slot events that store the whole intake state."""
+    events = [SlotSet(topic, state.answers[topic].model_dump(mode="json")
+                      if topic in state.answers else None) for topic in STATE_SLOTS]
+    meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at}
+    return events + [SlotSet("intake_meta", meta)]
+
+
+def channel_of(tracker: Tracker) -> str:
+    """The channel a conversation came in on ("web", "sms", ...)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return metadata.get("channel") or tracker.get_latest_input_channel() or "web"
+
+
+def save_summary(tracker: Tracker, state: IntakeState, status: Status, started_at: str
+                 ) -> IntakeSummary:
+    """Build and store the summary; storing is what makes an answer safe from a lost session."""
+    conf = settings()
+    summary = build_summary(tracker.sender_id, state, conf.today(), channel=channel_of(tracker),
+                            status=status, severities=severities(),
+                            started_at=datetime.fromisoformat(started_at))
+    existing = store().get_summary(tracker.sender_id)
+    if existing is not None:
+        summary.photos = existing.photos
+    store().save_summary(summary)
+    return summary
+
+
+def clinic_slots() -> list[EventType]:
+    """Clinic name and phone, for responses that mention them."""
+    conf = settings()
+    return [SlotSet("clinic_name", conf.clinic_name), SlotSet("clinic_phone", conf.clinic_phone)]
+
+
+class ValidateIntakeForm(FormValidationAction):
+    """Reads every patient message during the intake and decides the next question."""
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        state = state_from_tracker(tracker)
+        meta = tracker.get_slot("intake_meta") or {}
+        started_at = meta.get("started_at") or datetime.now(timezone.utc).isoformat()
+        message = tracker.latest_message or {}
+        intent = message.get("intent") or {}
+        first_turn = state.turns == 0
+        turn = take_turn(state, message.get("text") or "", tracker.get_slot("requested_slot"),
+                         settings().today(), intent.get("name"), intent.get("confidence") or 0.0)
+        events = clinic_slots()
+        if first_turn:
+            dispatcher.utter_message(response="utter_welcome", **_clinic())
+        for reply in turn.replies:
+            dispatcher.utter_message(response=reply, **_clinic())
+        complete = bool(tracker.get_slot("intake_complete"))
+        if complete and not turn.restarted and not turn.replies:
+            dispatcher.utter_message(response="utter_update_saved" if turn.changed
+                                     else "utter_already_submitted", **_clinic())
+        if turn.restarted:
+            started_at = datetime.now(timezone.utc).isoformat()
+            complete = False
+            events.append(SlotSet("intake_complete", False))
+        save_summary(tracker, turn.state, Status.COMPLETED if complete else Status.IN_PROGRESS,
+                     started_at)
+        return events + state_events(turn.state, started_at) + [
+            SlotSet("rephrase", turn.rephrase), SlotSet("requested_slot", turn.next_question)]
+
+
+def _clinic() -> dict[str, str]:
+    conf = settings()
+    return {"clinic_name": conf.clinic_name, "clinic_phone": conf.clinic_phone}
+
+
+class ActionAskConfirm(Action):
+    """Reads the answers back and asks the patient to confirm or correct them."""
+
+    def name(self) -> str:
+        return "action_ask_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        state = state_from_tracker(tracker)
+        summary = build_summary(tracker.sender_id, state, settings().today(),
+                                severities=severities())
+        dispatcher.utter_message(response="utter_ask_confirm",
+                                 readback=readback(summary, settings().today()))
+        return []
+
+
+class ActionSubmitIntake(Action):
+    """Marks the intake completed, stores it, and tells the patient what happens next."""
+
+    def name(self) -> str:
+        return "action_submit_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        state = state_from_tracker(tracker)
+        meta = tracker.get_slot("intake_meta") or {}
+        started_at = meta.get("started_at") or datetime.now(timezone.utc).isoformat()
+        already = bool(tracker.get_slot("intake_complete"))
+        summary = save_summary(tracker, state, Status.COMPLETED, started_at)
+        if not already:
+            dispatcher.utter_message(response="utter_submitted")
+            dispatcher.utter_message(response=f"utter_outcome_{summary.recommendation.value}")
+        logger.info("intake %s completed: %s", tracker.sender_id[:8], summary.recommendation.value)
+        return [SlotSet("intake_complete", True), SlotSet("rephrase", False)]

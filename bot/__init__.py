@@ -1,0 +1,1 @@
+"""Botox consult intake assistant: domain core (models, parsing, screening, summary) and adapters."""

@@ -1,0 +1,99 @@
+"""Command line for clinic staff: create API tokens and list intakes.
+
+    python -m bot.cli create-token --label "front desk laptop"
+    python -m bot.cli list-intakes --status completed
+
+The database is the one named by INTAKE_DB (see bot.config).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Mapping, Sequence
+
+from bot.config import Settings, load_settings
+from bot.screening import load_policy
+from bot.models import Recommendation, Status
+from bot.store import IntakeStore, open_store
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help on every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.cli",
+        description="Manage the intake assistant's database (set INTAKE_DB to choose the file).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    create = commands.add_parser(
+        "create-token",
+        help="create a staff API token and print it",
+        description="Create a staff API token and print it once; only its hash is stored.",
+    )
+    create.add_argument("--label", required=True, help="who or what the token is for")
+    create.set_defaults(run=_create_token)
+
+    listing = commands.add_parser(
+        "list-intakes",
+        help="print one line per intake: id, status, recommendation",
+        description="Print intakes, most recently updated first, as tab-separated lines.",
+    )
+    listing.add_argument("--status", choices=[s.value for s in Status], help="only this status")
+    listing.add_argument(
+        "--recommendation",
+        choices=[r.value for r in Recommendation],
+        help="only this recommendation",
+    )
+    listing.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
+    listing.set_defaults(run=_list_intakes)
+
+    policy = commands.add_parser(
+        "check-policy",
+        help="check the clinic policy file (CLINIC_POLICY) and print the severities in force",
+        description="Load CLINIC_POLICY; an unknown flag code or severity is an error (exit 2).",
+    )
+    policy.set_defaults(run=_check_policy)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    settings = load_settings(dict(env) if env is not None else None)
+    if args.run is _check_policy:
+        return _check_policy(settings, args)
+    return args.run(open_store(settings), args)
+
+
+def _check_policy(settings: Settings, args: argparse.Namespace) -> int:
+    """Refuse to start with a policy file that names an unknown code."""
+    try:
+        severities = load_policy(settings.policy_path)
+    except (ValueError, OSError) as exc:
+        print(f"error: clinic policy: {exc}", file=sys.stderr)
+        return 2
+    for code, severity in severities.items():
+        print(f"{code}\t{severity.value}")
+    return 0
+
+
+def _create_token(store: IntakeStore, args: argparse.Namespace) -> int:
+    """Print a new token and nothing else, so scripts can capture it."""
+    try:
+        token = store.create_api_token(args.label)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
+def _list_intakes(store: IntakeStore, args: argparse.Namespace) -> int:
+    """Print id, status and recommendation of each intake, tab-separated."""
+    for summary in store.list_summaries(args.status, args.recommendation, args.limit):
+        print(f"{summary.conversation_id}\t{summary.status.value}\t{summary.recommendation.value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""The intake as a state machine over answers: which question is next, and what a message changes.
+
+`take_turn` is the whole of what one patient message does to an intake. It is plain Python over
+pydantic models, so every behaviour (volunteered answers, corrections, side questions, asking
+again in other words, "unclear" after two tries) is testable without Rasa.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from bot.models import Answer, Finding, Polarity
+from bot.parsing import EXTRACTORS
+from bot.screening import screen
+from bot.text import normalise
+
+QUESTIONS = ["name", "concerns", "concern_timing", "photos", "medications", "pregnancy",
+             "breastfeeding", "trying_to_conceive", "neuromuscular", "breathing",
+             "skin_infection", "event", "event_date", "prior_treatment", "prior_treatment_date",
+             "allergies", "age", "contact", "confirm"]
+FOLLOW_UPS = {"concern_timing": "concerns", "event_date": "event",
+              "prior_treatment_date": "prior_treatment"}
+# A later explicit mention always updates these, whatever was said before: safety first.
+ALWAYS_MERGE = {"medications", "pregnancy", "breastfeeding", "trying_to_conceive", "neuromuscular",
+                "breathing", "skin_infection", "allergies", "prior_treatment", "eyelids"}
+SINGLE_VALUED = {"name", "age", "contact", "event", "event_date", "prior_treatment_date",
+                 "concern_timing", "photos", "confirm"}
+MAX_ATTEMPTS = 3  # the question, then twice in other words, then "unclear"
+
+SIDE_QUESTIONS = {
+    "ask_pain": r"\b(hurt|hurts|painful|pain|sting|needles?)\b",
+    "ask_duration": r"\bhow long (does|do|will|would) (it|they|the results?|botox|the effect)s? "
+                    r"(last|stay)|\bhow often\b|\blast(s)? (for )?how long\b",
+    "ask_onset": r"\b(when (will|do|would|should) i see|how (long|soon) (until|till|before|"
+                 r"for) (it|results?|i see)|kick in|start working|take effect|see results)\b",
+    "ask_price": r"\b(how much|price|prices|cost|costs|pricing|expensive|\$+|fee|fees|charge)\b",
+    "ask_safety": r"\b(is it safe|side effects?|risks?|dangerous|safe\?)\b",
+    "ask_human": r"\b(real person|human|speak to (someone|a person|staff)|talk to (someone|a person|"
+                 r"staff|a human)|call me back|are you a (bot|robot|real)|receptionist)\b",
+}
+RESTART = r"^\s*(restart|start over|start again|reset|begin again|new intake|/restart)\s*[.!]*\s*$"
+CORRECTION = r"\b(actually|sorry|correction|i meant|meant to say|wait|oops|change|update|" \
+    r"forgot|mistake|wrong|instead|not \d+)\b"
+EMERGENCY_AFTER = r"\b(after|since|from) (my|the|last|yesterday'?s?|recent|a) ?" \
+    r"(botox|tox|dysport|xeomin|jeuveau|daxxify|injections?|treatment|appointment|shots?|" \
+    r"procedure|session)|\b(botox|injections?|treatment) (yesterday|last week|this week|" \
+    r"\d+ days? ago|a few days ago)\b"
+OTHER_LANGUAGE = r"\b(hola|necesito|gracias|quiero|estoy|tengo|bonjour|merci|je suis|" \
+    r"voudrais|ich bin|bitte|danke|obrigad[oa]|ciao|grazie|por favor|buenos|buenas|hallo)\b"
+
+
+class IntakeState(BaseModel):
+    """Everything collected so far: answers by question, and tries per question."""
+
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    attempts: dict[str, int] = Field(default_factory=dict)
+    turns: int = 0
+
+    def findings(self) -> list[Finding]:
+        """Every finding across all answers."""
+        return [f for a in self.answers.values() for f in a.findings]
+
+
+class Turn(BaseModel):
+    """What one message did: the new state, which answers changed, what to say."""
+
+    state: IntakeState
+    changed: list[str] = Field(default_factory=list)
+    replies: list[str] = Field(default_factory=list)
+    rephrase: bool = False
+    restarted: bool = False
+    next_question: str | None = None
+
+
+def outstanding(state: IntakeState) -> list[str]:
+    """Questions still to ask, in consult order; follow-ups only when needed."""
+    todo = []
+    for question in QUESTIONS:
+        if question in state.answers:
+            continue
+        parent = FOLLOW_UPS.get(question)
+        if parent and not _needs_follow_up(state, question, parent):
+            continue
+        todo.append(question)
+    return todo
+
+
+def _needs_follow_up(state: IntakeState, question: str, parent: str) -> bool:
+    answer = state.answers.get(parent)
+    if answer is None or answer.status != "answered":
+        return False
+    present = answer.present()
+    if question == "concern_timing":
+        return any(f.detail.get("shows") is None for f in present)
+    key = "date"
+    return any(f.polarity == Polarity.PRESENT and not f.detail.get(key) for f in present)
+
+
+def side_question(text: str, intent: str | None, confidence: float) -> str | None:
+    """The side question asked ("does it hurt?"), by the NLU's intent or by its words."""
+    norm = normalise(text)
+    if intent in SIDE_QUESTIONS and confidence >= 0.6:
+        return intent
+    for name, pattern in SIDE_QUESTIONS.items():
+        if re.search(pattern, norm) and ("?" in text or name == "ask_human"):
+            return name
+    return None
+
+
+def is_emergency(text: str, intent: str | None, confidence: float) -> bool:
+    """Trouble breathing or swallowing after a recent treatment: emergency advice at once."""
+    norm = normalise(text)
+    trouble = re.search(r"\b(breath\w*|swallow\w*|throat (is |feels )?(tight|closing|swelling)|"
+                        r"choking)\b", norm)
+    negated = re.search(r"\b(no|not|never|dont|without)\b[^.]*\b(breath|swallow)", norm)
+    recent = re.search(EMERGENCY_AFTER, norm)
+    return bool(trouble and not negated and (recent or (intent == "emergency" and confidence >= 0.8)))
+
+
+def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
+              intent: str | None = None, confidence: float = 0.0) -> Turn:
+    """Apply one patient message to the intake and decide what to say."""
+    state = state.model_copy(deep=True)
+    state.turns += 1
+    text = (text or "").strip()
+    if re.match(RESTART, text, re.I) or (intent == "start_over" and confidence >= 0.8):
+        return Turn(state=IntakeState(turns=1), replies=["utter_restarted"], restarted=True,
+                    changed=list(QUESTIONS), next_question=QUESTIONS[0])
+    defer_before = {f.code for f in screen(state.answers) if f.severity.value == "defer"}
+    replies: list[str] = []
+    if is_emergency(text, intent, confidence):
+        replies.append("utter_emergency")
+    side = side_question(text, intent, confidence)
+    chatter = intent in ("greet", "thanks", "goodbye", "out_of_scope") and confidence >= 0.8
+    other_language = bool(re.search(OTHER_LANGUAGE, normalise(text)))
+    # A question or off-topic chatter is not an answer: read it only for volunteered facts.
+    answering = asked if not (side or other_language or (chatter and asked != "name")
+                              or text.endswith("?")) else None
+    changed = _apply_findings(state, text, answering, today, intent)
+    if side:
+        replies.append(f"utter_{side}")
+    elif other_language:
+        replies.append("utter_other_language")
+    elif intent == "out_of_scope" and confidence >= 0.8 and asked not in changed:
+        replies.append("utter_out_of_scope")
+    rephrase = False
+    if answering and answering not in changed and not replies and not (
+            answering == "confirm" and changed):
+        rephrase = _count_attempt(state, answering, text, changed)
+    defer_after = {f.code for f in screen(state.answers) if f.severity.value == "defer"}
+    replies += [f"utter_defer_{code}" for code in sorted(defer_after - defer_before)]
+    todo = outstanding(state)
+    return Turn(state=state, changed=changed, replies=replies, rephrase=rephrase,
+                next_question=todo[0] if todo else None)
+
+
+def _apply_findings(state: IntakeState, text: str, asked: str | None, today: date,
+                    intent: str | None) -> list[str]:
+    correcting = bool(re.search(CORRECTION, normalise(text))) or intent == "correct"
+    changed = []
+    for topic, extractor in EXTRACTORS.items():
+        if topic == "confirm" and asked != "confirm":
+            continue
+        findings = extractor(text, topic == asked, today)
+        if not findings:
+            continue
+        if topic in FOLLOW_UPS and topic != asked and FOLLOW_UPS[topic] not in changed:
+            continue  # a bare date only answers the follow-up that asked for it
+        if topic == asked or topic not in state.answers or topic in ALWAYS_MERGE or correcting:
+            _merge(state, topic, findings, text)
+            changed.append(topic)
+    for follow_up, parent in FOLLOW_UPS.items():
+        if follow_up in changed or parent in changed:
+            _apply_follow_up(state, follow_up, parent)
+    if "confirm" not in changed and asked == "confirm":
+        state.answers.pop("confirm", None)
+    return changed
+
+
+def _merge(state: IntakeState, topic: str, findings: list[Finding], text: str) -> None:
+    """A later statement about the same item replaces the earlier one; "none" clears a list."""
+    answer = state.answers.get(topic) or Answer(topic=topic)
+    if answer.status == "unclear":
+        answer = Answer(topic=topic)
+    kept = answer.findings
+    for new in findings:
+        if new.item == "none" and new.polarity == Polarity.ABSENT:
+            kept = []
+        elif new.polarity in (Polarity.PRESENT, Polarity.UNSURE):
+            kept = [f for f in kept if f.item != "none"]
+        if topic in SINGLE_VALUED:
+            kept = []
+        kept = [f for f in kept if f.key() != new.key()] + [new]
+    answer.findings = kept
+    answer.status = "answered"
+    answer.text = text if not answer.text else (
+        answer.text if text in answer.text else f"{answer.text} / {text}")
+    state.answers[topic] = answer
+
+
+def _apply_follow_up(state: IntakeState, follow_up: str, parent: str) -> None:
+    """Copy a follow-up's answer (timing, a date) onto the findings it completes."""
+    extra, main = state.answers.get(follow_up), state.answers.get(parent)
+    if not extra or not main or not extra.findings:
+        return
+    detail = extra.findings[-1].detail
+    for finding in main.present():
+        if follow_up == "concern_timing" and finding.detail.get("shows") is None:
+            finding.detail["shows"] = detail.get("shows")
+        elif follow_up != "concern_timing" and detail.get("date") and not finding.detail.get("date"):
+            finding.detail.update(detail)
+            finding.evidence = f"{finding.evidence} / {extra.text}"
+
+
+def _count_attempt(state: IntakeState, asked: str, text: str, changed: list[str]) -> bool:
+    """Count a try that gave no answer; after the last try, record "unclear". True to rephrase."""
+    if asked == "confirm":
+        return True  # the read-back is never skipped: ask what to change, as often as needed
+    tries = state.attempts.get(asked, 0) + 1
+    state.attempts[asked] = tries
+    if tries < MAX_ATTEMPTS:
+        return True
+    previous = state.answers.get(asked)
+    words = text if previous is None else f"{previous.text} / {text}"
+    state.answers[asked] = Answer(topic=asked, status="unclear", text=words)
+    changed.append(asked)
+    return False

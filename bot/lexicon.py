@@ -1,0 +1,206 @@
+"""Words patients use, mapped to normalised items.
+
+One source of truth: the parser matches these terms and the spaCy `entity_ruler` patterns that
+Rasa's NLU uses are generated from them (`bot/nlp.py`). Terms are lower case; multi-word terms
+match on word boundaries; single words of 6+ letters also match with one or two typos.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """A normalised item and the phrases that name it."""
+
+    item: str
+    phrases: tuple[str, ...]
+    category: str | None = None  # the flag code this item can raise, if any
+    kind: str = ""  # medicine / supplement / condition / area / product
+
+
+def _terms(kind: str, category: str | None, table: dict[str, tuple[str, ...]]) -> list[Term]:
+    return [Term(item, phrases, category, kind) for item, phrases in table.items()]
+
+
+AREAS = _terms("area", None, {
+    "forehead_lines": ("forehead lines", "forehead", "forehead wrinkles", "worry lines",
+                       "horizontal lines", "lines on my forehead", "forhead", "foreheads"),
+    "frown_lines": ("frown lines", "11s", "11's", "elevens", "eleven lines", "the 11s", "glabella",
+                    "glabellar", "between my brows", "between my eyebrows", "between the brows",
+                    "between the eyebrows", "frown line", "furrow", "furrows", "scowl lines",
+                    "angry lines", "frown", "brow furrow"),
+    "crows_feet": ("crow's feet", "crows feet", "crowsfeet", "crows feat", "crow feet",
+                   "corners of my eyes", "around my eyes", "eye wrinkles", "smile lines by my eyes",
+                   "laugh lines around my eyes", "lines around my eyes"),
+    "under_eye": ("under eye", "under-eye", "undereye", "under my eyes", "below my eyes"),
+    "bunny_lines": ("bunny lines", "nose lines", "lines on my nose", "nose scrunch"),
+    "lip_lines": ("lip lines", "smoker's lines", "smokers lines", "lipstick lines", "lip flip",
+                  "lines around my mouth", "upper lip lines", "barcode lines"),
+    "gummy_smile": ("gummy smile", "gums show", "too much gum"),
+    "mouth_corners": ("downturned mouth", "mouth corners", "corners of my mouth", "marionette",
+                      "marionette lines", "sad mouth", "dao", "down turned mouth"),
+    "chin": ("chin", "pebble chin", "dimpled chin", "orange peel chin", "mental crease",
+             "chin dimples"),
+    "masseter": ("jaw", "jawline", "masseter", "masseters", "jaw slimming", "clenching",
+                 "clench", "grinding", "teeth grinding", "tmj", "bruxism", "square jaw"),
+    "platysma": ("neck bands", "platysma", "platysmal bands", "neck lines", "neck cords",
+                 "turkey neck", "neck"),
+})
+
+HEAVY_EYELIDS = Term("heavy_eyelids", (
+    "heavy eyelids", "heavy lids", "hooded eyelids", "hooded eyes", "hooded lids", "droopy eyelids",
+    "droopy lids", "drooping eyelids", "droopy brows", "drooping brows", "droopy eyebrows",
+    "saggy eyelids", "sagging eyelids", "dermatochalasis", "eyelid laxity", "heavy brows",
+    "hooded", "eyelids droop", "lids are heavy", "eyelids are heavy",
+), "heavy_eyelids", "condition")
+
+MEDICINES = _terms("medicine", "anticoagulant", {
+    "warfarin": ("warfarin", "coumadin", "jantoven"),
+    "apixaban": ("apixaban", "eliquis"),
+    "rivaroxaban": ("rivaroxaban", "xarelto"),
+    "dabigatran": ("dabigatran", "pradaxa"),
+    "edoxaban": ("edoxaban", "savaysa", "lixiana"),
+    "clopidogrel": ("clopidogrel", "plavix"),
+    "ticagrelor": ("ticagrelor", "brilinta"),
+    "prasugrel": ("prasugrel", "effient"),
+    "heparin": ("heparin", "enoxaparin", "lovenox", "dalteparin", "fragmin"),
+    "blood thinner": ("blood thinner", "blood thinners", "anticoagulant", "anticoagulants",
+                      "antiplatelet", "blood-thinner", "blood-thinners"),
+}) + _terms("medicine", "interacting_medication", {
+    "aminoglycoside antibiotic": ("gentamicin", "amikacin", "tobramycin", "neomycin",
+                                  "streptomycin", "kanamycin", "aminoglycoside"),
+    "muscle relaxant": ("cyclobenzaprine", "flexeril", "tizanidine", "zanaflex", "baclofen",
+                        "methocarbamol", "robaxin", "carisoprodol", "soma", "metaxalone",
+                        "orphenadrine", "dantrolene", "muscle relaxant", "muscle relaxants",
+                        "muscle relaxer", "muscle relaxers"),
+    "anticholinergic": ("oxybutynin", "ditropan", "scopolamine", "glycopyrrolate", "robinul",
+                        "tolterodine", "detrol", "solifenacin", "vesicare", "trihexyphenidyl",
+                        "benztropine", "hyoscyamine", "anticholinergic"),
+    "quinidine": ("quinidine",),
+}) + _terms("medicine", "bleeding_risk_supplement", {
+    "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin"),
+    "nsaid": ("ibuprofen", "advil", "motrin", "naproxen", "aleve", "nsaid", "nsaids",
+              "diclofenac", "meloxicam", "celecoxib", "celebrex"),
+}) + _terms("medicine", None, {
+    name: (name,) + alts for name, alts in {
+        "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid",),
+        "birth control": ("the pill", "contraceptive pill", "oral contraceptive"),
+        "sertraline": ("zoloft",), "escitalopram": ("lexapro",), "fluoxetine": ("prozac",),
+        "atorvastatin": ("lipitor",), "amlodipine": (), "omeprazole": (),
+        "isotretinoin": ("accutane",), "tretinoin": ("retin-a", "retin a"),
+        "amphetamine": ("adderall",), "metoprolol": (), "losartan": (), "albuterol": (),
+        "insulin": (), "prednisone": (), "spironolactone": (),
+        "acetaminophen": ("tylenol", "paracetamol"), "cetirizine": ("zyrtec",),
+        "loratadine": ("claritin",), "semaglutide": ("ozempic", "wegovy"),
+        "tirzepatide": ("mounjaro", "zepbound"), "bupropion": ("wellbutrin",),
+        "antibiotics": ("antibiotic", "amoxicillin", "doxycycline"),
+        "antidepressant": ("antidepressants",), "thyroid medication": ("thyroid meds",),
+    }.items()
+})
+
+SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
+    "fish oil": ("fish oil", "fish oils", "omega 3", "omega-3", "omega3", "omega 3s", "omega-3s",
+                 "cod liver oil", "krill oil", "fishoil"),
+    "vitamin e": ("vitamin e", "vit e"),
+    "ginkgo": ("ginkgo", "ginko", "ginkgo biloba"),
+    "garlic supplement": ("garlic pills", "garlic supplement", "garlic supplements",
+                          "garlic capsules", "garlic tablets"),
+    "ginseng": ("ginseng",),
+    "turmeric": ("turmeric", "curcumin", "tumeric"),
+    "st john's wort": ("st john's wort", "st johns wort", "st. john's wort", "saint john's wort",
+                       "st john wort"),
+}) + _terms("supplement", None, {
+    name: (name,) + alts for name, alts in {
+        "multivitamin": ("multi vitamin", "multivitamins", "multivit"),
+        "vitamin d": ("vit d", "vitamin d3", "d3"), "vitamin c": ("vit c",),
+        "vitamin b12": ("b12",), "collagen": (), "biotin": (), "magnesium": (),
+        "probiotic": ("probiotics",), "iron": ("iron supplement",), "zinc": (),
+        "melatonin": (), "calcium": (), "prenatal vitamins": ("prenatals", "prenatal"),
+    }.items()
+})
+
+NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
+    "myasthenia gravis": ("myasthenia gravis", "myasthenia", "myasthenia gravis (mg)"),
+    "lambert-eaton syndrome": ("lambert-eaton", "lambert eaton", "lems"),
+    "als": ("als", "lou gehrig's", "lou gehrigs", "motor neuron disease", "motor neurone disease",
+            "mnd", "amyotrophic lateral sclerosis"),
+    "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy"),
+    "neuromuscular disorder": ("neuromuscular disorder", "neuromuscular disease",
+                               "neuromuscular condition", "muscular dystrophy", "myopathy",
+                               "guillain-barre", "guillain barre", "nerve condition",
+                               "muscle disease", "nerve disease"),
+})
+
+BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
+    "swallowing difficulty": ("trouble swallowing", "difficulty swallowing", "hard to swallow",
+                              "problems swallowing", "problem swallowing", "dysphagia",
+                              "can't swallow", "cant swallow", "choking"),
+    "breathing difficulty": ("trouble breathing", "difficulty breathing", "hard to breathe",
+                             "short of breath", "shortness of breath", "breathless",
+                             "can't breathe", "cant breathe", "breathing problems",
+                             "breathing problem"),
+    "asthma": ("asthma", "asthmatic", "inhaler"),
+    "emphysema": ("emphysema", "copd"),
+})
+
+BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
+    "bleeding disorder": ("bleeding disorder", "hemophilia", "haemophilia", "von willebrand",
+                          "low platelets", "thrombocytopenia", "bruise easily", "bleed easily"),
+})
+
+SKIN_INFECTION = _terms("condition", "skin_infection", {
+    "cold sore": ("cold sore", "cold sores", "fever blister", "herpes", "coldsore"),
+    "impetigo": ("impetigo",),
+    "skin infection": ("skin infection", "cellulitis", "abscess", "boil", "open sore", "pustule",
+                       "infected spot", "infected pimple", "shingles", "infected cut"),
+    "rash": ("rash", "open rash", "weeping rash", "eczema flare"),
+})
+
+PRODUCTS = _terms("product", None, {
+    "Botox": ("botox", "botox cosmetic", "onabotulinumtoxina", "botax", "botux"),
+    "Dysport": ("dysport", "abobotulinumtoxina", "disport"),
+    "Xeomin": ("xeomin", "incobotulinumtoxina", "xiomin"),
+    "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),
+    "Daxxify": ("daxxify", "daxi", "daxibotulinumtoxina"),
+    "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
+                        "wrinkle injections", "injections", "tox injections"),
+})
+
+MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "casein", "whey")
+ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling",
+                 "anaphylaxis", "anaphylactic", "rash after", "reacted")
+ALBUMIN = ("albumin", "human albumin")
+
+EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "photos", "shoot", "launch", "party",
+               "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
+               "event", "gala", "anniversary", "conference", "prom", "date night", "ceremony",
+               "engagement", "bridal", "honeymoon", "filming", "tv", "speech", "presentation",
+               "shower", "christening", "funeral", "festival", "concert", "wedding day")
+
+# Generic words that mean a skin infection only when the patient answers the skin question or
+# names the skin or face in the same sentence ("ear infection" is not a skin infection).
+GENERIC_INFECTION = Term("skin infection", ("infection", "infected", "spot", "sore", "pimple",
+                                            "breakout", "blister", "blisters"),
+                         "skin_infection", "condition")
+SKIN_CONTEXT = ("skin", "face", "lip", "lips", "mouth", "forehead", "cheek", "chin", "nose",
+                "eye", "eyes", "brow", "brows", "jaw", "neck", "treatment area", "where you inject")
+
+ALL_SCREENING_TERMS: list[Term] = (MEDICINES + SUPPLEMENTS + NEUROMUSCULAR + BREATHING
+                                   + BLEEDING_DISORDERS + SKIN_INFECTION + [HEAVY_EYELIDS])
+
+
+def entity_patterns() -> list[dict]:
+    """spaCy entity_ruler patterns (label, phrase) built from the lexicon, for Rasa's NLU."""
+    labels = [("treatment_area", AREAS), ("medication", MEDICINES), ("supplement", SUPPLEMENTS),
+              ("condition", NEUROMUSCULAR + BREATHING + BLEEDING_DISORDERS + SKIN_INFECTION
+               + [HEAVY_EYELIDS]),
+              ("toxin_product", PRODUCTS[:5])]
+    patterns = []
+    for label, terms in labels:
+        for term in terms:
+            for phrase in term.phrases:
+                if len(phrase) <= 2:  # "mg", "d3": too ambiguous for entity tagging
+                    continue
+                patterns.append({"label": label, "pattern": phrase, "id": term.item})
+    return patterns

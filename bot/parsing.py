@@ -1,0 +1,540 @@
+"""Turning one patient message into findings, topic by topic.
+
+Each `extract_<topic>` reads a message and returns the findings it holds for that topic, or an
+empty list. `asked` is True when the message answers that topic's question, so a bare "yes",
+"no" or "not sure" counts; otherwise only explicit mentions ("I'm breastfeeding") count, which is
+how volunteered answers and corrections are kept.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Callable
+
+from bot import lexicon
+from bot.dates import find_date
+from bot.models import Finding, Polarity
+from bot.text import Clause, clauses, find_phrase, normalise, polarity_at, tokens, yes_no
+
+YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
+
+
+def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
+                 mask: tuple[str, ...] = ()) -> list[Finding]:
+    """Findings for every term named in the clauses, each with its clause as evidence."""
+    found: dict[str, Finding] = {}
+    for clause in cls:
+        norm = clause.norm
+        for phrase in mask:
+            norm = re.sub(rf"\b{re.escape(phrase)}\b", " " * len(phrase), norm)
+        for term in terms:
+            for phrase in sorted(term.phrases, key=len, reverse=True):
+                pos = find_phrase(norm, phrase)
+                if pos >= 0:
+                    polarity = polarity_at(norm, pos, len(phrase))
+                    detail = {"category": term.category, "kind": term.kind}
+                    found[term.item] = Finding(topic=topic, item=term.item, polarity=polarity,
+                                               evidence=clause.original, detail=detail)
+                    break
+    return list(found.values())
+
+
+def _bare(text: str, topic: str, item: str, detail: dict | None = None) -> list[Finding]:
+    """A bare yes / no / not sure to a question about one item."""
+    answer = yes_no(text)
+    if answer is None:
+        return []
+    return [Finding(topic=topic, item=item, polarity=YES_NO_POLARITY[answer],
+                    evidence=text.strip(), detail=detail or {})]
+
+
+def _is_bare_answer(text: str) -> bool:
+    """True when the message is only a yes/no/unsure and nothing else worth reading."""
+    return yes_no(text) is not None and len(tokens(normalise(text))) <= 4
+
+
+# --- concerns ---------------------------------------------------------------------------------
+
+REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m )?(relaxed|not moving|resting)|" \
+    r"when relaxed|resting|constantly|permanent|etched|static|no matter what)\b"
+MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
+    r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
+    r"when i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking))\b"
+
+
+def shows_from(norm: str) -> str | None:
+    """Whether lines show at rest, with expression, or both."""
+    if re.search(r"\bboth\b", norm):
+        return "both"
+    rest, move = bool(re.search(REST_WORDS, norm)), bool(re.search(MOVE_WORDS, norm))
+    if rest and move:
+        return "both"
+    return "rest" if rest else "expression" if move else None
+
+
+def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
+    """Treatment areas the patient wants help with, and whether they show at rest or moving."""
+    cls = clauses(text)
+    found = [f for f in _match_terms(cls, lexicon.AREAS, "concerns")
+             if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
+    norm = normalise(text)
+    shows = shows_from(norm)
+    for finding in found:
+        finding.polarity = Polarity.PRESENT
+        finding.detail = {"shows": shows_from(normalise(finding.evidence)) or shows}
+    if not found and asked and not _is_bare_answer(text) and re.search(r"[a-z]{3}", norm):
+        found = [Finding(topic="concerns", item="other", polarity=Polarity.PRESENT,
+                         evidence=text.strip(), detail={"shows": shows})]
+    return found
+
+
+def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]:
+    """Answer to "do they show at rest, with expression, or both?"."""
+    shows = shows_from(normalise(text))
+    if shows is None and asked and re.search(r"\b(all|everything|yes)\b", normalise(text)):
+        shows = "both"
+    if shows is None:
+        return []
+    return [Finding(topic="concern_timing", item="shows", polarity=Polarity.PRESENT,
+                    evidence=text.strip(), detail={"shows": shows})]
+
+
+def extract_eyelids(text: str, asked: bool, today: date) -> list[Finding]:
+    """Heavy or hooded lids and drooping brows, from anything the patient writes."""
+    return _match_terms(clauses(text), [lexicon.HEAVY_EYELIDS], "eyelids")
+
+
+# --- photos -----------------------------------------------------------------------------------
+
+def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
+    """Whether the patient will share photos now, bring them, or not."""
+    if not asked:
+        return []
+    norm = normalise(text)
+    if re.search(r"\b(bring|later|at the (appointment|consult|visit)|in person|tomorrow)\b", norm):
+        plan = "bring"
+    elif re.search(r"\b(upload|attach|send|sent|here|sending|attached)\b", norm):
+        plan = "upload"
+    else:
+        answer = yes_no(text)
+        if answer is None:
+            return []
+        plan = {"yes": "upload", "no": "none", "unsure": "unsure"}[answer]
+    polarity = Polarity.ABSENT if plan == "none" else Polarity.PRESENT
+    return [Finding(topic="photos", item="photos", polarity=polarity, evidence=text.strip(),
+                    detail={"plan": plan})]
+
+
+# --- medicines and supplements ------------------------------------------------------------------
+
+GENERIC_MEDS = lexicon.Term("any", ("medication", "medications", "meds", "medicine", "medicines",
+                                    "supplements", "supplement", "pills", "vitamins",
+                                    "prescriptions", "anything", "drugs"), None, "generic")
+
+
+def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
+    """Medicines and supplements taken now, with their flag category; "none" clears the list."""
+    cls = clauses(text)
+    found = _match_terms(cls, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.BLEEDING_DISORDERS,
+                         "medications")
+    generic = [f for f in _match_terms(cls, [GENERIC_MEDS], "medications")
+               if f.polarity == Polarity.ABSENT]
+    if found:
+        return found + generic
+    if generic:
+        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
+                        evidence=generic[0].evidence)]
+    if not asked:
+        return []
+    answer = yes_no(text)
+    if answer == "no":
+        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    if answer is not None and _is_bare_answer(text):
+        return []  # "yes" alone: ask which ones
+    if re.search(r"[a-z]{3}", normalise(text)):
+        return [Finding(topic="medications", item="unrecognised", polarity=Polarity.PRESENT,
+                        evidence=text.strip(), detail={"kind": "unknown", "category": None})]
+    return []
+
+
+# --- pregnancy, breastfeeding, trying to conceive ------------------------------------------------
+
+TTC = lexicon.Term("trying_to_conceive", (
+    "trying to conceive", "trying for a baby", "trying to get pregnant", "ttc", "ivf",
+    "fertility treatment", "trying for baby", "trying to have a baby", "trying for another",
+    "trying for a second", "trying to fall pregnant", "egg retrieval", "embryo transfer",
+    "trying for a family", "trying to start a family"), "trying_to_conceive")
+PREGNANT = lexicon.Term("pregnant", (
+    "pregnant", "pregnancy", "preggers", "preggo", "im expecting", "i am expecting",
+    "expecting a baby", "weeks along", "baby on the way", "bun in the oven", "with child",
+    "period is late", "late period", "missed my period", "missed period", "first trimester",
+    "second trimester", "third trimester", "trimester"), "pregnant")
+BREASTFEEDING = lexicon.Term("breastfeeding", (
+    "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
+    "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
+    "breast milk", "breastmilk", "expressing milk", "bfing"), "breastfeeding")
+
+
+def _reproductive(text: str, asked: bool, topic: str, term: lexicon.Term,
+                  mask: tuple[str, ...] = ()) -> list[Finding]:
+    found = _match_terms(clauses(text), [term], topic, mask)
+    if found:
+        return found
+    return _bare(text, topic, term.item) if asked else []
+
+
+def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
+    """Pregnant, possibly pregnant (unsure) or not."""
+    return _reproductive(text, asked, "pregnancy", PREGNANT,
+                         mask=("trying to get pregnant", "trying to fall pregnant",
+                               "get pregnant", "getting pregnant"))
+
+
+def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
+    """Breastfeeding, nursing, pumping or chestfeeding now."""
+    return _reproductive(text, asked, "breastfeeding", BREASTFEEDING)
+
+
+def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
+    """Actively trying to conceive."""
+    return _reproductive(text, asked, "trying_to_conceive", TTC)
+
+
+# --- neuromuscular, breathing, skin -------------------------------------------------------------
+
+def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], bare_item: str
+               ) -> list[Finding]:
+    found = _match_terms(clauses(text), terms, topic)
+    if found:
+        return found
+    return _bare(text, topic, bare_item) if asked else []
+
+
+def extract_neuromuscular(text: str, asked: bool, today: date) -> list[Finding]:
+    """Myasthenia gravis, Lambert-Eaton, ALS and other neuromuscular disorders."""
+    return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR,
+                      "neuromuscular disorder")
+
+
+def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
+    """Trouble swallowing or breathing, active asthma or emphysema."""
+    return _condition(text, asked, "breathing", lexicon.BREATHING, "swallowing or breathing trouble")
+
+
+def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]:
+    """An active infection, cold sore or open rash at or near a treatment area."""
+    cls = clauses(text)
+    found = _match_terms(cls, lexicon.SKIN_INFECTION, "skin_infection")
+    if not found:
+        context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
+                                                  for w in lexicon.SKIN_CONTEXT)]
+        found = _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
+    if found:
+        return found
+    return _bare(text, "skin_infection", "skin infection") if asked else []
+
+
+# --- events -------------------------------------------------------------------------------------
+
+GENERIC_EVENT = ("event", "events", "anything coming up", "plans", "nothing planned")
+
+
+def _event_word(norm: str) -> str | None:
+    for word in lexicon.EVENT_WORDS:
+        if find_phrase(norm, word) >= 0:
+            return word
+    return None
+
+
+def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
+    """An upcoming event and its date ("my wedding in 9 days")."""
+    results = []
+    for clause in clauses(text):
+        word = _event_word(clause.norm)
+        if not word:
+            continue
+        pos = find_phrase(clause.norm, word)
+        polarity = polarity_at(clause.norm, pos, len(word))
+        if polarity == Polarity.PAST:
+            continue
+        when = find_date(clause.original, today, "future") if polarity != Polarity.ABSENT else None
+        if not asked and not when and polarity != Polarity.ABSENT and word in ("event", "shoot"):
+            continue  # "a photo event" without a date, unasked, is too vague to record
+        results.append(_event_finding(clause.original, word, polarity, when, today))
+    if results:
+        return results[:1]
+    if not asked:
+        return []
+    when = find_date(text, today, "future")
+    if when:
+        return [_event_finding(text.strip(), "event", Polarity.PRESENT, when, today)]
+    answer = yes_no(text)
+    if answer == "no":
+        return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    if answer is not None:
+        return [_event_finding(text.strip(), "event", YES_NO_POLARITY[answer], None, today)]
+    if re.search(r"[a-z]{3}", normalise(text)):
+        return [_event_finding(text.strip(), "event", Polarity.PRESENT, None, today)]
+    return []
+
+
+def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | None,
+                   today: date) -> Finding:
+    detail: dict = {"description": word}
+    if when:
+        detail.update(date=when[0].isoformat(), date_words=when[1],
+                      days_away=(when[0] - today).days)
+    return Finding(topic="event", item="event", polarity=polarity, evidence=evidence,
+                   detail=detail)
+
+
+def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
+    """The date of an event the patient already mentioned."""
+    when = find_date(text, today, "future")
+    if when:
+        return [Finding(topic="event_date", item="date", polarity=Polarity.PRESENT,
+                        evidence=text.strip(),
+                        detail={"date": when[0].isoformat(), "date_words": when[1],
+                                "days_away": (when[0] - today).days})]
+    if asked and yes_no(text) in ("unsure", "no"):
+        return [Finding(topic="event_date", item="date", polarity=Polarity.UNSURE,
+                        evidence=text.strip())]
+    return []
+
+
+# --- prior treatment ----------------------------------------------------------------------------
+
+PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
+FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
+    r"havent had|haven't had|never)\b"
+COMPLICATIONS = {"droopy eyelid": r"\b(droop|droopy|drooping|ptosis)\b",
+                 "asymmetry": r"\b(asymmetr|uneven|lopsided|one side)\w*",
+                 "headache": r"\bheadaches?\b", "bruising": r"\bbruis\w*",
+                 "heavy brow": r"\bheavy (brow|forehead)\b", "spock brow": r"\bspock\b",
+                 "no effect": r"\b(didn'?t work|did not work|no effect|didnt do anything)\b"}
+
+
+def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding]:
+    """Previous toxin treatment: product, when, complications; or a first-timer."""
+    norm = normalise(text)
+    products = [f for f in _match_terms(clauses(text), lexicon.PRODUCTS, "prior_treatment")]
+    if re.search(FIRST_TIME, norm) and (asked or products or "botox" in norm):
+        return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    products = [f for f in products if not any(
+        find_phrase(normalise(f.evidence), w) >= 0 for w in lexicon.ALLERGY_WORDS)]
+    if not asked and not any(re.search(PRIOR_MARKERS, f_norm) for f_norm in
+                             (normalise(f.evidence) for f in products)):
+        return []
+    answer = yes_no(text)
+    if asked and not products and answer == "no":
+        return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    when = find_date(text, today, "past")
+    if asked and not products and answer is None and not when and not re.search(
+            r"\b(yes|yeah|once|twice|times|years|regularly|every|injections?)\b", norm):
+        return []
+    detail: dict = {"product": _product_name(products),
+                    "complications": [k for k, p in COMPLICATIONS.items() if re.search(p, norm)]}
+    if when and when[0] <= today:
+        detail.update(date=when[0].isoformat(), date_words=when[1], days_ago=(today - when[0]).days)
+    polarity = Polarity.UNSURE if answer == "unsure" and not products else Polarity.PRESENT
+    return [Finding(topic="prior_treatment", item="toxin", polarity=polarity,
+                    evidence=text.strip(), detail=detail)]
+
+
+def _product_name(products: list[Finding]) -> str | None:
+    named = [f.item for f in products if f.item != "botulinum toxin"]
+    return named[0] if named else ("botulinum toxin" if products else None)
+
+
+def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Finding]:
+    """When the last toxin treatment was."""
+    when = find_date(text, today, "past")
+    if when and when[0] <= today:
+        return [Finding(topic="prior_treatment_date", item="date", polarity=Polarity.PRESENT,
+                        evidence=text.strip(),
+                        detail={"date": when[0].isoformat(), "date_words": when[1],
+                                "days_ago": (today - when[0]).days})]
+    if asked and (yes_no(text) in ("unsure", "no") or re.search(r"\b(remember|recall)\b",
+                                                                normalise(text))):
+        return [Finding(topic="prior_treatment_date", item="date", polarity=Polarity.UNSURE,
+                        evidence=text.strip())]
+    return []
+
+
+# --- allergies ----------------------------------------------------------------------------------
+
+def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
+    """Allergy to a toxin product or albumin (defer), cow's milk protein (review), or others."""
+    found: list[Finding] = []
+    for clause in clauses(text):
+        norm = clause.norm
+        has_allergy_word = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
+        if not (has_allergy_word or asked):
+            continue
+        found += _allergy_in_clause(clause, norm, has_allergy_word)
+    if found:
+        return found
+    if not asked:
+        return []
+    answer = yes_no(text)
+    if answer == "no" or re.search(r"\b(no|none|nkda|nka|no known)\b", normalise(text)):
+        return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    if answer == "unsure":
+        return [Finding(topic="allergies", item="toxin_allergy", polarity=Polarity.UNSURE,
+                        evidence=text.strip())]
+    if answer is not None and _is_bare_answer(text):
+        return []  # "yes" alone: ask to what
+    if re.search(r"[a-z]{3}", normalise(text)):
+        return [Finding(topic="allergies", item="other", polarity=Polarity.PRESENT,
+                        evidence=text.strip(), detail={"allergen": text.strip()})]
+    return []
+
+
+def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> list[Finding]:
+    found = []
+    if not has_allergy_word:  # "had Dysport in May" answers nothing about allergies
+        return []
+    if "lactose" in norm and not re.search(r"milk protein|casein|whey|dairy allerg|allergic to (cow|milk|dairy)", norm):
+        return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
+                        evidence=clause.original)]
+    for item, words in (("toxin_allergy", tuple(p for t in lexicon.PRODUCTS for p in t.phrases)
+                         + lexicon.ALBUMIN), ("milk_protein_allergy", lexicon.MILK_ALLERGENS)):
+        for word in words:
+            pos = find_phrase(norm, word)
+            if pos >= 0:
+                found.append(Finding(topic="allergies", item=item,
+                                     polarity=polarity_at(norm, pos, len(word)),
+                                     evidence=clause.original))
+                break
+    if not found:
+        other = re.search(r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm)
+        if other:
+            polarity = polarity_at(norm, other.start(), 0)
+            found.append(Finding(topic="allergies", item="other", polarity=polarity,
+                                 evidence=clause.original, detail={"allergen": other.group(1)}))
+    return found
+
+
+# --- age, name, contact -------------------------------------------------------------------------
+
+AGE_VOLUNTEERED = re.compile(
+    r"\b(?:i am|im|age|aged|i turned|turning)\s+(\d{1,3})\b(?!\s*(?:weeks?|wks?|days?|months?|"
+    r"mg|%|lbs?|kg|'|ft|feet|times))|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old)\b")
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+
+
+def _words_to_number(norm: str) -> int | None:
+    match = re.search(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?"
+                      r"(one|two|three|four|five|six|seven|eight|nine)?\b", norm)
+    if match:
+        return TENS[match.group(1)] + (NUMBER_WORDS[match.group(2)] if match.group(2) else 0)
+    match = re.search(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", norm)
+    return NUMBER_WORDS[match.group(1)] if match and NUMBER_WORDS[match.group(1)] > 9 else None
+
+
+def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
+    """Age in years, from "34", "I'm 17", "thirty four" or a date of birth."""
+    norm = normalise(text)
+    match = AGE_VOLUNTEERED.search(norm)
+    age = int(match.group(1) or match.group(2)) if match else None
+    if age is None and asked:
+        born = re.search(r"\b(19|20)\d\d\b", norm)
+        when = find_date(text, today, "past") if born else None
+        if when:
+            years = today.year - when[0].year - ((today.month, today.day) <
+                                                 (when[0].month, when[0].day))
+            age = years
+        else:
+            numbers = re.findall(r"\b(\d{1,3})\b", norm)
+            age = int(numbers[0]) if len(numbers) == 1 else _words_to_number(norm)
+    if age is None or not 1 <= age <= 120:
+        return []
+    return [Finding(topic="age", item="age", polarity=Polarity.PRESENT, evidence=text.strip(),
+                    detail={"age": age})]
+
+
+NAME_VOLUNTEERED = re.compile(r"\b(?:my name is|my name's|name is|names|this is|call me)\s+"
+                              r"([A-Za-z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]+){0,3})", re.I)
+NOT_NAMES = {"yes", "no", "hi", "hello", "hey", "ok", "okay", "sure", "thanks", "why", "what",
+             "nope", "nah", "idk", "botox", "help", "stop", "restart"}
+
+
+def extract_name(text: str, asked: bool, today: date) -> list[Finding]:
+    """The patient's name, from "my name is ..." or a short answer to the name question."""
+    match = NAME_VOLUNTEERED.search(text)
+    name = match.group(1) if match else None
+    if name is None and asked:
+        cleaned = re.sub(r"^(hi|hello|hey)[,!.\s]+|^(it'?s|i'?m|i am|im)\s+", "", text.strip(),
+                         flags=re.I).strip(" .!")
+        words = cleaned.split()
+        if 1 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_][^\W\d_'\-.]*\.?", w) for w in words):
+            name = cleaned
+    if not name or name.lower() in NOT_NAMES or name.split()[0].lower() in NOT_NAMES:
+        return []
+    name = " ".join(w[:1].upper() + w[1:] for w in name.split())
+    return [Finding(topic="name", item="name", polarity=Polarity.PRESENT, evidence=text.strip(),
+                    detail={"name": name[:80]})]
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?:\+?\d[\d\s().-]{6,}\d)")
+
+
+def extract_contact(text: str, asked: bool, today: date) -> list[Finding]:
+    """An email address or phone number to reach the patient."""
+    email, phone = EMAIL.search(text), PHONE.search(text)
+    value = email.group() if email else phone.group().strip() if phone else None
+    if value is None and asked and re.search(r"\b(this number|text me|here|same number|"
+                                             r"this one)\b", normalise(text)):
+        value = "this chat"
+    if value is None:
+        return []
+    return [Finding(topic="contact", item="contact", polarity=Polarity.PRESENT,
+                    evidence=text.strip(), detail={"contact": value})]
+
+
+def extract_confirm(text: str, asked: bool, today: date) -> list[Finding]:
+    """Yes to the read-back sends the intake; anything else keeps it open for changes."""
+    if not asked:
+        return []
+    answer = yes_no(text)
+    norm = normalise(text)
+    if answer == "yes" and not re.search(r"\b(but|except|change|actually|wrong|not)\b", norm) \
+            or re.fullmatch(r"(send|submit|send it|looks good|all good|perfect|done|correct)"
+                            r"( it)?[.!]*", norm):
+        return [Finding(topic="confirm", item="confirm", polarity=Polarity.PRESENT,
+                        evidence=text.strip())]
+    return []
+
+
+EXTRACTORS: dict[str, Callable[[str, bool, date], list[Finding]]] = {
+    "name": extract_name,
+    "concerns": extract_concerns,
+    "concern_timing": extract_concern_timing,
+    "photos": extract_photos,
+    "medications": extract_medications,
+    "pregnancy": extract_pregnancy,
+    "breastfeeding": extract_breastfeeding,
+    "trying_to_conceive": extract_trying_to_conceive,
+    "neuromuscular": extract_neuromuscular,
+    "breathing": extract_breathing,
+    "skin_infection": extract_skin_infection,
+    "event": extract_event,
+    "event_date": extract_event_date,
+    "prior_treatment": extract_prior_treatment,
+    "prior_treatment_date": extract_prior_treatment_date,
+    "allergies": extract_allergies,
+    "age": extract_age,
+    "contact": extract_contact,
+    "confirm": extract_confirm,
+    "eyelids": extract_eyelids,
+}

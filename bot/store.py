@@ -1,0 +1,207 @@
+"""SQLite storage for intake summaries and staff API tokens, built on sqlite-utils.
+
+The Rasa action server and the web app write the same file from different processes, so the
+database runs in WAL mode, every connection waits up to 5 s for a lock, and every write takes
+the write lock up front (BEGIN IMMEDIATE) so it waits instead of failing half-way.
+
+    >>> store = IntakeStore(None)
+    >>> store.save_summary(IntakeSummary(conversation_id="abc"))
+    >>> store.get_summary("abc").status.value
+    'in_progress'
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlite_utils import Database
+
+from bot.config import Settings, load_settings
+from bot.models import IntakeSummary, Recommendation, Status
+
+BUSY_TIMEOUT_MS = 5000
+INTAKES = "intakes"
+TOKENS = "api_tokens"
+
+
+class IntakeStore:
+    """Intake summaries and staff API tokens in one SQLite file (or in memory for tests)."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._memory: Database | None = None
+        self._lock = threading.Lock()
+        if self.path is None:
+            # One shared connection, because each new ":memory:" connection is a new, empty
+            # database; FastAPI runs sync endpoints in a thread pool, hence check_same_thread.
+            self._memory = Database(sqlite3.connect(":memory:", check_same_thread=False))
+        self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Create tables and indexes if missing and switch the file to WAL; safe to call again."""
+        with self._connect() as db:
+            if self._memory is None:
+                db.enable_wal()  # persistent in the file; lets readers and a writer overlap
+        with self._write() as db:
+            db[INTAKES].create(
+                {
+                    "conversation_id": str,
+                    "status": str,
+                    "recommendation": str,
+                    "patient_name": str,
+                    "started_at": str,
+                    "updated_at": str,
+                    "summary": str,
+                },
+                pk="conversation_id",
+                not_null={"status", "recommendation", "updated_at", "summary"},
+                if_not_exists=True,
+            )
+            for column in ("status", "recommendation", "updated_at"):
+                db[INTAKES].create_index([column], if_not_exists=True)
+            db[TOKENS].create(
+                {"token_sha256": str, "label": str, "created_at": str},
+                pk="token_sha256",
+                not_null={"label", "created_at"},
+                if_not_exists=True,
+            )
+
+    def save_summary(self, summary: IntakeSummary) -> None:
+        """Insert or replace the summary for its conversation_id."""
+        row = _intake_row(summary)
+        with self._write() as db:
+            db[INTAKES].upsert(row, pk="conversation_id")
+
+    def get_summary(self, conversation_id: str) -> IntakeSummary | None:
+        """The stored summary for a conversation, or None if there is none."""
+        with self._connect() as db:
+            rows = list(
+                db[INTAKES].rows_where("conversation_id = ?", [conversation_id], select="summary")
+            )
+        return IntakeSummary.model_validate_json(rows[0]["summary"]) if rows else None
+
+    def list_summaries(
+        self, status: str | None = None, recommendation: str | None = None, limit: int = 200
+    ) -> list[IntakeSummary]:
+        """Summaries matching the filters, most recently updated first.
+
+        Raises ValueError for a status or recommendation that is not a known value.
+        """
+        clauses, args = [], []
+        if status is not None:
+            clauses.append("status = ?")
+            args.append(Status(status).value)
+        if recommendation is not None:
+            clauses.append("recommendation = ?")
+            args.append(Recommendation(recommendation).value)
+        with self._connect() as db:
+            rows = list(
+                db[INTAKES].rows_where(
+                    " and ".join(clauses) or None,
+                    args,
+                    order_by="updated_at desc, conversation_id",
+                    select="summary",
+                    limit=limit,
+                )
+            )
+        return [IntakeSummary.model_validate_json(row["summary"]) for row in rows]
+
+    def delete_intake(self, conversation_id: str) -> bool:
+        """Delete one intake; True if it existed."""
+        with self._write() as db:
+            cursor = db.execute(f"delete from {INTAKES} where conversation_id = ?", [conversation_id])
+            return cursor.rowcount > 0
+
+    def create_api_token(self, label: str) -> str:
+        """Create a staff API token and return it; only its SHA-256 is stored, so show it once."""
+        if not label.strip():
+            raise ValueError("A token needs a label saying who or what it is for.")
+        token = secrets.token_urlsafe(32)
+        row = {"token_sha256": _sha256(token), "label": label.strip(), "created_at": _utc_iso(None)}
+        with self._write() as db:
+            db[TOKENS].insert(row)
+        return token
+
+    def verify_api_token(self, token: str) -> bool:
+        """True if the token was issued by create_api_token."""
+        if not isinstance(token, str) or not token:
+            return False
+        digest = _sha256(token)
+        with self._connect() as db:
+            stored = [row["token_sha256"] for row in db[TOKENS].rows_where(select="token_sha256")]
+        # Compare against every hash without stopping early, so timing reveals nothing.
+        found = False
+        for candidate in stored:
+            found |= hmac.compare_digest(candidate, digest)
+        return found
+
+    @contextmanager
+    def _connect(self) -> Iterator[Database]:
+        """Yield a Database: the shared in-memory one, or a fresh connection to the file."""
+        if self._memory is not None:
+            with self._lock:
+                yield self._memory
+            return
+        # A connection per call: sqlite3 connections must not cross threads, and opening one
+        # on a local file costs well under a millisecond.
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            yield Database(conn)
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """Yield a Database inside a transaction that already holds the write lock."""
+        with self._connect() as db:
+            # A deferred transaction that reads first can fail with SQLITE_BUSY when it later
+            # needs to write, without waiting; IMMEDIATE waits for the lock at the start.
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.conn.rollback()
+                raise
+            db.conn.commit()
+
+
+def open_store(settings: Settings | None = None) -> IntakeStore:
+    """Open the store at settings.db_path, creating its folder if needed."""
+    settings = settings or load_settings()
+    path = Path(settings.db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return IntakeStore(path)
+
+
+def _intake_row(summary: IntakeSummary) -> dict[str, Any]:
+    """The row stored for a summary: its full JSON plus the columns we filter and sort on."""
+    return {
+        "conversation_id": summary.conversation_id,
+        "status": summary.status.value,
+        "recommendation": summary.recommendation.value,
+        "patient_name": summary.patient_name,
+        "started_at": _utc_iso(summary.started_at),
+        "updated_at": _utc_iso(summary.updated_at),
+        "summary": summary.model_dump_json(),
+    }
+
+
+def _utc_iso(moment: datetime | None) -> str:
+    """A fixed-width UTC ISO timestamp (now if None), so text order is time order."""
+    moment = moment or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)  # the models default to UTC
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _sha256(token: str) -> str:
+    """Hex SHA-256 of a token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,156 @@
+"""From collected answers to the clinician's structured summary, and the patient's read-back."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from bot.dates import describe
+from bot.intake import IntakeState
+from bot.models import (Concern, Event, IntakeSummary, Medication, Polarity, PriorTreatment,
+                        ScreeningAnswer, Severity, Status)
+from bot.screening import recommend, screen
+
+AREA_LABELS = {
+    "forehead_lines": "forehead lines", "frown_lines": "frown lines (11s)",
+    "crows_feet": "crow's feet", "under_eye": "under-eye", "bunny_lines": "bunny lines",
+    "lip_lines": "lip lines", "gummy_smile": "gummy smile", "mouth_corners": "downturned mouth corners",
+    "chin": "chin", "masseter": "jaw / masseter", "platysma": "neck bands", "other": "other",
+}
+QUESTION_LABELS = {
+    "photos": "Photos", "medications": "Medicines and supplements", "pregnancy": "Pregnant",
+    "breastfeeding": "Breastfeeding", "trying_to_conceive": "Trying to conceive",
+    "neuromuscular": "Neuromuscular condition", "breathing": "Swallowing or breathing trouble",
+    "skin_infection": "Active skin infection", "event": "Upcoming event",
+    "prior_treatment": "Prior toxin treatment", "allergies": "Allergies", "age": "Age",
+}
+
+
+def build_summary(conversation_id: str, state: IntakeState, today: date, channel: str = "web",
+                  status: Status = Status.IN_PROGRESS, severities: dict[str, Severity] | None = None,
+                  started_at: datetime | None = None) -> IntakeSummary:
+    """The structured summary of an intake as it stands."""
+    answers = state.answers
+    flags = screen(answers, today, severities)
+    now = datetime.now(timezone.utc)
+    summary = IntakeSummary(conversation_id=conversation_id, channel=channel, status=status,
+                            started_at=started_at or now, updated_at=now,
+                            completed_at=now if status == Status.COMPLETED else None,
+                            flags=flags, recommendation=recommend(flags))
+    summary.patient_name = _detail(state, "name", "name")
+    summary.contact = _detail(state, "contact", "contact")
+    summary.age = _detail(state, "age", "age")
+    summary.concerns = [Concern(area=f.item, text=f.evidence, shows=f.detail.get("shows"))
+                        for f in _present(state, "concerns")]
+    photos = answers.get("photos")
+    summary.photos_answer = photos.text if photos else None
+    for finding in _present(state, "medications"):
+        if finding.item == "none":
+            continue
+        kind = finding.detail.get("kind") or "medicine"
+        med = Medication(name=finding.item, kind="supplement" if kind == "supplement" else "medicine",
+                         category=finding.detail.get("category"), text=finding.evidence)
+        (summary.supplements if med.kind == "supplement" else summary.medications).append(med)
+    summary.event = _event(state, today)
+    summary.prior_treatment = _prior(state)
+    summary.allergies = [f.detail.get("allergen") or f.item.replace("_", " ")
+                         for f in _present(state, "allergies") if f.item != "none"]
+    summary.answers = {topic: _screening_answer(state, topic) for topic in QUESTION_LABELS
+                       if topic in answers}
+    summary.notes = _notes(state, summary)
+    return summary
+
+
+def _present(state: IntakeState, topic: str):
+    answer = state.answers.get(topic)
+    return answer.present() if answer else []
+
+
+def _detail(state: IntakeState, topic: str, key: str):
+    found = _present(state, topic)
+    return found[-1].detail.get(key) if found else None
+
+
+def _event(state: IntakeState, today: date) -> Event | None:
+    found = [f for f in _present(state, "event")]
+    if not found:
+        return None
+    f = found[-1]
+    when = date.fromisoformat(f.detail["date"]) if f.detail.get("date") else None
+    return Event(description=f.detail.get("description", "event"), date=when,
+                 days_away=(when - today).days if when else None, text=f.evidence)
+
+
+def _prior(state: IntakeState) -> PriorTreatment | None:
+    answer = state.answers.get("prior_treatment")
+    if answer is None or not answer.findings:
+        return None
+    f = answer.findings[-1]
+    if f.polarity == Polarity.ABSENT:
+        return PriorTreatment(had_before=False, text=answer.text)
+    when = date.fromisoformat(f.detail["date"]) if f.detail.get("date") else None
+    return PriorTreatment(had_before=True if f.polarity == Polarity.PRESENT else None,
+                          product=f.detail.get("product"), date=when,
+                          days_ago=f.detail.get("days_ago"),
+                          complications=f.detail.get("complications", []), text=f.evidence)
+
+
+def _screening_answer(state: IntakeState, topic: str) -> ScreeningAnswer:
+    answer = state.answers[topic]
+    understood = [f"{f.item}: {f.polarity.value}" for f in answer.findings]
+    return ScreeningAnswer(question=QUESTION_LABELS[topic], status=answer.status,
+                           text=answer.text, understood=understood)
+
+
+def _notes(state: IntakeState, summary: IntakeSummary) -> list[str]:
+    notes = []
+    if summary.prior_treatment and summary.prior_treatment.had_before is False:
+        notes.append("First-time patient.")
+    if summary.prior_treatment and summary.prior_treatment.complications:
+        notes.append("Prior complications: " + ", ".join(summary.prior_treatment.complications))
+    if summary.age is not None and summary.age >= 65:
+        notes.append("Age 65 or over: Dysport's cosmetic approval covers adults under 65.")
+    unclear = [QUESTION_LABELS.get(t, t) for t, a in state.answers.items() if a.status == "unclear"]
+    if unclear:
+        notes.append("No clear answer to: " + ", ".join(unclear) + ". Please ask at the consult.")
+    for finding in state.findings():
+        if finding.polarity in (Polarity.PAST, Polarity.ABSENT) and finding.item not in (
+                "none", "toxin", "event", "photos") and finding.topic not in ("concerns",):
+            notes.append(f"Mentioned, not current: {finding.item} (\"{finding.evidence}\")")
+    return notes
+
+
+def readback(summary: IntakeSummary, today: date) -> str:
+    """A short summary the patient can check before sending it to the clinic."""
+    def yes_no(topic: str) -> str:
+        a = summary.answers.get(topic)
+        if a is None:
+            return "not answered"
+        if a.status == "unclear":
+            return "not sure (we'll ask at your visit)"
+        present = [u for u in a.understood if not u.endswith(("absent", "past"))]
+        return "yes" if any(u.endswith("present") for u in present) else (
+            "not sure" if present else "no")
+
+    lines = [f"Name: {summary.patient_name or '-'}, age {summary.age if summary.age is not None else '-'}"]
+    concerns = ", ".join(AREA_LABELS.get(c.area, c.area) + (f" ({c.shows})" if c.shows else "")
+                         for c in summary.concerns)
+    lines.append(f"Concerns: {concerns or '-'}")
+    meds = [m.name for m in summary.medications + summary.supplements]
+    lines.append(f"Medicines/supplements: {', '.join(meds) if meds else 'none'}")
+    lines.append(f"Pregnant: {yes_no('pregnancy')}; breastfeeding: {yes_no('breastfeeding')}; "
+                 f"trying to conceive: {yes_no('trying_to_conceive')}")
+    lines.append(f"Nerve/muscle condition: {yes_no('neuromuscular')}; swallowing/breathing "
+                 f"trouble: {yes_no('breathing')}; skin infection: {yes_no('skin_infection')}")
+    if summary.event:
+        when = describe(summary.event.date, today) if summary.event.date else "date not given"
+        lines.append(f"Event: {summary.event.description}, {when}")
+    else:
+        lines.append("Event: none")
+    prior = summary.prior_treatment
+    if prior and prior.had_before:
+        when = describe(prior.date, today) if prior.date else "date not given"
+        lines.append(f"Before: {prior.product or 'toxin'}, {when}")
+    else:
+        lines.append("Before: first time" if prior else "Before: -")
+    lines.append(f"Allergies: {', '.join(summary.allergies) if summary.allergies else 'none'}")
+    lines.append(f"Contact: {summary.contact or '-'}")
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Adapter for Rasa's REST channel, and a fake that records calls for tests."""
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+REST_WEBHOOK = "/webhooks/rest/webhook"
+
+
+class RasaUnavailable(Exception):
+    """Rasa could not be reached or did not answer usefully."""
+
+
+class RasaClient:
+    """Sends one patient message to Rasa and returns the bot's replies."""
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = base_url.rstrip("/") + REST_WEBHOOK
+        self.timeout = timeout
+        self._transport = transport  # tests pass httpx.MockTransport
+
+    async def send(
+        self, sender: str, message: str, metadata: dict | None = None
+    ) -> list[dict]:
+        """Post a message for a conversation; raise RasaUnavailable if Rasa fails."""
+        payload: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata is not None:
+            payload["metadata"] = metadata
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout, transport=self._transport) as client:
+                response = await client.post(self.url, json=payload)
+        except httpx.TransportError as exc:  # connection refused, timeout, dropped connection
+            raise RasaUnavailable(f"cannot reach Rasa at {self.url}: {exc!r}") from exc
+        return _replies(response)
+
+
+def _replies(response: httpx.Response) -> list[dict]:
+    """The list of reply dicts in a Rasa response, or RasaUnavailable."""
+    if not response.is_success:
+        raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+    try:
+        replies = response.json()
+    except ValueError as exc:
+        raise RasaUnavailable("Rasa answered with something that is not JSON") from exc
+    if not isinstance(replies, list) or not all(isinstance(r, dict) for r in replies):
+        raise RasaUnavailable("Rasa answered with JSON that is not a list of messages")
+    return replies
+
+
+class FakeRasaClient:
+    """Stands in for RasaClient: records each call and answers from a script.
+
+    `replies` is a list of reply lists, used in order; when it runs out the fake answers
+    "ok". With `down=True` every call raises RasaUnavailable.
+    """
+
+    def __init__(self, replies: list[list[dict]] | None = None, down: bool = False) -> None:
+        self.replies = list(replies or [])
+        self.down = down
+        self.calls: list[dict[str, Any]] = []
+
+    async def send(
+        self, sender: str, message: str, metadata: dict | None = None
+    ) -> list[dict]:
+        """Record the call and return the next scripted reply."""
+        self.calls.append({"sender": sender, "message": message, "metadata": metadata})
+        if self.down:
+            raise RasaUnavailable("fake Rasa is down")
+        if self.replies:
+            return self.replies.pop(0)
+        return [{"recipient_id": sender, "text": "ok"}]

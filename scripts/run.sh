@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set up (if needed) and run the product: action server, Rasa, web app, all on loopback.
+# Ctrl-C stops them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export RASA_TELEMETRY_ENABLED=false PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3
+mkdir -p var
+export INTAKE_DB="${INTAKE_DB:-$PWD/var/intake.db}"
+export RASA_TRACKER_DB="${RASA_TRACKER_DB:-$PWD/var/rasa-tracker.db}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}" RASA_PORT="${RASA_PORT:-5005}" WEB_PORT="${WEB_PORT:-8000}"
+export ACTION_ENDPOINT_URL="http://127.0.0.1:${ACTIONS_PORT}/webhook"
+export RASA_URL="http://127.0.0.1:${RASA_PORT}"
+# Secrets persist in var/ so conversation ids and the Rasa API token survive a restart.
+[ -s var/secret_key ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(32))" > var/secret_key)
+[ -s var/rasa_token ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(24))" > var/rasa_token)
+export INTAKE_SECRET_KEY="$(cat var/secret_key)" RASA_TOKEN="$(cat var/rasa_token)"
+.venv/bin/python -m bot.cli check-policy
+
+pids=()
+cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup INT TERM EXIT
+
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" \
+  > var/actions.log 2>&1 & pids+=($!)
+.venv/bin/rasa run -i 127.0.0.1 -p "$RASA_PORT" -m models/intake.tar.gz --enable-api \
+  --auth-token "$RASA_TOKEN" --endpoints endpoints.yml --credentials credentials.yml \
+  > var/rasa.log 2>&1 & pids+=($!)
+.venv/bin/uvicorn --factory bot.web.app:app_factory --host 127.0.0.1 --port "$WEB_PORT" --ws none \
+  > var/web.log 2>&1 & pids+=($!)
+
+echo "== starting (Rasa takes ~20-60 s); logs in var/*.log"
+for _ in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:${RASA_PORT}/status?token=${RASA_TOKEN}" >/dev/null 2>&1 \
+     && curl -fsS "http://127.0.0.1:${WEB_PORT}/healthz" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+cat <<MSG
+== ready
+   Patient chat (Rasa REST protocol, via the web app):
+     id=\$(curl -s -X POST http://127.0.0.1:${WEB_PORT}/api/conversations | python3 -c 'import sys,json;print(json.load(sys.stdin)["conversation_id"])')
+     curl -s http://127.0.0.1:${WEB_PORT}/webhooks/rest/webhook -H 'content-type: application/json' -d "{\"sender\":\"\$id\",\"message\":\"hi\"}"
+   Staff API: http://127.0.0.1:${WEB_PORT}/api/intakes  (Authorization: Bearer \$(make token))
+   Ctrl-C stops everything.
+MSG
+wait -n "${pids[@]}"
+echo "== a process exited; see var/*.log" >&2

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up (if needed) and run every check: rasa data validate, rasa test stories, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SETUP_BROWSER=1 bash scripts/setup.sh
+export RASA_TELEMETRY_ENABLED=false PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3
+echo "== rasa data validate"
+.venv/bin/rasa data validate --quiet >/tmp/rasa-validate.log 2>&1 || { tail -30 /tmp/rasa-validate.log; exit 1; }
+echo "== rasa test (stories, --fail-on-prediction-errors)"
+.venv/bin/rasa test core --stories tests/stories -m models/intake.tar.gz --fail-on-prediction-errors \
+  --out results/core >/tmp/rasa-test-core.log 2>&1 || { tail -30 /tmp/rasa-test-core.log; exit 1; }
+echo "== pytest"
+exec .venv/bin/python -m pytest "$@"

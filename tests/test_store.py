@@ -1,0 +1,173 @@
+"""IntakeStore: summaries survive a round trip, filters work, tokens verify, two writers coexist."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from bot.config import ROOT, Settings
+from bot.models import (
+    Concern,
+    Event,
+    Flag,
+    IntakeSummary,
+    Medication,
+    PriorTreatment,
+    Recommendation,
+    ScreeningAnswer,
+    Severity,
+    Status,
+)
+from bot.store import IntakeStore, open_store
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store() -> IntakeStore:
+    return IntakeStore(None)
+
+
+def full_summary(conversation_id: str = "conv-1") -> IntakeSummary:
+    """A completed intake with every section filled in and two flags."""
+    return IntakeSummary(
+        conversation_id=conversation_id,
+        status=Status.COMPLETED,
+        started_at=T0,
+        updated_at=T0 + timedelta(minutes=9),
+        completed_at=T0 + timedelta(minutes=9),
+        patient_name="Dana Ruiz",
+        contact="dana@example.com",
+        age=41,
+        concerns=[Concern(area="glabella", text="my frown lines", shows="both")],
+        supplements=[Medication(name="fish oil", kind="supplement", category="bleeding_risk", text="fish oil")],
+        medications=[Medication(name="warfarin", kind="medicine", category="anticoagulant", text="warfarin daily")],
+        answers={
+            "pregnancy": ScreeningAnswer(question="Are you pregnant?", status="answered", text="no", understood=["not pregnant"])
+        },
+        event=Event(description="wedding", date=date(2025, 3, 15), days_away=14, text="my wedding on the 15th"),
+        prior_treatment=PriorTreatment(had_before=True, product="Botox", date=date(2024, 11, 1), days_ago=120, text="about 4 months ago"),
+        allergies=["latex"],
+        flags=[
+            Flag(code="anticoagulant", severity=Severity.REVIEW, reason="bruising risk", evidence="warfarin daily"),
+            Flag(code="event_soon", severity=Severity.ADVISORY, reason="event within 14 days", evidence="my wedding on the 15th"),
+        ],
+        recommendation=Recommendation.CLINICIAN_REVIEW,
+    )
+
+
+def test_full_summary_round_trips_unchanged(store):
+    summary = full_summary()
+    store.save_summary(summary)
+    assert store.get_summary("conv-1") == summary
+
+
+def test_unknown_conversation_has_no_summary(store):
+    assert store.get_summary("nope") is None
+
+
+def test_saving_again_replaces_the_summary(store):
+    store.save_summary(IntakeSummary(conversation_id="c", started_at=T0, updated_at=T0))
+    store.save_summary(full_summary("c"))
+    assert store.get_summary("c").recommendation is Recommendation.CLINICIAN_REVIEW
+    assert len(store.list_summaries()) == 1
+
+
+def test_list_filters_and_orders_newest_update_first(store):
+    est = timezone(timedelta(hours=-5))
+    store.save_summary(IntakeSummary(conversation_id="old", status=Status.COMPLETED, updated_at=T0))
+    # 09:30 in New York is later than 09:00 UTC even though "09:30-05:00" would sort as text
+    # before "10:00+00:00"; the store must compare moments, not strings.
+    store.save_summary(IntakeSummary(conversation_id="newest", status=Status.COMPLETED, updated_at=datetime(2025, 3, 1, 9, 30, tzinfo=est)))
+    store.save_summary(IntakeSummary(conversation_id="middle", updated_at=T0 + timedelta(hours=1), recommendation=Recommendation.DEFER))
+
+    assert [s.conversation_id for s in store.list_summaries()] == ["newest", "middle", "old"]
+    assert [s.conversation_id for s in store.list_summaries(status="completed")] == ["newest", "old"]
+    assert [s.conversation_id for s in store.list_summaries(recommendation="defer")] == ["middle"]
+    assert store.list_summaries(status="completed", recommendation="defer") == []
+    assert len(store.list_summaries(limit=2)) == 2
+
+
+def test_unknown_filter_value_is_an_error_not_an_empty_list(store):
+    with pytest.raises(ValueError):
+        store.list_summaries(status="finished")
+
+
+def test_delete_intake(store):
+    store.save_summary(full_summary())
+    assert store.delete_intake("conv-1") is True
+    assert store.get_summary("conv-1") is None
+    assert store.delete_intake("conv-1") is False
+
+
+def test_created_token_verifies_and_others_do_not(store):
+    token = store.create_api_token("front desk")
+    other = store.create_api_token("clinician")
+    assert store.verify_api_token(token)
+    assert store.verify_api_token(other)
+    assert token != other
+    assert not store.verify_api_token(token + "x")
+    assert not store.verify_api_token("")
+    assert not store.verify_api_token("été")  # non-ASCII must not crash the comparison
+
+
+def test_token_itself_is_not_stored(tmp_path):
+    path = tmp_path / "intake.db"
+    token = IntakeStore(path).create_api_token("front desk")
+    on_disk = b"".join(f.read_bytes() for f in tmp_path.glob("intake.db*"))  # db, -wal, -shm
+    assert on_disk and token.encode() not in on_disk
+
+
+def test_token_needs_a_label(store):
+    with pytest.raises(ValueError):
+        store.create_api_token("  ")
+
+
+def test_file_store_uses_wal_and_keeps_data_across_reopen(tmp_path):
+    path = tmp_path / "intake.db"
+    IntakeStore(path).save_summary(full_summary())
+    reopened = IntakeStore(path)  # ensure_schema again: must not wipe anything
+    assert reopened.get_summary("conv-1") == full_summary()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_two_stores_on_one_file_write_concurrently(tmp_path):
+    path = tmp_path / "intake.db"
+    stores = [IntakeStore(path), IntakeStore(path)]  # like the action server and the web app
+    errors: list[BaseException] = []
+
+    def writer(thread: int) -> None:
+        try:
+            for i in range(25):
+                stores[(thread + i) % 2].save_summary(IntakeSummary(conversation_id=f"t{thread}-{i}"))
+        except BaseException as exc:  # collected so the main thread can report it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(stores[1].list_summaries(limit=1000)) == 200
+
+
+def test_open_store_creates_the_folder(tmp_path):
+    store = open_store(Settings(db_path=tmp_path / "var" / "sub" / "intake.db"))
+    store.save_summary(full_summary())
+    assert (tmp_path / "var" / "sub" / "intake.db").exists()
+
+
+def test_store_and_cli_import_no_web_framework_or_rasa():
+    code = (
+        "import sys, bot.store, bot.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'fastapi', 'starlette', 'rasa', 'rasa_sdk'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"
