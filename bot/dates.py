@@ -1,38 +1,55 @@
 """Dates in patient text ("in 9 days", "next Saturday", "June 14", "2 months ago").
 
 Resolved against today in the clinic's timezone. Every resolved date is read back to the patient,
-because "the 14th" or "next Saturday" can mean two things.
+because "the 14th" or "next Saturday" can mean two things. The common shapes are read by small
+rules (predictable, and they never turn "the 3rd" into March); dateparser is the last resort.
+
+`prefer` only settles ambiguous words ("June 14", "the 3rd", "2 months"): "future" for events,
+"past" for prior treatment. Words that carry their own direction ("ago", "last", "yesterday",
+"in 9 days") are honoured whatever `prefer` says, so callers can tell a past event from a future
+one.
 """
 from __future__ import annotations
 
+import calendar
 import re
 import warnings
 from datetime import date, datetime, timedelta
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-                "couple": 2, "a couple of": 2, "few": 3, "a few": 3}
-UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
+                "couple": 2, "a couple of": 2, "a couple": 2, "few": 3, "a few": 3,
+                "several": 3, "some": 3, "many": 3}
+UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
+             "year": 365, "yr": 365}
 _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
            "june|july|august|september|october|november|december")
+MONTH_NUMBERS = {name: i for i, names in enumerate(
+    [(), ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")]) for name in names}
+WEEKDAYS = {name: i for i, names in enumerate(
+    [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+     ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"),
+     ("sun", "sunday")]) for name in names}
 _DATEISH = re.compile(rf"\d|\b({_MONTHS})\b|monday|tuesday|wednesday|thursday|friday|saturday|"
                       r"sunday|tomorrow|today|tonight|week|month|year|weekend", re.I)
+_COUNT = r"\d+|a couple of|a couple|a few|couple|few|several|some|many|an?|one|two|three|" \
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve"
 _RELATIVE = re.compile(
-    r"\b(?:in\s+)?(?P<n>\d+|a couple of|a few|couple|few|an?|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve)\s*(?P<unit>day|week|wk|month|mo|year|yr)s?\b"
-    r"(?P<tail>\s+(?:ago|back|from now|away|out|time))?", re.I)
-
-
-def _relative(text: str, today: date, prefer: str) -> tuple[date, str] | None:
-    match = _RELATIVE.search(text)
-    if not match:
-        return None
-    raw_n = match.group("n").lower()
-    n = int(raw_n) if raw_n.isdigit() else NUMBER_WORDS.get(raw_n, 1)
-    days = n * UNIT_DAYS[match.group("unit").lower()]
-    tail = (match.group("tail") or "").strip().lower()
-    past = tail in ("ago", "back") or (prefer == "past" and tail not in ("from now", "away"))
-    return (today - timedelta(days=days) if past else today + timedelta(days=days)), match.group()
+    rf"(?<!every )(?<!each )\b(?P<lead>in\s+(?:about\s+|around\s+|just\s+)?|over\s+)?"
+    rf"(?:(?P<n>{_COUNT})\s*|(?=(?:weeks|months|years)\s+ago))"
+    r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos|mths?|years?|yrs?)\b"
+    r"(?P<tail>\s+(?:ago|back|before|earlier|from now|away|out|time))?", re.I)
+_KEYWORDS = {  # words with their own direction: days from today
+    "day after tomorrow": 2, "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1,
+    "yesterday": -1, "next week": 7, "last week": -7, "next month": 30, "last month": -30,
+    "next year": 365, "last year": -365, "a week today": 7,
+}
+HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
+            "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
+            "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
+            "boxing day": (12, 26)}
 
 
 def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str] | None:
@@ -41,15 +58,178 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     >>> find_date("wedding in 9 days", date(2026, 11, 25))
     (datetime.date(2026, 12, 4), 'in 9 days')
     """
-    found = _relative(text, today, prefer)
-    if found:
-        return found
-    lowered = text.lower()
-    if re.search(r"\bthis weekend\b", lowered):
-        return today + timedelta(days=(5 - today.weekday()) % 7), "this weekend"
-    if re.search(r"\bnext weekend\b", lowered):
-        return today + timedelta(days=(5 - today.weekday()) % 7 + 7), "next weekend"
-    return _dateparser(text, today, prefer)
+    lowered = re.sub(r"(\w)'(\w)", r"\1\2", text.lower().replace("’", "'"))
+    lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
+                     r"weeks? pregnant|weeks? along)\b", " ", lowered)
+    for rule in (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday):
+        found = rule(lowered, today, prefer)
+        if found:
+            return found
+    return _dateparser(lowered, today, prefer)
+
+
+def _relative(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"in 9 days", "6 weeks ago", "a couple of months back", "years ago"."""
+    match = _RELATIVE.search(text)
+    if not match:
+        return None
+    raw_n = (match.group("n") or "").lower()
+    n = int(raw_n) if raw_n.isdigit() else NUMBER_WORDS.get(raw_n, 2)  # bare "years ago": 2
+    unit = re.sub(r"s$", "", match.group("unit").lower())
+    days = n * UNIT_DAYS.get(unit, UNIT_DAYS.get(unit[:2], 30))
+    tail = (match.group("tail") or "").strip().lower()
+    lead = (match.group("lead") or "").strip().lower()
+    past = tail in ("ago", "back", "before", "earlier") or (
+        prefer == "past" and not lead.startswith("in") and tail not in ("from now", "away", "out"))
+    return (today - timedelta(days=days) if past else today + timedelta(days=days)), \
+        match.group().strip()
+
+
+def _keyword(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"tomorrow", "last week", "this weekend"."""
+    weekend = re.search(r"\b(this|next) weekend\b", text)
+    if weekend:
+        days = (5 - today.weekday()) % 7 + (7 if weekend.group(1) == "next" else 0)
+        return today + timedelta(days=days), weekend.group()
+    for words, days in _KEYWORDS.items():
+        if re.search(rf"\b{words}\b", text):
+            return today + timedelta(days=days), words
+    return None
+
+
+def _weekday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"Saturday", "this sat", "next Friday" (the one in the following week), "last Monday"."""
+    names = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+    match = re.search(rf"\b(?:(this|next|last|on|coming|this coming)\s+)?({names})\b", text)
+    if not match:
+        return None
+    which, target = match.group(1) or "", WEEKDAYS[match.group(2)]
+    if which == "last" or (prefer == "past" and which not in ("next", "this", "coming",
+                                                               "this coming")):
+        back = (today.weekday() - target) % 7 or 7
+        return today - timedelta(days=back), match.group()
+    ahead = (target - today.weekday()) % 7 or 7
+    if which == "next" and today.weekday() + ahead <= 6:
+        ahead += 7  # "next Saturday" said on a Wednesday: Saturday of next week
+    return today + timedelta(days=ahead), match.group()
+
+
+def _month_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"June 14", "14th of June", "Dec 1st 2026", "last March", "early October"."""
+    m = _MONTHS.replace("may|", "may(?! be\\b)|")
+    pattern = (rf"\b(?:(?P<which>last|next|this|in|early|mid|late|end of|beginning of|start of)"
+               rf"\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>{m})\.?"
+               rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
+    for match in re.finditer(pattern, text):
+        if match.group("month") == "may" and not (match.group("d1") or match.group("d2") or
+                                                  match.group("which") or match.group("year")):
+            continue  # "may" alone is usually the verb
+        return _resolve_month(match, today, prefer), match.group().strip()
+    return None
+
+
+def _resolve_month(match: re.Match, today: date, prefer: str) -> date:
+    month = MONTH_NUMBERS[match.group("month")]
+    which = match.group("which") or ""
+    day_words = match.group("d1") or match.group("d2")
+    year = int(match.group("year")) if match.group("year") else None
+    direction = "past" if which == "last" else "future" if which == "next" else prefer
+    if year is None:
+        year = today.year
+        if direction == "future" and (month, int(day_words or 31)) < (today.month, today.day):
+            year += 1
+        if direction == "past" and (month, int(day_words or 1)) > (today.month, today.day):
+            year -= 1
+    last = calendar.monthrange(year, month)[1]
+    if day_words:
+        day = min(int(day_words), last)
+    elif which in ("early", "beginning of", "start of"):
+        day = 5
+    elif which == "mid":
+        day = 15
+    elif which in ("late", "end of") or direction == "past":
+        day = last  # a past month with no day: its last day, so a recent treatment is not missed
+    else:
+        day = 1  # a future month with no day: its first, so a near event is not missed
+    resolved = date(year, month, day)
+    return min(resolved, today) if direction == "past" and not day_words else resolved
+
+
+def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"12/20", "20/12/2026", "2026-12-04" (month first unless the first number can't be one)."""
+    iso = re.search(r"\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b", text)
+    if iso:
+        return _safe_date(*map(int, iso.groups())), iso.group()
+    match = re.search(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b", text)
+    if not match:
+        return None
+    a, b = int(match.group(1)), int(match.group(2))
+    month, day = (b, a) if a > 12 else (a, b)
+    if match.group(3):
+        year = int(match.group(3))
+        year += 2000 if year < 100 else 0
+        resolved = _safe_date(year, month, day)
+    else:
+        resolved = _safe_date(today.year, month, day)
+        resolved = resolved and _toward(resolved, today, prefer)
+    return (resolved, match.group()) if resolved else None
+
+
+def _ordinal_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"the 14th", "on the 3rd": this month, or the next (past: the previous) when it has gone."""
+    match = re.search(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)\b", text)
+    if not match or not 1 <= int(match.group(1)) <= 31:
+        return None
+    day = int(match.group(1))
+    year, month = today.year, today.month
+    step = -1 if prefer == "past" else 1
+    for _ in range(3):  # the 31st may skip a short month
+        candidate = _safe_date(year, month, day)
+        if candidate and (candidate >= today if step > 0 else candidate <= today):
+            return candidate, match.group().strip()
+        month += step
+        if month in (0, 13):
+            year, month = year + step, 12 if month == 0 else 1
+    return None
+
+
+def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"Christmas", "New Year's Eve", "Thanksgiving" (the fourth Thursday of November)."""
+    for name, (month, day) in HOLIDAYS.items():
+        if re.search(rf"\b{name}\b", text):
+            return _toward(date(today.year, month, day), today, prefer), name
+    if re.search(r"\bthanksgiving\b", text):
+        def fourth_thursday(year: int) -> date:
+            first = date(year, 11, 1)
+            return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+        day = fourth_thursday(today.year)
+        if prefer == "future" and day < today:
+            day = fourth_thursday(today.year + 1)
+        return day, "thanksgiving"
+    return None
+
+
+def _toward(day: date, today: date, prefer: str) -> date:
+    """A date without a year, moved a year forward or back to lie on the preferred side."""
+    if prefer == "future" and day < today:
+        return _shift_year(day, 1)
+    if prefer == "past" and day > today:
+        return _shift_year(day, -1)
+    return day
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29
+        return day + timedelta(days=365 * years)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
@@ -58,47 +238,18 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     base = datetime(today.year, today.month, today.day, 12)
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer,
                 "PREFER_DAY_OF_MONTH": "first" if prefer == "past" else "current"}
-    cleaned = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|yo|y/o|years old|weeks pregnant)\b", " ",
-                     text, flags=re.I)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        results = search_dates(cleaned, languages=["en"], settings=settings) or []
+        results = search_dates(text, languages=["en"], settings=settings) or []
     for words, when in results:
         if not _DATEISH.search(words) or re.fullmatch(r"\s*(on\s+)?(may|march)\s*", words, re.I):
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
-        resolved = when.date()
-        if prefer == "future" and resolved < today:
-            resolved = _roll_forward(resolved, today, words)
-        if prefer == "past" and resolved > today:
-            resolved = _roll_back(resolved)
-        return resolved, words.strip()
+        if re.fullmatch(r"\s*(of\s+)?(the\s+)?(days?|weeks?|months?|years?)\s*", words, re.I):
+            continue  # "for years", "of the year": a unit is not a date
+        return _toward(when.date(), today, prefer), words.strip()
     return None
-
-
-def _roll_forward(resolved: date, today: date, words: str) -> date:
-    """"the 14th" said on the 25th means next month's 14th; "June 14" said in July, next year's."""
-    if re.search(r"\d{4}", words):
-        return resolved
-    if not re.search(rf"\b({_MONTHS})\b|/", words, re.I):
-        month = today.month % 12 + 1
-        year = today.year + (1 if month == 1 else 0)
-        try:
-            return date(year, month, resolved.day)
-        except ValueError:
-            return resolved
-    try:
-        return resolved.replace(year=resolved.year + 1)
-    except ValueError:
-        return resolved + timedelta(days=365)
-
-
-def _roll_back(resolved: date) -> date:
-    try:
-        return resolved.replace(year=resolved.year - 1)
-    except ValueError:
-        return resolved - timedelta(days=365)
 
 
 def describe(day: date, today: date) -> str:

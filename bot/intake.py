@@ -133,7 +133,9 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if is_emergency(text, intent, confidence):
         replies.append("utter_emergency")
     side = side_question(text, intent, confidence)
-    chatter = intent in ("greet", "thanks", "goodbye", "out_of_scope") and confidence >= 0.8
+    chatter = bool(re.fullmatch(r"(hi+|hello|hey+|hiya|good (morning|afternoon|evening)|thanks?|"
+                                r"thank you|ty|thx|ok|okay|cool|great|bye)( there)?[!. ]*",
+                                normalise(text)))
     other_language = bool(re.search(OTHER_LANGUAGE, normalise(text)))
     # A question or off-topic chatter is not an answer: read it only for volunteered facts.
     answering = asked if not (side or other_language or (chatter and asked != "name")
@@ -146,7 +148,7 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     elif intent == "out_of_scope" and confidence >= 0.8 and asked not in changed:
         replies.append("utter_out_of_scope")
     rephrase = False
-    if answering and answering not in changed and not replies and not (
+    if answering and answering not in changed and not side and not (
             answering == "confirm" and changed):
         rephrase = _count_attempt(state, answering, text, changed)
     defer_after = {f.code for f in screen(state.answers) if f.severity.value == "defer"}

@@ -1,4 +1,4 @@
-"""SQLite storage for intake summaries and staff API tokens, built on sqlite-utils.
+"""SQLite storage for intake summaries, chat history, photos and staff API tokens (sqlite-utils).
 
 The Rasa action server and the web app write the same file from different processes, so the
 database runs in WAL mode, every connection waits up to 5 s for a lock, and every write takes
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import sqlite3
 import threading
@@ -29,6 +30,13 @@ from bot.models import IntakeSummary, Recommendation, Status
 BUSY_TIMEOUT_MS = 5000
 INTAKES = "intakes"
 TOKENS = "api_tokens"
+MESSAGES = "messages"
+PHOTOS = "photos"
+PHOTO_REFS = "photo_refs"
+
+
+class PhotoLimitReached(Exception):
+    """The conversation already has the most photos an intake may carry."""
 
 
 class IntakeStore:
@@ -72,6 +80,7 @@ class IntakeStore:
                 not_null={"label", "created_at"},
                 if_not_exists=True,
             )
+            _create_chat_tables(db)
 
     def save_summary(self, summary: IntakeSummary) -> None:
         """Insert or replace the summary for its conversation_id."""
@@ -142,6 +151,88 @@ class IntakeStore:
             found |= hmac.compare_digest(candidate, digest)
         return found
 
+    def add_message(
+        self,
+        conversation_id: str,
+        role: str,
+        text: str,
+        buttons: list[dict[str, str]] | None = None,
+        photo_id: str | None = None,
+    ) -> None:
+        """Append one chat message ("patient" or "bot") to a conversation's history."""
+        row = {
+            "conversation_id": conversation_id,
+            "role": role,
+            "text": text,
+            "buttons": json.dumps(buttons or []),
+            "photo_id": photo_id,
+            "created_at": _utc_iso(None),
+        }
+        with self._write() as db:
+            db[MESSAGES].insert(row)
+
+    def list_messages(self, conversation_id: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """A conversation's history, oldest first: dicts with role, text, buttons, photo_id, created_at."""
+        with self._connect() as db:
+            rows = list(
+                db[MESSAGES].rows_where(
+                    "conversation_id = ?", [conversation_id], order_by="id desc", limit=limit,
+                    select="role, text, buttons, photo_id, created_at",
+                )
+            )
+        for row in rows:
+            row["buttons"] = json.loads(row["buttons"] or "[]")
+        return rows[::-1]
+
+    def add_photo(
+        self, conversation_id: str, photo_id: str, file: str, media_type: str, limit: int
+    ) -> None:
+        """Record a stored photo file and link it to the intake; PhotoLimitReached past `limit`.
+
+        The count and the insert share one write transaction, so two uploads at once cannot
+        both take the last place.
+        """
+        row = {
+            "photo_id": photo_id,
+            "conversation_id": conversation_id,
+            "file": file,
+            "media_type": media_type,
+            "created_at": _utc_iso(None),
+        }
+        with self._write() as db:
+            if _count_refs(db, conversation_id) >= limit:
+                raise PhotoLimitReached(conversation_id)
+            db[PHOTOS].insert(row)
+            _link_photo_refs(db, conversation_id, [photo_id])
+
+    def get_photo(self, conversation_id: str, photo_id: str) -> dict[str, Any] | None:
+        """The stored file (relative path) and media type of one photo of a conversation."""
+        with self._connect() as db:
+            rows = list(
+                db[PHOTOS].rows_where(
+                    "conversation_id = ? and photo_id = ?", [conversation_id, photo_id],
+                    select="photo_id, file, media_type, created_at",
+                )
+            )
+        return rows[0] if rows else None
+
+    def add_photo_refs(self, conversation_id: str, refs: list[str]) -> None:
+        """Link photo references to an intake.
+
+        They are always recorded (see photo_refs) and appended to the summary's photos if the
+        summary exists; refs recorded before it existed are appended on the next call.
+        """
+        with self._write() as db:
+            _link_photo_refs(db, conversation_id, refs)
+
+    def photo_refs(self, conversation_id: str) -> list[str]:
+        """Every photo reference linked to a conversation, oldest first."""
+        with self._connect() as db:
+            rows = db[PHOTO_REFS].rows_where(
+                "conversation_id = ?", [conversation_id], order_by="rowid", select="ref"
+            )
+            return [row["ref"] for row in rows]
+
     @contextmanager
     def _connect(self) -> Iterator[Database]:
         """Yield a Database: the shared in-memory one, or a fresh connection to the file."""
@@ -179,6 +270,62 @@ def open_store(settings: Settings | None = None) -> IntakeStore:
     path = Path(settings.db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return IntakeStore(path)
+
+
+def _create_chat_tables(db: Database) -> None:
+    """The chat history and photo tables (part of ensure_schema)."""
+    db[MESSAGES].create(
+        {
+            "id": int,
+            "conversation_id": str,
+            "role": str,
+            "text": str,
+            "buttons": str,
+            "photo_id": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"conversation_id", "role", "text", "created_at"},
+        if_not_exists=True,
+    )
+    db[MESSAGES].create_index(["conversation_id", "id"], if_not_exists=True)
+    db[PHOTOS].create(
+        {"photo_id": str, "conversation_id": str, "file": str, "media_type": str, "created_at": str},
+        pk="photo_id",
+        not_null={"conversation_id", "file", "media_type", "created_at"},
+        if_not_exists=True,
+    )
+    db[PHOTOS].create_index(["conversation_id"], if_not_exists=True)
+    db[PHOTO_REFS].create(
+        {"conversation_id": str, "ref": str, "created_at": str},
+        pk=("conversation_id", "ref"),
+        not_null={"created_at"},
+        if_not_exists=True,
+    )
+
+
+def _count_refs(db: Database, conversation_id: str) -> int:
+    """How many photos are linked to a conversation."""
+    return db[PHOTO_REFS].count_where("conversation_id = ?", [conversation_id])
+
+
+def _link_photo_refs(db: Database, conversation_id: str, refs: list[str]) -> None:
+    """Record refs for the conversation and append new ones to its summary, if there is one."""
+    now = _utc_iso(None)
+    rows = [{"conversation_id": conversation_id, "ref": ref, "created_at": now} for ref in refs]
+    db[PHOTO_REFS].insert_all(rows, ignore=True)
+    found = list(db[INTAKES].rows_where("conversation_id = ?", [conversation_id], select="summary"))
+    if not found:
+        return
+    summary = IntakeSummary.model_validate_json(found[0]["summary"])
+    # Every recorded ref, not just these: refs recorded before the summary existed catch up.
+    recorded = db[PHOTO_REFS].rows_where(
+        "conversation_id = ?", [conversation_id], order_by="rowid", select="ref"
+    )
+    new = [row["ref"] for row in recorded if row["ref"] not in summary.photos]
+    if new:
+        summary.photos.extend(new)
+        db[INTAKES].upsert(_intake_row(summary), pk="conversation_id")
 
 
 def _intake_row(summary: IntakeSummary) -> dict[str, Any]:

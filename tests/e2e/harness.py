@@ -74,3 +74,35 @@ class Patient:
         for message in messages:
             last = await self.say(message)
         return last
+
+
+DEFAULT_ANSWERS = {
+    "name": "Jane Doe", "concerns": "crow's feet when I smile", "photos": "I'll bring them",
+    "medications": "none", "pregnancy": "no", "breastfeeding": "no", "trying_to_conceive": "no",
+    "neuromuscular": "no", "breathing": "no", "skin_infection": "no", "event": "no",
+    "prior_treatment": "no, first time", "allergies": "none", "age": "34",
+    "contact": "jane@example.com", "confirm": "yes",
+}
+
+
+async def asked(patient: Patient) -> str | None:
+    """The question the assistant is waiting on (the form's requested slot)."""
+    tracker = await patient.agent.tracker_store.retrieve(patient.sender)
+    return tracker.get_slot("requested_slot") if tracker else None
+
+
+async def complete_intake(patient: Patient, answers: dict[str, str], first: str = "hi",
+                          max_turns: int = 40) -> list[str]:
+    """Answer whatever is asked from `answers` (else the defaults) until the intake is sent.
+
+    Returns the questions asked, in order, so tests can check what was skipped.
+    """
+    questions: list[str] = []
+    await patient.say(first)
+    for _ in range(max_turns):
+        question = await asked(patient)
+        if question is None:
+            return questions
+        questions.append(question)
+        await patient.say(answers.get(question, DEFAULT_ANSWERS.get(question, "no")))
+    raise AssertionError(f"intake did not finish in {max_turns} turns: {questions}")

@@ -1,0 +1,154 @@
+"""Patient photos: check what a file really is, strip every bit of metadata, store it privately.
+
+A photo from a phone carries EXIF: where it was taken (GPS), when, on which device. None of
+that belongs in an intake, so a photo is decoded and only its pixels are written back out.
+The file name and the declared content type are ignored: the bytes decide.
+
+    >>> from io import BytesIO
+    >>> from PIL import Image
+    >>> buffer = BytesIO(); Image.new("RGB", (4, 2)).save(buffer, "PNG")
+    >>> clean_photo(buffer.getvalue()).media_type
+    'image/jpeg'
+"""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTOS = 5
+MAX_PIXELS = 50_000_000  # about 8660 x 5770; bigger is a decompression bomb, not a selfie
+JPEG_QUALITY = 90
+
+NOT_A_PHOTO = (
+    "That file doesn't look like a photo I can use. Please send a JPEG, PNG or WebP picture "
+    "(most phone photos are JPEG)."
+)
+HEIC_UNSUPPORTED = (
+    "That looks like an iPhone HEIC photo, which I can't open yet. Could you send it as a JPEG? "
+    "Sharing it from the Photos app, or taking a screenshot of it, usually does that."
+)
+TOO_BIG = "That photo is larger than 8 MB. Could you send a smaller version, or a screenshot of it?"
+TOO_MANY = (
+    f"Thanks, I already have {MAX_PHOTOS} photos, which is the most I can take. "
+    "You can bring any others to your visit."
+)
+EMPTY = "That file was empty. Could you try attaching the photo again?"
+TOO_LARGE_IMAGE = "That picture is too large for me to open. Could you send a smaller version?"
+
+_SAFE_FOLDER = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}")
+
+
+class PhotoRefused(ValueError):
+    """The file can't be accepted; the message is written for the patient."""
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """Re-encoded pixels without metadata, ready to store."""
+
+    data: bytes
+    media_type: str  # "image/jpeg" or "image/png"
+    extension: str  # "jpg" or "png"
+    size: tuple[int, int]
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The image format named by the file's first bytes ("JPEG", "PNG", "WEBP", "HEIC"), or None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"hevc", b"hevx", b"heim",
+                                               b"heis", b"mif1", b"msf1"):
+        return "HEIC"
+    return None
+
+
+def clean_photo(data: bytes) -> CleanPhoto:
+    """Check that data is a JPEG, PNG, WebP (or HEIC Pillow can open) photo and re-encode it.
+
+    EXIF orientation is applied to the pixels first, so the photo still stands the right way
+    up once the metadata is gone. Raises PhotoRefused with a message for the patient.
+    """
+    if not data:
+        raise PhotoRefused(EMPTY)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoRefused(TOO_BIG)
+    kind = sniff_format(data)
+    if kind is None:
+        raise PhotoRefused(NOT_A_PHOTO)
+    image = _decode(data, kind)
+    image = ImageOps.exif_transpose(image)  # returns a copy without the orientation tag
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    # A new image from the raw pixels carries no info dict at all: no EXIF, XMP, ICC, text.
+    pixels = Image.frombytes(image.mode, image.size, image.tobytes())
+    buffer = io.BytesIO()
+    if has_alpha:
+        pixels.save(buffer, "PNG", optimize=True)
+        return CleanPhoto(buffer.getvalue(), "image/png", "png", pixels.size)
+    pixels.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return CleanPhoto(buffer.getvalue(), "image/jpeg", "jpg", pixels.size)
+
+
+def _decode(data: bytes, kind: str) -> Image.Image:
+    """Fully decoded first frame, or PhotoRefused; the decoded format must match the bytes."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=[kind] if kind != "HEIC" else None)
+            if image.width * image.height > MAX_PIXELS:
+                raise PhotoRefused(TOO_LARGE_IMAGE)
+            image.load()
+    except PhotoRefused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused(TOO_LARGE_IMAGE) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        # Pillow raises all of these for truncated or malformed files.
+        raise PhotoRefused(HEIC_UNSUPPORTED if kind == "HEIC" else NOT_A_PHOTO) from None
+    if kind == "HEIC" and (image.format or "").upper() not in ("HEIF", "HEIC"):
+        raise PhotoRefused(NOT_A_PHOTO)
+    return image
+
+
+def photos_root(db_path: Path) -> Path:
+    """Where photos live: next to the database, outside anything the web app serves."""
+    return Path(db_path).parent / "photos"
+
+
+def conversation_folder(root: Path, conversation_id: str) -> Path:
+    """The folder for one conversation's photos; refuses ids that are not a safe folder name."""
+    if not _SAFE_FOLDER.fullmatch(conversation_id):
+        raise ValueError("conversation id is not usable as a folder name")
+    return root / conversation_id
+
+
+def save_photo(root: Path, conversation_id: str, photo: CleanPhoto) -> tuple[str, str]:
+    """Write the photo under root/<conversation_id>/<random>.<ext>; returns (photo_id, relative path)."""
+    folder = conversation_folder(root, conversation_id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    photo_id = secrets.token_urlsafe(16)
+    relative = f"{conversation_id}/{photo_id}.{photo.extension}"
+    path = root / relative
+    with open(path, "xb") as handle:  # "x": never overwrite
+        handle.write(photo.data)
+    path.chmod(0o600)
+    return photo_id, relative
+
+
+def photo_file(root: Path, relative: str) -> Path:
+    """The absolute path of a stored photo, refusing anything that escapes root."""
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise ValueError("photo path escapes the photo folder")
+    return path
