@@ -37,7 +37,7 @@ _DATEISH = re.compile(rf"\d|\b({_MONTHS})\b|monday|tuesday|wednesday|thursday|fr
 _COUNT = r"\d+|a couple of|a couple|a few|couple|few|several|some|many|an?|one|two|three|" \
     r"four|five|six|seven|eight|nine|ten|eleven|twelve"
 _RELATIVE = re.compile(
-    rf"(?<!every )(?<!each )\b(?P<lead>in\s+(?:about\s+|around\s+|just\s+)?|over\s+)?"
+    rf"(?<!every )(?<!each )(?<!once )(?<!twice )(?<!times )(?<!per )\b(?P<lead>in\s+(?:about\s+|around\s+|just\s+)?|over\s+)?"
     rf"(?:(?P<n>{_COUNT})\s*|(?=(?:weeks|months|years)\s+ago))"
     r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos|mths?|years?|yrs?)\b"
     r"(?P<tail>\s+(?:ago|back|before|earlier|from now|away|out|time))?", re.I)
@@ -61,11 +61,21 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"(\w)'(\w)", r"\1\2", text.lower().replace("’", "'"))
     lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
                      r"weeks? pregnant|weeks? along)\b", " ", lowered)
-    for rule in (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday):
-        found = rule(lowered, today, prefer)
-        if found:
-            return found
-    return _dateparser(lowered, today, prefer)
+    found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
+    if not found:
+        return _dateparser(lowered, today, prefer)
+    return _first(found, lowered)
+
+
+def _first(found: list[tuple[date, str]], text: str) -> tuple[date, str]:
+    """The earliest date in the text; of overlapping readings, the longest ("14th of June")."""
+    spans = sorted((text.find(words), text.find(words) + len(words), i)
+                   for i, (_, words) in enumerate(found))
+    start, end, best = spans[0]
+    for other_start, other_end, i in spans[1:]:
+        if other_start < end and other_end - other_start > end - start:
+            start, end, best = other_start, other_end, i
+    return found[best]
 
 
 def _relative(text: str, today: date, prefer: str) -> tuple[date, str] | None:
@@ -100,9 +110,15 @@ def _keyword(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 def _weekday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"Saturday", "this sat", "next Friday" (the one in the following week), "last Monday"."""
     names = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-    match = re.search(rf"\b(?:(this|next|last|on|coming|this coming)\s+)?({names})\b", text)
-    if not match:
-        return None
+    for match in re.finditer(rf"\b(?:(this|next|last|on|coming|this coming)\s+)?({names})\b",
+                             text):
+        # "sat", "sun", "wed" (we'd), "mon" are ordinary words unless "on" or "next" precedes
+        if len(match.group(2)) > 3 or match.group(2) in ("fri", "tue", "thu") or match.group(1):
+            return _resolve_weekday(match, today, prefer)
+    return None
+
+
+def _resolve_weekday(match: re.Match, today: date, prefer: str) -> tuple[date, str]:
     which, target = match.group(1) or "", WEEKDAYS[match.group(2)]
     if which == "last" or (prefer == "past" and which not in ("next", "this", "coming",
                                                                "this coming")):
@@ -121,9 +137,9 @@ def _month_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
                rf"\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>{m})\.?"
                rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
     for match in re.finditer(pattern, text):
-        if match.group("month") == "may" and not (match.group("d1") or match.group("d2") or
-                                                  match.group("which") or match.group("year")):
-            continue  # "may" alone is usually the verb
+        if len(match.group("month")) <= 3 and not (match.group("d1") or match.group("d2") or
+                                                   match.group("which") or match.group("year")):
+            continue  # "may", "jan", "mar" alone are a verb or a name more often than a month
         return _resolve_month(match, today, prefer), match.group().strip()
     return None
 
@@ -152,7 +168,9 @@ def _resolve_month(match: re.Match, today: date, prefer: str) -> date:
     else:
         day = 1  # a future month with no day: its first, so a near event is not missed
     resolved = date(year, month, day)
-    return min(resolved, today) if direction == "past" and not day_words else resolved
+    if day_words or match.group("year"):
+        return resolved
+    return min(resolved, today) if direction == "past" else max(resolved, today)
 
 
 def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
@@ -160,13 +178,15 @@ def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     iso = re.search(r"\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b", text)
     if iso:
         return _safe_date(*map(int, iso.groups())), iso.group()
-    match = re.search(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b", text)
+    match = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b|\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b",
+                      text)  # "2.5" is a dose: a dotted date needs its year
     if not match:
         return None
-    a, b = int(match.group(1)), int(match.group(2))
+    groups = match.groups()[:3] if match.group(1) else match.groups()[3:]
+    a, b = int(groups[0]), int(groups[1])
     month, day = (b, a) if a > 12 else (a, b)
-    if match.group(3):
-        year = int(match.group(3))
+    if groups[2]:
+        year = int(groups[2])
         year += 2000 if year < 100 else 0
         resolved = _safe_date(year, month, day)
     else:
@@ -177,7 +197,9 @@ def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 def _ordinal_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"the 14th", "on the 3rd": this month, or the next (past: the previous) when it has gone."""
-    match = re.search(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)\b", text)
+    # "3rd trimester", "1st time": an ordinal followed by a noun is not a day of the month
+    match = re.search(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)\b(?!\s+(?!(?:of|at|and|"
+                      r"this|next|in|for|so|but|or|is|was)\b)[a-z])", text)
     if not match or not 1 <= int(match.group(1)) <= 31:
         return None
     day = int(match.group(1))
@@ -242,14 +264,18 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
         warnings.simplefilter("ignore")
         results = search_dates(text, languages=["en"], settings=settings) or []
     for words, when in results:
-        if not _DATEISH.search(words) or re.fullmatch(r"\s*(on\s+)?(may|march)\s*", words, re.I):
+        if not _DATEISH.search(words) or re.fullmatch(r"\s*(on\s+)?(may|march|jan|mar|sat|sun|wed|mon)\s*", words, re.I):
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
-        if re.fullmatch(r"\s*(of\s+)?(the\s+)?(days?|weeks?|months?|years?)\s*", words, re.I):
-            continue  # "for years", "of the year": a unit is not a date
+        if re.fullmatch(r"\s*(of\s+)?(the\s+)?(days?|weeks?|months?|years?|\d{1,2}(st|nd|rd|th))\s*",
+                        words, re.I):
+            continue  # "for years", "3rd trimester": a unit or an ordinal alone is not a date
         return _toward(when.date(), today, prefer), words.strip()
     return None
+
+
+RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday)
 
 
 def describe(day: date, today: date) -> str:

@@ -154,6 +154,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     defer_after = {f.code for f in screen(state.answers) if f.severity.value == "defer"}
     replies += [f"utter_defer_{code}" for code in sorted(defer_after - defer_before)]
     todo = outstanding(state)
+    if answering in todo and (rephrase or side or not changed):
+        todo.insert(0, answering)  # stay on the question until it is answered or unclear
     return Turn(state=state, changed=changed, replies=replies, rephrase=rephrase,
                 next_question=todo[0] if todo else None)
 

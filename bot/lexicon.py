@@ -69,7 +69,8 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                       "antiplatelet", "blood-thinner", "blood-thinners"),
 }) + _terms("medicine", "interacting_medication", {
     "aminoglycoside antibiotic": ("gentamicin", "amikacin", "tobramycin", "neomycin",
-                                  "streptomycin", "kanamycin", "aminoglycoside"),
+                                  "streptomycin", "kanamycin", "aminoglycoside",
+                                  "aminoglycosides"),
     "muscle relaxant": ("cyclobenzaprine", "flexeril", "tizanidine", "zanaflex", "baclofen",
                         "methocarbamol", "robaxin", "carisoprodol", "soma", "metaxalone",
                         "orphenadrine", "dantrolene", "muscle relaxant", "muscle relaxants",
@@ -103,7 +104,7 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
     "fish oil": ("fish oil", "fish oils", "omega 3", "omega-3", "omega3", "omega 3s", "omega-3s",
                  "cod liver oil", "krill oil", "fishoil"),
     "vitamin e": ("vitamin e", "vit e"),
-    "ginkgo": ("ginkgo", "ginko", "ginkgo biloba"),
+    "ginkgo": ("ginkgo", "ginko", "gingko", "ginkgo biloba", "gingko biloba", "ginko biloba"),
     "garlic supplement": ("garlic pills", "garlic supplement", "garlic supplements",
                           "garlic capsules", "garlic tablets"),
     "ginseng": ("ginseng",),
@@ -123,13 +124,26 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
 NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
     "myasthenia gravis": ("myasthenia gravis", "myasthenia", "myasthenia gravis (mg)"),
     "lambert-eaton syndrome": ("lambert-eaton", "lambert eaton", "lems"),
-    "als": ("als", "lou gehrig's", "lou gehrigs", "motor neuron disease", "motor neurone disease",
+    "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs", "motor neuron disease", "motor neurone disease",
             "mnd", "amyotrophic lateral sclerosis"),
     "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy"),
     "neuromuscular disorder": ("neuromuscular disorder", "neuromuscular disease",
                                "neuromuscular condition", "muscular dystrophy", "myopathy",
                                "guillain-barre", "guillain barre", "nerve condition",
-                               "muscle disease", "nerve disease"),
+                               "muscle disease", "nerve disease", "neuromuscular"),
+})
+
+# Named nerve or muscle conditions outside the label's list: a patient who names one in answer
+# to the neuromuscular question is reviewed by a clinician rather than waved through.
+OTHER_NEURO = _terms("condition", "neuromuscular_disorder", {
+    "multiple sclerosis": ("multiple sclerosis",),
+    "parkinson's disease": ("parkinsons", "parkinson", "parkinsons disease"),
+    "bell's palsy": ("bells palsy", "bell palsy", "facial palsy", "facial paralysis"),
+    "fibromyalgia": ("fibromyalgia", "fibro"),
+    "peripheral neuropathy": ("neuropathy", "peripheral neuropathy", "nerve damage"),
+    "muscle weakness": ("muscle weakness", "weak muscles", "muscles are weak"),
+    "cerebral palsy": ("cerebral palsy",),
+    "huntington's disease": ("huntingtons", "huntington"),
 })
 
 BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
@@ -140,8 +154,8 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "short of breath", "shortness of breath", "breathless",
                              "can't breathe", "cant breathe", "breathing problems",
                              "breathing problem"),
-    "asthma": ("asthma", "asthmatic", "inhaler"),
-    "emphysema": ("emphysema", "copd"),
+    "asthma": ("asthma", "asthmatic", "inhaler", "asthma attack", "asthma attacks"),
+    "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
 
 BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
@@ -150,7 +164,8 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
 })
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
-    "cold sore": ("cold sore", "cold sores", "fever blister", "herpes", "coldsore"),
+    "cold sore": ("cold sore", "cold sores", "fever blister", "fever blisters", "herpes",
+                  "coldsore", "coldsores", "hsv", "cold-sore"),
     "impetigo": ("impetigo",),
     "skin infection": ("skin infection", "cellulitis", "abscess", "boil", "open sore", "pustule",
                        "infected spot", "infected pimple", "shingles", "infected cut"),
@@ -164,19 +179,25 @@ PRODUCTS = _terms("product", None, {
     "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),
     "Daxxify": ("daxxify", "daxi", "daxibotulinumtoxina"),
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
-                        "wrinkle injections", "injections", "tox injections"),
+                        "wrinkle injections", "injections", "injection", "tox injections"),
 })
 
 MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "casein", "whey")
-ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling",
-                 "anaphylaxis", "anaphylactic", "rash after", "reacted")
+ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling", "swelled",
+                 "swollen", "swell", "anaphylaxis", "anaphylactic", "rash after", "reacted",
+                 "allergic reaction", "broke out", "itchy", "welts", "epipen")
 ALBUMIN = ("albumin", "human albumin")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "photos", "shoot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
                "event", "gala", "anniversary", "conference", "prom", "date night", "ceremony",
                "engagement", "bridal", "honeymoon", "filming", "tv", "speech", "presentation",
-               "shower", "christening", "funeral", "festival", "concert", "wedding day")
+               "shower", "christening", "funeral", "festival", "concert", "wedding day",
+               "getting married", "get married", "bridesmaid", "maid of honor",
+               "maid of honour", "big day", "headshots", "headshot", "bachelorette", "hen do",
+               "hen party", "red carpet", "pageant", "audition", "christmas", "new years",
+               "thanksgiving", "baptism", "bar mitzvah", "bat mitzvah", "quinceanera", "gig",
+               "premiere", "awards", "competition")
 
 # Generic words that mean a skin infection only when the patient answers the skin question or
 # names the skin or face in the same sentence ("ear infection" is not a skin infection).
@@ -186,15 +207,62 @@ GENERIC_INFECTION = Term("skin infection", ("infection", "infected", "spot", "so
 SKIN_CONTEXT = ("skin", "face", "lip", "lips", "mouth", "forehead", "cheek", "chin", "nose",
                 "eye", "eyes", "brow", "brows", "jaw", "neck", "treatment area", "where you inject")
 
-ALL_SCREENING_TERMS: list[Term] = (MEDICINES + SUPPLEMENTS + NEUROMUSCULAR + BREATHING
-                                   + BLEEDING_DISORDERS + SKIN_INFECTION + [HEAVY_EYELIDS])
+# Pregnancy, breastfeeding and trying to conceive. "nursing" and "pumping" have other meanings
+# ("nursing school", "pumping iron"); `REPRODUCTIVE_MASKS` removes those before matching.
+TTC = Term("trying_to_conceive", (
+    "trying to conceive", "trying for a baby", "trying to get pregnant", "ttc", "ivf",
+    "fertility treatment", "trying for baby", "trying to have a baby", "trying for another",
+    "trying for a second", "trying to fall pregnant", "egg retrieval", "embryo transfer",
+    "trying for a family", "trying to start a family", "trying for a third", "iui",
+    "fertility treatments", "clomid", "letrozole", "egg freezing", "trying to concieve",
+    "trying to get preggers", "actively trying"),
+    "trying_to_conceive", "condition")
+PREGNANT = Term("pregnant", (
+    "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting",
+    "i am expecting", "were expecting", "expecting a baby", "weeks along", "baby on the way",
+    "bun in the oven", "with child", "period is late", "late period", "missed my period",
+    "missed period", "first trimester", "second trimester", "third trimester", "trimester",
+    "positive test", "positive pregnancy test", "due date", "im due", "baby is due",
+    "baby due", "expecting twins"), "pregnant", "condition")
+BREASTFEEDING = Term("breastfeeding", (
+    "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
+    "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
+    "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed",
+    "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",
+    "still feeding", "combo feeding", "combi feeding"), "breastfeeding", "condition")
+REPRODUCTIVE_MASKS = ("nursing home", "nursing student", "nursing school", "nursing degree",
+                      "nursing job", "nursing career", "nursing shift", "nursing assistant",
+                      "nursing care", "in nursing", "pumping iron", "pumping gas", "pumping up",
+                      "trying to get pregnant", "trying to fall pregnant", "get pregnant",
+                      "getting pregnant", "not trying", "weeks postpartum", "weeks post partum",
+                      "months postpartum")
+
+# Correctly spelt words one or two letters from a term: never read them as its typo.
+REAL_WORDS = ("injection", "infection", "infections", "meditation", "plumping", "pumpkin",
+              "prescription", "nurse", "nurses", "relaxing", "married", "vitamin",
+              "nursery", "pregnancy", "present", "prevent", "pleasant", "eligible", "elegant",
+              "general", "gentle", "genetic", "asthmatic", "ginger", "gingerly", "heroin",
+              "aspiring", "spring", "shingle", "shower", "showers", "hooded", "hoodie", "neck",
+              "chin", "omega", "protein", "proteins", "condition", "conditions", "allergic",
+              "allergy", "robin", "dental", "denied", "plastic", "platinum",
+              "botanic", "bottom", "button", "toxic", "detox", "tonic")
+
+ALL_SCREENING_TERMS: list[Term] = (MEDICINES + SUPPLEMENTS + NEUROMUSCULAR + OTHER_NEURO
+                                   + BREATHING + BLEEDING_DISORDERS + SKIN_INFECTION
+                                   + [HEAVY_EYELIDS])
+
+
+def all_terms() -> list[Term]:
+    """Every term the parser matches: screening terms, areas, products, pregnancy words."""
+    return (ALL_SCREENING_TERMS + AREAS + PRODUCTS + [GENERIC_INFECTION, TTC, PREGNANT,
+                                                      BREASTFEEDING])
 
 
 def entity_patterns() -> list[dict]:
     """spaCy entity_ruler patterns (label, phrase) built from the lexicon, for Rasa's NLU."""
     labels = [("treatment_area", AREAS), ("medication", MEDICINES), ("supplement", SUPPLEMENTS),
-              ("condition", NEUROMUSCULAR + BREATHING + BLEEDING_DISORDERS + SKIN_INFECTION
-               + [HEAVY_EYELIDS]),
+              ("condition", NEUROMUSCULAR + OTHER_NEURO + BREATHING + BLEEDING_DISORDERS
+               + SKIN_INFECTION + [HEAVY_EYELIDS]),
               ("toxin_product", PRODUCTS[:5])]
     patterns = []
     for label, terms in labels:

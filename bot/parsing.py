@@ -14,28 +14,51 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import Clause, clauses, find_phrase, normalise, polarity_at, tokens, yes_no
+from bot.text import (Clause, clauses, find_phrase, followup_polarity, is_past, normalise,
+                      polarity_at, tokens, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
 
 
+def _masked(norm: str, mask: tuple[str, ...]) -> str:
+    """The clause with phrases that only look like a term blanked out ("nursing school")."""
+    for phrase in mask:
+        norm = re.sub(rf"\b{re.escape(phrase)}\b", " " * len(phrase), norm)
+    return norm
+
+
+def _terms_in(norm: str, terms: list[lexicon.Term]) -> list[tuple[lexicon.Term, str, int]]:
+    """Each term named in a clause, with the phrase that named it and where."""
+    named = []
+    for term in terms:
+        for phrase in sorted(term.phrases, key=len, reverse=True):
+            pos = find_phrase(norm, phrase)
+            if pos >= 0:
+                named.append((term, phrase, pos))
+                break
+    return named
+
+
 def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
                  mask: tuple[str, ...] = ()) -> list[Finding]:
-    """Findings for every term named in the clauses, each with its clause as evidence."""
+    """Findings for every term named in the clauses, each with its clause as evidence.
+
+    A short next clause naming nothing itself can take a statement back: "had a cold sore last
+    month / but it cleared up".
+    """
     found: dict[str, Finding] = {}
-    for clause in cls:
-        norm = clause.norm
-        for phrase in mask:
-            norm = re.sub(rf"\b{re.escape(phrase)}\b", " " * len(phrase), norm)
-        for term in terms:
-            for phrase in sorted(term.phrases, key=len, reverse=True):
-                pos = find_phrase(norm, phrase)
-                if pos >= 0:
-                    polarity = polarity_at(norm, pos, len(phrase))
-                    detail = {"category": term.category, "kind": term.kind}
-                    found[term.item] = Finding(topic=topic, item=term.item, polarity=polarity,
-                                               evidence=clause.original, detail=detail)
-                    break
+    norms = [_masked(c.norm, mask) for c in cls]
+    for i, (clause, norm) in enumerate(zip(cls, norms)):
+        for term, phrase, pos in _terms_in(norm, terms):
+            polarity = polarity_at(norm, pos, len(phrase))
+            evidence = clause.original
+            if i + 1 < len(cls) and not _terms_in(norms[i + 1], terms):
+                later = followup_polarity(norm, norms[i + 1])
+                if later is not None and polarity != Polarity.ABSENT:
+                    polarity, evidence = later, f"{clause.original} {cls[i + 1].original}"
+            detail = {"category": term.category, "kind": term.kind}
+            found[term.item] = Finding(topic=topic, item=term.item, polarity=polarity,
+                                       evidence=evidence, detail=detail)
     return list(found.values())
 
 
@@ -160,61 +183,90 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
 
 # --- pregnancy, breastfeeding, trying to conceive ------------------------------------------------
 
-TTC = lexicon.Term("trying_to_conceive", (
-    "trying to conceive", "trying for a baby", "trying to get pregnant", "ttc", "ivf",
-    "fertility treatment", "trying for baby", "trying to have a baby", "trying for another",
-    "trying for a second", "trying to fall pregnant", "egg retrieval", "embryo transfer",
-    "trying for a family", "trying to start a family"), "trying_to_conceive")
-PREGNANT = lexicon.Term("pregnant", (
-    "pregnant", "pregnancy", "preggers", "preggo", "im expecting", "i am expecting",
-    "expecting a baby", "weeks along", "baby on the way", "bun in the oven", "with child",
-    "period is late", "late period", "missed my period", "missed period", "first trimester",
-    "second trimester", "third trimester", "trimester"), "pregnant")
-BREASTFEEDING = lexicon.Term("breastfeeding", (
-    "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
-    "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
-    "breast milk", "breastmilk", "expressing milk", "bfing"), "breastfeeding")
+TTC, PREGNANT, BREASTFEEDING = lexicon.TTC, lexicon.PREGNANT, lexicon.BREASTFEEDING
+# Said in answer to the pregnancy question these mean yes; volunteered they are too vague
+# ("expecting great results", "20 weeks until my wedding").
+PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
+    "expecting", "due in", "due on", "weeks", "wks", "months along", "first baby", "baby boy",
+    "baby girl"), "pregnant", "condition")
 
 
-def _reproductive(text: str, asked: bool, topic: str, term: lexicon.Term,
-                  mask: tuple[str, ...] = ()) -> list[Finding]:
-    found = _match_terms(clauses(text), [term], topic, mask)
+def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
+                  ) -> list[Finding]:
+    found = _match_terms(clauses(text), terms[:1], topic, lexicon.REPRODUCTIVE_MASKS)
+    if not found and asked and yes_no(text) != "no":
+        found = _match_terms(clauses(text), terms[1:], topic, lexicon.REPRODUCTIVE_MASKS)
     if found:
-        return found
-    return _bare(text, topic, term.item) if asked else []
+        return found[:1]
+    return _bare(text, topic, terms[0].item) if asked else []
 
 
 def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
     """Pregnant, possibly pregnant (unsure) or not."""
-    return _reproductive(text, asked, "pregnancy", PREGNANT,
-                         mask=("trying to get pregnant", "trying to fall pregnant",
-                               "get pregnant", "getting pregnant"))
+    return _reproductive(text, asked, "pregnancy", [PREGNANT, PREGNANT_WHEN_ASKED])
 
 
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     """Breastfeeding, nursing, pumping or chestfeeding now."""
-    return _reproductive(text, asked, "breastfeeding", BREASTFEEDING)
+    return _reproductive(text, asked, "breastfeeding", [BREASTFEEDING])
 
 
 def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
     """Actively trying to conceive."""
-    return _reproductive(text, asked, "trying_to_conceive", TTC)
+    return _reproductive(text, asked, "trying_to_conceive", [TTC])
 
 
 # --- neuromuscular, breathing, skin -------------------------------------------------------------
 
-def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], bare_item: str
-               ) -> list[Finding]:
+# Answers that mean "nothing of the kind" without a yes/no word.
+NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im healthy|i am healthy|" \
+    r"nothing like that|no issues|none of those|none of them|n/?a|nope all good|perfectly healthy|" \
+    r"nothing|none|all clear|clear)\b"
+# Words that say an unrecognised answer names a condition: recorded for the clinician to judge.
+CONDITION_WORDS = r"\b(have|had|diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
+    r"dystrophy|neuropathy|myopathy|weakness|weak|apnea|apnoea|bronchitis|lung|lungs|wheez\w*|" \
+    r"cough\w*|choke|chok\w*|trouble|problems?|issues?|yes|yeah|yep)\b"
+
+
+def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], bare_item: str,
+               abbreviations: dict[str, str] | None = None) -> list[Finding]:
     found = _match_terms(clauses(text), terms, topic)
+    if not found and asked:
+        found = _abbreviation(text, topic, abbreviations or {})
     if found:
         return found
-    return _bare(text, topic, bare_item) if asked else []
+    if not asked:
+        return []
+    return _bare(text, topic, bare_item) or _unrecognised_condition(text, topic)
+
+
+def _abbreviation(text: str, topic: str, abbreviations: dict[str, str]) -> list[Finding]:
+    """"MG", "MS" answer the question asked; anywhere else they are a dose or a title."""
+    norm = normalise(text)
+    for abbreviation, item in abbreviations.items():
+        match = re.search(rf"(?<!\d)(?<!\d )\b{abbreviation}\b", norm)
+        if match:
+            return [Finding(topic=topic, item=item, polarity=polarity_at(norm, match.start(),
+                                                                       len(abbreviation)),
+                            evidence=text.strip(), detail={"kind": "condition"})]
+    return []
+
+
+def _unrecognised_condition(text: str, topic: str) -> list[Finding]:
+    """A condition the lexicon does not know, said in answer: the clinician judges it."""
+    norm = normalise(text)
+    if re.search(NOTHING_TO_REPORT, norm) or not re.search(CONDITION_WORDS, norm):
+        return []
+    polarity = Polarity.PAST if is_past(norm) else Polarity.PRESENT
+    return [Finding(topic=topic, item="other condition", polarity=polarity,
+                    evidence=text.strip(), detail={"kind": "unrecognised"})]
 
 
 def extract_neuromuscular(text: str, asked: bool, today: date) -> list[Finding]:
     """Myasthenia gravis, Lambert-Eaton, ALS and other neuromuscular disorders."""
-    return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR,
-                      "neuromuscular disorder")
+    return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR + lexicon.OTHER_NEURO,
+                      "neuromuscular disorder",
+                      {"mg": "myasthenia gravis", "ms": "multiple sclerosis"})
 
 
 def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:

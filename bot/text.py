@@ -24,16 +24,24 @@ NEGATION_CUES = {"no", "not", "never", "none", "nothing", "nor", "neither", "wit
                  "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada"}
 # Words that end a negation's reach: "no blood thinners, just fish oil".
 SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though", "although", "yet",
-                "also", "apart", "plus", "i", "im", "we", "were", "ive", "weve", "currently"}
-PAST_PATTERNS = [
+                "also", "apart", "aside", "than", "plus", "i", "im", "we", "were", "ive", "weve",
+                "currently"}
+# Words that say a thing is over, whatever else the clause says.
+STRONG_PAST = [
     r"\bstopped\b", r"\bused to\b", r"\bno longer\b", r"\banymore\b", r"\bany more\b", r"\bquit\b",
     r"\bcleared\b", r"\bhealed\b", r"\bgone\b", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
-    r"\bfinished\b", r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b",
-    r"\bwhen i was\b", r"\bin the past\b", r"\bpreviously\b", r"\bwas\b",
-    r"\bhad (a|my) baby\b", r"\bdone with\b", r"\bnot anymore\b",
+    r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
     r"\bcame off\b", r"\bgot off\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
 ]
+# Words that place a thing in the past only when nothing in the clause says it is current:
+# "I was diagnosed with MG years ago" is a current diagnosis.
+WEAK_PAST = [r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
+             r"\bin the past\b", r"\bpreviously\b", r"\bwas\b", r"\bhad (a|my) baby\b",
+             r"\bin (19|20)\d\d\b", r"\bchildhood\b"]
+STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|" \
+    r"was told i have|born with|ongoing|chronic)\b"
+PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
 UNSURE_PATTERNS = [
     r"\bnot (really )?sure\b", r"\bunsure\b", r"\bno idea\b", r"\bidk\b", r"\bi ?dont know\b",
     r"\bdont know\b", r"\bdunno\b", r"\bmaybe\b", r"\bmight\b", r"\bmay be\b", r"\bpossibly\b",
@@ -43,6 +51,12 @@ UNSURE_PATTERNS = [
     r"\bprobably\b(?! not)", r"\bcant remember\b", r"\bdont remember\b", r"\bnot positive\b",
     r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
 ]
+# "maybe next year" is a plan, not doubt about now.
+FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
+    r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|eventually|" \
+    r"in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
+FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) family\b|\b(on|from) my (moms|mums|dads|" \
+    r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b"
 FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro)s?\b"
@@ -95,6 +109,20 @@ def _phrase_regex(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
 
 
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Correctly spelt words that must never be read as a typo of another term.
+
+    Every single-word lexicon phrase ("infection" is not a typo of "injections") and the real
+    words listed in `lexicon.REAL_WORDS` ("meditation" is not "medication").
+    """
+    from bot import lexicon  # lexicon imports nothing from bot: no cycle
+
+    words = {normalise(p) for t in lexicon.all_terms() for p in t.phrases if " " not in p}
+    words |= set(lexicon.REAL_WORDS)
+    return frozenset(words | {w + "s" for w in words})
+
+
 def find_phrase(norm: str, phrase: str) -> int:
     """Position of `phrase` in a normalised clause (word boundaries, typo-tolerant), or -1."""
     match = _phrase_regex(phrase).search(norm)
@@ -106,7 +134,7 @@ def find_phrase(norm: str, phrase: str) -> int:
     for m in re.finditer(r"[a-z]+", norm):
         word = m.group()
         if abs(len(word) - len(target)) <= 2 and len(word) >= 5 and word[0] == target[0]:
-            if SequenceMatcher(None, word, target).ratio() >= 0.84:
+            if word not in known_words() and SequenceMatcher(None, word, target).ratio() >= 0.84:
                 return m.start()
     return -1
 
@@ -117,18 +145,64 @@ def _any(patterns: list[str], text: str) -> bool:
 
 def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     """Polarity of the term at `pos` in a normalised clause."""
-    if _any(UNSURE_PATTERNS, clause):
+    if _unsure(clause):
         return Polarity.UNSURE
-    if re.search(FAMILY_WORDS, clause[:pos]) and not re.search(FIRST_PERSON, clause):
+    if about_someone_else(clause, pos):
         return Polarity.ABSENT
-    after = tokens(clause[pos + phrase_len:])[:2]
-    if after and after[0] in NO_WORDS | {"not"}:
+    # "pregnant: no", "fish oil - nope": a no right after the term, closing its part of the clause;
+    # but not "fish oil, not pregnant", where the "not" belongs to the next item.
+    if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not)\s*([,.;!]|$)", clause[pos + phrase_len:]):
         return Polarity.ABSENT
     if _negated_before(clause[:pos]):
         return Polarity.ABSENT
-    if _any(PAST_PATTERNS, clause):
+    if is_past(clause):
         return Polarity.PAST
     return Polarity.PRESENT
+
+
+def _unsure(clause: str) -> bool:
+    return _any(UNSURE_PATTERNS, re.sub(FUTURE_PLAN, " ", clause))
+
+
+def is_past(clause: str) -> bool:
+    """True when the clause puts what it names in the past ("stopped", "as a kid", "was")."""
+    if _any(STRONG_PAST, clause):
+        return True
+    return _any(WEAK_PAST, clause) and not re.search(STILL_CURRENT, clause)
+
+
+def about_someone_else(clause: str, pos: int) -> bool:
+    """"my aunt had ALS", "ALS runs in my family": the patient is not the one who has it.
+
+    Only when the patient is not the subject too: "I take my husband's Eliquis" is the patient's.
+    """
+    if re.search(FIRST_PERSON, clause[:pos]):
+        return False
+    if re.search(FAMILY_WORDS, clause[:pos]):
+        return True
+    return bool(re.search(FAMILY_AFTER, clause)) and not re.search(FIRST_PERSON, clause)
+
+
+# A short clause after the one naming a thing can take it back: "had a cold sore last month /
+# but it cleared up", "I get cold sores / but none right now", "Pregnant? / no".
+RESOLVED_LATER = r"^(but |and |though |which )?(it|its|they|theyre|that|thats|this|which|now|" \
+    r"all)\b.{0,30}\b(cleared|cleared up|healed|gone|resolved|better|went away|over|fine now)\b"
+NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|dont|isnt|arent)" \
+    r"\b.{0,30}\b(now|currently|at the moment|atm|rn|today|anymore|any more|these days|lately|" \
+    r"active|outbreak|flare|flaring|at present)\b"
+
+
+def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
+    """How a following clause with no term of its own changes the previous one, if at all."""
+    if re.search(RESOLVED_LATER, next_clause):
+        return Polarity.PAST
+    if re.search(NONE_NOW, next_clause):
+        return Polarity.ABSENT
+    if term_clause.rstrip().endswith("?") and len(tokens(next_clause)) <= 3:
+        answer = yes_no(next_clause)  # the patient echoed the question: "Pregnant? no"
+        return {"yes": Polarity.PRESENT, "no": Polarity.ABSENT,
+                "unsure": Polarity.UNSURE}.get(answer or "")
+    return None
 
 
 def _negated_before(prefix: str) -> bool:
@@ -148,7 +222,7 @@ def yes_no(text: str) -> str | None:
     if not norm:
         return None
     if re.match(r"^no idea\b", norm) or (
-            _any(UNSURE_PATTERNS, norm) and not re.match(r"^(no|nope|nah)\b", norm)):
+            _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
         return "unsure"
     words = tokens(norm)
     if not words:

@@ -1,32 +1,53 @@
-"""The web app: the patient chat endpoint in front of Rasa, and the staff API.
+"""The web app: the clinic page with its chat widget, the chat API in front of Rasa, and the
+staff API.
 
 Rasa's REST channel trusts whatever `sender` a client sends, so patients never talk to Rasa
-directly: this app issues signed conversation ids and forwards only messages that carry one.
+directly. This app issues unguessable, signed conversation ids and ties each one to a browser
+session: an HttpOnly cookie holding the id, signed again for that purpose. The widget's
+endpoints (`/api/chat...`) take the conversation from the cookie only; the REST-protocol
+endpoint also requires the `sender` to match it, so knowing an id is not enough.
 
-Run with: uvicorn --factory bot.web.app:app_factory
+Every patient message and bot reply that passes through is kept in the store, so a patient
+who reloads or comes back later sees the conversation and carries on.
+
+Run with: uvicorn --factory bot.web.app:app_factory --ws none
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import html
 import json
 import logging
+import os
 import re
 import secrets
+import time
+from pathlib import Path
+from string import Template
 from typing import Any, Callable
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from bot.config import Settings, load_settings
 from bot.models import Recommendation, Status
-from bot.store import IntakeStore, open_store
+from bot.store import IntakeStore, PhotoLimitReached, open_store
+from bot.web import photos
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+PAGE_TEMPLATE = WEB_DIR / "templates" / "index.html"
+
 MAX_BODY_BYTES = 64 * 1024
+MAX_UPLOAD_BYTES = photos.MAX_PHOTO_BYTES + 64 * 1024  # one photo plus multipart framing
 MAX_MESSAGE_CHARS = 2000
 NO_TEXT_REPLY = "I didn't catch any text there. Could you type your answer?"
 TOO_LONG_REPLY = (
@@ -36,35 +57,63 @@ TOO_LONG_REPLY = (
 RASA_DOWN_REPLY = (
     "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
 )
+PHOTO_THANKS = "Thanks, I've got your photo ({count} of {limit})."
+PHOTO_MESSAGE = "Photo"
+UNKNOWN_CONVERSATION = "Unknown conversation. Start one with POST /api/conversations."
+NOT_YOUR_CONVERSATION = (
+    "This conversation belongs to another browser session. "
+    "Start one with POST /api/conversations and send its cookie."
+)
+CROSS_SITE = "Requests from other websites are not accepted."
+
+SESSION_COOKIE = "intake_session"
+SESSION_MAX_AGE = 14 * 24 * 3600  # long enough to finish an intake started days before
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # C0 controls except tab and newline, DEL, C1 controls, and lone surrogates (which cannot be
 # encoded as UTF-8 further down the line). Zero-width joiners (format characters) stay: emoji
 # sequences need them.
 _UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Labels the HMAC input so a signature made for conversation ids is useless anywhere else that
-# might share the secret key.
+# Labels the HMAC input so a signature made for one purpose is useless for another that might
+# share the secret key.
 _ID_PURPOSE = b"conversation-id:"
+_SESSION_PURPOSE = b"web-session:"
 
 
 def create_app(
     settings: Settings | None = None,
     store: IntakeStore | None = None,
     rasa: RasaClient | None = None,
+    trust_forwarded: bool | None = None,
 ) -> FastAPI:
-    """Build the web app; tests pass an in-memory store and a FakeRasaClient."""
+    """Build the web app; tests pass an in-memory store and a FakeRasaClient.
+
+    trust_forwarded (default: env TRUST_FORWARDED=1) believes X-Forwarded-Proto from a reverse
+    proxy when deciding whether the session cookie must be Secure.
+    """
     settings = settings or load_settings()
     store = store or open_store(settings)
     rasa = rasa or RasaClient(settings.rasa_url)
-    key = _signing_key(settings)
+    if trust_forwarded is None:
+        trust_forwarded = os.environ.get("TRUST_FORWARDED") == "1"
+    sessions = Sessions(_signing_key(settings), trust_forwarded)
+    chat = Chat(store, rasa)
     app = FastAPI(title="Intake assistant")
     app.middleware("http")(_security_headers)
-    _add_chat_routes(app, key, rasa)
-    _add_staff_routes(app, store)
+    _add_page_routes(app, settings)
+    _add_chat_routes(app, sessions, chat)
+    _add_photo_routes(app, sessions, chat, photos.photos_root(settings.db_path))
+    _add_staff_routes(app, store, photos.photos_root(settings.db_path))
 
     @app.get("/healthz")
     def healthz() -> dict[str, bool]:
         """Liveness check for the process manager."""
         return {"ok": True}
 
+    _add_sms_routes(app, settings, store, rasa)
     return app
 
 
@@ -74,10 +123,16 @@ def app_factory() -> FastAPI:
     return create_app(settings, open_store(settings), RasaClient(settings.rasa_url))
 
 
+def _add_sms_routes(app: FastAPI, settings: Settings, store: IntakeStore, rasa: RasaClient) -> None:
+    """The SMS webhook, when bot/web/sms.py is present."""
+    # TODO(lead): include_router(create_sms_router(settings, store, rasa)) once bot/web/sms.py
+    # exists; it was not there when the website chat was written.
+
+
 def issue_conversation_id(key: bytes) -> str:
-    """A new unguessable conversation id, `<random>.<signature>`."""
+    """A new unguessable conversation id, `<random>.<signature>` (192 random bits)."""
     random_part = secrets.token_urlsafe(24)
-    return f"{random_part}.{_sign(key, random_part)}"
+    return f"{random_part}.{_sign(key, _ID_PURPOSE, random_part)}"
 
 
 def is_signed_conversation_id(value: object, key: bytes) -> bool:
@@ -87,7 +142,7 @@ def is_signed_conversation_id(value: object, key: bytes) -> bool:
     random_part, dot, signature = value.partition(".")
     if not dot or not random_part:
         return False
-    expected = _sign(key, random_part)
+    expected = _sign(key, _ID_PURPOSE, random_part)
     return hmac.compare_digest(signature.encode("utf-8"), expected.encode("utf-8"))
 
 
@@ -99,9 +154,9 @@ def clean_message(message: object) -> str:
     return _UNWANTED_CHARS.sub("", text).strip()
 
 
-def _sign(key: bytes, random_part: str) -> str:
-    """URL-safe HMAC-SHA256 of the random part of a conversation id."""
-    digest = hmac.new(key, _ID_PURPOSE + random_part.encode("utf-8"), hashlib.sha256).digest()
+def _sign(key: bytes, purpose: bytes, value: str) -> str:
+    """URL-safe HMAC-SHA256 of a value, labelled with what it is for."""
+    digest = hmac.new(key, purpose + value.encode("utf-8"), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
@@ -116,6 +171,156 @@ def _signing_key(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
+# --- browser sessions -------------------------------------------------------------------------
+
+
+class Sessions:
+    """The signed session cookie that ties a browser to its conversation id."""
+
+    def __init__(self, key: bytes, trust_forwarded: bool = False) -> None:
+        self.key = key
+        self.trust_forwarded = trust_forwarded
+
+    def new_conversation(self) -> str:
+        """A new signed conversation id."""
+        return issue_conversation_id(self.key)
+
+    def conversation_of(self, request: Request) -> str | None:
+        """The conversation id in the request's session cookie, if the cookie is valid and fresh."""
+        value = request.cookies.get(SESSION_COOKIE, "")
+        conversation_id, _, rest = value.partition("~")
+        issued, _, signature = rest.partition("~")
+        if not (conversation_id and issued.isdigit() and signature):
+            return None
+        expected = _sign(self.key, _SESSION_PURPOSE, f"{conversation_id}~{issued}")
+        if not hmac.compare_digest(signature.encode("utf-8"), expected.encode("utf-8")):
+            return None
+        if time.time() - int(issued) > SESSION_MAX_AGE:
+            return None
+        return conversation_id if is_signed_conversation_id(conversation_id, self.key) else None
+
+    def conversation_for(self, request: Request, response: Response) -> str:
+        """The request's conversation, or a new one whose cookie is set on the response."""
+        conversation_id = self.conversation_of(request)
+        if conversation_id is None:
+            conversation_id = self.new_conversation()
+            self.attach(request, response, conversation_id)
+        return conversation_id
+
+    def attach(self, request: Request, response: Response, conversation_id: str) -> None:
+        """Set the session cookie for conversation_id on the response."""
+        payload = f"{conversation_id}~{int(time.time())}"
+        response.set_cookie(
+            SESSION_COOKIE,
+            f"{payload}~{_sign(self.key, _SESSION_PURPOSE, payload)}",
+            max_age=SESSION_MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=self._is_https(request),
+        )
+
+    def _is_https(self, request: Request) -> bool:
+        """True if the browser reached us over https (directly or via a trusted proxy)."""
+        if request.url.scheme == "https":
+            return True
+        forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        return self.trust_forwarded and forwarded == "https"
+
+
+def _refuse_cross_site(request: Request) -> None:
+    """403 for requests a browser marks as made by another site (CSRF; SameSite=Lax is the
+    first line). API clients send no Sec-Fetch-Site and pass."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise HTTPException(403, CROSS_SITE)
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+class Chat:
+    """Passes patient messages to Rasa and keeps the transcript in the store."""
+
+    def __init__(self, store: IntakeStore, rasa: RasaClient) -> None:
+        self.store = store
+        self.rasa = rasa
+
+    async def converse(
+        self, conversation_id: str, message: object, metadata: dict | None, title: object = None
+    ) -> list[dict]:
+        """The bot's replies (Rasa REST format) to one patient message, recorded on the way.
+
+        `title` is the label of the quick-reply button that sent `message` as its payload; the
+        transcript shows the label, as the patient saw it, when it matches an offered button.
+        """
+        text = clean_message(message)
+        if not text:
+            return [_reply(conversation_id, NO_TEXT_REPLY)]
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [_reply(conversation_id, TOO_LONG_REPLY)]
+        shown = await run_in_threadpool(self._shown_text, conversation_id, text, title)
+        await run_in_threadpool(self.store.add_message, conversation_id, "patient", shown)
+        try:
+            replies = await self.rasa.send(conversation_id, text, metadata)
+        except RasaUnavailable as exc:
+            # Not the id: it lets anyone holding it continue the conversation.
+            logger.error("Rasa unavailable, patient got the apology reply: %s", exc)
+            replies = [_reply(conversation_id, RASA_DOWN_REPLY)]
+        for reply in replies:
+            await run_in_threadpool(self.record_bot, conversation_id, reply)
+        return replies
+
+    def record_bot(self, conversation_id: str, reply: dict) -> dict | None:
+        """Record one bot reply; returns it as a history message (None if it has nothing to show)."""
+        text = reply.get("text") if isinstance(reply.get("text"), str) else ""
+        buttons = _buttons(reply.get("buttons"))
+        if not text and not buttons:
+            return None
+        self.store.add_message(conversation_id, "bot", text, buttons)
+        return {"role": "bot", "text": text, "buttons": buttons}
+
+    def history(self, conversation_id: str | None) -> list[dict]:
+        """The conversation's messages for the widget, oldest first."""
+        if conversation_id is None:
+            return []
+        return [_history_message(row) for row in self.store.list_messages(conversation_id)]
+
+    def _shown_text(self, conversation_id: str, text: str, title: object) -> str:
+        """The button title if (title, text) is a button the bot just offered, else the text."""
+        if not isinstance(title, str):
+            return text
+        for row in reversed(self.store.list_messages(conversation_id, limit=10)):
+            if row["role"] != "bot":
+                break
+            if {"title": title, "payload": text} in row["buttons"]:
+                return title
+        return text
+
+
+def _reply(sender: str, text: str) -> dict:
+    """A reply in Rasa's REST format written by this app rather than by Rasa."""
+    return {"recipient_id": sender, "text": text}
+
+
+def _buttons(value: object) -> list[dict[str, str]]:
+    """The well-formed {title, payload} buttons of a Rasa reply."""
+    if not isinstance(value, list):
+        return []
+    return [
+        {"title": b["title"], "payload": b["payload"]}
+        for b in value
+        if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+    ]
+
+
+def _history_message(row: dict) -> dict:
+    """A stored message as the widget shows it."""
+    message = {"role": row["role"], "text": row["text"], "buttons": row["buttons"]}
+    if row["photo_id"]:
+        message["photo_url"] = f"/api/chat/photos/{row['photo_id']}"
+    return message
+
+
 async def _security_headers(request: Request, call_next: Callable) -> Any:
     """Add security headers; keep patient data out of caches."""
     response = await call_next(request)
@@ -123,36 +328,160 @@ async def _security_headers(request: Request, call_next: Callable) -> Any:
     response.headers["Referrer-Policy"] = "no-referrer"
     if request.url.path.startswith(("/api", "/webhooks")):
         response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
     return response
 
 
-def _add_chat_routes(app: FastAPI, key: bytes, rasa: RasaClient) -> None:
-    """Routes a patient's browser uses: start a conversation, send a message."""
+def _add_page_routes(app: FastAPI, settings: Settings) -> None:
+    """The clinic page with the chat widget, and its static files."""
+    page = Template(PAGE_TEMPLATE.read_text(encoding="utf-8")).substitute(
+        clinic_name=html.escape(settings.clinic_name),
+        clinic_phone=html.escape(settings.clinic_phone),
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.post("/api/conversations")
-    def start_conversation() -> dict[str, str]:
-        """Issue a new signed conversation id."""
-        return {"conversation_id": issue_conversation_id(key)}
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        """The clinic's page; the widget script picks up the conversation from the cookie."""
+        return HTMLResponse(
+            page, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
+        )
 
-    @app.post("/webhooks/rest/webhook")
-    async def chat(request: Request) -> JSONResponse:
-        """Rasa's REST channel protocol, for signed conversation ids only."""
+
+def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat) -> None:
+    """Routes a patient's browser uses: start a conversation, send a message, see history."""
+    same_site = [Depends(_refuse_cross_site)]
+
+    @app.post("/api/conversations", dependencies=same_site)
+    def start_conversation(request: Request, response: Response) -> dict[str, str]:
+        """Issue a new signed conversation id and tie it to this browser with the cookie."""
+        conversation_id = sessions.new_conversation()
+        sessions.attach(request, response, conversation_id)
+        return {"conversation_id": conversation_id}
+
+    @app.post("/webhooks/rest/webhook", dependencies=same_site)
+    async def rest_webhook(request: Request) -> JSONResponse:
+        """Rasa's REST channel protocol, for the caller's own signed conversation id only."""
         payload = _parse_chat_payload(await _read_limited_body(request))
         sender = payload["sender"]
-        if not is_signed_conversation_id(sender, key):
-            raise HTTPException(403, "Unknown conversation. Start one with POST /api/conversations.")
-        text = clean_message(payload.get("message"))
-        if not text:
-            return _bot_says(sender, NO_TEXT_REPLY)
-        if len(text) > MAX_MESSAGE_CHARS:
-            return _bot_says(sender, TOO_LONG_REPLY)
+        if not is_signed_conversation_id(sender, sessions.key):
+            raise HTTPException(403, UNKNOWN_CONVERSATION)
+        if sessions.conversation_of(request) != sender:
+            raise HTTPException(403, NOT_YOUR_CONVERSATION)
+        return JSONResponse(await chat.converse(sender, payload.get("message"), payload.get("metadata")))
+
+    @app.post("/api/chat", dependencies=same_site)
+    async def widget_chat(request: Request, response: Response) -> dict[str, list[dict]]:
+        """The widget's send: `{"message", "title"?}` in, `{"messages": [...]}` out.
+
+        The conversation comes from the cookie; a browser without one gets a new conversation.
+        """
+        payload = _parse_json_object(await _read_limited_body(request))
+        conversation_id = sessions.conversation_for(request, response)
+        replies = await chat.converse(
+            conversation_id, payload.get("message"), {"channel": "web"}, payload.get("title")
+        )
+        shown = [_as_message(reply) for reply in replies]
+        return {"messages": [m for m in shown if m["text"] or m["buttons"]]}
+
+    @app.get("/api/chat/history")
+    def history(request: Request) -> dict[str, list[dict]]:
+        """This browser's conversation so far (empty if it has none)."""
+        return {"messages": chat.history(sessions.conversation_of(request))}
+
+    @app.post("/api/chat/restart", dependencies=same_site)
+    def restart(request: Request, response: Response) -> dict[str, list]:
+        """Start over: a fresh conversation for this browser (the old one stays with the clinic)."""
+        sessions.attach(request, response, sessions.new_conversation())
+        return {"messages": []}
+
+
+def _as_message(reply: dict) -> dict:
+    """A Rasa reply as the widget shows it."""
+    text = reply.get("text") if isinstance(reply.get("text"), str) else ""
+    return {"role": "bot", "text": text, "buttons": _buttons(reply.get("buttons"))}
+
+
+def _add_photo_routes(app: FastAPI, sessions: Sessions, chat: Chat, root: Path) -> None:
+    """Photo upload from the widget, and the patient's own thumbnails."""
+    store = chat.store
+
+    @app.post("/api/chat/photos", dependencies=[Depends(_refuse_cross_site)])
+    async def upload_photo(request: Request, response: Response) -> dict[str, Any]:
+        """Accept one photo (multipart field "photo") for this browser's conversation."""
+        conversation_id = sessions.conversation_for(request, response)
+        if len(await run_in_threadpool(store.photo_refs, conversation_id)) >= photos.MAX_PHOTOS:
+            raise HTTPException(409, photos.TOO_MANY)
+        data = await _read_photo_upload(request)
         try:
-            replies = await rasa.send(sender, text, payload.get("metadata"))
-        except RasaUnavailable as exc:
-            # Not the id: it lets anyone holding it continue the conversation.
-            logger.error("Rasa unavailable, patient got the apology reply: %s", exc)
-            return _bot_says(sender, RASA_DOWN_REPLY)
-        return JSONResponse(replies)
+            clean = await run_in_threadpool(photos.clean_photo, data)
+        except photos.PhotoRefused as refused:
+            status = 413 if str(refused) in (photos.TOO_BIG, photos.TOO_LARGE_IMAGE) else 422
+            raise HTTPException(status, str(refused)) from None
+        photo_id = await run_in_threadpool(_keep_photo, store, root, conversation_id, clean)
+        count = len(await run_in_threadpool(store.photo_refs, conversation_id))
+        thanks = PHOTO_THANKS.format(count=count, limit=photos.MAX_PHOTOS)
+        await run_in_threadpool(store.add_message, conversation_id, "bot", thanks)
+        return {
+            "photo": {"id": photo_id, "url": f"/api/chat/photos/{photo_id}"},
+            "messages": [{"role": "bot", "text": thanks, "buttons": []}],
+        }
+
+    @app.get("/api/chat/photos/{photo_id}")
+    def own_photo(request: Request, photo_id: str) -> FileResponse:
+        """One of this browser's own photos (for thumbnails in the restored conversation)."""
+        conversation_id = sessions.conversation_of(request)
+        return _photo_response(store, root, conversation_id or "", photo_id)
+
+
+def _keep_photo(store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto) -> str:
+    """Save the photo, link it to the intake and the transcript; its id. 409 past the limit."""
+    photo_id, relative = photos.save_photo(root, conversation_id, clean)
+    try:
+        store.add_photo(conversation_id, photo_id, relative, clean.media_type, photos.MAX_PHOTOS)
+    except PhotoLimitReached:
+        (root / relative).unlink(missing_ok=True)
+        raise HTTPException(409, photos.TOO_MANY) from None
+    store.add_message(conversation_id, "patient", PHOTO_MESSAGE, None, photo_id)
+    return photo_id
+
+
+def _photo_response(store: IntakeStore, root: Path, conversation_id: str, photo_id: str) -> FileResponse:
+    """The stored photo file, or 404."""
+    row = store.get_photo(conversation_id, photo_id)
+    if row is None:
+        raise HTTPException(404, "No photo with that id in this conversation.")
+    path = photos.photo_file(root, row["file"])
+    if not path.is_file():
+        raise HTTPException(404, "That photo's file is missing.")
+    return FileResponse(path, media_type=row["media_type"], content_disposition_type="inline")
+
+
+async def _read_photo_upload(request: Request) -> bytes:
+    """The bytes of the "photo" file in a multipart body, with the size limit enforced."""
+    too_big = HTTPException(413, photos.TOO_BIG)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        raise too_big
+    received = 0
+
+    async def counting_receive() -> dict:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > MAX_UPLOAD_BYTES:
+            raise too_big
+        return message
+
+    limited = Request(request.scope, counting_receive)
+    async with limited.form(max_files=1, max_fields=5) as form:
+        upload = form.get("photo")
+        if not isinstance(upload, UploadFile):
+            raise HTTPException(422, 'Attach the photo as a file in the "photo" field.')
+        data = await upload.read(photos.MAX_PHOTO_BYTES + 1)
+    if len(data) > photos.MAX_PHOTO_BYTES:
+        raise too_big
+    return data
 
 
 async def _read_limited_body(request: Request) -> bytes:
@@ -169,14 +498,20 @@ async def _read_limited_body(request: Request) -> bytes:
     return bytes(body)
 
 
-def _parse_chat_payload(body: bytes) -> dict[str, Any]:
-    """The JSON object of a chat request, or 400/422 with a message saying what is wrong."""
+def _parse_json_object(body: bytes, example: str = '{"message": "..."}') -> dict[str, Any]:
+    """The JSON object in a request body, or 400/422 with a message saying what is wrong."""
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: deeply nested arrays
         raise HTTPException(400, "Request body must be JSON.") from None
     if not isinstance(payload, dict):
-        raise HTTPException(422, 'Expected a JSON object like {"sender": "...", "message": "..."}.')
+        raise HTTPException(422, f"Expected a JSON object like {example}.")
+    return payload
+
+
+def _parse_chat_payload(body: bytes) -> dict[str, Any]:
+    """The JSON object of a REST-protocol chat request, or 400/422 saying what is wrong."""
+    payload = _parse_json_object(body, '{"sender": "...", "message": "..."}')
     if not isinstance(payload.get("sender"), str):
         raise HTTPException(422, '"sender" must be the conversation id, as a string.')
     if payload.get("metadata") is not None and not isinstance(payload["metadata"], dict):
@@ -184,12 +519,7 @@ def _parse_chat_payload(body: bytes) -> dict[str, Any]:
     return payload
 
 
-def _bot_says(sender: str, text: str) -> JSONResponse:
-    """A reply in Rasa's REST format written by this app rather than by Rasa."""
-    return JSONResponse([{"recipient_id": sender, "text": text}])
-
-
-def _add_staff_routes(app: FastAPI, store: IntakeStore) -> None:
+def _add_staff_routes(app: FastAPI, store: IntakeStore, photo_root: Path) -> None:
     """Read-only intake routes for clinic staff, behind a bearer token."""
 
     def require_staff_token(authorization: str | None = Header(default=None)) -> None:
@@ -223,3 +553,8 @@ def _add_staff_routes(app: FastAPI, store: IntakeStore) -> None:
         if summary is None:
             raise HTTPException(404, "No intake with that conversation id.")
         return JSONResponse(summary.model_dump(mode="json"))
+
+    @app.get("/api/intakes/{conversation_id}/photos/{photo_id}", dependencies=staff)
+    def get_intake_photo(conversation_id: str, photo_id: str) -> FileResponse:
+        """One photo of an intake (metadata already stripped), or 404."""
+        return _photo_response(store, photo_root, conversation_id, photo_id)

@@ -1,0 +1,264 @@
+/* The clinic chat widget: plain JavaScript, no build step, no third-party code.
+ *
+ * Safety rule: message text is only ever set with textContent, never parsed as HTML; the
+ * page's Content-Security-Policy forbids inline script as a second line of defence.
+ * The conversation lives in an HttpOnly cookie; this script never sees its id.
+ */
+(function () {
+  "use strict";
+
+  var OFFLINE = "I couldn't reach the clinic's server. Please check your connection and try again.";
+  var START = [{ title: "Start my intake", payload: "hello" }];
+
+  var log, quick, typing, statusLine, form, input, sendButton, attachButton, fileInput, restartButton;
+  var busy = false;
+  var restartTimer = null;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  /* One bubble in the log. role: "bot", "patient" or "note"; text keeps its line breaks. */
+  function addMessage(message) {
+    var role = message.role === "patient" ? "patient" : message.role === "note" ? "note" : "bot";
+    var bubble = element("div", "msg " + role);
+    var who = role === "patient" ? "You: " : role === "bot" ? "Assistant: " : "";
+    if (who) bubble.appendChild(element("span", "visually-hidden", who));
+    if (message.photoUrl) {
+      bubble.classList.add("photo");
+      var image = element("img");
+      image.src = message.photoUrl;
+      image.alt = "Your photo";
+      bubble.appendChild(image);
+      bubble.appendChild(element("span", "caption", message.caption || "Photo sent"));
+    } else {
+      bubble.appendChild(document.createTextNode(String(message.text || "")));
+    }
+    log.appendChild(bubble);
+    scrollToEnd();
+    return bubble;
+  }
+
+  function addNote(text) {
+    return addMessage({ role: "note", text: text });
+  }
+
+  function showButtons(buttons) {
+    quick.textContent = "";
+    (buttons || []).forEach(function (button) {
+      if (typeof button.title !== "string" || typeof button.payload !== "string") return;
+      var node = element("button", "", button.title);
+      node.type = "button";
+      node.disabled = busy;
+      node.addEventListener("click", function () {
+        sendMessage(button.payload, button.title);
+      });
+      quick.appendChild(node);
+    });
+  }
+
+  function renderBotMessages(messages) {
+    var buttons = [];
+    (messages || []).forEach(function (message) {
+      if (message.text) addMessage(message);
+      buttons = message.buttons && message.buttons.length ? message.buttons : [];
+    });
+    showButtons(buttons);
+  }
+
+  function setBusy(value) {
+    busy = value;
+    typing.hidden = !value;
+    sendButton.disabled = value;
+    Array.prototype.forEach.call(quick.querySelectorAll("button"), function (node) {
+      node.disabled = value;
+    });
+    if (value) scrollToEnd();
+  }
+
+  /* Keyboard users keep their place: if the control they used went away, move to the next one. */
+  function restoreFocus() {
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active) && !active.disabled) return;
+    var firstQuick = quick.querySelector("button");
+    (firstQuick || input).focus();
+  }
+
+  async function request(method, url, body) {
+    var options = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (body instanceof FormData) {
+      options.body = body;
+    } else if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    var response;
+    try {
+      response = await fetch(url, options);
+    } catch (error) {
+      throw new Error(OFFLINE);
+    }
+    var data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+    if (!response.ok) {
+      var detail = data && typeof data.detail === "string" ? data.detail : "Something went wrong. Please try again.";
+      throw new Error(detail);
+    }
+    return data;
+  }
+
+  async function sendMessage(text, title) {
+    if (busy || !text || !text.trim()) return false;
+    addMessage({ role: "patient", text: title || text });
+    quick.textContent = "";
+    setBusy(true);
+    var sent = true;
+    try {
+      var body = { message: text };
+      if (title) body.title = title;
+      var data = await request("POST", "/api/chat", body);
+      renderBotMessages(data && data.messages);
+    } catch (error) {
+      sent = false;
+      addNote(error.message);
+      if (!title && !input.value) input.value = text; // nothing typed is lost
+    } finally {
+      setBusy(false);
+      restoreFocus();
+    }
+    return sent;
+  }
+
+  async function uploadPhoto(file) {
+    var preview = URL.createObjectURL(file);
+    var bubble = addMessage({ role: "patient", photoUrl: preview, caption: "Sending photo…" });
+    var formData = new FormData();
+    formData.append("photo", file, file.name || "photo");
+    try {
+      var data = await request("POST", "/api/chat/photos", formData);
+      bubble.querySelector(".caption").textContent = "Photo sent";
+      (data.messages || []).forEach(addMessage);
+    } catch (error) {
+      bubble.remove();
+      addNote(error.message);
+    } finally {
+      URL.revokeObjectURL(preview);
+    }
+  }
+
+  async function uploadChosenFiles() {
+    var files = Array.prototype.slice.call(fileInput.files || []);
+    fileInput.value = "";
+    for (var i = 0; i < files.length; i++) {
+      await uploadPhoto(files[i]);
+    }
+    restoreFocus();
+  }
+
+  function resetRestartButton() {
+    restartButton.classList.remove("confirming");
+    restartButton.textContent = "Start over";
+    restartTimer = null;
+  }
+
+  /* Two presses, so a stray tap does not hide the conversation. */
+  async function onRestart() {
+    if (!restartButton.classList.contains("confirming")) {
+      restartButton.classList.add("confirming");
+      restartButton.textContent = "Yes, start over";
+      statusLine.textContent = "Press again to start a new conversation. Your earlier answers stay with the clinic.";
+      restartTimer = window.setTimeout(function () {
+        resetRestartButton();
+        statusLine.textContent = "";
+      }, 6000);
+      return;
+    }
+    window.clearTimeout(restartTimer);
+    resetRestartButton();
+    try {
+      await request("POST", "/api/chat/restart", {});
+      log.textContent = "";
+      showButtons(START);
+      statusLine.textContent = "New conversation started.";
+    } catch (error) {
+      statusLine.textContent = error.message;
+    }
+    input.focus();
+  }
+
+  function autoGrow() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 128) + "px";
+  }
+
+  async function loadHistory() {
+    try {
+      var data = await request("GET", "/api/chat/history");
+      var messages = (data && data.messages) || [];
+      messages.forEach(function (message) {
+        if (message.photo_url) {
+          addMessage({ role: "patient", photoUrl: message.photo_url, caption: "Photo sent" });
+        } else if (message.text) {
+          addMessage(message);
+        }
+      });
+      var last = messages[messages.length - 1];
+      showButtons(!messages.length ? START : last.role === "bot" ? last.buttons : []);
+    } catch (error) {
+      addNote(error.message);
+      showButtons(START);
+    }
+  }
+
+  function start() {
+    log = document.getElementById("log");
+    quick = document.getElementById("quick");
+    typing = document.getElementById("typing");
+    statusLine = document.getElementById("status");
+    form = document.getElementById("composer");
+    input = document.getElementById("message");
+    sendButton = document.getElementById("send");
+    attachButton = document.getElementById("attach");
+    fileInput = document.getElementById("photo-input");
+    restartButton = document.getElementById("restart");
+
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var text = input.value;
+      if (!text.trim() || busy) return;
+      input.value = "";
+      autoGrow();
+      await sendMessage(text);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    input.addEventListener("input", autoGrow);
+    attachButton.addEventListener("click", function () {
+      fileInput.click();
+    });
+    fileInput.addEventListener("change", uploadChosenFiles);
+    restartButton.addEventListener("click", onRestart);
+    loadHistory();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

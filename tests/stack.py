@@ -1,0 +1,168 @@
+"""Start the real product (action server, Rasa, web app) on loopback, as `scripts/run.sh` does.
+
+Used by the server tests, the full-stack browser test and the benchmark. Each process can be
+stopped and started again, so fault tests can take one away mid-intake.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """The three processes of the product, with their ports, logs and data in one temp folder."""
+
+    def __init__(self, workdir: Path | None = None, model: Path | None = None) -> None:
+        self.dir = Path(workdir or tempfile.mkdtemp(prefix="intake-stack-"))
+        self.model = model or ROOT / "models" / "intake.tar.gz"
+        self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
+        self.rasa_token = secrets.token_hex(16)
+        self.env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
+            "INTAKE_DB": str(self.dir / "intake.db"),
+            "RASA_TRACKER_DB": str(self.dir / "tracker.db"),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
+            "RASA_URL": f"http://127.0.0.1:{self.ports['rasa']}",
+            "RASA_TOKEN": self.rasa_token, "INTAKE_SECRET_KEY": secrets.token_hex(32),
+            "SANIC_HOST": "127.0.0.1",
+        }
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.started_seconds: dict[str, float] = {}
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['web']}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['rasa']}"
+
+    def command(self, name: str) -> list[str]:
+        """The command line that starts one process (the same as scripts/run.sh)."""
+        if name == "actions":
+            return [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                    "--port", str(self.ports["actions"])]
+        if name == "rasa":
+            return [str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(self.ports["rasa"]),
+                    "-m", str(self.model), "--enable-api", "--auth-token", self.rasa_token,
+                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+        return [str(VENV_BIN / "uvicorn"), "--factory", "bot.web.app:app_factory", "--host",
+                "127.0.0.1", "--port", str(self.ports["web"]), "--ws", "none"]
+
+    def start(self, name: str, timeout: float = 180.0) -> float:
+        """Start one process and wait until it answers; returns seconds to ready."""
+        log = open(self.dir / f"{name}.log", "ab")
+        began = time.monotonic()
+        self.procs[name] = subprocess.Popen(self.command(name), cwd=ROOT, env=self.env,
+                                            stdout=log, stderr=subprocess.STDOUT)
+        self._wait_ready(name, began + timeout)
+        self.started_seconds[name] = time.monotonic() - began
+        return self.started_seconds[name]
+
+    def _wait_ready(self, name: str, deadline: float) -> None:
+        url = {"actions": f"http://127.0.0.1:{self.ports['actions']}/health",
+               "rasa": f"{self.rasa_url}/status?token={self.rasa_token}",
+               "web": f"{self.web_url}/healthz"}[name]
+        while time.monotonic() < deadline:
+            if self.procs[name].poll() is not None:
+                raise RuntimeError(f"{name} exited; log:\n{self.log(name)[-3000:]}")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{name} not ready; log:\n{self.log(name)[-3000:]}")
+
+    def stop(self, name: str) -> None:
+        """Stop one process (SIGTERM, then SIGKILL)."""
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def start_all(self) -> None:
+        """Start actions, Rasa and the web app."""
+        for name in ("actions", "rasa", "web"):
+            self.start(name)
+
+    def stop_all(self) -> None:
+        """Stop everything this stack started."""
+        for name in list(self.procs):
+            self.stop(name)
+
+    def log(self, name: str) -> str:
+        path = self.dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of each process (with its children), in MB."""
+        sizes = {}
+        for name, proc in self.procs.items():
+            pids = [proc.pid] + _children(proc.pid)
+            total = 0
+            for pid in pids:
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1])
+                except OSError:
+                    continue
+            sizes[name] = total / 1024
+        return sizes
+
+    def staff_token(self) -> str:
+        """A staff API token created with the project's own CLI."""
+        out = subprocess.run([str(VENV_BIN / "python"), "-m", "bot.cli", "create-token", "--label",
+                              "tests"], cwd=ROOT, env=self.env, capture_output=True, text=True,
+                             check=True)
+        return out.stdout.strip()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    kids = [int(p) for p in out.split()]
+    return kids + [k for kid in kids for k in _children(kid)]
+
+
+class ChatClient:
+    """A patient talking to the web app over HTTP, the way the widget or an API client does."""
+
+    def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
+        self.http = client or httpx.Client(base_url=base_url, timeout=60)
+        response = self.http.post("/api/conversations")
+        response.raise_for_status()
+        self.id = response.json()["conversation_id"]
+
+    def say(self, text: str) -> list[dict]:
+        """Send one message; returns the bot's messages."""
+        response = self.http.post("/webhooks/rest/webhook",
+                                  json={"sender": self.id, "message": text})
+        response.raise_for_status()
+        return response.json()

@@ -1,0 +1,74 @@
+"""Meta-tests: the domain, the docs and the code agree with each other and with the contract."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import yaml
+
+from bot import screening
+from bot.intake import QUESTIONS, SIDE_QUESTIONS
+from bot.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+RULES_MD = (ROOT.parent / "shared" / "screening-rules.md")
+
+
+def test_every_question_has_a_question_and_a_rephrased_question():
+    for question in QUESTIONS:
+        name = "action_ask_confirm" if question == "confirm" else f"utter_ask_{question}"
+        if question == "confirm":
+            assert name in DOMAIN["actions"]
+            continue
+        variants = DOMAIN["responses"][name]
+        assert any(v.get("condition") for v in variants), f"{name} has no rephrased variant"
+        assert any(not v.get("condition") for v in variants)
+
+
+def test_every_response_the_domain_code_names_exists():
+    named = {f"utter_{s}" for s in SIDE_QUESTIONS}
+    named |= {f"utter_defer_{code}" for code, sev in screening.DEFAULT_SEVERITIES.items()
+              if sev.value == "defer"}
+    named |= {f"utter_outcome_{r}" for r in ("defer", "clinician_review", "proceed")}
+    for path in [ROOT / "bot" / "intake.py", ROOT / "actions" / "actions.py"]:
+        named |= set(re.findall(r'"(utter_[a-z_0-9]+)"', path.read_text()))
+    missing = sorted(n for n in named if n not in DOMAIN["responses"])
+    assert missing == []
+
+
+def test_every_slot_the_form_asks_is_in_the_domain_and_the_form():
+    assert DOMAIN["forms"]["intake_form"]["required_slots"] == QUESTIONS
+    assert set(QUESTIONS) <= set(DOMAIN["slots"])
+
+
+def test_flag_codes_match_the_shared_contract_and_the_docs():
+    contract = set(re.findall(r"^\| `([a-z_0-9]+)` \| (defer|review|advisory) \|",
+                              RULES_MD.read_text(), re.M)) if RULES_MD.exists() else None
+    ours = {(c, s.value) for c, s in screening.DEFAULT_SEVERITIES.items()}
+    if contract is not None:
+        assert ours == contract
+    catalogue = (ROOT / "docs" / "flags.md").read_text()
+    for code, severity in ours:
+        assert re.search(rf"`{code}`\s*\|\s*{severity}", catalogue), f"{code} not in docs/flags.md"
+    assert set(screening.REASONS) == set(screening.DEFAULT_SEVERITIES)
+
+
+def test_every_cli_command_has_help():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    for name, sub in commands.items():
+        assert sub.description, f"{name} has no description"
+
+
+def test_the_domain_core_never_imports_rasa_or_a_web_framework():
+    core = ["models", "parsing", "screening", "summary", "intake", "text", "lexicon", "dates",
+            "config", "store"]
+    for name in core:
+        tree = ast.parse((ROOT / "bot" / f"{name}.py").read_text())
+        imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                    for a in n.names}
+        imported |= {n.module.split(".")[0] for n in ast.walk(tree)
+                     if isinstance(n, ast.ImportFrom) and n.module}
+        assert not imported & {"rasa", "rasa_sdk", "fastapi", "starlette", "uvicorn"}, name
