@@ -62,6 +62,8 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
                      r"weeks? pregnant|weeks? along)\b", " ", lowered)
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
+    if len(found) > 1 and found[-1][1] in HOLIDAYS_AND_THANKSGIVING:
+        found.pop()  # "Christmas party next week": the party is next week, not on the 25th
     if not found:
         return _dateparser(lowered, today, prefer)
     return _first(found, lowered)
@@ -276,6 +278,7 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 
 RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday)
+HOLIDAYS_AND_THANKSGIVING = set(HOLIDAYS) | {"thanksgiving"}
 
 
 def describe(day: date, today: date) -> str:

@@ -208,7 +208,8 @@ SKIN_CONTEXT = ("skin", "face", "lip", "lips", "mouth", "forehead", "cheek", "ch
                 "eye", "eyes", "brow", "brows", "jaw", "neck", "treatment area", "where you inject")
 
 # Pregnancy, breastfeeding and trying to conceive. "nursing" and "pumping" have other meanings
-# ("nursing school", "pumping iron"); `REPRODUCTIVE_MASKS` removes those before matching.
+# ("nursing school", "pumping iron"), and "trying to get pregnant" is not being pregnant:
+# `REPRODUCTIVE_MASKS` blanks those out before matching.
 TTC = Term("trying_to_conceive", (
     "trying to conceive", "trying for a baby", "trying to get pregnant", "ttc", "ivf",
     "fertility treatment", "trying for baby", "trying to have a baby", "trying for another",
@@ -230,12 +231,13 @@ BREASTFEEDING = Term("breastfeeding", (
     "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed",
     "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",
     "still feeding", "combo feeding", "combi feeding"), "breastfeeding", "condition")
-REPRODUCTIVE_MASKS = ("nursing home", "nursing student", "nursing school", "nursing degree",
+REPRODUCTIVE_MASKS = {
+    "breastfeeding": ("nursing home", "nursing student", "nursing school", "nursing degree",
                       "nursing job", "nursing career", "nursing shift", "nursing assistant",
-                      "nursing care", "in nursing", "pumping iron", "pumping gas", "pumping up",
-                      "trying to get pregnant", "trying to fall pregnant", "get pregnant",
-                      "getting pregnant", "not trying", "weeks postpartum", "weeks post partum",
-                      "months postpartum")
+                      "nursing care", "in nursing", "pumping iron", "pumping gas", "pumping up"),
+    "pregnant": ("trying to get pregnant", "trying to fall pregnant", "get pregnant",
+                 "getting pregnant", "weeks postpartum", "weeks post partum", "months postpartum"),
+}
 
 # Correctly spelt words one or two letters from a term: never read them as its typo.
 REAL_WORDS = ("injection", "infection", "infections", "meditation", "plumping", "pumpkin",

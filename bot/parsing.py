@@ -14,7 +14,7 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import (Clause, clauses, find_phrase, followup_polarity, is_past, normalise,
+from bot.text import (FAMILY_WORDS, Clause, clauses, find_phrase, followup_polarity, is_past, normalise,
                       polarity_at, tokens, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
@@ -122,9 +122,24 @@ def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]
                     evidence=text.strip(), detail={"shows": shows})]
 
 
+# "my eyelids feel heavy", "my brows are starting to droop": the lid and the word apart.
+LIDS_THEN_HEAVY = re.compile(r"\b(eye ?lids?|lids|brows?|eyebrows?)\b(?:\s+\w+){0,4}?\s+"
+                             r"(heavy|heavier|hooded|droop\w*|sag\w*|sink\w*|falling|low)\b")
+
+
 def extract_eyelids(text: str, asked: bool, today: date) -> list[Finding]:
     """Heavy or hooded lids and drooping brows, from anything the patient writes."""
-    return _match_terms(clauses(text), [lexicon.HEAVY_EYELIDS], "eyelids")
+    found = _match_terms(clauses(text), [lexicon.HEAVY_EYELIDS], "eyelids")
+    if found:
+        return found
+    for clause in clauses(text):
+        match = LIDS_THEN_HEAVY.search(clause.norm)
+        if match:
+            polarity = polarity_at(clause.norm, match.start(2), len(match.group(2)))
+            return [Finding(topic="eyelids", item="heavy_eyelids", polarity=polarity,
+                            evidence=clause.original,
+                            detail={"category": "heavy_eyelids", "kind": "condition"})]
+    return []
 
 
 # --- photos -----------------------------------------------------------------------------------
@@ -193,9 +208,10 @@ PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
 
 def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
                   ) -> list[Finding]:
-    found = _match_terms(clauses(text), terms[:1], topic, lexicon.REPRODUCTIVE_MASKS)
+    mask = lexicon.REPRODUCTIVE_MASKS.get(terms[0].item, ())
+    found = _match_terms(clauses(text), terms[:1], topic, mask)
     if not found and asked and yes_no(text) != "no":
-        found = _match_terms(clauses(text), terms[1:], topic, lexicon.REPRODUCTIVE_MASKS)
+        found = _match_terms(clauses(text), terms[1:], topic, mask)
     if found:
         return found[:1]
     return _bare(text, topic, terms[0].item) if asked else []
@@ -237,7 +253,15 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
         return found
     if not asked:
         return []
-    return _bare(text, topic, bare_item) or _unrecognised_condition(text, topic)
+    return _bare(text, topic, bare_item) or _nothing(text, topic, bare_item) or \
+        _unrecognised_condition(text, topic)
+
+
+def _nothing(text: str, topic: str, item: str) -> list[Finding]:
+    """"all good", "nothing like that", "I'm healthy": a no, said another way."""
+    if not re.search(NOTHING_TO_REPORT, normalise(text)):
+        return []
+    return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
 
 def _abbreviation(text: str, topic: str, abbreviations: dict[str, str]) -> list[Finding]:
@@ -282,9 +306,10 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
                                                   for w in lexicon.SKIN_CONTEXT)]
         found = _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
-    if found:
+    if found or not asked:
         return found
-    return _bare(text, "skin_infection", "skin infection") if asked else []
+    return _bare(text, "skin_infection", "skin infection") or _nothing(
+        text, "skin_infection", "skin infection")
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -299,27 +324,41 @@ def _event_word(norm: str) -> str | None:
     return None
 
 
+def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
+    """Someone else's wedding is still the patient's event: only negation and the past count."""
+    if _negated(norm, pos, word):
+        return Polarity.ABSENT
+    return Polarity.PAST if re.search(r"\b(was|went|had|last)\b", norm) and not re.search(
+        r"\b(next|coming|upcoming|in \d+|soon|will|is|am|have)\b", norm) else Polarity.PRESENT
+
+
+def _negated(norm: str, pos: int, word: str) -> bool:
+    without_family = re.sub(FAMILY_WORDS, lambda m: " " * len(m.group()), norm)
+    return polarity_at(without_family, pos, len(word)) == Polarity.ABSENT
+
+
 def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     """An upcoming event and its date ("my wedding in 9 days")."""
-    results = []
+    results, past_event = [], False
     for clause in clauses(text):
         word = _event_word(clause.norm)
         if not word:
             continue
         pos = find_phrase(clause.norm, word)
-        polarity = polarity_at(clause.norm, pos, len(word))
-        if polarity == Polarity.PAST:
-            continue
+        polarity = _event_polarity(clause.norm, pos, word)
         when = find_date(clause.original, today, "future") if polarity != Polarity.ABSENT else None
+        if polarity == Polarity.PAST or (when and when[0] < today):
+            past_event = True  # "my wedding was last month": not an upcoming event
+            continue
         if not asked and not when and polarity != Polarity.ABSENT and word in ("event", "shoot"):
             continue  # "a photo event" without a date, unasked, is too vague to record
         results.append(_event_finding(clause.original, word, polarity, when, today))
     if results:
         return results[:1]
-    if not asked:
+    if not asked or past_event:
         return []
     when = find_date(text, today, "future")
-    if when:
+    if when and when[0] >= today:
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, when, today)]
     answer = yes_no(text)
     if answer == "no":
@@ -345,7 +384,7 @@ def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | N
 def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
     """The date of an event the patient already mentioned."""
     when = find_date(text, today, "future")
-    if when:
+    if when and when[0] >= today:
         return [Finding(topic="event_date", item="date", polarity=Polarity.PRESENT,
                         evidence=text.strip(),
                         detail={"date": when[0].isoformat(), "date_words": when[1],
@@ -447,6 +486,11 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     return []
 
 
+# Toxin words that can carry an allergy: not bare "injection", which may be a flu shot.
+TOXIN_ALLERGENS = tuple(p for t in lexicon.PRODUCTS for p in t.phrases
+                        if p not in ("injection", "injections")) + lexicon.ALBUMIN
+
+
 def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> list[Finding]:
     found = []
     if not has_allergy_word:  # "had Dysport in May" answers nothing about allergies
@@ -454,8 +498,8 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> lis
     if "lactose" in norm and not re.search(r"milk protein|casein|whey|dairy allerg|allergic to (cow|milk|dairy)", norm):
         return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
                         evidence=clause.original)]
-    for item, words in (("toxin_allergy", tuple(p for t in lexicon.PRODUCTS for p in t.phrases)
-                         + lexicon.ALBUMIN), ("milk_protein_allergy", lexicon.MILK_ALLERGENS)):
+    for item, words in (("toxin_allergy", TOXIN_ALLERGENS),
+                        ("milk_protein_allergy", lexicon.MILK_ALLERGENS)):
         for word in words:
             pos = find_phrase(norm, word)
             if pos >= 0:
@@ -474,9 +518,17 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> lis
 
 # --- age, name, contact -------------------------------------------------------------------------
 
+_NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|kg|'|ft|feet|" \
+    r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?|st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
-    r"\b(?:i am|im|age|aged|i turned|turning)\s+(\d{1,3})\b(?!\s*(?:weeks?|wks?|days?|months?|"
-    r"mg|%|lbs?|kg|'|ft|feet|times))|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old)\b")
+    rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+    r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b")
+# "turning 18 next month", "I'll be 18 in May": one year younger than the number.
+AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}")
+UNDER_18 = r"\b(under|below|not yet|not) 18\b|\bunder ?age\b|\bminor\b|\bteen(ager)?\b|" \
+    r"\bhigh school\b|\bnot an adult\b"
+ADULT = r"\b(over|above|older than) (18|21|twenty one|eighteen)\b|\b(18|21)\s*\+|\b(\d)0s\b|" \
+    r"\badult\b|\bold enough\b"
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
@@ -494,24 +546,49 @@ def _words_to_number(norm: str) -> int | None:
 
 
 def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
-    """Age in years, from "34", "I'm 17", "thirty four" or a date of birth."""
+    """Age in years, from "34", "I'm 17", "thirty four", "turning 18" or a date of birth.
+
+    "under 18" or "over 21" without a number is kept as a range: enough to screen.
+    """
     norm = normalise(text)
-    match = AGE_VOLUNTEERED.search(norm)
-    age = int(match.group(1) or match.group(2)) if match else None
+    age = _stated_age(norm)
+    if age is None and re.search(UNDER_18, norm) and (asked or re.search(r"\b(i am|im)\b", norm)):
+        return [_age_finding(text, None, under_18=True)]
+    if age is None and asked and re.search(ADULT, norm):
+        return [_age_finding(text, None, under_18=False)]
     if age is None and asked:
-        born = re.search(r"\b(19|20)\d\d\b", norm)
-        when = find_date(text, today, "past") if born else None
-        if when:
-            years = today.year - when[0].year - ((today.month, today.day) <
-                                                 (when[0].month, when[0].day))
-            age = years
-        else:
-            numbers = re.findall(r"\b(\d{1,3})\b", norm)
-            age = int(numbers[0]) if len(numbers) == 1 else _words_to_number(norm)
-    if age is None or not 1 <= age <= 120:
-        return []
-    return [Finding(topic="age", item="age", polarity=Polarity.PRESENT, evidence=text.strip(),
-                    detail={"age": age})]
+        age = _answered_age(text, norm, today)
+    return [_age_finding(text, age)] if age is not None and 1 <= age <= 120 else []
+
+
+def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Finding:
+    detail = {"age": age} if under_18 is None else {"age": None, "under_18": under_18}
+    return Finding(topic="age", item="age", polarity=Polarity.PRESENT, evidence=text.strip(),
+                   detail=detail)
+
+
+def _stated_age(norm: str) -> int | None:
+    """An age the patient states in any message: "I'm 52", "17 years old", "turning 18"."""
+    match = AGE_VOLUNTEERED.search(norm)
+    if match:
+        return int(match.group(1) or match.group(2))
+    match = AGE_NEXT.search(norm)
+    return int(match.group(1)) - 1 if match else None
+
+
+def _answered_age(text: str, norm: str, today: date) -> int | None:
+    """An age given in answer to "how old are you?": "34", "thirty four", "born in 2009"."""
+    year = re.search(r"\b(19|20)\d\d\b", norm)
+    if year:
+        when = find_date(text, today, "past")
+        # A year alone: the youngest age it allows, so a 17-year-old is never read as 18.
+        born = when[0] if when and re.search(r"\d[/.-]\d|[a-z]{3}", when[1]) else date(
+            int(year.group()), 12, 31)
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    numbers = re.findall(rf"\b(\d{{1,3}})\b{_NOT_YEARS}", norm)
+    if numbers:
+        return int(numbers[0])
+    return _words_to_number(norm)
 
 
 NAME_VOLUNTEERED = re.compile(r"\b(?:my name is|my name's|name is|names|this is|call me)\s+"

@@ -131,7 +131,8 @@ def _codes_for(finding: Finding, today: date | None) -> list[str]:
         return [category] if current and category else []
     if topic == "age":
         age = detail.get("age")
-        return ["under_18"] if age is not None and age < 18 else []
+        under = detail.get("under_18") if age is None else age < 18
+        return ["under_18"] if under else []
     if topic == "event" and current and detail.get("date"):
         days = _days_between(today, detail["date"]) if today else detail.get("days_away")
         return ["event_within_two_weeks"] if days is not None and 0 <= days < 14 else []

@@ -172,7 +172,7 @@ class IntakeStore:
             db[MESSAGES].insert(row)
 
     def list_messages(self, conversation_id: str, limit: int = 1000) -> list[dict[str, Any]]:
-        """A conversation's history, oldest first: dicts with role, text, buttons, photo_id, created_at."""
+        """A conversation's latest messages, oldest first (role, text, buttons, photo_id, created_at)."""
         with self._connect() as db:
             rows = list(
                 db[MESSAGES].rows_where(
@@ -290,7 +290,13 @@ def _create_chat_tables(db: Database) -> None:
     )
     db[MESSAGES].create_index(["conversation_id", "id"], if_not_exists=True)
     db[PHOTOS].create(
-        {"photo_id": str, "conversation_id": str, "file": str, "media_type": str, "created_at": str},
+        {
+            "photo_id": str,
+            "conversation_id": str,
+            "file": str,
+            "media_type": str,
+            "created_at": str,
+        },
         pk="photo_id",
         not_null={"conversation_id", "file", "media_type", "created_at"},
         if_not_exists=True,

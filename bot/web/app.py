@@ -113,7 +113,8 @@ def create_app(
         """Liveness check for the process manager."""
         return {"ok": True}
 
-    _add_sms_routes(app, settings, store, rasa)
+    # TODO(lead): app.include_router(create_sms_router(settings, store, rasa)) once
+    # bot/web/sms.py exists; it was not there yet when the website chat was written.
     return app
 
 
@@ -121,12 +122,6 @@ def app_factory() -> FastAPI:
     """The production app, configured from the environment (for uvicorn --factory)."""
     settings = load_settings()
     return create_app(settings, open_store(settings), RasaClient(settings.rasa_url))
-
-
-def _add_sms_routes(app: FastAPI, settings: Settings, store: IntakeStore, rasa: RasaClient) -> None:
-    """The SMS webhook, when bot/web/sms.py is present."""
-    # TODO(lead): include_router(create_sms_router(settings, store, rasa)) once bot/web/sms.py
-    # exists; it was not there when the website chat was written.
 
 
 def issue_conversation_id(key: bytes) -> str:
@@ -270,14 +265,11 @@ class Chat:
             await run_in_threadpool(self.record_bot, conversation_id, reply)
         return replies
 
-    def record_bot(self, conversation_id: str, reply: dict) -> dict | None:
-        """Record one bot reply; returns it as a history message (None if it has nothing to show)."""
-        text = reply.get("text") if isinstance(reply.get("text"), str) else ""
-        buttons = _buttons(reply.get("buttons"))
-        if not text and not buttons:
-            return None
-        self.store.add_message(conversation_id, "bot", text, buttons)
-        return {"role": "bot", "text": text, "buttons": buttons}
+    def record_bot(self, conversation_id: str, reply: dict) -> None:
+        """Record one bot reply, unless it has neither text nor buttons to show."""
+        message = _as_message(reply)
+        if message["text"] or message["buttons"]:
+            self.store.add_message(conversation_id, "bot", message["text"], message["buttons"])
 
     def history(self, conversation_id: str | None) -> list[dict]:
         """The conversation's messages for the widget, oldest first."""
@@ -309,7 +301,9 @@ def _buttons(value: object) -> list[dict[str, str]]:
     return [
         {"title": b["title"], "payload": b["payload"]}
         for b in value
-        if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+        if isinstance(b, dict)
+        and isinstance(b.get("title"), str)
+        and isinstance(b.get("payload"), str)
     ]
 
 
@@ -340,7 +334,7 @@ def _add_page_routes(app: FastAPI, settings: Settings) -> None:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def index() -> HTMLResponse:
         """The clinic's page; the widget script picks up the conversation from the cookie."""
         return HTMLResponse(
@@ -368,7 +362,8 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat) -> None:
             raise HTTPException(403, UNKNOWN_CONVERSATION)
         if sessions.conversation_of(request) != sender:
             raise HTTPException(403, NOT_YOUR_CONVERSATION)
-        return JSONResponse(await chat.converse(sender, payload.get("message"), payload.get("metadata")))
+        replies = await chat.converse(sender, payload.get("message"), payload.get("metadata"))
+        return JSONResponse(replies)
 
     @app.post("/api/chat", dependencies=same_site)
     async def widget_chat(request: Request, response: Response) -> dict[str, list[dict]]:
@@ -434,7 +429,9 @@ def _add_photo_routes(app: FastAPI, sessions: Sessions, chat: Chat, root: Path) 
         return _photo_response(store, root, conversation_id or "", photo_id)
 
 
-def _keep_photo(store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto) -> str:
+def _keep_photo(
+    store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto
+) -> str:
     """Save the photo, link it to the intake and the transcript; its id. 409 past the limit."""
     photo_id, relative = photos.save_photo(root, conversation_id, clean)
     try:
@@ -446,7 +443,9 @@ def _keep_photo(store: IntakeStore, root: Path, conversation_id: str, clean: pho
     return photo_id
 
 
-def _photo_response(store: IntakeStore, root: Path, conversation_id: str, photo_id: str) -> FileResponse:
+def _photo_response(
+    store: IntakeStore, root: Path, conversation_id: str, photo_id: str
+) -> FileResponse:
     """The stored photo file, or 404."""
     row = store.get_photo(conversation_id, photo_id)
     if row is None:

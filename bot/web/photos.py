@@ -134,7 +134,7 @@ def conversation_folder(root: Path, conversation_id: str) -> Path:
 
 
 def save_photo(root: Path, conversation_id: str, photo: CleanPhoto) -> tuple[str, str]:
-    """Write the photo under root/<conversation_id>/<random>.<ext>; returns (photo_id, relative path)."""
+    """Write the photo as root/<conversation_id>/<random>.<ext>; return (photo_id, relative path)."""
     folder = conversation_folder(root, conversation_id)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     photo_id = secrets.token_urlsafe(16)

@@ -21,8 +21,13 @@
     return node;
   }
 
+  /* The log scrolls by itself on wide screens; on a phone the page scrolls instead. */
   function scrollToEnd() {
     log.scrollTop = log.scrollHeight;
+    var chat = log.closest(".chat");
+    if (chat && chat.getBoundingClientRect().bottom > window.innerHeight) {
+      chat.scrollIntoView({ block: "end" });
+    }
   }
 
   /* One bubble in the log. role: "bot", "patient" or "note"; text keeps its line breaks. */
@@ -39,7 +44,7 @@
       bubble.appendChild(image);
       bubble.appendChild(element("span", "caption", message.caption || "Photo sent"));
     } else {
-      bubble.appendChild(document.createTextNode(String(message.text || "")));
+      bubble.appendChild(element("span", "text", String(message.text || "")));
     }
     log.appendChild(bubble);
     scrollToEnd();

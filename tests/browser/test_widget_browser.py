@@ -1,0 +1,221 @@
+"""The chat widget in real headless Chromium, against a real uvicorn server and a scripted bot.
+
+The scripted bot walks a few intake questions the way the Rasa form does, so these tests need
+no trained model; they check what the patient sees and does: typing, buttons, reloading,
+photos, and that nothing they type runs as code.
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.config import Settings
+from bot.store import IntakeStore
+from bot.web import photos
+from bot.web.app import create_app
+from tests.browser import chromium_path, launch_chromium, serve_app
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        chromium_path() is None,
+        reason="Chromium is not installed (apt-get install -y chromium); browser tests need it",
+    ),
+]
+
+SCREENSHOT = Path("/tmp/widget-375.png")
+TIMEOUT_MS = 10_000
+
+
+class ScriptedRasa:
+    """A Rasa stand-in that asks a few intake questions in order, one script per sender."""
+
+    QUESTIONS = [
+        lambda said: [{"text": "Hi! I'm the intake assistant.\nWhat's your first name?"}],
+        lambda said: [
+            {"text": f"Thanks, {said}."},
+            {
+                "text": "Do those lines show at rest, only with expression, or both?",
+                "buttons": [
+                    {"title": "At rest", "payload": "at rest"},
+                    {"title": "With expression", "payload": "only with expression"},
+                    {"title": "Both", "payload": "both"},
+                ],
+            },
+        ],
+        lambda said: [
+            {
+                "text": "Could you share a few recent photos? You can upload them, or bring them.",
+                "buttons": [
+                    {"title": "I'll upload", "payload": "I'll upload them"},
+                    {"title": "Skip", "payload": "no"},
+                ],
+            }
+        ],
+        lambda said: [{"text": "Do you take any medicines or supplements?"}],
+        lambda said: [{"text": "Thank you! That's everything for now."}],
+    ]
+
+    def __init__(self, delay: float = 0.4) -> None:
+        self.delay = delay  # long enough for the typing indicator to be seen
+        self.calls: list[dict] = []
+        self.step: dict[str, int] = {}
+
+    async def send(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
+        """Record the call and answer with the sender's next question."""
+        self.calls.append({"sender": sender, "message": message, "metadata": metadata})
+        await asyncio.sleep(self.delay)
+        step = self.step.get(sender, 0)
+        self.step[sender] = step + 1
+        question = self.QUESTIONS[min(step, len(self.QUESTIONS) - 1)]
+        return [{"recipient_id": sender, **reply} for reply in question(message)]
+
+
+def gps_jpeg(path: Path) -> Path:
+    """A JPEG carrying a GPS position and camera make, like a phone photo."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825).update({1: "N", 2: (40.0, 26.0, 46.0), 3: "W", 4: (79.0, 58.0, 56.0)})
+    Image.new("RGB", (64, 48), (210, 150, 130)).save(path, "JPEG", exif=exif)
+    return path
+
+
+@pytest.fixture(scope="module")
+def playwright_instance():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance):
+    browser = launch_chromium(playwright_instance)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("widget") / "intake.db"
+
+
+@pytest.fixture(scope="module")
+def rasa() -> ScriptedRasa:
+    return ScriptedRasa()
+
+
+@pytest.fixture(scope="module")
+def base_url(db_path, rasa):
+    settings = Settings(secret_key="browser-secret", db_path=db_path, clinic_name="Brightside Aesthetics")
+    app = create_app(settings, IntakeStore(db_path), rasa)
+    with serve_app(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(base_url)
+    page.wait_for_selector("#quick button")  # history loaded (or the start button shown)
+    yield page
+    context.close()
+
+
+def texts(page, role: str) -> list[str]:
+    """What the log shows for one side of the conversation, bubble by bubble."""
+    return page.locator(f".msg.{role} .text").all_inner_texts()
+
+
+def focus_by_tab(page, predicate: str, limit: int = 15, key: str = "Tab") -> None:
+    """Press Tab until document.activeElement satisfies the JS predicate `el => ...`."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(f"({predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"keyboard focus never reached {predicate}")
+
+
+def test_patient_chats_by_keyboard_and_buttons_and_picks_up_after_reload(page, rasa):
+    assert page.get_by_role("log", name="Conversation").count() == 1
+    assert page.get_by_label("Your message").count() == 1
+
+    focus_by_tab(page, "el => el.id === 'message'")
+    page.keyboard.type("hello")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#typing:not([hidden])")  # the indicator shows while the bot thinks
+    page.get_by_text("What's your first name?").wait_for()
+    assert page.locator("#typing").is_hidden()
+    assert texts(page, "bot")[0] == "Hi! I'm the intake assistant.\nWhat's your first name?"
+
+    page.keyboard.type("Dana")  # focus stayed in the message box
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Both").click()
+    page.get_by_text("Could you share a few recent photos?").wait_for()
+
+    page.reload()
+    page.get_by_text("Could you share a few recent photos?").wait_for()
+    assert texts(page, "patient") == ["hello", "Dana", "Both"]
+    focus_by_tab(page, "el => el.textContent === 'Skip'")  # the offered buttons came back too
+    page.keyboard.press("Enter")
+    page.get_by_text("Do you take any medicines or supplements?").wait_for()
+    assert len({call["sender"] for call in rasa.calls}) == 1  # one conversation throughout
+    assert [call["message"] for call in rasa.calls][-2:] == ["both", "no"]
+
+
+def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_path):
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Attach photos").click()
+    chooser.value.set_files(str(gps_jpeg(tmp_path / "IMG_0001.jpg")))
+    page.get_by_text("Thanks, I've got your photo (1 of 5).").wait_for()
+    page.locator(".msg.photo img").first.wait_for()
+
+    [stored] = list((db_path.parent / "photos").glob("*/*.jpg"))
+    assert len(Image.open(stored).getexif()) == 0
+    assert b"Exif" not in stored.read_bytes() and b"PhoneMaker" not in stored.read_bytes()
+
+    fake = tmp_path / "holiday.jpg"
+    fake.write_text("these are my notes, not a picture")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Attach photos").click()
+    chooser.value.set_files(str(fake))
+    page.locator(".msg.note", has_text=photos.NOT_A_PHOTO).wait_for()
+    assert page.locator(".msg.photo").count() == 1  # the refused file left no thumbnail
+
+
+def test_markup_typed_by_a_patient_is_shown_as_text(page):
+    page.get_by_role("button", name="Start over").click()
+    page.get_by_role("button", name="Yes, start over").click()
+    page.get_by_role("button", name="Start my intake").click()
+    page.get_by_text("What's your first name?").wait_for()
+    attack = "<img src=x onerror=alert(1)>"
+    page.get_by_label("Your message").fill(attack)
+    page.get_by_role("button", name="Send").click()
+    page.get_by_text(f"Thanks, {attack}.").wait_for()  # the bot echoes it back, also as text
+    assert texts(page, "patient")[-1] == attack
+    assert page.locator("#log img").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+
+
+def test_fits_a_375px_phone_screen(page):
+    page.get_by_role("button", name="Start my intake").click()
+    page.get_by_text("What's your first name?").wait_for()
+    page.get_by_label("Your message").fill("Dana, and a long word: supercalifragilisticexpialidocious-" * 2)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="With expression").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
+    for selector in ("#send", "#attach", "#message", "#quick button"):
+        box = page.locator(selector).first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+        assert box["height"] >= 44  # comfortable to tap
+    page.screenshot(path=str(SCREENSHOT))  # what the patient sees: the latest question in view
+    assert SCREENSHOT.stat().st_size > 0
