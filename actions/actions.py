@@ -18,6 +18,7 @@ from bot.config import Settings, load_settings
 from bot.intake import QUESTIONS, IntakeState, take_turn
 from bot.models import Answer, IntakeSummary, Status
 from bot.screening import load_policy
+from bot.state_store import StateStore
 from bot.store import IntakeStore, open_store
 from bot.summary import build_summary, readback
 
@@ -35,6 +36,12 @@ def settings() -> Settings:
 def store() -> IntakeStore:
     """The intake store, opened on first use (no I/O at import time)."""
     return open_store(settings())
+
+
+@lru_cache(maxsize=1)
+def state_store() -> StateStore:
+    """Where the working state is kept beside the summary (survives a lost tracker)."""
+    return StateStore(settings().db_path)
 
 
 @lru_cache(maxsize=1)
@@ -73,9 +80,7 @@ def save_summary(tracker: Tracker, state: IntakeState, status: Status, started_a
     summary = build_summary(tracker.sender_id, state, conf.today(), channel=channel_of(tracker),
                             status=status, severities=severities(),
                             started_at=datetime.fromisoformat(started_at))
-    existing = store().get_summary(tracker.sender_id)
-    if existing is not None:
-        summary.photos = existing.photos
+    summary.photos = store().photo_refs(tracker.sender_id)  # the photo_refs table is the record
     store().save_summary(summary)
     return summary
 
@@ -94,7 +99,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        state = state_from_tracker(tracker)
+        state = recover_lost_tracker(tracker, state_from_tracker(tracker))
         meta = tracker.get_slot("intake_meta") or {}
         started_at = meta.get("started_at") or datetime.now(timezone.utc).isoformat()
         message = tracker.latest_message or {}
@@ -115,10 +120,26 @@ class ValidateIntakeForm(FormValidationAction):
             started_at = datetime.now(timezone.utc).isoformat()
             complete = False
             events.append(SlotSet("intake_complete", False))
+        state_store().save(tracker.sender_id, turn.state)
         save_summary(tracker, turn.state, Status.COMPLETED if complete else Status.IN_PROGRESS,
                      started_at)
         return events + state_events(turn.state, started_at) + [
             SlotSet("rephrase", turn.rephrase), SlotSet("requested_slot", turn.next_question)]
+
+
+def recover_lost_tracker(tracker: Tracker, state: IntakeState) -> IntakeState:
+    """Use the stored state when the tracker holds less than we already know.
+
+    That happens when Rasa's tracker database failed (its fail-safe store starts the patient
+    over, in memory) or was restored from an older copy. Log it loudly: staff must know.
+    """
+    stored = state_store().load(tracker.sender_id)
+    if stored is None or stored.turns <= state.turns:
+        return state
+    logger.error("TRACKER STORE LOST STATE for conversation %s: tracker has %d turns, intake "
+                 "store has %d; restoring %d answers from the intake store",
+                 tracker.sender_id[:8], state.turns, stored.turns, len(stored.answers))
+    return stored
 
 
 def _clinic() -> dict[str, str]:

@@ -37,7 +37,8 @@ _DATEISH = re.compile(rf"\d|\b({_MONTHS})\b|monday|tuesday|wednesday|thursday|fr
 _COUNT = r"\d+|a couple of|a couple|a few|couple|few|several|some|many|an?|one|two|three|" \
     r"four|five|six|seven|eight|nine|ten|eleven|twelve"
 _RELATIVE = re.compile(
-    rf"(?<!every )(?<!each )(?<!once )(?<!twice )(?<!times )(?<!per )\b(?P<lead>in\s+(?:about\s+|around\s+|just\s+)?|over\s+)?"
+    r"(?<!every )(?<!each )(?<!once )(?<!twice )(?<!times )(?<!per )"  # "every 3 months": no date
+    r"\b(?P<lead>in\s+(?:about\s+|around\s+|just\s+)?|over\s+)?"
     rf"(?:(?P<n>{_COUNT})\s*|(?=(?:weeks|months|years)\s+ago))"
     r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos|mths?|years?|yrs?)\b"
     r"(?P<tail>\s+(?:ago|back|before|earlier|from now|away|out|time))?", re.I)
@@ -266,12 +267,13 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
         warnings.simplefilter("ignore")
         results = search_dates(text, languages=["en"], settings=settings) or []
     for words, when in results:
-        if not _DATEISH.search(words) or re.fullmatch(r"\s*(on\s+)?(may|march|jan|mar|sat|sun|wed|mon)\s*", words, re.I):
+        if not _DATEISH.search(words) or re.fullmatch(
+                r"\s*(on\s+)?(may|march|jan|mar|sat|sun|wed|mon)\s*", words, re.I):
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
-        if re.fullmatch(r"\s*(of\s+)?(the\s+)?(days?|weeks?|months?|years?|\d{1,2}(st|nd|rd|th))\s*",
-                        words, re.I):
+        if re.fullmatch(r"\s*(of\s+)?(the\s+)?(days?|weeks?|months?|years?|\d{1,2}(st|nd|rd|th))"
+                        r"\s*", words, re.I):
             continue  # "for years", "3rd trimester": a unit or an ordinal alone is not a date
         return _toward(when.date(), today, prefer), words.strip()
     return None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS
 from bot.screening import screen
-from bot.text import normalise
+from bot.text import normalise, yes_no
 
 QUESTIONS = ["name", "concerns", "concern_timing", "photos", "medications", "pregnancy",
              "breastfeeding", "trying_to_conceive", "neuromuscular", "breathing",
@@ -138,8 +138,10 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                                 normalise(text)))
     other_language = bool(re.search(OTHER_LANGUAGE, normalise(text)))
     # A question or off-topic chatter is not an answer: read it only for volunteered facts.
+    # ...except a question that is itself an answer: "maybe?", "yes?" to "are you pregnant?"
+    question_only = text.endswith("?") and yes_no(text) is None
     answering = asked if not (side or other_language or (chatter and asked != "name")
-                              or text.endswith("?")) else None
+                              or question_only) else None
     changed = _apply_findings(state, text, answering, today, intent)
     if side:
         replies.append(f"utter_{side}")

@@ -14,8 +14,8 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import (FAMILY_WORDS, Clause, clauses, find_phrase, followup_polarity, is_past, normalise,
-                      polarity_at, tokens, yes_no)
+from bot.text import (FAMILY_WORDS, Clause, clauses, find_phrase, followup_polarity, is_past,
+                      normalise, polarity_at, tokens, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
 
@@ -236,7 +236,8 @@ def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Find
 
 # Answers that mean "nothing of the kind" without a yes/no word.
 NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im healthy|i am healthy|" \
-    r"nothing like that|no issues|none of those|none of them|n/?a|nope all good|perfectly healthy|" \
+    r"nothing like that|no issues|none of those|none of them|n/?a|nope all good|" \
+    r"perfectly healthy|" \
     r"nothing|none|all clear|clear)\b"
 # Words that say an unrecognised answer names a condition: recorded for the clinician to judge.
 CONDITION_WORDS = r"\b(have|had|diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
@@ -295,7 +296,8 @@ def extract_neuromuscular(text: str, asked: bool, today: date) -> list[Finding]:
 
 def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
     """Trouble swallowing or breathing, active asthma or emphysema."""
-    return _condition(text, asked, "breathing", lexicon.BREATHING, "swallowing or breathing trouble")
+    return _condition(text, asked, "breathing", lexicon.BREATHING,
+                      "swallowing or breathing trouble")
 
 
 def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]:
@@ -400,7 +402,8 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
     r"havent had|haven't had|never)\b"
-COMPLICATIONS = {"droopy eyelid": r"\b(droop|droopy|drooping|ptosis)\b",
+COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
+                                  r"(dropped|fell|dropping|went down)\b",
                  "asymmetry": r"\b(asymmetr|uneven|lopsided|one side)\w*",
                  "headache": r"\bheadaches?\b", "bruising": r"\bbruis\w*",
                  "heavy brow": r"\bheavy (brow|forehead)\b", "spock brow": r"\bspock\b",
@@ -602,8 +605,9 @@ def extract_name(text: str, asked: bool, today: date) -> list[Finding]:
     match = NAME_VOLUNTEERED.search(text)
     name = match.group(1) if match else None
     if name is None and asked:
-        cleaned = re.sub(r"^(hi|hello|hey)[,!.\s]+|^(it'?s|i'?m|i am|im)\s+", "", text.strip(),
-                         flags=re.I).strip(" .!")
+        cleaned = text.strip()
+        for opener in (r"^(hi|hello|hey)\b[,!.\s]*", r"^(it'?s|i'?m|i am|im)\s+"):
+            cleaned = re.sub(opener, "", cleaned, flags=re.I).strip(" .!")  # "hi, it's Jo"
         words = cleaned.split()
         if 1 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_][^\W\d_'\-.]*\.?", w) for w in words):
             name = cleaned
@@ -615,7 +619,7 @@ def extract_name(text: str, asked: bool, today: date) -> list[Finding]:
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?:\+?\d[\d\s().-]{6,}\d)")
+PHONE = re.compile(r"(?:\+?\(?\d[\d\s().-]{6,}\d)")
 
 
 def extract_contact(text: str, asked: bool, today: date) -> list[Finding]:

@@ -33,6 +33,8 @@ TOKENS = "api_tokens"
 MESSAGES = "messages"
 PHOTOS = "photos"
 PHOTO_REFS = "photo_refs"
+SMS_CONTACTS = "sms_contacts"
+SMS_MESSAGES = "sms_messages"
 
 
 class PhotoLimitReached(Exception):
@@ -81,6 +83,7 @@ class IntakeStore:
                 if_not_exists=True,
             )
             _create_chat_tables(db)
+            _create_sms_tables(db)
 
     def save_summary(self, summary: IntakeSummary) -> None:
         """Insert or replace the summary for its conversation_id."""
@@ -233,6 +236,59 @@ class IntakeStore:
             )
             return [row["ref"] for row in rows]
 
+    def touch_sms_contact(self, conversation_id: str, phone: str) -> dict[str, Any]:
+        """Record that a phone number texted its conversation; return its contact row.
+
+        The row (conversation_id, phone, opted_out, buttons, created_at, updated_at) is the only
+        place an SMS patient's number is kept, for staff who need to call back.
+        """
+        now = _utc_iso(None)
+        with self._write() as db:
+            db.execute(
+                f"insert into {SMS_CONTACTS} (conversation_id, phone, opted_out, buttons, "
+                "created_at, updated_at) values (?, ?, 0, '[]', ?, ?) "
+                "on conflict(conversation_id) do update set phone = excluded.phone, "
+                "updated_at = excluded.updated_at",
+                [conversation_id, phone, now, now],
+            )
+            return _sms_contact(db, conversation_id)
+
+    def sms_contact(self, conversation_id: str) -> dict[str, Any] | None:
+        """The SMS contact row of a conversation (opted_out as bool, buttons as a list), or None."""
+        with self._connect() as db:
+            rows = list(db[SMS_CONTACTS].rows_where("conversation_id = ?", [conversation_id]))
+        return _sms_row(rows[0]) if rows else None
+
+    def set_sms_opted_out(self, conversation_id: str, opted_out: bool) -> None:
+        """Mark an SMS contact as opted out (STOP) or back in (START)."""
+        with self._write() as db:
+            db.execute(
+                f"update {SMS_CONTACTS} set opted_out = ?, opted_out_at = ?, updated_at = ? "
+                "where conversation_id = ?",
+                [int(opted_out), _utc_iso(None) if opted_out else None, _utc_iso(None),
+                 conversation_id],
+            )
+
+    def set_sms_buttons(self, conversation_id: str, buttons: list[dict[str, str]]) -> None:
+        """Remember the buttons last offered by SMS, so a reply "2" can pick the second."""
+        with self._write() as db:
+            db.execute(
+                f"update {SMS_CONTACTS} set buttons = ? where conversation_id = ?",
+                [json.dumps(buttons), conversation_id],
+            )
+
+    def claim_sms_message(self, message_sid: str, conversation_id: str) -> bool:
+        """True the first time a provider message id is seen; False for a repeat (retry, replay)."""
+        row = {"message_sid": message_sid, "conversation_id": conversation_id,
+               "received_at": _utc_iso(None)}
+        with self._write() as db:
+            cursor = db.execute(
+                f"insert or ignore into {SMS_MESSAGES} (message_sid, conversation_id, received_at) "
+                "values (:message_sid, :conversation_id, :received_at)",
+                row,
+            )
+            return cursor.rowcount == 1
+
     @contextmanager
     def _connect(self) -> Iterator[Database]:
         """Yield a Database: the shared in-memory one, or a fresh connection to the file."""
@@ -308,6 +364,41 @@ def _create_chat_tables(db: Database) -> None:
         not_null={"created_at"},
         if_not_exists=True,
     )
+
+
+def _create_sms_tables(db: Database) -> None:
+    """SMS contacts (the only place a phone number is kept) and seen message ids."""
+    db[SMS_CONTACTS].create(
+        {
+            "conversation_id": str,
+            "phone": str,
+            "opted_out": int,
+            "opted_out_at": str,
+            "buttons": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="conversation_id",
+        not_null={"phone", "opted_out", "buttons", "created_at", "updated_at"},
+        defaults={"opted_out": 0, "buttons": "[]"},
+        if_not_exists=True,
+    )
+    db[SMS_MESSAGES].create(
+        {"message_sid": str, "conversation_id": str, "received_at": str},
+        pk="message_sid",
+        not_null={"conversation_id", "received_at"},
+        if_not_exists=True,
+    )
+
+
+def _sms_contact(db: Database, conversation_id: str) -> dict[str, Any]:
+    """One SMS contact row, decoded (it must exist)."""
+    return _sms_row(next(db[SMS_CONTACTS].rows_where("conversation_id = ?", [conversation_id])))
+
+
+def _sms_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An sms_contacts row with opted_out as a bool and buttons as a list."""
+    return {**row, "opted_out": bool(row["opted_out"]), "buttons": json.loads(row["buttons"])}
 
 
 def _count_refs(db: Database, conversation_id: str) -> int:

@@ -96,6 +96,9 @@ def _prior(state: IntakeState) -> PriorTreatment | None:
 def _screening_answer(state: IntakeState, topic: str) -> ScreeningAnswer:
     answer = state.answers[topic]
     understood = [f"{f.item}: {f.polarity.value}" for f in answer.findings]
+    if topic == "age":  # a range without a number ("under 18") still reads back
+        understood += [f"under_18={f.detail['under_18']}" for f in answer.findings
+                       if "under_18" in f.detail]
     return ScreeningAnswer(question=QUESTION_LABELS[topic], status=answer.status,
                            text=answer.text, understood=understood)
 
@@ -118,6 +121,15 @@ def _notes(state: IntakeState, summary: IntakeSummary) -> list[str]:
     return notes
 
 
+def _detail_any(summary: IntakeSummary, key: str):
+    """A detail of the age answer when only a range was given ("under 18", "40s")."""
+    answer = summary.answers.get("age")
+    for item in answer.understood if answer else []:
+        if item.startswith(f"{key}="):
+            return item.split("=", 1)[1] == "True"
+    return None
+
+
 def readback(summary: IntakeSummary, today: date) -> str:
     """A short summary the patient can check before sending it to the clinic."""
     def yes_no(topic: str) -> str:
@@ -130,7 +142,10 @@ def readback(summary: IntakeSummary, today: date) -> str:
         return "yes" if any(u.endswith("present") for u in present) else (
             "not sure" if present else "no")
 
-    lines = [f"Name: {summary.patient_name or '-'}, age {summary.age if summary.age is not None else '-'}"]
+    under = _detail_any(summary, "under_18")
+    age = summary.age if summary.age is not None else (
+        "under 18" if under else "adult" if under is False else "-")
+    lines = [f"Name: {summary.patient_name or '-'}, age {age}"]
     concerns = ", ".join(AREA_LABELS.get(c.area, c.area) + (f" ({c.shows})" if c.shows else "")
                          for c in summary.concerns)
     lines.append(f"Concerns: {concerns or '-'}")

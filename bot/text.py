@@ -53,10 +53,12 @@ UNSURE_PATTERNS = [
 ]
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
-    r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|eventually|" \
-    r"in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
+    r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|" \
+    r"eventually|in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
 FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) family\b|\b(on|from) my (moms|mums|dads|" \
     r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b"
+ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
+    r"both of us|we both)\b"
 FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro)s?\b"
@@ -145,10 +147,10 @@ def _any(patterns: list[str], text: str) -> bool:
 
 def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     """Polarity of the term at `pos` in a normalised clause."""
+    if about_someone_else(clause, pos):  # before doubt: "my sister might be pregnant"
+        return Polarity.ABSENT
     if _unsure(clause):
         return Polarity.UNSURE
-    if about_someone_else(clause, pos):
-        return Polarity.ABSENT
     # "pregnant: no", "fish oil - nope": a no right after the term, closing its part of the clause;
     # but not "fish oil, not pregnant", where the "not" belongs to the next item.
     if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not)\s*([,.;!]|$)", clause[pos + phrase_len:]):
@@ -176,7 +178,7 @@ def about_someone_else(clause: str, pos: int) -> bool:
 
     Only when the patient is not the subject too: "I take my husband's Eliquis" is the patient's.
     """
-    if re.search(FIRST_PERSON, clause[:pos]):
+    if re.search(FIRST_PERSON, clause[:pos]) or re.search(ME_TOO, clause[pos:]):
         return False
     if re.search(FAMILY_WORDS, clause[:pos]):
         return True
@@ -227,9 +229,10 @@ def yes_no(text: str) -> str | None:
     words = tokens(norm)
     if not words:
         return None
-    first, rest = words[0], " ".join(words[:3])
+    first, rest = words[0], " ".join(words)
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
-                r"arent|not at all|not really|no way|i think not|not me|not that i know)", rest):
+                r"arent|not at all|not really|no way|i think not|not me|not that i know|"
+                r"probably not|doubt it|i doubt it)", rest):
         return "no"
     if re.match(r"^(definitely|absolutely|certainly|of course|hell|surely) (not|no)\b", rest):
         return "no"

@@ -127,8 +127,10 @@ RAISES = [
     ("neuromuscular", "not sure", "neuromuscular_disorder"),
     ("neuromuscular", "I have MS", "neuromuscular_disorder"),
     ("neuromuscular", "yes, ALS", "neuromuscular_disorder"),
-    ("neuromuscular", "I have a muscle condition, can't remember the name", "neuromuscular_disorder"),
+    ("neuromuscular", "I have a muscle condition, can't remember the name",
+     "neuromuscular_disorder"),
     (None, "i've got ALS", "neuromuscular_disorder"),
+    ("neuromuscular", "my mom has ALS and so do I", "neuromuscular_disorder"),
     (None, "I have myasthenia gravis", "neuromuscular_disorder"),
     # swallowing_or_breathing_difficulty (review)
     ("breathing", "asthma", "swallowing_or_breathing_difficulty"),
@@ -290,6 +292,7 @@ NOT_RAISED = [
     ("prior_treatment", "no, first time", "recent_toxin_treatment"),
     # family and other people
     (None, "my sister is pregnant", "pregnant"),
+    (None, "my sister might be pregnant", "pregnant"),
     (None, "My wife is pregnant so I want to look good", "pregnant"),
     (None, "my sister is breastfeeding", "breastfeeding"),
     (None, "my sister is trying to conceive", "trying_to_conceive"),

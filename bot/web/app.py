@@ -54,6 +54,8 @@ TOO_LONG_REPLY = (
     "That's a lot to take in at once. Could you send a shorter version, "
     "under 2,000 characters?"
 )
+RETRY_REPLY = ("One moment, please: I couldn't take that in just now. Please send it again in a "
+               "minute; your earlier answers are saved.")
 RASA_DOWN_REPLY = (
     "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
 )
@@ -261,6 +263,11 @@ class Chat:
             # Not the id: it lets anyone holding it continue the conversation.
             logger.error("Rasa unavailable, patient got the apology reply: %s", exc)
             replies = [_reply(conversation_id, RASA_DOWN_REPLY)]
+        if not replies:
+            # Every patient message gets at least the next question; no reply at all means an
+            # action failed (e.g. the action server is down) and the message was not taken in.
+            logger.error("Rasa sent no reply (action server down?); patient asked to retry")
+            replies = [_reply(conversation_id, RETRY_REPLY)]
         for reply in replies:
             await run_in_threadpool(self.record_bot, conversation_id, reply)
         return replies

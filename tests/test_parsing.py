@@ -1,0 +1,203 @@
+"""What the parser understands from real patient phrasings: yes/no, concerns, medicines, age,
+names, contacts, and several answers in one message."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.lexicon import entity_patterns
+from bot.models import Polarity
+from bot.parsing import EXTRACTORS
+from bot.text import clauses, normalise, yes_no
+
+TODAY = date(2026, 11, 25)
+
+
+def found(topic: str, text: str, asked: bool = True) -> dict[str, tuple[Polarity, dict]]:
+    """item -> (polarity, detail) for one extractor."""
+    return {f.item: (f.polarity, f.detail) for f in EXTRACTORS[topic](text, asked, TODAY)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("y", "yes"), ("ya", "yes"), ("yep", "yes"), ("Yes!", "yes"), ("yess", "yes"),
+    ("Yup 👍", "yes"), ("👍", "yes"), ("✅", "yes"), ("yeah sure", "yes"), ("I am", "yes"),
+    ("i think so", "yes"), ("of course", "yes"), ("absolutely", "yes"),
+    ("n", "no"), ("no.", "no"), ("NO", "no"), ("nah", "no"), ("nope", "no"), ("nooo", "no"),
+    ("👎", "no"), ("nope 👎", "no"), ("definitely not", "no"), ("not at all", "no"),
+    ("i dont think so", "no"), ("I don't think so", "no"), ("probably not", "no"),
+    ("not that I know of", "no"), ("N/A", "no"),
+    ("no idea", "unsure"), ("not sure", "unsure"), ("idk", "unsure"), ("dunno", "unsure"),
+    ("maybe", "unsure"), ("probably", "unsure"), ("🤷", "unsure"), ("hmm", "unsure"),
+    ("im good", None), ("what?", None), ("my forehead", None), ("", None),
+])
+def test_yes_no(text, expected):
+    assert yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text, areas", [
+    ("the lines between my brows", {"frown_lines"}),
+    ("my 11s", {"frown_lines"}),
+    ("elevens and forhead", {"frown_lines", "forehead_lines"}),
+    ("crows feet", {"crows_feet"}),
+    ("crow's feet when I smile", {"crows_feet"}),
+    ("lines around my eyes when I laugh", {"crows_feet"}),
+    ("my forehead and crows feet", {"forehead_lines", "crows_feet"}),
+    ("jaw clenching", {"masseter"}),
+    ("I grind my teeth at night", {"masseter"}),
+    ("gummy smile", {"gummy_smile"}),
+    ("neck bands", {"platysma"}),
+    ("bunny lines", {"bunny_lines"}),
+    ("lip lines from smoking", {"lip_lines"}),
+    ("pebble chin", {"chin"}),
+    ("my marionette lines", {"mouth_corners"}),
+    ("just want to look fresher", {"other"}),
+])
+def test_concerns_map_to_areas(text, areas):
+    result = found("concerns", text)
+    assert set(result) == areas
+    assert all(polarity == Polarity.PRESENT for polarity, _ in result.values())
+
+
+@pytest.mark.parametrize("text, shows", [
+    ("crow's feet when I smile", "expression"),
+    ("forehead lines even at rest", "rest"),
+    ("frown lines, they're there all the time", "rest"),
+    ("11s when I frown and at rest", "both"),
+    ("forehead lines, both", "both"),
+    ("my forehead", None),
+])
+def test_concern_rest_or_expression(text, shows):
+    (_, detail), *_ = found("concerns", text).values()
+    assert detail["shows"] == shows
+
+
+@pytest.mark.parametrize("text, shows", [
+    ("both", "both"), ("only when I frown", "expression"), ("all the time", "rest"),
+    ("yes all of them", "both"),
+])
+def test_concern_timing_answer(text, shows):
+    assert found("concern_timing", text)["shows"][1]["shows"] == shows
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("fish oil, eliquis and zoloft", {"fish oil": "bleeding_risk_supplement",
+                                      "apixaban": "anticoagulant", "sertraline": None}),
+    ("Advil", {"nsaid": "bleeding_risk_supplement"}),
+    ("baby aspirin", {"aspirin": "bleeding_risk_supplement"}),
+    ("Xarelto 20mg", {"rivaroxaban": "anticoagulant"}),
+    ("Flexeril", {"muscle relaxant": "interacting_medication"}),
+    ("scopolamine patch for travel", {"anticholinergic": "interacting_medication"}),
+    ("vitamin D and biotin", {"vitamin d": None, "biotin": None}),
+    ("ozempic", {"semaglutide": None}),
+    ("I bruise easily", {"bleeding disorder": "anticoagulant"}),
+])
+def test_medications_and_their_categories(text, expected):
+    result = found("medications", text)
+    assert {item: detail["category"] for item, (_, detail) in result.items()} == expected
+
+
+@pytest.mark.parametrize("text, item", [
+    ("none", "none"), ("nope", "none"), ("no meds", "none"), ("nothing at all", "none"),
+    ("I take something for my thyroid", "unrecognised"),
+])
+def test_medications_none_or_unrecognised(text, item):
+    assert item in found("medications", text)
+
+
+def test_bare_yes_to_medications_waits_for_names():
+    assert found("medications", "yes") == {}
+
+
+def test_several_answers_in_one_message():
+    text = "Botox for my 11s before my wedding in 9 days; I take fish oil; not pregnant"
+    assert set(found("concerns", text, asked=False)) == {"frown_lines"}
+    event = found("event", text, asked=False)["event"]
+    assert event[0] == Polarity.PRESENT and event[1]["days_away"] == 9
+    assert found("medications", text, asked=False)["fish oil"][0] == Polarity.PRESENT
+    assert found("pregnancy", text, asked=False)["pregnant"][0] == Polarity.ABSENT
+    assert found("breastfeeding", text, asked=False) == {}
+
+
+def test_each_finding_keeps_its_own_clause_as_evidence():
+    findings = EXTRACTORS["pregnancy"]("I'm not pregnant but I am breastfeeding", True, TODAY)
+    assert [(f.polarity, f.evidence) for f in findings] == [(Polarity.ABSENT, "I'm not pregnant")]
+    findings = EXTRACTORS["breastfeeding"]("I'm not pregnant but I am breastfeeding", True, TODAY)
+    assert [(f.polarity, f.evidence) for f in findings] == [
+        (Polarity.PRESENT, "but I am breastfeeding")]
+
+
+@pytest.mark.parametrize("text, asked, age", [
+    ("34", True, 34), ("I'm 52", True, 52), ("I'm 52", False, 52), ("thirty four", True, 34),
+    ("forty-two", True, 42), ("age 45", False, 45), ("I'm 29 years old", False, 29),
+    ("I'm 34, turning 35 in may", True, 34), ("I'll be 18 next month", True, 17),
+    ("dob 03/14/1990", True, 36), ("17", True, 17),
+    ("I'm 34 weeks pregnant", True, None), ("I'm 34 weeks pregnant", False, None),
+    ("34", False, None),  # a bare number, unasked, is not an age
+    ("I have 2 kids", False, None), ("10mg of baclofen", True, None),
+])
+def test_age(text, asked, age):
+    result = found("age", text, asked)
+    assert (result["age"][1]["age"] if result else None) == age
+
+
+@pytest.mark.parametrize("text, asked, name", [
+    ("Sarah", True, "Sarah"), ("my name is Sarah Jones", False, "Sarah Jones"),
+    ("I'm Maria", True, "Maria"), ("hi it's Jo", True, "Jo"), ("call me Liz", False, "Liz"),
+    ("this is priya patel", False, "Priya Patel"), ("yes", True, None), ("hello", True, None),
+    ("Sarah", False, None),
+])
+def test_name(text, asked, name):
+    result = found("name", text, asked)
+    assert (result["name"][1]["name"] if result else None) == name
+
+
+@pytest.mark.parametrize("text, asked, contact", [
+    ("sarah@example.com", True, "sarah@example.com"),
+    ("my email is a.b+c@mail.co.uk", False, "a.b+c@mail.co.uk"),
+    ("555-123-4567", True, "555-123-4567"),
+    ("(555) 123 4567", True, "(555) 123 4567"),
+    ("+44 7700 900123", False, "+44 7700 900123"),
+    ("text me here", True, "this chat"),
+    ("text me here", False, None),
+    ("no thanks", True, None),
+])
+def test_contact(text, asked, contact):
+    result = found("contact", text, asked)
+    assert (result["contact"][1]["contact"] if result else None) == contact
+
+
+@pytest.mark.parametrize("text, product, complications", [
+    ("Dysport, my brow dropped after", "Dysport", ["droopy eyelid"]),
+    ("botox, a bit uneven last time", "Botox", ["asymmetry"]),
+    ("xiomin 4 months ago", "Xeomin", []),
+    ("yes, some tox at a med spa", "botulinum toxin", []),
+])
+def test_prior_treatment_product_and_complications(text, product, complications):
+    polarity, detail = found("prior_treatment", text)["toxin"]
+    assert polarity == Polarity.PRESENT
+    assert detail["product"] == product and detail["complications"] == complications
+
+
+@pytest.mark.parametrize("text", ["never", "no, first time", "never had it done"])
+def test_first_timer(text):
+    assert found("prior_treatment", text)["toxin"][0] == Polarity.ABSENT
+
+
+def test_clauses_split_on_but_and_keep_original_words():
+    assert [c.original for c in clauses("No blood thinners, but I take fish oil. Not pregnant!")] \
+        == ["No blood thinners", "but I take fish oil.", "Not pregnant!"]
+
+
+def test_normalise_maps_emoji_and_apostrophes():
+    assert normalise("Crow’s feet 👍") == "crows feet yes"
+
+
+def test_entity_patterns_cover_the_lexicon_for_rasa():
+    patterns = entity_patterns()
+    by_phrase = {(p["pattern"], p["label"]): p["id"] for p in patterns}
+    assert by_phrase[("eliquis", "medication")] == "apixaban"
+    assert by_phrase[("fish oil", "supplement")] == "fish oil"
+    assert by_phrase[("crows feet", "treatment_area")] == "crows_feet"
+    assert by_phrase[("myasthenia gravis", "condition")] == "myasthenia gravis"
+    assert all(len(p["pattern"]) > 2 for p in patterns)  # "mg", "ms" are never entities
