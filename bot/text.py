@@ -136,9 +136,20 @@ def find_phrase(norm: str, phrase: str) -> int:
     for m in re.finditer(r"[a-z]+", norm):
         word = m.group()
         if abs(len(word) - len(target)) <= 2 and len(word) >= 5 and word[0] == target[0]:
-            if word not in known_words() and SequenceMatcher(None, word, target).ratio() >= 0.84:
+            if word not in known_words() and (
+                    SequenceMatcher(None, word, target).ratio() >= 0.84
+                    or sounds_alike(word) == sounds_alike(target)):
                 return m.start()
     return -1
+
+
+@lru_cache(maxsize=8192)
+def sounds_alike(word: str) -> str:
+    """A rough spelling-by-ear key: "plavics" and "plavix", "zanaflecks" and "zanaflex" agree."""
+    for a, b in (("ph", "f"), ("ck", "k"), ("cks", "x"), ("ks", "x"), ("cs", "x"), ("qu", "kw"),
+                 ("c", "k"), ("z", "s"), ("y", "i"), ("ee", "i"), ("ea", "i")):
+        word = word.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 def _any(patterns: list[str], text: str) -> bool:

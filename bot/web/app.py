@@ -39,6 +39,7 @@ from bot.models import Recommendation, Status
 from bot.store import IntakeStore, PhotoLimitReached, open_store
 from bot.web import photos
 from bot.web.rasa_client import RasaClient, RasaUnavailable
+from bot.web.sms import MediaFetcher, create_sms_router, media_fetcher_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def create_app(
     store: IntakeStore | None = None,
     rasa: RasaClient | None = None,
     trust_forwarded: bool | None = None,
+    media: MediaFetcher | None = None,
 ) -> FastAPI:
     """Build the web app; tests pass an in-memory store and a FakeRasaClient.
 
@@ -115,15 +117,17 @@ def create_app(
         """Liveness check for the process manager."""
         return {"ok": True}
 
-    # TODO(lead): app.include_router(create_sms_router(settings, store, rasa)) once
-    # bot/web/sms.py exists; it was not there yet when the website chat was written.
+    app.include_router(create_sms_router(settings, store, rasa, media))
     return app
 
 
 def app_factory() -> FastAPI:
     """The production app, configured from the environment (for uvicorn --factory)."""
     settings = load_settings()
-    return create_app(settings, open_store(settings), RasaClient(settings.rasa_url))
+    # MMS photos are downloaded, checked and stripped of metadata like website uploads when
+    # Twilio credentials are set; raw media URLs are never shown to staff.
+    return create_app(settings, open_store(settings), RasaClient(settings.rasa_url),
+                      media=media_fetcher_from_env())
 
 
 def issue_conversation_id(key: bytes) -> str:

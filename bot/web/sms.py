@@ -10,7 +10,8 @@ The phone number is never the conversation id: the id is an HMAC of the number u
 INTAKE_SECRET_KEY, so it is stable across restarts but says nothing about the number. The
 number itself is kept only in `sms_contacts`, for staff, and never logged or sent to Rasa.
 
-    >>> sms_conversation_id("+1 (555) 010-0100", b"key") == sms_conversation_id("+15550100100", b"key")
+    >>> key = b"example key"
+    >>> sms_conversation_id("+1 (555) 010-0100", key) == sms_conversation_id("+15550100100", key)
     True
     >>> split_message("One. Two.", limit=5)
     ['One.', 'Two.']
@@ -71,6 +72,10 @@ HELP_REPLY = (
 NO_TEXT_REPLY = "I didn't get any text in that message. Could you type your answer?"
 TOO_LONG_REPLY = (
     "That's a lot for one text. Could you send a shorter version, under 1,600 characters?"
+)
+RETRY_REPLY = (
+    "One moment, please: I couldn't take that in just now. Please send it again in a minute; "
+    "your earlier answers are saved."
 )
 RASA_DOWN_REPLY = (
     "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
@@ -316,7 +321,7 @@ class SmsConfig:
             )
         base = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
         if base and urlparse(base).scheme not in ("http", "https"):
-            raise SmsNotConfigured(f"PUBLIC_BASE_URL must start with https:// (got {base!r}).")
+            raise SmsNotConfigured(f"PUBLIC_BASE_URL must be an https:// URL (got {base!r}).")
         return cls(token, key.encode("utf-8"), base, env.get("TRUST_FORWARDED") == "1")
 
 
@@ -424,6 +429,11 @@ class SmsChannel:
             return texts + split_message(RASA_DOWN_REPLY)
         replies = [r for r in replies if isinstance(r, dict)]
         answer, buttons = as_sms(replies)
+        if not answer:
+            # As on the web: every message gets at least the next question, so silence means
+            # an action failed. The buttons stay, so the patient can send the same number again.
+            logger.error("Rasa sent no reply (action server down?); SMS patient asked to retry")
+            return texts + split_message(RETRY_REPLY)
         await run_in_threadpool(self._record_turn, conversation_id, replies, buttons)
         return texts + answer
 
@@ -478,7 +488,9 @@ class SmsChannel:
         if urls:
             await run_in_threadpool(self.store.add_photo_refs, conversation_id, urls)
         for _ in urls:
-            await run_in_threadpool(self.store.add_message, conversation_id, "patient", PHOTO_MESSAGE)
+            await run_in_threadpool(
+                self.store.add_message, conversation_id, "patient", PHOTO_MESSAGE
+            )
         return len(urls), problem
 
     async def _download(
@@ -526,7 +538,8 @@ def _media(form: MultiDict) -> list[tuple[str, str]]:
         count = min(int(form.get("NumMedia", "0") or 0), MAX_MEDIA)
     except ValueError:
         return []
-    items = [(form.get(f"MediaUrl{i}", ""), form.get(f"MediaContentType{i}", "")) for i in range(count)]
+    items = [(form.get(f"MediaUrl{i}", ""), form.get(f"MediaContentType{i}", ""))
+             for i in range(count)]
     return [(url, kind) for url, kind in items if url]
 
 

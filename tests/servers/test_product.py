@@ -4,23 +4,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.stack import ChatClient, Stack
+from tests.stack import ChatClient
 
 pytestmark = pytest.mark.servers
 
 SCRIPT = ["hi, botox for my 11s before my wedding in 9 days", "Maria Lopez", "both",
           "I'll bring them", "Eliquis and fish oil", "no", "nope", "n", "no", "no", "no",
           "had dysport 6 weeks ago", "none", "41", "maria@example.com"]
-
-
-@pytest.fixture(scope="module")
-def stack():
-    stack = Stack()
-    try:
-        stack.start_all()
-        yield stack
-    finally:
-        stack.stop_all()
 
 
 def run_script(chat: ChatClient, messages: list[str]) -> list[dict]:
