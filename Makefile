@@ -1,5 +1,5 @@
 # Targets a newcomer can guess. `make run` and `make test` set everything up first.
-.PHONY: setup run test train lint bench token lock nlu-eval
+.PHONY: setup run test train lint bench token lock nlu-eval simulate
 
 setup:
 	bash scripts/setup.sh
@@ -20,7 +20,12 @@ nlu-eval:
 	bash scripts/nlu_eval.sh
 
 bench:
-	PYTHONPATH=. .venv/bin/python -m tests.bench.bench
+	bash scripts/setup.sh
+	PYTHONPATH=. .venv/bin/python -m tests.bench.bench --patients 1 20 100 --baseline
+
+simulate:
+	bash scripts/setup.sh
+	PYTHONPATH=. .venv/bin/python -m tests.sim.simulator
 
 lint:
 	.venv/bin/python -m ruff check bot actions tests || true

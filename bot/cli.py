@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
     listing.set_defaults(run=_list_intakes)
 
+    abandon = commands.add_parser(
+        "mark-abandoned",
+        help="mark intakes idle for --hours (default 24) as abandoned",
+        description="Mark in-progress intakes with no message for --hours as abandoned.",
+    )
+    abandon.add_argument("--hours", type=float, default=24.0, help="idle hours (default 24)")
+    abandon.set_defaults(run=_mark_abandoned)
+
     policy = commands.add_parser(
         "check-policy",
         help="check the clinic policy file (CLINIC_POLICY) and print the severities in force",
@@ -85,6 +93,12 @@ def _create_token(store: IntakeStore, args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(token)
+    return 0
+
+
+def _mark_abandoned(store: IntakeStore, args: argparse.Namespace) -> int:
+    """Print how many intakes were marked abandoned."""
+    print(store.mark_abandoned(args.hours))
     return 0
 
 

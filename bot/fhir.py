@@ -68,7 +68,8 @@ def _questionnaire_items() -> list[dict[str, Any]]:
             _question("patient.age", "Age", "integer"),
         ]),
         _group("concerns", "Top concerns", [
-            _question("concerns.area", "Area", "choice", options=_options(AREA_SYSTEM, AREA_LABELS)),
+            _question("concerns.area", "Area", "choice",
+                      options=_options(AREA_SYSTEM, AREA_LABELS)),
             _question("concerns.shows", "Shows", "choice", options=_options(SHOWS_SYSTEM, SHOWS)),
             _question("concerns.text", "In the patient's words", "string"),
         ], repeats=True),
@@ -103,7 +104,8 @@ def _questionnaire_items() -> list[dict[str, Any]]:
             _question("allergies.text", "In the patient's words", "string"),
         ]),
         _group("flags", "Screening flags", [
-            _question("flags.code", "Flag", "choice", options=_options(FLAG_SYSTEM, _flag_labels())),
+            _question("flags.code", "Flag", "choice",
+                      options=_options(FLAG_SYSTEM, _flag_labels())),
             _question("flags.severity", "Severity", "choice",
                       options=_options(SEVERITY_SYSTEM, SEVERITIES)),
             _question("flags.reason", "Reason", "string"),
@@ -119,7 +121,8 @@ def _questionnaire_items() -> list[dict[str, Any]]:
 def _yes_no_group(topic: str) -> dict[str, Any]:
     """A yes/no consult question: what was understood, and the patient's words."""
     return _group(topic, QUESTION_LABELS[topic], [
-        _question(f"{topic}.reported", "Reported", "choice", options=_options(REPORTED_SYSTEM, REPORTED)),
+        _question(f"{topic}.reported", "Reported", "choice",
+                  options=_options(REPORTED_SYSTEM, REPORTED)),
         _question(f"{topic}.text", "In the patient's words", "string"),
     ])
 
@@ -216,7 +219,8 @@ def _medication(med) -> dict[str, Any] | None:
     return _answer_group("medications", QUESTION_LABELS["medications"], [
         _string("medications.name", "Name", med.name),
         _choice("medications.kind", "Kind", KIND_SYSTEM, med.kind, KINDS),
-        _choice("medications.category", "May raise flag", FLAG_SYSTEM, med.category, _flag_labels()),
+        _choice("medications.category", "May raise flag", FLAG_SYSTEM, med.category,
+                _flag_labels()),
         _string("medications.text", "In the patient's words", med.text),
     ])
 

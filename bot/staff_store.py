@@ -20,6 +20,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -132,9 +133,6 @@ class StaffStore:
         self._memory: sqlite3.Connection | None = None
         if self.path is None:
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
-        # Verifying against this when the username is unknown costs the same time as a real
-        # check, so response times do not reveal which usernames exist.
-        self._dummy_hash = self.hasher.hash("not a real password, only for timing")
         self.ensure_schema()
 
     def ensure_schema(self) -> None:
@@ -143,6 +141,15 @@ class StaffStore:
             if self._memory is None:
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """A hash to verify against for unknown usernames (made on first use: it takes time).
+
+        Checking it costs as much as a real check, so response times do not reveal which
+        usernames exist.
+        """
+        return self.hasher.hash("not a real password, only for timing")
 
     # --- accounts -----------------------------------------------------------------------------
 
@@ -169,7 +176,7 @@ class StaffStore:
             raise ValueError(f"No account called {username!r}.")
 
     def set_disabled(self, username: str, disabled: bool) -> None:
-        """Disable (or re-enable) an account; a disabled account cannot sign in or stay signed in."""
+        """Disable (or re-enable) an account; a disabled one can neither sign in nor stay in."""
         with self._write() as conn:
             cursor = conn.execute(f"UPDATE {USERS} SET disabled = ? WHERE username = ?",
                                   (int(disabled), username.strip().lower()))
@@ -213,14 +220,16 @@ class StaffStore:
         review = Review(conversation_id, reviewer, note, self._now())
         with self._write() as conn:
             conn.execute(f"INSERT INTO {REVIEWS} (conversation_id, reviewer, note, reviewed_at) "
-                         "VALUES (?, ?, ?, ?)", (conversation_id, reviewer, note, review.reviewed_at))
+                         "VALUES (?, ?, ?, ?)",
+                         (conversation_id, reviewer, note, review.reviewed_at))
         return review
 
     def reviews(self, conversation_id: str) -> list[Review]:
         """An intake's reviews, oldest first."""
         with self._connect() as conn:
-            rows = conn.execute(f"SELECT conversation_id, reviewer, note, reviewed_at FROM {REVIEWS} "
-                                "WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
+            rows = conn.execute(
+                f"SELECT conversation_id, reviewer, note, reviewed_at FROM {REVIEWS} "
+                "WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
         return [Review(*row) for row in rows]
 
     def latest_reviews(self) -> dict[str, Review]:
@@ -236,7 +245,7 @@ class StaffStore:
 
     def audit(self, actor: str, action: str, conversation_id: str | None = None,
               detail: str = "") -> None:
-        """Append one line to the audit log (keep patient data out of `detail`: it is kept forever)."""
+        """Append one line to the audit log (no patient data in `detail`: it is kept forever)."""
         if action not in ACTIONS:
             raise ValueError(f"Unknown audit action {action!r}.")
         with self._write() as conn:
@@ -246,10 +255,12 @@ class StaffStore:
 
     def audit_log(self, limit: int = 500, conversation_id: str | None = None) -> list[AuditEntry]:
         """The latest audit entries, newest first, optionally for one conversation."""
-        where, args = ("WHERE conversation_id = ?", [conversation_id]) if conversation_id else ("", [])
+        where, args = ("WHERE conversation_id = ?", [conversation_id]) if conversation_id \
+            else ("", [])
         with self._connect() as conn:
-            rows = conn.execute(f"SELECT id, at, actor, action, conversation_id, detail FROM {AUDIT} "
-                                f"{where} ORDER BY id DESC LIMIT ?", [*args, limit]).fetchall()
+            rows = conn.execute(
+                f"SELECT id, at, actor, action, conversation_id, detail FROM {AUDIT} "
+                f"{where} ORDER BY id DESC LIMIT ?", [*args, limit]).fetchall()
         return [AuditEntry(*row) for row in rows]
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -276,7 +287,7 @@ class StaffStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """Yield a connection inside a transaction that already holds the write lock."""
         with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")  # wait for the lock now, not half-way (see bot/store.py)
+            conn.execute("BEGIN IMMEDIATE")  # wait for the lock now, not half-way (bot/store.py)
             try:
                 yield conn
             except BaseException:
@@ -364,7 +375,8 @@ def _delete_tracker_events(tracker_db_path: Path, conversation_id: str) -> int:
         if not has_events:
             return 0
         with conn:
-            return conn.execute("DELETE FROM events WHERE sender_id = ?", (conversation_id,)).rowcount
+            cursor = conn.execute("DELETE FROM events WHERE sender_id = ?", (conversation_id,))
+            return cursor.rowcount
     finally:
         conn.close()
 

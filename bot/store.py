@@ -18,7 +18,7 @@ import secrets
 import sqlite3
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -124,6 +124,26 @@ class IntakeStore:
                 )
             )
         return [IntakeSummary.model_validate_json(row["summary"]) for row in rows]
+
+    def mark_abandoned(self, idle_hours: float = 24.0, now: datetime | None = None) -> int:
+        """Mark in-progress intakes idle for `idle_hours` as abandoned; returns how many.
+
+        A patient who comes back later simply continues: the next save sets in_progress again.
+        """
+        now = now or datetime.now(timezone.utc)
+        cutoff = (now - timedelta(hours=idle_hours)).isoformat()
+        with self._connect() as db:
+            rows = list(db[INTAKES].rows_where("status = ? and updated_at < ?",
+                                               [Status.IN_PROGRESS.value, cutoff],
+                                               select="summary"))
+        stale = [IntakeSummary.model_validate_json(r["summary"]) for r in rows]
+        with self._write() as db:
+            for summary in stale:
+                summary.status = Status.ABANDONED
+                db.execute(f"update {INTAKES} set status = ?, summary = ? where conversation_id = ? "
+                           "and status = ?", [Status.ABANDONED.value, summary.model_dump_json(),
+                                              summary.conversation_id, Status.IN_PROGRESS.value])
+        return len(stale)
 
     def delete_intake(self, conversation_id: str) -> bool:
         """Delete one intake; True if it existed."""

@@ -216,7 +216,8 @@ def test_deletion_copes_with_no_tracker_and_no_photos(db_path, staff, tmp_path):
 
 
 @pytest.mark.parametrize("conversation_id", ["..", ".", "../photos", "a/../../x", ""])
-def test_an_id_that_is_a_path_never_removes_another_folder(tmp_path, db_path, staff, conversation_id):
+def test_an_id_that_is_a_path_never_removes_another_folder(tmp_path, db_path, staff,
+                                                           conversation_id):
     photos = tmp_path / "store" / "photos"
     (photos / "someone").mkdir(parents=True)
     (photos / "someone" / "p.jpg").write_bytes(b"x")

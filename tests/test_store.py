@@ -171,3 +171,18 @@ def test_store_and_cli_import_no_web_framework_or_rasa():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+def test_idle_in_progress_intakes_are_marked_abandoned_and_a_returning_patient_resumes():
+    from datetime import datetime, timedelta, timezone
+
+    store = IntakeStore(None)
+    old = IntakeSummary(conversation_id="idle")
+    store.save_summary(old)
+    store.save_summary(IntakeSummary(conversation_id="done", status="completed"))
+    later = datetime.now(timezone.utc) + timedelta(hours=25)
+    assert store.mark_abandoned(24, now=later) == 1
+    assert store.get_summary("idle").status.value == "abandoned"
+    assert store.get_summary("done").status.value == "completed"
+    store.save_summary(IntakeSummary(conversation_id="idle"))  # the patient comes back
+    assert store.get_summary("idle").status.value == "in_progress"

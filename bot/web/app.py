@@ -38,6 +38,7 @@ from bot.config import Settings, load_settings
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, PhotoLimitReached, open_store
 from bot.web import photos
+from bot.web.limits import BodySizeLimit, RateLimits
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.web.sms import MediaFetcher, create_sms_router, media_fetcher_from_env
 
@@ -92,24 +93,28 @@ def create_app(
     rasa: RasaClient | None = None,
     trust_forwarded: bool | None = None,
     media: MediaFetcher | None = None,
+    limits: RateLimits | None = None,
 ) -> FastAPI:
     """Build the web app; tests pass an in-memory store and a FakeRasaClient.
 
     trust_forwarded (default: env TRUST_FORWARDED=1) believes X-Forwarded-Proto from a reverse
-    proxy when deciding whether the session cookie must be Secure.
+    proxy when deciding whether the session cookie must be Secure. limits (default: the
+    production rate limits, or none with INTAKE_RATE_LIMITS=off) can carry a fake clock.
     """
     settings = settings or load_settings()
     store = store or open_store(settings)
     rasa = rasa or RasaClient(settings.rasa_url)
     if trust_forwarded is None:
         trust_forwarded = os.environ.get("TRUST_FORWARDED") == "1"
+    limits = limits or RateLimits.from_env(os.environ)
     sessions = Sessions(_signing_key(settings), trust_forwarded)
     chat = Chat(store, rasa)
     app = FastAPI(title="Intake assistant")
+    app.add_middleware(BodySizeLimit)  # added first, so inside _security_headers: 413s get them
     app.middleware("http")(_security_headers)
     _add_page_routes(app, settings)
-    _add_chat_routes(app, sessions, chat)
-    _add_photo_routes(app, sessions, chat, photos.photos_root(settings.db_path))
+    _add_chat_routes(app, sessions, chat, limits)
+    _add_photo_routes(app, sessions, chat, photos.photos_root(settings.db_path), limits)
     _add_staff_routes(app, store, photos.photos_root(settings.db_path))
 
     @app.get("/healthz")
@@ -117,7 +122,7 @@ def create_app(
         """Liveness check for the process manager."""
         return {"ok": True}
 
-    app.include_router(create_sms_router(settings, store, rasa, media))
+    app.include_router(create_sms_router(settings, store, rasa, media, limiter=limits.sms))
     return app
 
 
@@ -353,13 +358,14 @@ def _add_page_routes(app: FastAPI, settings: Settings) -> None:
         )
 
 
-def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat) -> None:
+def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat, limits: RateLimits) -> None:
     """Routes a patient's browser uses: start a conversation, send a message, see history."""
     same_site = [Depends(_refuse_cross_site)]
 
     @app.post("/api/conversations", dependencies=same_site)
     def start_conversation(request: Request, response: Response) -> dict[str, str]:
         """Issue a new signed conversation id and tie it to this browser with the cookie."""
+        limits.check_new_conversation(request)
         conversation_id = sessions.new_conversation()
         sessions.attach(request, response, conversation_id)
         return {"conversation_id": conversation_id}
@@ -373,6 +379,7 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat) -> None:
             raise HTTPException(403, UNKNOWN_CONVERSATION)
         if sessions.conversation_of(request) != sender:
             raise HTTPException(403, NOT_YOUR_CONVERSATION)
+        limits.check_conversation(sender)
         replies = await chat.converse(sender, payload.get("message"), payload.get("metadata"))
         return JSONResponse(replies)
 
@@ -383,7 +390,7 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat) -> None:
         The conversation comes from the cookie; a browser without one gets a new conversation.
         """
         payload = _parse_json_object(await _read_limited_body(request))
-        conversation_id = sessions.conversation_for(request, response)
+        conversation_id = _limited_conversation(request, response, sessions, limits)
         replies = await chat.converse(
             conversation_id, payload.get("message"), {"channel": "web"}, payload.get("title")
         )
@@ -398,8 +405,20 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat) -> None:
     @app.post("/api/chat/restart", dependencies=same_site)
     def restart(request: Request, response: Response) -> dict[str, list]:
         """Start over: a fresh conversation for this browser (the old one stays with the clinic)."""
+        limits.check_new_conversation(request)
         sessions.attach(request, response, sessions.new_conversation())
         return {"messages": []}
+
+
+def _limited_conversation(
+    request: Request, response: Response, sessions: Sessions, limits: RateLimits
+) -> str:
+    """The request's conversation (a new one counts against the client's address), or 429."""
+    if sessions.conversation_of(request) is None:
+        limits.check_new_conversation(request)
+    conversation_id = sessions.conversation_for(request, response)
+    limits.check_conversation(conversation_id)
+    return conversation_id
 
 
 def _as_message(reply: dict) -> dict:
@@ -408,14 +427,16 @@ def _as_message(reply: dict) -> dict:
     return {"role": "bot", "text": text, "buttons": _buttons(reply.get("buttons"))}
 
 
-def _add_photo_routes(app: FastAPI, sessions: Sessions, chat: Chat, root: Path) -> None:
+def _add_photo_routes(
+    app: FastAPI, sessions: Sessions, chat: Chat, root: Path, limits: RateLimits
+) -> None:
     """Photo upload from the widget, and the patient's own thumbnails."""
     store = chat.store
 
     @app.post("/api/chat/photos", dependencies=[Depends(_refuse_cross_site)])
     async def upload_photo(request: Request, response: Response) -> dict[str, Any]:
         """Accept one photo (multipart field "photo") for this browser's conversation."""
-        conversation_id = sessions.conversation_for(request, response)
+        conversation_id = _limited_conversation(request, response, sessions, limits)
         if len(await run_in_threadpool(store.photo_refs, conversation_id)) >= photos.MAX_PHOTOS:
             raise HTTPException(409, photos.TOO_MANY)
         data = await _read_photo_upload(request)

@@ -59,7 +59,8 @@ STAFF_CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 LOGIN_FAILED = "That username and password did not match an active account."
-FORM_EXPIRED = "This form has expired or did not come from this site. Reload the page and try again."
+FORM_EXPIRED = ("This form has expired or did not come from this site. "
+                "Reload the page and try again.")
 NOT_ALLOWED = "Your role does not allow this."
 NO_INTAKE = "No intake with that id."
 SEVERITY_RANK = {Recommendation.DEFER: 0, Recommendation.CLINICIAN_REVIEW: 1,
@@ -70,7 +71,8 @@ RECOMMENDATION_LABELS = {"defer": "Defer", "clinician_review": "Clinician review
 SEVERITY_LABELS = {"defer": "Defer", "review": "Review", "advisory": "Advisory"}
 STATUS_LABELS = {"in_progress": "In progress", "completed": "Completed",
                  "abandoned": "Abandoned", "reviewed": "Reviewed"}
-SHOWS_LABELS = {"rest": "at rest", "expression": "with expression", "both": "at rest and with expression"}
+SHOWS_LABELS = {"rest": "at rest", "expression": "with expression",
+                "both": "at rest and with expression"}
 NOTICES = {"reviewed": "Marked as reviewed.", "deleted": "The patient's data has been deleted."}
 
 
@@ -201,14 +203,15 @@ class _Context:
     photos_dir: Path | None
     throttle: LoginThrottle
 
-    def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    def render(self, request: Request, name: str, status_code: int = 200,
+               **values: Any) -> HTMLResponse:
         """A rendered page (autoescaped) with the signed-in user and CSRF token, if any."""
         staff = getattr(request.state, "staff", None)
         session = getattr(request.state, "staff_session", None) or {}
         body = self.pages.get_template(name).render(
             staff=staff, csrf_token=session.get("c", ""), clinic_name=self.settings.clinic_name,
             **values)
-        return HTMLResponse(body, status_code=status)
+        return HTMLResponse(body, status_code=status_code)
 
     def summary_or_404(self, conversation_id: str) -> IntakeSummary:
         """The intake summary, or 404."""
@@ -242,18 +245,22 @@ def _route_class(ctx: _Context) -> type[APIRoute]:
     """An APIRoute that renders errors as pages, adds security headers and refreshes the cookie."""
 
     class StaffRoute(APIRoute):
+        """A route of the staff router."""
+
         def get_route_handler(self) -> Callable:
+            """The endpoint's handler, wrapped."""
             handler = super().get_route_handler()
             is_page = "GET" in self.methods and self.response_class is HTMLResponse
 
             async def staff_handler(request: Request) -> Response:
+                """Run the endpoint; errors become pages; the session cookie slides on."""
                 try:
                     response = await handler(request)
                 except LoginRequired:
                     response = _login_required(ctx, request, is_page)
                 except HTTPException as exc:
                     response = ctx.render(request, "error.html", exc.status_code,
-                                          status=exc.status_code, message=exc.detail)
+                                          code=exc.status_code, message=exc.detail)
                 if hasattr(request.state, "staff_session"):
                     ctx.sessions.attach(request, response, request.state.staff_session)
                 _security_headers(response)
@@ -268,7 +275,7 @@ def _login_required(ctx: _Context, request: Request, is_page: bool) -> Response:
     """Pages send the browser to sign in; everything else is 401."""
     if is_page:
         return RedirectResponse("/staff/login", status_code=303)
-    return ctx.render(request, "error.html", 401, status=401, message="Please sign in.")
+    return ctx.render(request, "error.html", 401, code=401, message="Please sign in.")
 
 
 def _security_headers(response: Response) -> None:
@@ -287,6 +294,7 @@ def _signed_in(ctx: _Context) -> Callable:
     """A dependency returning the signed-in Staff, or raising LoginRequired."""
 
     def signed_in(request: Request) -> Staff:
+        """The Staff behind the session cookie."""
         session = ctx.sessions.load(request)
         user = ctx.staff.get_user(session["u"]) if session and session.get("u") else None
         if user is None or user.disabled:  # disabling an account ends its sessions at once
@@ -304,6 +312,7 @@ def _role(ctx: _Context, *roles: str) -> Callable:
     signed_in = _signed_in(ctx)
 
     def with_role(staff: Staff = Depends(signed_in)) -> Staff:
+        """The Staff, if the role fits."""
         if staff.user.role not in roles:
             raise HTTPException(403, NOT_ALLOWED)
         return staff
@@ -312,10 +321,11 @@ def _role(ctx: _Context, *roles: str) -> Callable:
 
 
 def _csrf(ctx: _Context, *roles: str) -> Callable:
-    """A dependency for POST forms: the Staff with one of roles whose CSRF token matches, else 403."""
+    """A dependency for POST forms: the Staff with a role in roles and the CSRF token, else 403."""
     with_role = _role(ctx, *roles)
 
     def checked(staff: Staff = Depends(with_role), csrf_token: str = Form("")) -> Staff:
+        """The Staff, if the form's token is the session's."""
         _check_csrf(staff.session, csrf_token)
         return staff
 
@@ -347,7 +357,8 @@ def _add_session_routes(router: APIRouter, ctx: _Context) -> None:
         session = ctx.sessions.load(request)
         if session and session.get("u") and ctx.staff.get_user(session["u"]):
             return RedirectResponse("/staff", status_code=303)
-        request.state.staff_session = session if session and not session.get("u") else ctx.sessions.new(None)
+        anonymous = session if session and not session.get("u") else None
+        request.state.staff_session = anonymous or ctx.sessions.new(None)
         return ctx.render(request, "login.html")
 
     @router.post("/staff/login", response_class=HTMLResponse)
@@ -396,7 +407,7 @@ def _add_queue_routes(router: APIRouter, ctx: _Context) -> None:
     def queue(request: Request, staff: Staff = Depends(any_staff), recommendation: str = "",
               status: str = "", date_from: str = Query("", alias="from"),
               date_to: str = Query("", alias="to"), q: str = "", done: str = "") -> Response:
-        """Intakes to read: defer first, then clinician review, then proceed; newest first in each."""
+        """Intakes to read: defer, then clinician review, then proceed; newest first in each."""
         filters = _QueueFilters.parse(recommendation, status, date_from, date_to, q)
         rows = _queue_rows(ctx, filters, staff)
         return ctx.render(request, "queue.html", rows=rows, filters=filters,
@@ -459,7 +470,8 @@ def _queue_rows(ctx: _Context, filters: _QueueFilters, staff: Staff) -> list[dic
     return [_queue_row(s, reviews.get(s.conversation_id), staff, ctx.settings) for s in chosen]
 
 
-def _matches(summary: IntakeSummary, filters: _QueueFilters, reviews: dict, settings: Settings) -> bool:
+def _matches(summary: IntakeSummary, filters: _QueueFilters, reviews: dict,
+             settings: Settings) -> bool:
     """True if the summary passes the status, date and name filters (the store did the rest)."""
     reviewed = summary.conversation_id in reviews
     if filters.status == "reviewed" and not reviewed:
@@ -472,7 +484,8 @@ def _matches(summary: IntakeSummary, filters: _QueueFilters, reviews: dict, sett
     return not filters.q or filters.q.casefold() in (summary.patient_name or "").casefold()
 
 
-def _queue_row(summary: IntakeSummary, review: Any, staff: Staff, settings: Settings) -> dict[str, Any]:
+def _queue_row(summary: IntakeSummary, review: Any, staff: Staff,
+               settings: Settings) -> dict[str, Any]:
     """One queue line; front desk rows carry only what the front desk may see."""
     row = {
         "id": summary.conversation_id,
@@ -485,7 +498,8 @@ def _queue_row(summary: IntakeSummary, review: Any, staff: Staff, settings: Sett
         "wait_reasons": _wait_reasons(summary),
     }
     if staff.is_clinician:
-        row["flags"] = [{"code": f.code, "severity": f.severity.value} for f in _sorted_flags(summary)]
+        row["flags"] = [{"code": f.code, "severity": f.severity.value}
+                        for f in _sorted_flags(summary)]
     return row
 
 
@@ -540,7 +554,8 @@ def _add_intake_routes(router: APIRouter, ctx: _Context) -> None:
     def fhir_export(conversation_id: str, staff: Staff = Depends(clinician)) -> Response:
         """The intake as a FHIR R4 QuestionnaireResponse (a download); audited as an export."""
         resource = fhir.questionnaire_response(ctx.summary_or_404(conversation_id))
-        ctx.staff.audit(staff.user.username, "export", conversation_id, "FHIR QuestionnaireResponse")
+        ctx.staff.audit(staff.user.username, "export", conversation_id,
+                        "FHIR QuestionnaireResponse")
         filename = f"intake-{_file_safe(conversation_id)}.fhir.json"
         return Response(json.dumps(resource, indent=2, ensure_ascii=False),
                         media_type="application/fhir+json",
@@ -674,7 +689,8 @@ def _photo_file(ctx: _Context, summary: IntakeSummary, number: int) -> tuple[Pat
 def _inside_folder(root: Path, conversation_id: str, relative: str,
                    media_type: str | None) -> tuple[Path, str] | None:
     """The file if it lies inside root/<conversation_id> and is an image, else None."""
-    types = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+    types = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+             ".webp": "image/webp"}
     try:
         folder = (root / conversation_id).resolve()
         path = (root / relative).resolve()
