@@ -59,10 +59,16 @@ def state_from_tracker(tracker: Tracker) -> IntakeState:
                        turns=meta.get("turns", 0))
 
 
-def state_events(state: IntakeState, started_at: str) -> list[EventType]:
-    """Slot events that store the whole intake state."""
+def state_events(state: IntakeState, started_at: str, topics: list[str] | None = None
+                 ) -> list[EventType]:
+    """Slot events for the answers that changed (all of them when `topics` is None).
+
+    Only changed answers: Rasa stores every event and sends the whole event list to the action
+    server on every call, so repeating unchanged slots would make each message slower.
+    """
+    wanted = STATE_SLOTS if topics is None else [t for t in STATE_SLOTS if t in topics]
     events = [SlotSet(topic, state.answers[topic].model_dump(mode="json")
-                      if topic in state.answers else None) for topic in STATE_SLOTS]
+                      if topic in state.answers else None) for topic in wanted]
     meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at}
     return events + [SlotSet("intake_meta", meta)]
 
@@ -99,7 +105,9 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        state = recover_lost_tracker(tracker, state_from_tracker(tracker))
+        from_tracker = state_from_tracker(tracker)
+        state = recover_lost_tracker(tracker, from_tracker)
+        recovered = state is not from_tracker
         meta = tracker.get_slot("intake_meta") or {}
         started_at = meta.get("started_at") or datetime.now(timezone.utc).isoformat()
         message = tracker.latest_message or {}
@@ -107,7 +115,7 @@ class ValidateIntakeForm(FormValidationAction):
         first_turn = state.turns == 0
         turn = take_turn(state, message.get("text") or "", tracker.get_slot("requested_slot"),
                          settings().today(), intent.get("name"), intent.get("confidence") or 0.0)
-        events = clinic_slots()
+        events = clinic_slots() if first_turn or recovered else []
         if first_turn:
             dispatcher.utter_message(response="utter_welcome", **_clinic())
         for reply in turn.replies:
@@ -123,7 +131,8 @@ class ValidateIntakeForm(FormValidationAction):
         state_store().save(tracker.sender_id, turn.state)
         save_summary(tracker, turn.state, Status.COMPLETED if complete else Status.IN_PROGRESS,
                      started_at)
-        return events + state_events(turn.state, started_at) + [
+        topics = None if recovered or turn.restarted else turn.changed
+        return events + state_events(turn.state, started_at, topics) + [
             SlotSet("rephrase", turn.rephrase), SlotSet("requested_slot", turn.next_question)]
 
 

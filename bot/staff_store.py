@@ -334,8 +334,14 @@ def _sweep_conversation_rows(conn: sqlite3.Connection, conversation_id: str) -> 
     """Delete the conversation's rows from every table that has a conversation_id column."""
     counts = {}
     for table in _tables_with_conversation_id(conn):
-        cursor = conn.execute(f"DELETE FROM {_quote(table)} WHERE conversation_id = ?",
-                              (conversation_id,))
+        where = "conversation_id = ?"
+        if table == "sms_contacts":
+            # A number that texted STOP stays opted out, as the law requires: keep that row
+            # (number and opt-out only); every other number's row goes.
+            conn.execute("UPDATE sms_contacts SET buttons = '[]' WHERE conversation_id = ? AND "
+                         "opted_out", (conversation_id,))
+            where += " AND NOT opted_out"
+        cursor = conn.execute(f"DELETE FROM {_quote(table)} WHERE {where}", (conversation_id,))
         counts[table] = cursor.rowcount
     return counts
 

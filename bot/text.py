@@ -125,12 +125,17 @@ def known_words() -> frozenset[str]:
     return frozenset(words | {w + "s" for w in words})
 
 
+@lru_cache(maxsize=8192)
+def _normalised_phrase(phrase: str) -> str:
+    return normalise(phrase)
+
+
 def find_phrase(norm: str, phrase: str) -> int:
     """Position of `phrase` in a normalised clause (word boundaries, typo-tolerant), or -1."""
     match = _phrase_regex(phrase).search(norm)
     if match:
         return match.start()
-    target = normalise(phrase)
+    target = _normalised_phrase(phrase)
     if " " in target or len(target) < 6:
         return -1
     for m in re.finditer(r"[a-z]+", norm):

@@ -44,6 +44,9 @@ class Stack:
             "RASA_URL": f"http://127.0.0.1:{self.ports['rasa']}",
             "RASA_TOKEN": self.rasa_token, "INTAKE_SECRET_KEY": secrets.token_hex(32),
             "SANIC_HOST": "127.0.0.1",
+            # Scripted patients type at machine speed, all from 127.0.0.1; tests/test_limits.py
+            # covers the rate limits.
+            "INTAKE_RATE_LIMITS": "off",
         }
         self.procs: dict[str, subprocess.Popen] = {}
         self.started_seconds: dict[str, float] = {}

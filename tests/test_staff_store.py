@@ -271,3 +271,19 @@ def test_every_cli_command_has_help_and_a_description():
         assert sub.description, name
         for option in sub._actions[1:]:
             assert option.help, f"{name} {option.dest}"
+
+
+def test_deleting_a_patient_keeps_an_sms_opt_out_but_drops_other_sms_numbers(tmp_path):
+    from bot.store import IntakeStore
+    from bot.staff_store import StaffStore, delete_patient_data
+
+    intake = IntakeStore(tmp_path / "i.db")
+    staff = StaffStore(intake.path)
+    intake.touch_sms_contact("sms-a", "+15550100001")
+    intake.touch_sms_contact("sms-b", "+15550100002")
+    intake.set_sms_opted_out("sms-b", True)
+    delete_patient_data(intake, staff, "sms-a", None, None, actor="dr")
+    delete_patient_data(intake, staff, "sms-b", None, None, actor="dr")
+    assert intake.sms_contact("sms-a") is None
+    kept = intake.sms_contact("sms-b")
+    assert kept["opted_out"] is True and kept["phone"] == "+15550100002"

@@ -412,6 +412,17 @@ def test_photos_are_served_to_clinicians_from_the_patients_folder_only(clinic, c
         assert clinician.get(f"/staff/intakes/conv-defer/photos/{number}").status_code == 404
 
 
+def test_photos_uploaded_through_the_widget_are_found_by_their_id(clinic, clinician):
+    folder = clinic.photos / "conv-defer"
+    folder.mkdir(parents=True)
+    (folder / "pid123.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    clinic.intakes.add_photo("conv-defer", "pid123", "conv-defer/pid123.png", "image/png", 5)
+    assert clinic.intakes.get_summary("conv-defer").photos == ["pid123"]
+    photo = clinician.get("/staff/intakes/conv-defer/photos/1")
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
+    assert clinic.staff.audit_log()[0].detail == "photo 1"
+
+
 def test_a_wrong_confirmation_deletes_nothing(clinic, clinician):
     token = page_token(clinician)
     response = clinician.post("/staff/intakes/conv-defer/delete",

@@ -40,6 +40,8 @@ from bot.store import IntakeStore, PhotoLimitReached, open_store
 from bot.web import photos
 from bot.web.limits import BodySizeLimit, RateLimits
 from bot.web.rasa_client import RasaClient, RasaUnavailable
+from bot.staff_store import StaffStore
+from bot.web.staff import create_staff_router
 from bot.web.sms import MediaFetcher, create_sms_router, media_fetcher_from_env
 
 logger = logging.getLogger(__name__)
@@ -123,6 +125,11 @@ def create_app(
         return {"ok": True}
 
     app.include_router(create_sms_router(settings, store, rasa, media, limiter=limits.sms))
+    tracker_db = os.environ.get("RASA_TRACKER_DB")
+    app.include_router(create_staff_router(
+        settings, store, StaffStore(store.path),
+        tracker_db_path=Path(tracker_db) if tracker_db else None,
+        photos_dir=photos.photos_root(settings.db_path), trust_forwarded=trust_forwarded))
     return app
 
 

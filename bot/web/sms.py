@@ -45,6 +45,7 @@ from twilio.request_validator import RequestValidator
 from bot.config import Settings
 from bot.store import IntakeStore, PhotoLimitReached
 from bot.web import photos
+from bot.web.limits import SLOW_DOWN, RateLimiter, RateLimits
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -332,16 +333,20 @@ def create_sms_router(
     media: MediaFetcher | None = None,
     *,
     env: Mapping[str, str] | None = None,
+    limiter: RateLimiter | None = None,
 ) -> APIRouter:
     """The `POST /sms/twilio` webhook; environment from `env` (default os.environ).
 
     Without a MediaFetcher, MMS media URLs are linked to the intake as they are; with one,
     each photo is downloaded, stripped of metadata and stored like a website upload.
+    `limiter` counts texts per number (default: limits.SMS_RATES on the real clock).
     """
-    config = SmsConfig.from_env(settings, os.environ if env is None else env)
+    env = os.environ if env is None else env
+    config = SmsConfig.from_env(settings, env)
     if not config.auth_token:
         logger.warning("TWILIO_AUTH_TOKEN is not set: %s refuses every request.", ROUTE)
-    channel = SmsChannel(settings, store, rasa, media, config.id_key)
+    limiter = limiter or RateLimits.from_env(env).sms
+    channel = SmsChannel(settings, store, rasa, media, config.id_key, limiter)
     router = APIRouter()
 
     @router.post(ROUTE)
@@ -371,12 +376,14 @@ class SmsChannel:
         rasa: RasaClient,
         media: MediaFetcher | None,
         id_key: bytes,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.rasa = rasa
         self.media = media
         self.id_key = id_key
+        self.limiter = limiter or RateLimiter(())
 
     async def receive(self, form: MultiDict) -> list[str]:
         """The texts to send back for one incoming message (none for a repeat or after STOP)."""
@@ -404,6 +411,11 @@ class SmsChannel:
                 clinic=self.settings.clinic_name, phone=self.settings.clinic_phone
             )
             return await self._canned(conversation_id, text, reply)
+        # After the keywords: STOP, START and HELP are always honoured.
+        verdict = self.limiter.check(conversation_id)
+        if not verdict.allowed:
+            logger.warning("An SMS number passed the rate limit; its text was not taken in.")
+            return split_message(SLOW_DOWN) if verdict.notify else []
         return await self._converse(conversation_id, text, _media(form), contact["buttons"])
 
     async def _converse(
