@@ -80,9 +80,9 @@ PAGE_CSP = (
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # C0 controls except tab and newline, DEL, C1 controls, and lone surrogates (which cannot be
-# encoded as UTF-8 further down the line). Zero-width joiners (format characters) stay: emoji
-# sequences need them.
-_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# encoded as UTF-8 further down the line), U+FFFE/U+FFFF (not allowed in XML). Zero-width
+# joiners (format characters) stay: emoji sequences need them.
+_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Labels the HMAC input so a signature made for one purpose is useless for another that might
 # share the secret key.
 _ID_PURPOSE = b"conversation-id:"

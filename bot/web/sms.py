@@ -90,9 +90,10 @@ PHOTO_FETCH_FAILED = (
 PHOTO_MESSAGE = "Photo"
 
 _ID_PURPOSE = b"sms-conversation-id:"  # labels the HMAC input, as the web app's ids do
-# C0 controls except tab and newline, DEL, C1 controls, lone surrogates: not allowed in XML 1.0
-# or useless in a text message.
-_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls except tab and newline, DEL, C1 controls, lone surrogates, U+FFFE/U+FFFF: not
+# allowed in XML 1.0 (one echoed back makes the whole TwiML answer unreadable to Twilio) or
+# useless in a text message.
+_UNWANTED_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _KEYWORD_TRIM = string.whitespace + string.punctuation + "\u00a1\u00bf\u2019\u201d\u2026"
 _NUMBERED_REPLY = re.compile(r"#?(\d{1,2})[.)]?")
 _DIAL_NOISE = re.compile(r"[\s().\-\u00a0]")

@@ -79,3 +79,37 @@ def test_full_intake_in_the_widget_with_a_photo_and_a_reload(stack, tmp_path):
     photo = api.get(f"/api/intakes/{summary['conversation_id']}/photos/{summary['photos'][0]}")
     assert photo.status_code == 200
     assert not Image.open(io.BytesIO(photo.content)).getexif()
+
+
+def test_staff_sign_in_and_review_an_intake_made_in_the_chat(stack):
+    """README path: create an account with the CLI, sign in, find the chat's intake, review it."""
+    import subprocess
+
+    from tests.stack import ROOT, VENV_BIN
+    from tests.stack import ChatClient
+
+    chat = ChatClient(stack.web_url)
+    for message in ["hi, I'm breastfeeding", "Noor Haddad"]:
+        chat.say(message)
+    subprocess.run([str(VENV_BIN / "python"), "-m", "bot.staff_cli", "create-user", "--username",
+                    "dr.lee", "--role", "clinician"], cwd=ROOT, check=True, capture_output=True,
+                   env={**stack.env, "STAFF_PASSWORD": "correct horse battery"})
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(base_url=stack.web_url)
+        page.set_default_timeout(30_000)
+        page.goto("/staff")
+        page.get_by_label("Username").fill("dr.lee")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Intake queue").wait_for()
+        page.get_by_role("link", name="Noor Haddad").first.click()
+        page.get_by_text("I'm breastfeeding").first.wait_for()  # the patient's own words
+        page.get_by_label("Review note").fill("Rebook after breastfeeding.")
+        page.get_by_role("button", name="Mark reviewed").click()
+        page.get_by_role("status").filter(has_text="Marked as reviewed.").wait_for()
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("heading", name="Staff sign in").wait_for()
+        browser.close()
