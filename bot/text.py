@@ -43,6 +43,7 @@ STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|d
     r"was told i have|born with|ongoing|chronic)\b"
 PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
 UNSURE_PATTERNS = [
+    r"\bno (clue|clew)\b", r"\bma+y+be+\b", r"\bask my (doctor|dr|gp|obgyn|ob)\b",
     r"\bnot (really )?sure\b", r"\bunsure\b", r"\bno idea\b", r"\bidk\b", r"\bi ?dont know\b",
     r"\bdont know\b", r"\bdunno\b", r"\bmaybe\b", r"\bmight\b", r"\bmay be\b", r"\bpossibly\b",
     r"\bpossible\b", r"\bcould be\b", r"\bperhaps\b", r"\bnot certain\b", r"\buncertain\b",
@@ -239,7 +240,7 @@ def yes_no(text: str) -> str | None:
     norm = normalise(text)
     if not norm:
         return None
-    if re.match(r"^no idea\b", norm) or (
+    if re.match(r"^no (idea|clue)\b", norm) or (
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
         return "unsure"
     words = tokens(norm)
@@ -248,13 +249,17 @@ def yes_no(text: str) -> str | None:
     first, rest = words[0], " ".join(words)
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
                 r"arent|not at all|not really|no way|i think not|not me|not that i know|"
-                r"probably not|doubt it|i doubt it)", rest):
+                r"probably not|doubt it|i doubt it|not in the (slightest|least)|nuh uh|nu uh)",
+                rest):
         return "no"
     if re.match(r"^(definitely|absolutely|certainly|of course|hell|surely) (not|no)\b", rest):
         return "no"
-    if first in NO_WORDS or re.fullmatch(r"no+|n+o+pe|na+h+", first):
+    if first in NO_WORDS or re.fullmatch(r"no+|n+o+p+e+|na+h+", first):
         return "no"
-    if first in YES_WORDS or re.fullmatch(r"ye+s*|ya+|yu+p|ye+a+h*|y+", first):
+    if first in YES_WORDS or re.fullmatch(r"ye+s*|ya+|yu+p|ye+a+h*|y+|yeh+|yes+(sir|maam)", first):
+        return "yes"
+    if re.fullmatch(r"(100 ?%?|100 percent|you got it|thats accurate|accurate|thats correct|"
+                    r"spot on|yes indeed|that is correct)", rest):
         return "yes"
     if " ".join(words) in {"i am", "im", "i do", "i have", "i did", "i was", "i think so",
                            "i guess", "i guess so", "of course", "for sure", "thats right",

@@ -201,3 +201,13 @@ def test_entity_patterns_cover_the_lexicon_for_rasa():
     assert by_phrase[("crows feet", "treatment_area")] == "crows_feet"
     assert by_phrase[("myasthenia gravis", "condition")] == "myasthenia gravis"
     assert all(len(p["pattern"]) > 2 for p in patterns)  # "mg", "ms" are never entities
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("no clue", "unsure"), ("mayyybe", "unsure"), ("I'd have to ask my doctor", "unsure"),
+    ("nopeee", "no"), ("not in the slightest", "no"), ("nuh uh", "no"),
+    ("yeh", "yes"), ("yessir", "yes"), ("100%", "yes"), ("you got it", "yes"),
+])
+def test_more_ways_patients_say_yes_no_and_not_sure(text, expected):
+    # "no clue" once read as "no": to "are you pregnant?" that would have hidden a defer.
+    assert yes_no(text) == expected
