@@ -77,7 +77,7 @@ class EchoRasa(FakeRasaClient):
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world():
     """One app (rate limits off, so the fuzz reaches the bot) with its store and fake Rasa."""
     store, rasa = IntakeStore(None), EchoRasa()
     env = pytest.MonkeyPatch()
@@ -203,9 +203,9 @@ def test_huge_messages_get_a_kind_answer(world, size):
     assert len(rasa.calls) == calls
 
 
-def test_rapid_duplicates_are_slowed_kindly_and_stored_once_each(tmp_path):
+def test_rapid_duplicates_are_slowed_kindly_and_stored_once_each():
     store, rasa = IntakeStore(None), EchoRasa()
-    client = TestClient(create_app(SETTINGS, store, rasa))
+    client = TestClient(create_app(SETTINGS, store, rasa, limits=RateLimits.default()))
     statuses = []
     for _ in range(30):
         response = client.post("/api/chat", json={"message": "yes"})

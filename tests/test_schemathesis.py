@@ -49,11 +49,10 @@ def world(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def staff_api(world):
-    return schemathesis.openapi.from_asgi("/openapi.json", world["app"]).include(
-        path_regex="^/api/intakes")
+    return schemathesis.openapi.from_asgi("/openapi.json", world["app"])
 
 
-schema = schemathesis.pytest.from_fixture("staff_api")
+schema = schemathesis.pytest.from_fixture("staff_api").include(path_regex="^/api/intakes")
 
 
 def with_token(case, token: str | None) -> None:
@@ -88,7 +87,8 @@ CHECKS = [not_a_server_error, response_schema_conformance, errors_explain_themse
 @BOUNDED
 def test_staff_api_with_a_valid_token(case, world):
     with_token(case, world["token"])
-    case.call_and_validate(checks=CHECKS)
+    response = case.call_and_validate(checks=CHECKS)
+    assert response.status_code != 401
 
 
 @schema.parametrize()
@@ -96,6 +96,9 @@ def test_staff_api_with_a_valid_token(case, world):
 def test_staff_api_without_a_token_is_always_401(case):
     with_token(case, None)
     response = case.call()
+    if case.method.upper() != case.operation.method.upper():  # schemathesis tries other verbs
+        assert response.status_code == 405, response.text
+        return
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == ["Bearer"]
     assert response.json() == {"detail": "A valid staff API token is required."}
