@@ -72,6 +72,7 @@ NOT_YOUR_CONVERSATION = (
 )
 CROSS_SITE = "Requests from other websites are not accepted."
 
+ABANDON_AFTER_HOURS = 24.0  # an intake with no message for a day shows as abandoned
 SESSION_COOKIE = "intake_session"
 SESSION_MAX_AGE = 14 * 24 * 3600  # long enough to finish an intake started days before
 PAGE_CSP = (
@@ -577,6 +578,7 @@ def _add_staff_routes(app: FastAPI, store: IntakeStore, photo_root: Path) -> Non
         limit: int = Query(200, ge=1, le=1000),
     ) -> JSONResponse:
         """Intakes, newest update first, optionally filtered."""
+        store.mark_abandoned(ABANDON_AFTER_HOURS)  # so "in progress" means someone is still typing
         summaries = store.list_summaries(
             status=status.value if status else None,
             recommendation=recommendation.value if recommendation else None,

@@ -461,6 +461,7 @@ def _parse_date(text: str, label: str, errors: list[str]) -> date | None:
 def _queue_rows(ctx: _Context, filters: _QueueFilters, staff: Staff) -> list[dict[str, Any]]:
     """The filtered, ordered queue as rows for the template."""
     intake_status = filters.status if filters.status in {s.value for s in Status} else None
+    ctx.intakes.mark_abandoned(24.0)  # an intake with no message for a day shows as abandoned
     summaries = ctx.intakes.list_summaries(status=intake_status,
                                            recommendation=filters.recommendation or None,
                                            limit=QUEUE_LIMIT)
