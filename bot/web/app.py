@@ -38,7 +38,7 @@ from bot.config import Settings, load_settings
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, PhotoLimitReached, open_store
 from bot.web import photos
-from bot.web.limits import BodySizeLimit, RateLimits
+from bot.web.limits import BodySizeLimit, RateLimits, read_limited_body
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.staff_store import StaffStore
 from bot.web.staff import create_staff_router
@@ -525,16 +525,7 @@ async def _read_photo_upload(request: Request) -> bytes:
 
 async def _read_limited_body(request: Request) -> bytes:
     """The request body, or 413 once it passes MAX_BODY_BYTES (declared or streamed)."""
-    too_large = HTTPException(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
-    return bytes(body)
+    return await read_limited_body(request, MAX_BODY_BYTES)
 
 
 def _parse_json_object(body: bytes, example: str = '{"message": "..."}') -> dict[str, Any]:

@@ -291,3 +291,20 @@ async def _send_too_large(scope: Scope, send: Send) -> None:
         ],
     })
     await send({"type": "http.response.body", "body": body})
+
+
+async def read_limited_body(request: Any, max_bytes: int) -> bytes:
+    """The request body, or HTTPException 413 once it passes max_bytes (declared or streamed).
+
+    Behind BodySizeLimit this is a second line of defence for routes with a tighter limit.
+    """
+    too_large = HTTPException(413, f"Request body is larger than {max_bytes} bytes.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise too_large
+    return bytes(body)

@@ -45,7 +45,7 @@ from twilio.request_validator import RequestValidator
 from bot.config import Settings
 from bot.store import IntakeStore, PhotoLimitReached
 from bot.web import photos
-from bot.web.limits import SLOW_DOWN, RateLimiter, RateLimits
+from bot.web.limits import SLOW_DOWN, RateLimiter, RateLimits, read_limited_body
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -558,15 +558,7 @@ def _media(form: MultiDict) -> list[tuple[str, str]]:
 
 async def _read_form(request: Request) -> MultiDict:
     """The url-encoded form of the request, or 413 past MAX_BODY_BYTES."""
-    too_large = HTTPException(413, f"Request body is larger than {MAX_BODY_BYTES} bytes.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
+    body = await read_limited_body(request, MAX_BODY_BYTES)
     try:
         pairs = parse_qsl(
             body.decode("latin-1"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS,
