@@ -15,7 +15,7 @@ export RASA_URL="http://127.0.0.1:${RASA_PORT}"
 [ -s var/secret_key ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(32))" > var/secret_key)
 [ -s var/rasa_token ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(24))" > var/rasa_token)
 export INTAKE_SECRET_KEY="$(cat var/secret_key)" RASA_TOKEN="$(cat var/rasa_token)"
-.venv/bin/python -m bot.cli check-policy
+.venv/bin/python -m bot.cli check-policy >/dev/null
 
 pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -37,10 +37,13 @@ for _ in $(seq 1 180); do
 done
 cat <<MSG
 == ready
-   Patient chat (Rasa REST protocol, via the web app):
-     id=\$(curl -s -X POST http://127.0.0.1:${WEB_PORT}/api/conversations | python3 -c 'import sys,json;print(json.load(sys.stdin)["conversation_id"])')
-     curl -s http://127.0.0.1:${WEB_PORT}/webhooks/rest/webhook -H 'content-type: application/json' -d "{\"sender\":\"\$id\",\"message\":\"hi\"}"
-   Staff API: http://127.0.0.1:${WEB_PORT}/api/intakes  (Authorization: Bearer \$(make token))
+   Clinic page with the chat widget:  http://127.0.0.1:${WEB_PORT}/
+   Staff workspace:                   http://127.0.0.1:${WEB_PORT}/staff
+     (first: PYTHONPATH=. .venv/bin/python -m bot.staff_cli create-user --username NAME --role clinician)
+   Chat by HTTP (Rasa REST protocol through the web app; the cookie ties the id to you):
+     id=\$(curl -s -X POST -c /tmp/c http://127.0.0.1:${WEB_PORT}/api/conversations | python3 -c 'import sys,json;print(json.load(sys.stdin)["conversation_id"])')
+     curl -s -b /tmp/c http://127.0.0.1:${WEB_PORT}/webhooks/rest/webhook -H 'content-type: application/json' -d "{\"sender\":\"\$id\",\"message\":\"hi\"}"
+   Staff API: curl -H "Authorization: Bearer \$(make -s token)" http://127.0.0.1:${WEB_PORT}/api/intakes
    Ctrl-C stops everything.
 MSG
 wait -n "${pids[@]}"
