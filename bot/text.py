@@ -92,7 +92,9 @@ class Clause:
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\bexcept\b)"
-                           r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*")
+                           r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
+                           # "I had a baby in August and I'm nursing": a new subject, a new clause
+                           r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)", re.I)
 
 
 def clauses(text: str) -> list[Clause]:

@@ -1,0 +1,41 @@
+"""More patient phrasings, answered to the question asked (found by exploratory testing)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.intake import IntakeState, take_turn
+from bot.screening import screen
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize("asked,text,expected", [
+    ("breastfeeding", "I had a baby in August and I'm nursing", {"breastfeeding"}),
+    ("breastfeeding", "weaned him last month", set()),
+    ("breastfeeding", "formula feeding", set()),
+    ("pregnancy", "we just found out we're expecting!", {"pregnant"}),
+    ("pregnancy", "I could be, we've been trying", {"pregnant"}),
+    ("pregnancy", "had a baby in august", set()),
+    ("skin_infection", "just a few pimples, nothing infected", set()),
+    ("skin_infection", "I have a cold sore starting", {"skin_infection"}),
+    ("medications", "I take 81mg aspirin", {"bleeding_risk_supplement"}),
+    ("medications", "I'm on blood thinners after my surgery", {"anticoagulant"}),
+    ("medications", "gentamicin eye drops", {"interacting_medication"}),
+    ("medications", "none, I stopped my fish oil last week", set()),
+    ("allergies", "I swelled up after botox once", {"toxin_allergy"}),
+    ("allergies", "none that I know of", set()),
+    ("age", "I turn 18 next week", {"under_18"}),
+    ("prior_treatment", "a couple weeks ago dysport", {"recent_toxin_treatment"}),
+    ("event", "christmas party dec 3", {"event_within_two_weeks"}),
+    ("event", "my 40th birthday party on december 20", set()),
+    (None, "I'm 8 weeks pregnant and want botox for my forehead", {"pregnant"}),
+    (None, "not pregnant, not breastfeeding, no meds", set()),
+])
+def test_flags_from_one_answer(asked, text, expected):
+    turn = take_turn(IntakeState(), text, asked, TODAY)
+    flags = screen(turn.state.answers, TODAY)
+    assert {f.code for f in flags} == expected
+    for flag in flags:
+        assert flag.evidence and flag.evidence in text or text in flag.evidence
