@@ -524,7 +524,8 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> lis
 _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|kg|'|ft|feet|" \
     r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?|st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
-    rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+    rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
+    rf"im actually|i am actually|im only|i am only)\s+(\d{{1,3}})\b{_NOT_YEARS}"
     r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}")

@@ -39,3 +39,16 @@ def test_flags_from_one_answer(asked, text, expected):
     assert {f.code for f in flags} == expected
     for flag in flags:
         assert flag.evidence and flag.evidence in text or text in flag.evidence
+
+
+@pytest.mark.parametrize("correction,expected", [
+    ("wait, I'm actually breastfeeding", {"breastfeeding"}),
+    ("change my age to 17", {"under_18"}),
+    ("oh I forgot, I had botox 3 weeks ago", {"recent_toxin_treatment"}),
+])
+def test_a_correction_at_the_read_back_changes_the_flags(correction, expected):
+    state = IntakeState()
+    for asked, text in [("age", "34"), ("breastfeeding", "no"), ("prior_treatment", "no")]:
+        state = take_turn(state, text, asked, TODAY).state
+    state = take_turn(state, correction, "confirm", TODAY).state
+    assert {f.code for f in screen(state.answers, TODAY)} == expected
