@@ -66,7 +66,8 @@ def test_valid_message_is_forwarded_and_rasa_replies_returned(client, rasa, send
     response = client.post(WEBHOOK, json={"sender": sender, "message": "hello", "metadata": {"tz": "UTC"}})
     assert response.status_code == 200
     assert response.json() == reply
-    assert rasa.calls == [{"sender": sender, "message": "hello", "metadata": {"tz": "UTC"}}]
+    assert rasa.calls == [{"sender": sender, "message": "hello",
+                           "metadata": {"tz": "UTC", "channel": "web"}}]  # channel set by the server
 
 
 @pytest.mark.parametrize(

@@ -275,7 +275,9 @@ class Chat:
         shown = await run_in_threadpool(self._shown_text, conversation_id, text, title)
         await run_in_threadpool(self.store.add_message, conversation_id, "patient", shown)
         try:
-            replies = await self.rasa.send(conversation_id, text, metadata)
+            # The channel is the server's word, not the client's: staff filter on it.
+            replies = await self.rasa.send(conversation_id, text, {**(metadata or {}),
+                                                                   "channel": "web"})
         except RasaUnavailable as exc:
             # Not the id: it lets anyone holding it continue the conversation.
             logger.error("Rasa unavailable, patient got the apology reply: %s", exc)
