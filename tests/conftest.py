@@ -8,3 +8,21 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 if "INTAKE_DB" not in os.environ:
     os.environ["INTAKE_DB"] = os.path.join(tempfile.mkdtemp(prefix="intake-test-"), "intake.db")
+
+
+import pytest  # noqa: E402  (after the environment is set)
+
+from bot.store import IntakeStore  # noqa: E402
+from bot.web.rasa_client import FakeRasaClient  # noqa: E402
+
+
+@pytest.fixture
+def store() -> IntakeStore:
+    """An empty in-memory intake store."""
+    return IntakeStore(None)
+
+
+@pytest.fixture
+def rasa() -> FakeRasaClient:
+    """A fake Rasa that records calls and answers from a script."""
+    return FakeRasaClient()

@@ -47,16 +47,6 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store() -> IntakeStore:
-    return IntakeStore(None)
-
-
-@pytest.fixture
-def rasa() -> FakeRasaClient:
-    return FakeRasaClient()
-
-
-@pytest.fixture
 def client(store, rasa, clock, monkeypatch) -> TestClient:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("INTAKE_SECRET_KEY", "test-secret")

@@ -96,16 +96,6 @@ class Phone:
 
 
 @pytest.fixture
-def store() -> IntakeStore:
-    return IntakeStore(None)
-
-
-@pytest.fixture
-def rasa() -> FakeRasaClient:
-    return FakeRasaClient()
-
-
-@pytest.fixture
 def client(store, rasa) -> TestClient:
     return TestClient(sms_app(store, rasa))
 

@@ -23,16 +23,6 @@ SETTINGS = Settings(secret_key="test-secret", rasa_url="http://rasa.invalid:5005
 
 
 @pytest.fixture
-def store() -> IntakeStore:
-    return IntakeStore(None)
-
-
-@pytest.fixture
-def rasa() -> FakeRasaClient:
-    return FakeRasaClient()
-
-
-@pytest.fixture
 def client(store, rasa) -> TestClient:
     return TestClient(create_app(SETTINGS, store, rasa))
 

@@ -20,16 +20,6 @@ def settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def store() -> IntakeStore:
-    return IntakeStore(None)
-
-
-@pytest.fixture
-def rasa() -> FakeRasaClient:
-    return FakeRasaClient()
-
-
-@pytest.fixture
 def app(settings, store, rasa):
     return create_app(settings, store, rasa)
 

@@ -34,20 +34,6 @@ IMG_NAME = "<img src=x onerror=\"window.__pwned=2;alert(2)\">"
 
 
 @pytest.fixture(scope="module")
-def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_instance):
-    browser = launch_chromium(playwright_instance)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("staff") / "intake.db"
     intakes, staff = stores(db_path)

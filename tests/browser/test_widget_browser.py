@@ -85,20 +85,6 @@ def gps_jpeg(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_instance):
-    browser = launch_chromium(playwright_instance)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="module")
 def db_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("widget") / "intake.db"
 

@@ -1,0 +1,20 @@
+"""Browser fixtures shared by the browser tests: one headless Chromium per module."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import launch_chromium
+
+
+@pytest.fixture(scope="module")
+def playwright_instance():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance):
+    browser = launch_chromium(playwright_instance)
+    yield browser
+    browser.close()
