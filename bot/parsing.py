@@ -470,6 +470,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         if not (has_allergy_word or asked):
             continue
         found += _allergy_in_clause(clause, norm, has_allergy_word)
+        if asked and not has_allergy_word:
+            found += _milk_named_as_allergy(clause, norm)
     if found:
         return found
     if not asked:
@@ -486,6 +488,21 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     if re.search(r"[a-z]{3}", normalise(text)):
         return [Finding(topic="allergies", item="other", polarity=Polarity.PRESENT,
                         evidence=text.strip(), detail={"allergen": text.strip()})]
+    return []
+
+
+def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
+    """"cow's milk" or "dairy" in answer to the allergy question is a milk allergy, unless it is
+    lactose intolerance. (A toxin product named there without an allergy word is not: "had
+    Dysport in May" may answer the wrong question.)"""
+    if re.search(r"lactose|bloat|intoleran|stomach|\bgas|upset|sensitiv|diarr|cramp|digest", norm) \
+            or len(tokens(norm)) > 5:  # a digestive complaint or a sentence, not a named allergen
+        return []
+    for word in lexicon.MILK_ALLERGENS:
+        pos = find_phrase(norm, word)
+        if pos >= 0:
+            return [Finding(topic="allergies", item="milk_protein_allergy",
+                            polarity=polarity_at(norm, pos, len(word)), evidence=clause.original)]
     return []
 
 

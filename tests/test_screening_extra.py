@@ -32,6 +32,14 @@ TODAY = date(2026, 11, 25)
     ("event", "my 40th birthday party on december 20", set()),
     (None, "I'm 8 weeks pregnant and want botox for my forehead", {"pregnant"}),
     (None, "not pregnant, not breastfeeding, no meds", set()),
+    ("allergies", "cow's milk", {"milk_protein_allergy"}),
+    ("allergies", "dairy", {"milk_protein_allergy"}),
+    ("allergies", "lactose", set()),
+    ("allergies", "no dairy allergy, just pollen", set()),
+    ("skin_infection", "cold sore last week, healing now", {"skin_infection"}),  # not cleared yet
+    ("medications", "I have von willebrand disease", {"anticoagulant"}),
+    ("age", "17 but 18 in Feb", {"under_18"}),
+    ("prior_treatment", "yes, every 4 months, last was in september", {"recent_toxin_treatment"}),
 ])
 def test_flags_from_one_answer(asked, text, expected):
     turn = take_turn(IntakeState(), text, asked, TODAY)
