@@ -618,17 +618,31 @@ NOT_NAMES = {"yes", "no", "hi", "hello", "hey", "ok", "okay", "sure", "thanks", 
              "nope", "nah", "idk", "botox", "help", "stop", "restart"}
 
 
+def _bare_name(text: str) -> str | None:
+    """The text as a name if it is one: 1-4 words of letters, openers like "hi, it's" removed."""
+    cleaned = text.strip()
+    for opener in (r"^(hi|hello|hey)\b[,!.\s]*", r"^(it'?s|i'?m|i am|im)\s+"):
+        cleaned = re.sub(opener, "", cleaned, flags=re.I).strip(" .!")  # "hi, it's Jo"
+    words = cleaned.split()
+    if not (1 <= len(words) <= 4
+            and all(re.fullmatch(r"[^\W\d_][^\W\d_'\-.]*\.?", w) for w in words)):
+        return None
+    norm = normalise(cleaned)
+    named = _terms_in(norm, lexicon.AREAS + lexicon.PRODUCTS)
+    if any(" " in phrase or len(phrase) >= 6 for _, phrase, _ in named):
+        return None  # "forehead lines" is not a name; "Chin" may well be
+    return cleaned
+
+
 def extract_name(text: str, asked: bool, today: date) -> list[Finding]:
     """The patient's name, from "my name is ..." or a short answer to the name question."""
     match = NAME_VOLUNTEERED.search(text)
     name = match.group(1) if match else None
     if name is None and asked:
-        cleaned = text.strip()
-        for opener in (r"^(hi|hello|hey)\b[,!.\s]*", r"^(it'?s|i'?m|i am|im)\s+"):
-            cleaned = re.sub(opener, "", cleaned, flags=re.I).strip(" .!")  # "hi, it's Jo"
-        words = cleaned.split()
-        if 1 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_][^\W\d_'\-.]*\.?", w) for w in words):
-            name = cleaned
+        name = _bare_name(text)
+        if name is None:  # "Jane, and I'm pregnant btw": the name, then something else
+            first = re.split(r"(?<=\w)[,;!]\s+|(?<=[a-z]{2})\.\s+", text.strip(), maxsplit=1)[0]
+            name = _bare_name(first) if first != text.strip() else None
     if not name or name.lower() in NOT_NAMES or name.split()[0].lower() in NOT_NAMES:
         return []
     name = " ".join(w[:1].upper() + w[1:] for w in name.split())

@@ -211,3 +211,15 @@ def test_entity_patterns_cover_the_lexicon_for_rasa():
 def test_more_ways_patients_say_yes_no_and_not_sure(text, expected):
     # "no clue" once read as "no": to "are you pregnant?" that would have hidden a defer.
     assert yes_no(text) == expected
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Jane, and I'm pregnant btw", "Jane"), ("Maria Lopez. I take warfarin", "Maria Lopez"),
+    ("Mei Chin", "Mei Chin"), ("Forehead lines, when I frown", None), ("crows feet", None),
+    ("no, I'm pregnant", None),
+])
+def test_a_name_answer_may_carry_more_after_it(text, name):
+    from bot.parsing import extract_name
+
+    found = extract_name(text, True, date(2026, 11, 25))
+    assert (found[0].detail["name"] if found else None) == name
