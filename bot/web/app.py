@@ -36,7 +36,7 @@ from starlette.datastructures import UploadFile
 
 from bot.config import Settings, load_settings
 from bot.models import Recommendation, Status
-from bot.store import IntakeStore, PhotoLimitReached, open_store
+from bot.store import IntakeStore, open_store
 from bot.web import photos
 from bot.web.limits import BodySizeLimit, RateLimits, read_limited_body
 from bot.web.rasa_client import RasaClient, RasaUnavailable
@@ -64,7 +64,6 @@ RASA_DOWN_REPLY = (
     "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
 )
 PHOTO_THANKS = "Thanks, I've got your photo ({count} of {limit})."
-PHOTO_MESSAGE = "Photo"
 UNKNOWN_CONVERSATION = "Unknown conversation. Start one with POST /api/conversations."
 NOT_YOUR_CONVERSATION = (
     "This conversation belongs to another browser session. "
@@ -475,13 +474,9 @@ def _keep_photo(
     store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto
 ) -> str:
     """Save the photo, link it to the intake and the transcript; its id. 409 past the limit."""
-    photo_id, relative = photos.save_photo(root, conversation_id, clean)
-    try:
-        store.add_photo(conversation_id, photo_id, relative, clean.media_type, photos.MAX_PHOTOS)
-    except PhotoLimitReached:
-        (root / relative).unlink(missing_ok=True)
-        raise HTTPException(409, photos.TOO_MANY) from None
-    store.add_message(conversation_id, "patient", PHOTO_MESSAGE, None, photo_id)
+    photo_id = photos.keep_photo(store, root, conversation_id, clean)
+    if photo_id is None:
+        raise HTTPException(409, photos.TOO_MANY)
     return photo_id
 
 

@@ -152,3 +152,21 @@ def photo_file(root: Path, relative: str) -> Path:
     if not path.is_relative_to(root.resolve()):
         raise ValueError("photo path escapes the photo folder")
     return path
+
+
+PHOTO_MESSAGE = "Photo"  # how a photo appears in the transcript
+
+
+def keep_photo(store, root: Path, conversation_id: str, clean: "CleanPhoto") -> str | None:
+    """Save a cleaned photo and link it to the intake and the transcript; its id, or None when
+    the intake already has the most photos it may carry (the file is then removed again)."""
+    from bot.store import PhotoLimitReached
+
+    photo_id, relative = save_photo(root, conversation_id, clean)
+    try:
+        store.add_photo(conversation_id, photo_id, relative, clean.media_type, MAX_PHOTOS)
+    except PhotoLimitReached:
+        (root / relative).unlink(missing_ok=True)
+        return None
+    store.add_message(conversation_id, "patient", PHOTO_MESSAGE, None, photo_id)
+    return photo_id

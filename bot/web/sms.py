@@ -43,7 +43,7 @@ from starlette.datastructures import MultiDict
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
-from bot.store import IntakeStore, PhotoLimitReached
+from bot.store import IntakeStore
 from bot.web import photos
 from bot.web.limits import SLOW_DOWN, RateLimiter, RateLimits, read_limited_body
 from bot.web.rasa_client import RasaClient, RasaUnavailable
@@ -87,7 +87,7 @@ NOT_A_PHOTO = "I can only take photos by text (JPEG, PNG or WebP), so I couldn't
 PHOTO_FETCH_FAILED = (
     "Sorry, I couldn't get that photo just now. Could you try sending it again in a minute?"
 )
-PHOTO_MESSAGE = "Photo"
+PHOTO_MESSAGE = photos.PHOTO_MESSAGE
 
 _ID_PURPOSE = b"sms-conversation-id:"  # labels the HMAC input, as the web app's ids do
 # C0 controls except tab and newline, DEL, C1 controls, lone surrogates, U+FFFE/U+FFFF: not
@@ -535,14 +535,7 @@ def _keep_photo(
     store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto
 ) -> bool:
     """Save a cleaned photo and link it to the intake and the transcript; False past the limit."""
-    photo_id, relative = photos.save_photo(root, conversation_id, clean)
-    try:
-        store.add_photo(conversation_id, photo_id, relative, clean.media_type, photos.MAX_PHOTOS)
-    except PhotoLimitReached:
-        (root / relative).unlink(missing_ok=True)
-        return False
-    store.add_message(conversation_id, "patient", PHOTO_MESSAGE, None, photo_id)
-    return True
+    return photos.keep_photo(store, root, conversation_id, clean) is not None
 
 
 def _media(form: MultiDict) -> list[tuple[str, str]]:
