@@ -15,7 +15,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import Settings, load_settings
-from bot.intake import QUESTIONS, IntakeState, take_turn
+from bot.intake import (QUESTIONS, IntakeState, Turn, take_turn, updated_answers,
+                        with_known_contact)
+from bot.language import reply_for
 from bot.models import Answer, IntakeSummary, Status
 from bot.screening import load_policy
 from bot.state_store import StateStore
@@ -56,7 +58,8 @@ def state_from_tracker(tracker: Tracker) -> IntakeState:
     answers = {topic: Answer.model_validate(tracker.get_slot(topic))
                for topic in STATE_SLOTS if tracker.get_slot(topic)}
     return IntakeState(answers=answers, attempts=meta.get("attempts", {}),
-                       turns=meta.get("turns", 0))
+                       turns=meta.get("turns", 0), language=meta.get("language"),
+                       unread=meta.get("unread", []))
 
 
 def state_events(state: IntakeState, started_at: str, topics: list[str] | None = None
@@ -69,7 +72,8 @@ def state_events(state: IntakeState, started_at: str, topics: list[str] | None =
     wanted = STATE_SLOTS if topics is None else [t for t in STATE_SLOTS if t in topics]
     events = [SlotSet(topic, state.answers[topic].model_dump(mode="json")
                       if topic in state.answers else None) for topic in wanted]
-    meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at}
+    meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at,
+            "language": state.language, "unread": state.unread}
     return events + [SlotSet("intake_meta", meta)]
 
 
@@ -87,6 +91,9 @@ def save_summary(tracker: Tracker, state: IntakeState, status: Status, started_a
                             status=status, severities=severities(),
                             started_at=datetime.fromisoformat(started_at))
     summary.photos = store().photo_refs(tracker.sender_id)  # the photo_refs table is the record
+    before = store().get_summary(tracker.sender_id)
+    if before is not None and before.completed_at and status == Status.COMPLETED:
+        summary.completed_at = before.completed_at  # when it was sent, not when last updated
     store().save_summary(summary)
     return summary
 
@@ -106,8 +113,8 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         from_tracker = state_from_tracker(tracker)
-        state = recover_lost_tracker(tracker, from_tracker)
-        recovered = state is not from_tracker
+        state = with_sms_number(tracker, recover_lost_tracker(tracker, from_tracker))
+        recovered = state.turns > from_tracker.turns
         meta = tracker.get_slot("intake_meta") or {}
         started_at = meta.get("started_at") or datetime.now(timezone.utc).isoformat()
         message = tracker.latest_message or {}
@@ -115,12 +122,15 @@ class ValidateIntakeForm(FormValidationAction):
         first_turn = state.turns == 0
         turn = take_turn(state, message.get("text") or "", tracker.get_slot("requested_slot"),
                          settings().today(), intent.get("name"), intent.get("confidence") or 0.0)
+        complete = bool(tracker.get_slot("intake_complete"))
+        if complete and turn.restarted:
+            # The channels start a new conversation for this; here, never wipe a sent intake.
+            turn = Turn(state=state, replies=["utter_already_submitted"])
         events = clinic_slots() if first_turn or recovered else []
         if first_turn:
             dispatcher.utter_message(response="utter_welcome", **_clinic())
         for reply in turn.replies:
-            dispatcher.utter_message(response=reply, **_clinic())
-        complete = bool(tracker.get_slot("intake_complete"))
+            dispatcher.utter_message(response=reply, **_clinic(), **_reply_words(reply, turn))
         if complete and not turn.restarted and not turn.replies:
             dispatcher.utter_message(response="utter_update_saved" if turn.changed
                                      else "utter_already_submitted", **_clinic())
@@ -131,9 +141,19 @@ class ValidateIntakeForm(FormValidationAction):
         state_store().save(tracker.sender_id, turn.state)
         save_summary(tracker, turn.state, Status.COMPLETED if complete else Status.IN_PROGRESS,
                      started_at)
-        topics = None if recovered or turn.restarted else turn.changed
+        # Every answer that differs from what the tracker holds, compared whole: a follow-up
+        # that completes its parent answer (a date, "both") is saved with it.
+        topics = updated_answers(from_tracker, turn.state)
         return events + state_events(turn.state, started_at, topics) + [
             SlotSet("rephrase", turn.rephrase), SlotSet("requested_slot", turn.next_question)]
+
+
+def with_sms_number(tracker: Tracker, state: IntakeState) -> IntakeState:
+    """For an SMS patient, the number they text from is their contact: never ask for it."""
+    if channel_of(tracker) != "sms":
+        return state
+    contact = store().sms_contact(tracker.sender_id)
+    return with_known_contact(state, contact["phone"]) if contact and contact.get("phone") else state
 
 
 def recover_lost_tracker(tracker: Tracker, state: IntakeState) -> IntakeState:
@@ -149,6 +169,15 @@ def recover_lost_tracker(tracker: Tracker, state: IntakeState) -> IntakeState:
                  "store has %d; restoring %d answers from the intake store",
                  tracker.sender_id[:8], state.turns, stored.turns, len(stored.answers))
     return stored
+
+
+def _reply_words(reply: str, turn: Turn) -> dict[str, str]:
+    """Words a response needs beyond the clinic's: the reply in the patient's own language."""
+    if reply != "utter_other_language":
+        return {}
+    conf = settings()
+    text = reply_for(turn.state.language)
+    return {"other_language_reply": text.format(clinic=conf.clinic_name, phone=conf.clinic_phone)}
 
 
 def _clinic() -> dict[str, str]:

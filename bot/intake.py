@@ -11,6 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS
 from bot.screening import screen
@@ -27,6 +28,7 @@ ALWAYS_MERGE = {"medications", "pregnancy", "breastfeeding", "trying_to_conceive
                 "breathing", "skin_infection", "allergies", "prior_treatment", "eyelids"}
 SINGLE_VALUED = {"name", "age", "contact", "event", "event_date", "prior_treatment_date",
                  "concern_timing", "photos", "confirm"}
+MAX_UNREAD_CHARS = 1000
 MAX_ATTEMPTS = 3  # the question, then twice in other words, then "unclear"
 
 SIDE_QUESTIONS = {
@@ -47,8 +49,7 @@ EMERGENCY_AFTER = r"\b(after|since|from) (my|the|last|yesterday'?s?|recent|a) ?"
     r"(botox|tox|dysport|xeomin|jeuveau|daxxify|injections?|treatment|appointment|shots?|" \
     r"procedure|session)|\b(botox|injections?|treatment) (yesterday|last week|this week|" \
     r"\d+ days? ago|a few days ago)\b"
-OTHER_LANGUAGE = r"\b(hola|necesito|gracias|quiero|estoy|tengo|bonjour|merci|je suis|" \
-    r"voudrais|ich bin|bitte|danke|obrigad[oa]|ciao|grazie|por favor|buenos|buenas|hallo)\b"
+
 
 
 class IntakeState(BaseModel):
@@ -57,6 +58,8 @@ class IntakeState(BaseModel):
     answers: dict[str, Answer] = Field(default_factory=dict)
     attempts: dict[str, int] = Field(default_factory=dict)
     turns: int = 0
+    language: str | None = None  # a language the patient wrote in that the assistant can't read
+    unread: list[str] = Field(default_factory=list)  # those messages, in the patient's words
 
     def findings(self) -> list[Finding]:
         """Every finding across all answers."""
@@ -64,7 +67,11 @@ class IntakeState(BaseModel):
 
 
 class Turn(BaseModel):
-    """What one message did: the new state, which answers changed, what to say."""
+    """What one message did: the new state, which questions it answered, what to say.
+
+    `changed` drives asking again; it is not a list of what to save (a follow-up also completes
+    its parent answer): use `updated_answers` for that.
+    """
 
     state: IntakeState
     changed: list[str] = Field(default_factory=list)
@@ -85,6 +92,22 @@ def outstanding(state: IntakeState) -> list[str]:
             continue
         todo.append(question)
     return todo
+
+
+def with_known_contact(state: IntakeState, phone: str) -> IntakeState:
+    """The state with the number an SMS patient texts from as their contact, unless they gave one.
+
+    A vague "this chat" is replaced by the number itself, so staff can call back.
+    """
+    given = state.answers.get("contact")
+    if given and given.status == "answered" and any(
+            f.detail.get("contact") not in (None, "this chat") for f in given.findings):
+        return state
+    state = state.model_copy(deep=True)
+    state.answers["contact"] = Answer(topic="contact", text=given.text if given else "", findings=[
+        Finding(topic="contact", item="contact", polarity=Polarity.PRESENT,
+                evidence=f"texted from {phone}", detail={"contact": phone, "source": "sms"})])
+    return state
 
 
 def _needs_follow_up(state: IntakeState, question: str, parent: str) -> bool:
@@ -125,7 +148,7 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     state = state.model_copy(deep=True)
     state.turns += 1
     text = (text or "").strip()
-    if re.match(RESTART, text, re.I) or (intent == "start_over" and confidence >= 0.8):
+    if is_restart(text) or (intent == "start_over" and confidence >= 0.8):
         return Turn(state=IntakeState(turns=1), replies=["utter_restarted"], restarted=True,
                     changed=list(QUESTIONS), next_question=QUESTIONS[0])
     defer_before = {f.code for f in screen(state.answers) if f.severity.value == "defer"}
@@ -136,7 +159,10 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     chatter = bool(re.fullmatch(r"(hi+|hello|hey+|hiya|good (morning|afternoon|evening)|thanks?|"
                                 r"thank you|ty|thx|ok|okay|cool|great|bye)( there)?[!. ]*",
                                 normalise(text)))
-    other_language = bool(re.search(OTHER_LANGUAGE, normalise(text)))
+    other_language = foreign_language(text, name_expected=asked == "name")
+    if other_language:  # kept word for word: staff call the patient and read what they wrote
+        state.language = other_language
+        state.unread.append(text[:MAX_UNREAD_CHARS])
     # A question or off-topic chatter is not an answer: read it only for volunteered facts.
     # ...except a question that is itself an answer: "maybe?", "yes?" to "are you pregnant?"
     question_only = text.endswith("?") and yes_no(text) is None
@@ -160,6 +186,20 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
         todo.insert(0, answering)  # stay on the question until it is answered or unclear
     return Turn(state=state, changed=changed, replies=replies, rephrase=rephrase,
                 next_question=todo[0] if todo else None)
+
+
+def is_restart(text: str) -> bool:
+    """True when the whole message asks to start the intake over ("restart", "start over")."""
+    return bool(re.match(RESTART, (text or "").strip(), re.I))
+
+
+def updated_answers(before: IntakeState, after: IntakeState) -> list[str]:
+    """Questions whose whole answer (findings, details, text, status) differs between two states.
+
+    Comparing whole answers is what makes saving safe: no nested change can be missed.
+    """
+    topics = set(before.answers) | set(after.answers)
+    return sorted(t for t in topics if before.answers.get(t) != after.answers.get(t))
 
 
 def _apply_findings(state: IntakeState, text: str, asked: str | None, today: date,

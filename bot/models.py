@@ -21,9 +21,14 @@ class Severity(str, Enum):
 
 
 class Recommendation(str, Enum):
-    """The strongest severity present, as one word for the queue."""
+    """The strongest severity present, as one word for the queue.
+
+    NEEDS_CALL: the patient wrote in a language the assistant can't read yet, so what they said
+    is unknown; short of a defer, staff must call them (never "proceed").
+    """
 
     DEFER = "defer"
+    NEEDS_CALL = "needs_call"
     CLINICIAN_REVIEW = "clinician_review"
     PROCEED = "proceed"
 
@@ -156,3 +161,5 @@ class IntakeSummary(BaseModel):
     notes: list[str] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     recommendation: Recommendation = Recommendation.PROCEED
+    language: Optional[str] = None  # ISO 639-1 code of a language the assistant can't read
+    unread_messages: list[str] = Field(default_factory=list)  # those messages, word for word

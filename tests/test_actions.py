@@ -14,12 +14,12 @@ from bot.store import open_store
 @pytest.fixture(autouse=True)
 def fresh_store(tmp_path, monkeypatch):
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
-    acts.settings.cache_clear()
-    acts.store.cache_clear()
-    acts.severities.cache_clear()
+    caches = (acts.settings, acts.store, acts.state_store, acts.severities)
+    for cached in caches:
+        cached.cache_clear()
     yield
-    acts.settings.cache_clear()
-    acts.store.cache_clear()
+    for cached in caches:  # nothing one test stored may reach the next
+        cached.cache_clear()
 
 
 def tracker(text: str, slots: dict | None = None, intent: str = "inform",
@@ -98,6 +98,116 @@ async def test_restart_clears_every_answer():
     slots = slots_from(events)
     slots["requested_slot"] = "concerns"
     _, events = await run(acts.ValidateIntakeForm(), tracker("start over", slots))
-    after = slots_from(events)
-    assert all(after[q] is None for q in QUESTIONS)
+    after = carry(slots, events)
+    assert all(after.get(q) is None for q in QUESTIONS)
     assert after["requested_slot"] == "name"
+
+
+def carry(slots: dict, events) -> dict:
+    """The tracker's slots after Rasa applies the action's events (what the next turn sees)."""
+    return {**slots, **slots_from(events)}
+
+
+async def play(messages: list[str], sender: str) -> dict:
+    """Send messages one by one, each on a tracker holding the slots the earlier turns set."""
+    slots: dict = {}
+    for text in messages:
+        _, events = await run(acts.ValidateIntakeForm(), tracker(text, slots, sender=sender))
+        slots = carry(slots, events)
+    return slots
+
+
+@pytest.mark.parametrize("timing, shows", [
+    ("both", "both"), ("at rest", "rest"), ("only with expression", "expression"),
+    ("when I frown mostly", "expression"),
+])
+async def test_a_follow_up_answer_survives_the_next_message(timing, shows):
+    """The answer to "at rest, with expression, or both?" is still there messages later."""
+    await play(["hi", "Jane", "my 11s", timing, "I'll bring them", "none"], sender="c-follow")
+    summary = open_store(acts.settings()).get_summary("c-follow")
+    assert [(c.area, c.shows) for c in summary.concerns] == [("frown_lines", shows)]
+
+
+PLAIN = {"name": "Jane", "concerns": "crow's feet", "concern_timing": "both",
+         "photos": "I'll bring them", "medications": "none", "pregnancy": "no",
+         "breastfeeding": "no", "trying_to_conceive": "no", "neuromuscular": "no",
+         "breathing": "no", "skin_infection": "no", "event": "no", "prior_treatment": "no",
+         "allergies": "none", "age": "34", "contact": "jane@example.com"}
+
+
+async def answer_until(question: str, sender: str, plain: dict | None = None) -> dict:
+    """Answer each question plainly, as asked, until `question` is the one being asked."""
+    slots = carry({}, (await run(acts.ValidateIntakeForm(), tracker("hi", sender=sender)))[1])
+    while slots["requested_slot"] != question:
+        text = (plain or PLAIN)[slots["requested_slot"]]
+        slots = carry(slots, (await run(acts.ValidateIntakeForm(),
+                                        tracker(text, slots, sender=sender)))[1])
+    return slots
+
+
+async def test_yes_botox_then_six_weeks_ago_keeps_the_recent_treatment_flag():
+    """A last-treatment date given as a follow-up raises review, and keeps it afterwards."""
+    slots = await answer_until("prior_treatment", "c-prior")
+    _, events = await run(acts.ValidateIntakeForm(), tracker("yes botox", slots, sender="c-prior"))
+    slots = carry(slots, events)
+    assert slots["requested_slot"] == "prior_treatment_date"
+    for text in ["6 weeks ago", "none"]:  # the date, then the allergy answer
+        _, events = await run(acts.ValidateIntakeForm(), tracker(text, slots, sender="c-prior"))
+        slots = carry(slots, events)
+    assert slots["requested_slot"] == "age"
+    summary = open_store(acts.settings()).get_summary("c-prior")
+    assert "recent_toxin_treatment" in {f.code for f in summary.flags}
+    assert 35 <= summary.prior_treatment.days_ago <= 49
+
+
+async def test_an_event_date_given_as_a_follow_up_is_kept():
+    slots = await answer_until("event", "c-event")
+    for text in ["my wedding", "in 10 days", "no"]:
+        _, events = await run(acts.ValidateIntakeForm(), tracker(text, slots, sender="c-event"))
+        slots = carry(slots, events)
+    summary = open_store(acts.settings()).get_summary("c-event")
+    assert summary.event is not None and summary.event.days_away == 10
+    assert "event_within_two_weeks" in {f.code for f in summary.flags}
+
+
+async def test_an_sms_patient_is_not_asked_for_the_number_they_text_from():
+    open_store(acts.settings()).touch_sms_contact("c-sms", "+15550001234")
+    asked = []
+    slots = carry({}, (await run(acts.ValidateIntakeForm(), tracker("hi", sender="c-sms")))[1])
+    while slots["requested_slot"] != "confirm":
+        asked.append(slots["requested_slot"])
+        slots = carry(slots, (await run(acts.ValidateIntakeForm(), tracker(
+            PLAIN[slots["requested_slot"]], slots, sender="c-sms")))[1])
+    assert "contact" not in asked and "age" in asked
+    assert open_store(acts.settings()).get_summary("c-sms").contact == "+15550001234"
+
+
+async def test_this_chat_as_contact_becomes_the_sms_number():
+    open_store(acts.settings()).touch_sms_contact("c-sms2", "+15550004321")
+    slots = {"requested_slot": "contact", "contact": {
+        "topic": "contact", "status": "answered", "text": "this number", "findings": [
+            {"topic": "contact", "item": "contact", "polarity": "present",
+             "evidence": "this number", "detail": {"contact": "this chat"}}]}}
+    await run(acts.ValidateIntakeForm(), tracker("ok", slots, sender="c-sms2"))
+    assert open_store(acts.settings()).get_summary("c-sms2").contact == "+15550004321"
+
+
+async def test_a_web_patient_is_still_asked_for_a_contact():
+    t = tracker("hi", sender="c-web")
+    t.latest_message["metadata"] = {"channel": "web"}
+    open_store(acts.settings()).touch_sms_contact("c-web", "+15550009999")  # never used for web
+    await run(acts.ValidateIntakeForm(), t)
+    assert open_store(acts.settings()).get_summary("c-web").contact is None
+
+
+async def test_restart_typed_after_the_intake_was_sent_keeps_the_clinics_copy():
+    slots = await answer_until("confirm", "c-done")
+    _, events = await run(acts.ActionSubmitIntake(), tracker("yes", slots, sender="c-done"))
+    slots = carry(slots, events)
+    sent = open_store(acts.settings()).get_summary("c-done")
+    dispatcher, events = await run(acts.ValidateIntakeForm(), tracker("restart", slots,
+                                                                     sender="c-done"))
+    kept = open_store(acts.settings()).get_summary("c-done")
+    assert [m["response"] for m in dispatcher.messages] == ["utter_already_submitted"]
+    assert kept.status.value == "completed"
+    assert kept.model_dump(exclude={"updated_at"}) == sent.model_dump(exclude={"updated_at"})

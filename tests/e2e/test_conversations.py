@@ -196,3 +196,26 @@ async def test_odd_input_gets_a_reply_and_loses_no_earlier_answer(agent, text):
     replies = await patient.say(text)
     assert replies and all(r.strip() for r in replies)
     assert summary_of(patient).patient_name == "Jane Doe"
+
+
+async def test_a_patient_writing_in_spanish_is_answered_in_spanish_and_needs_a_call(agent):
+    patient = Patient(agent)
+    await patient.say("hi")
+    replies = await patient.say("hola, estoy embarazada y no hablo inglés")
+    said = " ".join(replies)
+    assert "solo puedo conversar en inglés" in said and "only chat in English" in said, replies
+    summary = summary_of(patient)
+    assert summary.recommendation.value == "needs_call"
+    assert summary.unread_messages == ["hola, estoy embarazada y no hablo inglés"]
+    await patient.say("Ana")  # the intake goes on in English; the unread message stays
+    assert summary_of(patient).unread_messages == ["hola, estoy embarazada y no hablo inglés"]
+
+
+async def test_the_answer_to_at_rest_or_with_expression_survives_the_whole_intake(agent):
+    patient = Patient(agent)
+    await complete_intake(patient, {"concerns": "my 11s", "concern_timing": "only with expression",
+                                    "prior_treatment": "yes botox",
+                                    "prior_treatment_date": "6 weeks ago"})
+    summary = summary_of(patient)
+    assert [(c.area, c.shows) for c in summary.concerns] == [("frown_lines", "expression")]
+    assert "recent_toxin_treatment" in flag_codes(patient)

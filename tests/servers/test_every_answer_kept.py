@@ -1,0 +1,251 @@
+"""Property: every answer a patient gives, and nothing else, reaches the clinic.
+
+Hypothesis plays whole intakes through the path a patient uses (web app -> Rasa server -> action
+server, all real processes on loopback), choosing for each question one of several answers: a
+button's payload, a typed answer, follow-ups (at rest / with expression, an event's date, the last
+treatment's date) and, sometimes, a correction at the read-back. At the end the stored summary
+(staff API), the staff page and the FHIR export must hold exactly the answers given, and every
+flag the staff API showed on any turn must still be there unless the patient corrected it.
+
+Each expectation below is written from what the patient said, not from the parser's output.
+`INTAKE_PROPERTY_EXAMPLES` sets how many intakes are played (default 10; CI is reproducible
+because the examples are derandomised).
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import secrets
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.stack import VENV_BIN, ChatClient, Stack
+
+pytestmark = pytest.mark.servers
+EXAMPLES = int(os.environ.get("INTAKE_PROPERTY_EXAMPLES", "10"))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One way to answer one question, and what the clinic must see because of it."""
+
+    text: str
+    flags: frozenset[str] = frozenset()
+    facts: tuple[tuple[str, object], ...] = ()
+
+    def fact(self, name: str, default: object = None) -> object:
+        return dict(self.facts).get(name, default)
+
+
+def c(text: str, *flags: str, **facts: object) -> Choice:
+    return Choice(text, frozenset(flags), tuple(sorted(facts.items())))
+
+
+CHOICES: dict[str, list[Choice]] = {
+    "name": [c("Jane Doe", name="Jane"), c("its Maria", name="Maria"), c("Lee", name="Lee")],
+    "concerns": [c("my 11s", areas=("frown_lines",)),
+                 c("forehead lines", areas=("forehead_lines",)),
+                 c("crows feet and my forehead", areas=("crows_feet", "forehead_lines"))],
+    "concern_timing": [c("at rest", shows="rest"), c("only with expression", shows="expression"),
+                       c("both", shows="both"), c("both really", shows="both")],
+    "photos": [c("I'll bring them", photos="I'll bring them"), c("no", photos="no"),
+               c("I'll upload them", photos="I'll upload them")],
+    "medications": [c("none", meds=()), c("nope nothing", meds=()),
+                    c("Eliquis", "anticoagulant", meds=("eliquis",)),
+                    c("fish oil", "bleeding_risk_supplement", meds=("fish oil",)),
+                    c("xarelto and fish oil", "anticoagulant", "bleeding_risk_supplement",
+                      meds=("xarelto", "fish oil"))],
+    "pregnancy": [c("no"), c("nope"), c("yes", "pregnant"), c("not sure", "pregnant")],
+    "breastfeeding": [c("no"), c("n"), c("yes I'm nursing", "breastfeeding")],
+    "trying_to_conceive": [c("no"), c("yes we are trying", "trying_to_conceive")],
+    "neuromuscular": [c("no"), c("I have myasthenia gravis", "neuromuscular_disorder")],
+    "breathing": [c("no"), c("yes, trouble swallowing", "swallowing_or_breathing_difficulty")],
+    "skin_infection": [c("no"), c("I have a cold sore on my lip", "skin_infection")],
+    "event": [c("no"), c("my wedding", event="wedding")],
+    "event_date": [c("in 10 days", "event_within_two_weeks", days=10),
+                   c("in 2 months", days_min=55, days_max=65)],
+    "prior_treatment": [c("no"), c("no, first time"), c("yes botox", prior=True)],
+    "prior_treatment_date": [c("6 weeks ago", "recent_toxin_treatment", ago_min=35, ago_max=49),
+                             c("a year ago", ago_min=330, ago_max=400)],
+    "allergies": [c("none"), c("penicillin", allergy="penicillin")],
+    "age": [c("34", age=34), c("52", age=52), c("17", "under_18", age=17)],
+    "contact": [c("jane@example.com", contact="jane@example.com"),
+                c("555-201-3344", contact="555-201-3344")],
+}
+# Corrections typed at the read-back: (message, question it changes, the new choice).
+CORRECTIONS = [
+    ("actually I'm 45", "age", c("45", age=45)),
+    ("sorry, I'm not pregnant", "pregnancy", c("no")),
+]
+
+
+@dataclass
+class Plan:
+    """A generated patient: one choice per question, and maybe a correction at the read-back."""
+
+    answers: dict[str, Choice]
+    correction: tuple[str, str, Choice] | None
+    asked: list[str] = field(default_factory=list)
+
+    def given(self) -> dict[str, Choice]:
+        """The answers the patient gave to the questions they were asked, corrections applied."""
+        final = {q: self.answers[q] for q in self.asked if q in self.answers}
+        if self.correction:
+            final[self.correction[1]] = self.correction[2]
+        return final
+
+
+plans = st.builds(
+    Plan,
+    answers=st.fixed_dictionaries({q: st.sampled_from(options) for q, options in CHOICES.items()}),
+    correction=st.one_of(st.none(), st.sampled_from(CORRECTIONS)),
+)
+
+
+@pytest.fixture(scope="module")
+def staff(stack: Stack):
+    """A clinician account made with the project's CLI, signed in over HTTP, and an API token."""
+    password = secrets.token_urlsafe(16)
+    subprocess.run([str(VENV_BIN / "python"), "-m", "bot.staff_cli", "create-user", "--username",
+                    "prop.clinician", "--role", "clinician"], cwd=stack.env["PYTHONPATH"],
+                   env={**stack.env, "STAFF_PASSWORD": password}, check=True, capture_output=True)
+    browser = httpx.Client(base_url=stack.web_url, timeout=30, follow_redirects=True)
+    form = browser.get("/staff/login").text
+    token = re.search(r'name="csrf_token" value="([^"]*)"', form)
+    signed_in = browser.post("/staff/login", data={
+        "username": "prop.clinician", "password": password,
+        "csrf_token": token.group(1) if token else ""})
+    assert signed_in.status_code == 200 and "Sign out" in signed_in.text, signed_in.text[:500]
+    api = httpx.Client(base_url=stack.web_url, timeout=30,
+                       headers={"Authorization": f"Bearer {stack.staff_token()}"})
+    return browser, api
+
+
+def asked_now(stack: Stack, conversation_id: str) -> str | None:
+    """The question the form is waiting on, from Rasa's tracker (token-protected API)."""
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
+                        params={"token": stack.rasa_token}, timeout=30).json()
+    return tracker["slots"].get("requested_slot")
+
+
+def play(stack: Stack, api: httpx.Client, plan: Plan) -> tuple[str, set[str]]:
+    """Play one intake to the end; returns its id and every flag the staff API showed on the way."""
+    chat = ChatClient(stack.web_url)
+    chat.say("hi")
+    seen: set[str] = set()
+    corrected = False
+    for _ in range(60):
+        question = asked_now(stack, chat.id)
+        if question is None:
+            return chat.id, seen
+        plan.asked.append(question)
+        if question == "confirm" and plan.correction and not corrected:
+            text, corrected = plan.correction[0], True
+        else:
+            text = "yes" if question == "confirm" else plan.answers[question].text
+        assert chat.say(text), f"no reply to {text!r}"
+        seen |= {f["code"] for f in api.get(f"/api/intakes/{chat.id}").json()["flags"]}
+    raise AssertionError(f"the intake did not finish: {plan.asked}")
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(plan=plans)
+def test_every_answer_given_and_nothing_else_reaches_the_clinic(stack, staff, plan):
+    browser, api = staff
+    conversation_id, seen = play(stack, api, plan)
+    given_answers = plan.given()
+    summary = api.get(f"/api/intakes/{conversation_id}").json()
+    assert summary["status"] == "completed"
+
+    expected_flags = set().union(*(choice.flags for choice in given_answers.values()))
+    flags = {f["code"]: f for f in summary["flags"]}
+    assert set(flags) == expected_flags, (plan.asked, given_answers)
+    corrected_away = set(plan.correction[2].flags ^ plan.answers[plan.correction[1]].flags) \
+        if plan.correction else set()
+    assert seen - corrected_away <= set(flags), "a flag raised on a turn was lost by the end"
+    assert all(f["evidence"] for f in flags.values())
+    _check_summary(summary, given_answers)
+    _check_staff_page(browser.get(f"/staff/intakes/{conversation_id}"), summary)
+    _check_fhir(browser.get(f"/staff/intakes/{conversation_id}/fhir"), summary, given_answers)
+
+
+def _check_summary(summary: dict, given_answers: dict[str, Choice]) -> None:
+    """Each answer given is in the stored summary, and no answer that was not given."""
+    fact = {name: value for choice in given_answers.values() for name, value in choice.facts}
+    assert fact["name"] in (summary["patient_name"] or "")
+    assert summary["age"] == fact["age"]
+    assert summary["contact"] == fact["contact"]
+    assert sorted(x["area"] for x in summary["concerns"]) == sorted(fact["areas"])
+    assert {x["shows"] for x in summary["concerns"]} == {fact["shows"]}, summary["concerns"]
+    assert summary["photos_answer"] == fact["photos"]
+    named = " ".join(m["text"].lower() + " " + m["name"].lower()
+                     for m in summary["medications"] + summary["supplements"])
+    for med in fact["meds"]:
+        assert med in named, (med, summary["medications"], summary["supplements"])
+    if not fact["meds"]:
+        assert summary["medications"] == [] and summary["supplements"] == []
+    if "event" in fact:
+        event = summary["event"]
+        assert event and fact["event"] in event["description"]
+        days = (date.fromisoformat(event["date"]) - date.fromisoformat(
+            summary["updated_at"][:10])).days
+        low, high = fact.get("days", fact.get("days_min")), fact.get("days", fact.get("days_max"))
+        assert low - 1 <= days <= high + 1, event
+    else:
+        assert summary["event"] is None
+    prior = summary["prior_treatment"]
+    if fact.get("prior"):
+        assert prior["had_before"] is True and prior["date"], prior
+        assert fact["ago_min"] <= prior["days_ago"] <= fact["ago_max"], prior
+    else:
+        assert prior is None or prior["had_before"] is not True
+    assert ("penicillin" in " ".join(summary["allergies"]).lower()) == ("allergy" in fact)
+
+
+def _check_staff_page(page: httpx.Response, summary: dict) -> None:
+    """The clinician's page shows the name, each concern in the patient's words, every flag's
+    evidence and the event date."""
+    assert page.status_code == 200
+    text = page.text
+    assert html.escape(summary["patient_name"], quote=False) in text
+    for concern in summary["concerns"]:
+        assert html.escape(concern["text"], quote=False) in text
+    for flag in summary["flags"]:
+        assert html.escape(flag["evidence"], quote=False) in text, flag
+    assert str(summary["age"]) in text
+
+
+def _check_fhir(response: httpx.Response, summary: dict, given_answers: dict[str, Choice]) -> None:
+    """The FHIR QuestionnaireResponse carries the same flags, concerns and dates."""
+    assert response.status_code == 200
+    bundle = response.json()
+    resource = next(e["resource"] for e in bundle["entry"]
+                    if e["resource"]["resourceType"] == "QuestionnaireResponse") \
+        if bundle.get("resourceType") == "Bundle" else bundle
+    groups = resource["item"]
+
+    def values(link_id: str) -> list:
+        found = []
+        for group in groups:
+            for item in group.get("item", [group]):
+                if item["linkId"] == link_id:
+                    for answer in item["answer"]:
+                        found.append(next(iter(answer.values())))
+        return found
+
+    assert sorted(v["code"] for v in values("flags.code")) == sorted(f["code"] for f in summary["flags"])
+    assert sorted(v["code"] for v in values("concerns.shows")) == sorted(
+        x["shows"] for x in summary["concerns"])
+    if summary["event"]:
+        assert values("event.date") == [summary["event"]["date"]]
+    if summary["prior_treatment"] and summary["prior_treatment"]["date"]:
+        assert values("prior_treatment.date") == [summary["prior_treatment"]["date"]]
+    assert values("patient.age") == [summary["age"]]

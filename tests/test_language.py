@@ -1,0 +1,63 @@
+"""Patients writing in a language the assistant does not speak yet are kept and seen by staff."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.intake import IntakeState, take_turn
+from bot.language import foreign_language, reply_for
+from bot.models import Recommendation
+from bot.summary import build_summary
+
+TODAY = date(2026, 12, 4)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("hola", "es"), ("gracias", "es"), ("hola, necesito una cita para botox", "es"),
+    ("no tomo nada de medicamentos", "es"), ("cuanto cuesta x favor", "es"),
+    ("je suis enceinte", "fr"), ("estou grávida", "pt"), ("ich bin schwanger", "de"),
+    ("我怀孕了", "zh"), ("tôi đang mang thai", "vi"), ("임신 중이에요", "ko"),
+])
+def test_another_language_is_recognised(text, code):
+    assert foreign_language(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    "n", "no", "y", "idk", "ya", "nada", "nope nothing", "Jane Doe", "Maria Guadalupe Hernandez",
+    "Xarelto", "I take vitamina E", "botox for my 11s", "soy milk makes me bloated",
+    "hola! botox for my 11s please", "I had nada reactions lol", "my 11s, both", "34",
+])
+def test_english_is_never_taken_for_another_language(text):
+    assert foreign_language(text) is None
+
+
+def test_the_reply_is_in_the_patients_language_and_in_english():
+    reply = reply_for("es")
+    assert "inglés" in reply and "English" in reply
+    assert reply_for("xx") == reply_for(None)  # unknown: English only
+
+
+def test_a_message_in_spanish_is_kept_and_the_intake_needs_a_call_never_proceed():
+    state = take_turn(IntakeState(), "hi", None, TODAY).state
+    turn = take_turn(state, "hola, estoy embarazada y quiero botox", "name", TODAY)
+    assert turn.replies == ["utter_other_language"]
+    assert "name" not in turn.state.answers  # "hola" is not a name
+    summary = build_summary("c1", turn.state, TODAY)
+    assert summary.recommendation == Recommendation.NEEDS_CALL
+    assert summary.unread_messages == ["hola, estoy embarazada y quiero botox"]
+    assert summary.language == "es" and "Spanish" in summary.notes[0]
+
+
+def test_a_defer_in_english_still_outranks_a_needed_call():
+    state = take_turn(IntakeState(), "I'm pregnant", "pregnancy", TODAY).state
+    state = take_turn(state, "gracias, no hablo bien inglés", "breastfeeding", TODAY).state
+    assert build_summary("c2", state, TODAY).recommendation == Recommendation.DEFER
+
+
+def test_every_unread_message_is_kept_in_order():
+    state = IntakeState()
+    for text in ["hola", "necesito ayuda con el botox por favor", "tengo 40 años"]:
+        state = take_turn(state, text, "name", TODAY).state
+    assert build_summary("c3", state, TODAY).unread_messages == [
+        "hola", "necesito ayuda con el botox por favor", "tengo 40 años"]
