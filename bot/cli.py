@@ -2,6 +2,7 @@
 
     python -m bot.cli create-token --label "front desk laptop"
     python -m bot.cli list-intakes --status completed
+    python -m bot.cli cleanup-photos --dry-run
 
 The database is the one named by INTAKE_DB (see bot.config).
 """
@@ -15,6 +16,7 @@ from bot.config import Settings, load_settings
 from bot.screening import load_policy
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, open_store
+from bot.web import photos
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load CLINIC_POLICY; an unknown flag code or severity is an error (exit 2).",
     )
     policy.set_defaults(run=_check_policy)
+
+    cleanup = commands.add_parser(
+        "cleanup-photos",
+        help="remove photo files that belong to no intake (--dry-run lists them)",
+        description="Remove files in the photo folder (next to INTAKE_DB) that no intake's photo "
+                    "record names: staff can neither see nor delete them. Prints each file.",
+    )
+    cleanup.add_argument("--dry-run", action="store_true", help="list the files, remove nothing")
+    cleanup.add_argument("--min-age-hours", type=float, default=1.0,
+                         help="skip files younger than this (default 1), still being filed")
+    cleanup.set_defaults(run=_cleanup_photos)
     return parser
 
 
@@ -68,8 +81,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     """Run one command; returns the process exit code."""
     args = build_parser().parse_args(argv)
     settings = load_settings(dict(env) if env is not None else None)
-    if args.run is _check_policy:
-        return _check_policy(settings, args)
+    if args.run in (_check_policy, _cleanup_photos):
+        return args.run(settings, args)
     return args.run(open_store(settings), args)
 
 
@@ -82,6 +95,21 @@ def _check_policy(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     for code, severity in severities.items():
         print(f"{code}\t{severity.value}")
+    return 0
+
+
+def _cleanup_photos(settings: Settings, args: argparse.Namespace) -> int:
+    """Print each orphaned photo file (relative to the photo folder) and remove it."""
+    root = photos.photos_root(settings.db_path)
+    orphans = photos.orphan_photo_files(open_store(settings), root, args.min_age_hours * 3600)
+    for path in orphans:
+        print(path.relative_to(root).as_posix())
+    if args.dry_run:
+        print(f"{len(orphans)} orphaned photo file(s) found; nothing removed (--dry-run)",
+              file=sys.stderr)
+        return 0
+    removed = photos.remove_photo_files(root, orphans)
+    print(f"{removed} orphaned photo file(s) removed", file=sys.stderr)
     return 0
 
 

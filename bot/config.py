@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,17 @@ class Settings(BaseModel):
     rasa_token: str = ""
     secret_key: str = ""
     today_override: str | None = None  # ISO date, for demos and reproducible tests
+    # Staff sessions end after this long without a request, and this long after sign-in at most.
+    staff_idle_minutes: float = Field(30.0, gt=0)
+    staff_session_hours: float = Field(12.0, gt=0)
+    # Where sign-in failures are counted (a `limits` storage URI); "redis://host:6379" shares
+    # the counts between worker processes.
+    staff_throttle_storage: str = "memory://"
+    # The line under the chat saying where answers go, and the link to the clinic's notice:
+    # "/..." on this site, or an http(s) address; anything else (javascript:, data:) is refused.
+    privacy_text: str = "Your answers go only to the care team at {clinic}."
+    privacy_url: str = "/privacy"
+    api_docs: bool = False  # serve the OpenAPI description at /openapi.json (JSON only)
 
     def today(self) -> date:
         """Today's date in the clinic's timezone (relative dates resolve against it)."""
@@ -34,10 +46,28 @@ class Settings(BaseModel):
             return date.fromisoformat(self.today_override)
         return datetime.now(self.tz).date()
 
+    @field_validator("privacy_url")
+    @classmethod
+    def _privacy_url_is_a_web_link(cls, value: str) -> str:
+        """Refuse a privacy link that is not a path on this site or an http(s) address."""
+        if not is_web_link(value):
+            raise ValueError("CLINIC_PRIVACY_URL must start with https://, http:// or a single /")
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         """The clinic's timezone, used to resolve relative dates like "next Saturday"."""
         return ZoneInfo(self.clinic_timezone)
+
+
+def is_web_link(url: str) -> bool:
+    """True for a path on this site ("/privacy") or an http(s) address, never javascript: etc."""
+    if not url or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    if url.startswith("/"):
+        return not url.startswith(("//", "/\\"))  # "//host" would leave the site
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +84,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         "RASA_TOKEN": "rasa_token",
         "INTAKE_SECRET_KEY": "secret_key",
         "INTAKE_TODAY": "today_override",
+        "STAFF_IDLE_MINUTES": "staff_idle_minutes",
+        "STAFF_SESSION_HOURS": "staff_session_hours",
+        "STAFF_THROTTLE_STORAGE": "staff_throttle_storage",
+        "CLINIC_PRIVACY_TEXT": "privacy_text",
+        "CLINIC_PRIVACY_URL": "privacy_url",
+        "INTAKE_API_DOCS": "api_docs",
     }
     for var, field in mapping.items():
         if env.get(var):

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.models import IntakeSummary
 from bot.store import IntakeStore
 from bot.web import photos
-from bot.web.app import SESSION_COOKIE, create_app
+from bot.web.app import PHOTO_NEEDS_CONVERSATION, SESSION_COOKIE, create_app
 from bot.web.rasa_client import FakeRasaClient
 
 GPS_IFD = 0x8825
@@ -48,8 +48,11 @@ def store() -> IntakeStore:
 
 @pytest.fixture
 def client(settings, store) -> TestClient:
+    """A browser whose intake has begun: it said hello and the bot saved the intake."""
     client = TestClient(create_app(settings, store, FakeRasaClient()))
     client.post("/api/chat", json={"message": "hello"})
+    conversation_id = client.cookies[SESSION_COOKIE].split("~")[0]
+    store.save_summary(IntakeSummary(conversation_id=conversation_id))  # as the first turn does
     return client
 
 
@@ -176,10 +179,30 @@ def test_upload_without_a_file_gets_a_clear_message(client):
 
 
 def test_photos_are_linked_to_the_intake_summary(client, store, conversation):
-    first = upload(client, jpeg_with_gps()).json()["photo"]["id"]  # before the summary exists
-    store.save_summary(IntakeSummary(conversation_id=conversation))
+    first = upload(client, jpeg_with_gps()).json()["photo"]["id"]
     second = upload(client, image_bytes("PNG", "RGBA")).json()["photo"]["id"]
     assert store.get_summary(conversation).photos == [first, second]
+
+
+def test_a_photo_without_a_conversation_is_refused_and_nothing_is_kept(settings, store):
+    browser = TestClient(create_app(settings, store, FakeRasaClient()))
+    response = upload(browser, jpeg_with_gps())
+    assert response.status_code == 409
+    assert response.json() == {"detail": PHOTO_NEEDS_CONVERSATION}
+    assert "set-cookie" not in response.headers  # no conversation made up for the photo
+    assert not (settings.db_path.parent / "photos").exists()
+
+
+def test_a_photo_before_the_intake_has_begun_is_refused(settings, store):
+    rasa = FakeRasaClient(down=True)  # the first message never reached the bot: no intake
+    browser = TestClient(create_app(settings, store, rasa))
+    browser.post("/api/chat", json={"message": "hello"})
+    conversation = browser.cookies[SESSION_COOKIE].split("~")[0]
+    response = upload(browser, jpeg_with_gps())
+    assert response.status_code == 409
+    assert response.json()["detail"] == PHOTO_NEEDS_CONVERSATION
+    assert store.photo_refs(conversation) == []
+    assert not (settings.db_path.parent / "photos").exists()
 
 
 def test_intake_without_photos_still_works(client, store, staff, conversation):

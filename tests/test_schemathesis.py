@@ -42,7 +42,8 @@ def world(tmp_path_factory):
     clean = photos.clean_photo(image.getvalue())
     photo_id, relative = photos.save_photo(photos.photos_root(db_path), INTAKE, clean)
     store.add_photo(INTAKE, photo_id, relative, clean.media_type, photos.MAX_PHOTOS)
-    app = create_app(Settings(secret_key="schema-secret", db_path=db_path), store,
+    # The description is off by default (INTAKE_API_DOCS); these tests turn it on to read it.
+    app = create_app(Settings(secret_key="schema-secret", db_path=db_path, api_docs=True), store,
                      FakeRasaClient())
     return {"app": app, "token": store.create_api_token("schemathesis"), "photo_id": photo_id}
 

@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
+import yaml
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import ROOT, Settings, load_settings
+from bot.models import Status
 from bot.store import IntakeStore
-from bot.web.app import NOT_YOUR_CONVERSATION, SESSION_COOKIE, create_app
+from bot.web.app import (ALREADY_SENT_REPLY, NOT_YOUR_CONVERSATION, SESSION_COOKIE, TIME_ESTIMATE,
+                         create_app)
 from bot.web.rasa_client import FakeRasaClient
+from tests.staff_samples import PASSWORD, deferred, proceeding, stores
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -205,3 +212,170 @@ def test_history_without_a_session_is_empty_and_issues_nothing(client):
     response = client.get("/api/chat/history")
     assert response.json() == {"messages": []}
     assert "set-cookie" not in response.headers
+
+
+# --- what the page promises: time, privacy, no third-party code -----------------------------
+
+
+def test_the_page_and_the_bots_welcome_give_the_same_time_estimate(client):
+    said = re.compile(r"about (\w+) minutes?")
+    on_page = said.findall(client.get("/").text)
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    welcomes = [variant["text"] for variant in domain["responses"]["utter_welcome"]]
+    assert on_page == said.findall(TIME_ESTIMATE) == ["5"]
+    assert welcomes and all(said.findall(text) == on_page for text in welcomes), welcomes
+
+
+def test_privacy_line_names_the_clinic_escaped_and_links_to_the_notice(client):
+    page = client.get("/").text
+    assert ("<p class=\"privacy\">Your answers go only to the care team at Glow &amp; &lt;Co&gt;. "
+            '<a href="/privacy" target="_blank" rel="noopener noreferrer">Privacy notice</a></p>'
+            ) in page
+    notice = client.get("/privacy")
+    assert notice.status_code == 200 and "Glow &amp; &lt;Co&gt;" in notice.text
+    assert "(555) 010-0199" in notice.text  # how to ask for the answers to be deleted
+
+
+def test_privacy_line_and_link_come_from_the_settings(tmp_path, store, rasa):
+    settings = load_settings({"INTAKE_DB": str(tmp_path / "i.db"), "CLINIC_NAME": "Glow",
+                              "CLINIC_PRIVACY_TEXT": "Only {clinic}'s nurses read this <b>.",
+                              "CLINIC_PRIVACY_URL": "https://glow.example/privacy?a=1&b=2"})
+    page = TestClient(create_app(settings, store, rasa)).get("/").text
+    assert "Only Glow&#x27;s nurses read this &lt;b&gt;. " in page
+    assert 'href="https://glow.example/privacy?a=1&amp;b=2"' in page
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x",
+                                 "//evil.example/privacy", "java\tscript:alert(1)", "privacy.html",
+                                 "ftp://clinic.example/p", "https:/no-host", " /privacy"])
+def test_a_privacy_link_that_is_not_a_web_address_is_refused_at_start_up(url, settings, store,
+                                                                          rasa):
+    with pytest.raises(ValidationError, match="CLINIC_PRIVACY_URL"):
+        load_settings({"CLINIC_PRIVACY_URL": url})
+    settings.privacy_url = url  # set after validation, the app still refuses to start
+    with pytest.raises(ValueError, match="CLINIC_PRIVACY_URL"):
+        create_app(settings, store, rasa)
+
+
+def test_api_docs_are_off_unless_turned_on(settings, store, rasa, client):
+    for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"):
+        assert client.get(path).status_code == 404, path
+    with_docs = TestClient(create_app(settings.model_copy(update={"api_docs": True}), store, rasa))
+    description = with_docs.get("/openapi.json")
+    assert description.status_code == 200 and "/api/intakes" in description.json()["paths"]
+    assert with_docs.get("/docs").status_code == 404  # never an HTML page with CDN scripts
+    assert with_docs.get("/redoc").status_code == 404
+    assert load_settings({"INTAKE_API_DOCS": "1"}).api_docs is True
+    assert load_settings({}).api_docs is False
+
+
+class _Loads(HTMLParser):
+    """Collects every address an HTML page makes the browser load (scripts, styles, frames)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "img", "iframe", "embed", "source", "audio", "video") and values.get("src"):
+            self.loads.append(values["src"])
+        if tag == "link" and values.get("href"):
+            self.loads.append(values["href"])
+        if tag == "script" and not values.get("src"):
+            self.loads.append("inline script")
+
+
+def page_paths(routes: list) -> set[str]:
+    """The paths of GET routes without parameters, inside included routers too."""
+    found = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI's included routers
+        if included is not None:
+            found |= page_paths(included.routes)
+        elif isinstance(route, APIRoute) and "GET" in route.methods and "{" not in route.path:
+            found.add(route.path)
+    return found
+
+
+def test_no_page_loads_anything_from_another_site(tmp_path, rasa):
+    intakes, _staff = stores(tmp_path / "intake.db")  # with a clinician account
+    intakes.save_summary(deferred("conv-defer"))
+    app = create_app(Settings(secret_key="s", db_path=tmp_path / "intake.db"), intakes, rasa)
+    client = TestClient(app)
+    paths = page_paths(app.routes) | {"/staff/intakes/conv-defer", "/staff/intakes/conv-defer/print"}
+    assert {"/", "/privacy", "/staff/login", "/staff"} <= paths
+    pages = {"/staff/login": client.get("/staff/login").text}
+    token = re.search(r'name="csrf_token" value="([^"]+)"', pages["/staff/login"]).group(1)
+    client.post("/staff/login", data={"username": "dr.lee", "password": PASSWORD,
+                                      "csrf_token": token})
+    for path in sorted(paths):
+        response = client.get(path)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            pages[str(response.url.path)] = response.text
+    assert {"/", "/privacy", "/staff", "/staff/intakes/conv-defer/print"} <= set(pages)
+    for path, page in pages.items():
+        parser = _Loads()
+        parser.feed(page)
+        assert parser.loads, path
+        for address in parser.loads:
+            assert address.startswith("/") and not address.startswith("//"), (path, address)
+
+
+# --- typing "restart" after the intake was sent -----------------------------------------------
+
+
+def conversation_of(client: TestClient) -> str:
+    return client.cookies[SESSION_COOKIE].split("~")[0]
+
+
+@pytest.mark.parametrize("said", ["restart", "Start over!", "new intake"])
+def test_restart_typed_after_sending_starts_a_new_conversation_and_keeps_the_sent_one(
+        client, rasa, store, said):
+    client.post("/api/chat", json={"message": "hello"})
+    sent = conversation_of(client)
+    store.save_summary(proceeding(sent))
+    before = store.get_summary(sent).model_dump()
+    rasa.replies = [[bot("Hi! I'm the intake assistant.\nWhat's your first name?")]]
+    answer = client.post("/api/chat", json={"message": said}).json()
+    assert answer["restarted"] is True  # the widget clears the old conversation from view
+    assert answer["messages"][0]["text"].endswith("What's your first name?")
+    fresh = conversation_of(client)
+    assert fresh != sent
+    assert rasa.calls[-1] == {"sender": fresh, "message": said, "metadata": {"channel": "web"}}
+    assert [call["sender"] for call in rasa.calls].count(sent) == 1  # only the first "hello"
+    assert store.get_summary(sent).model_dump() == before
+    assert [m["text"] for m in client.get("/api/chat/history").json()["messages"]] == [
+        said, "Hi! I'm the intake assistant.\nWhat's your first name?"]
+
+
+def test_restart_during_an_unsent_intake_goes_to_the_bot_in_the_same_conversation(
+        client, rasa, store):
+    client.post("/api/chat", json={"message": "hello"})
+    ongoing = conversation_of(client)
+    store.save_summary(proceeding(ongoing, status=Status.IN_PROGRESS))
+    client.post("/api/chat", json={"message": "restart"})
+    assert conversation_of(client) == ongoing
+    assert rasa.calls[-1]["sender"] == ongoing and rasa.calls[-1]["message"] == "restart"
+
+
+def test_a_sentence_mentioning_restart_is_an_answer_not_a_restart(client, rasa, store):
+    client.post("/api/chat", json={"message": "hello"})
+    sent = conversation_of(client)
+    store.save_summary(proceeding(sent))
+    client.post("/api/chat", json={"message": "can I restart my botox after the wedding?"})
+    assert conversation_of(client) == sent and rasa.calls[-1]["sender"] == sent
+
+
+def test_restart_on_the_rest_webhook_after_sending_is_answered_here(client, rasa, store):
+    sender = client.post("/api/conversations").json()["conversation_id"]
+    store.save_summary(proceeding(sender))
+    before = store.get_summary(sender).model_dump()
+    response = client.post(WEBHOOK, json={"sender": sender, "message": "start over"})
+    assert response.status_code == 200
+    assert response.json() == [{"recipient_id": sender, "text": ALREADY_SENT_REPLY}]
+    assert rasa.calls == []  # the restart never reached the bot
+    assert store.get_summary(sender).model_dump() == before
+    assert conversation_of(client) == sender
+    assert [m["text"] for m in client.get("/api/chat/history").json()["messages"]] == [
+        "start over", ALREADY_SENT_REPLY]

@@ -34,7 +34,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from bot.config import Settings, load_settings
+from bot.config import Settings, is_web_link, load_settings
+from bot.intake import is_restart
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, open_store
 from bot.web import photos
@@ -70,6 +71,17 @@ NOT_YOUR_CONVERSATION = (
     "Start one with POST /api/conversations and send its cookie."
 )
 CROSS_SITE = "Requests from other websites are not accepted."
+PHOTO_NEEDS_CONVERSATION = (
+    "Please start the chat before sending photos (tap \"Start my intake\" or say hello), so "
+    "your photos go to the clinic with your answers."
+)
+ALREADY_SENT_REPLY = (
+    "Your answers have already been sent to the clinic, so I've kept them as they are. "
+    "To start a new intake, press \"Start over\" at the top of the chat."
+)
+TIME_ESTIMATE = "about 5 minutes"  # the bot's welcome (domain.yml utter_welcome) says the same
+PRIVACY_LINK_TEXT = "Privacy notice"
+PRIVACY_TEMPLATE = WEB_DIR / "templates" / "privacy.html"
 
 ABANDON_AFTER_HOURS = 24.0  # an intake with no message for a day shows as abandoned
 SESSION_COOKIE = "intake_session"
@@ -111,7 +123,10 @@ def create_app(
     limits = limits or RateLimits.from_env(os.environ)
     sessions = Sessions(_signing_key(settings), trust_forwarded)
     chat = Chat(store, rasa)
-    app = FastAPI(title="Intake assistant")
+    # No HTML docs pages at all (Swagger UI and ReDoc load scripts from a CDN); the JSON
+    # description only when INTAKE_API_DOCS turns it on.
+    app = FastAPI(title="Intake assistant", docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json" if settings.api_docs else None)
     app.add_middleware(BodySizeLimit)  # added first, so inside _security_headers: 413s get them
     app.middleware("http")(_security_headers)
     _add_page_routes(app, settings)
@@ -290,6 +305,20 @@ class Chat:
             await run_in_threadpool(self.record_bot, conversation_id, reply)
         return replies
 
+    def restarts_a_sent_intake(self, conversation_id: str, message: object) -> bool:
+        """True when the message asks to start over and this conversation's intake was sent."""
+        if not is_restart(clean_message(message)):
+            return False
+        summary = self.store.get_summary(conversation_id)
+        return summary is not None and summary.status == Status.COMPLETED
+
+    def answer_itself(self, conversation_id: str, message: object, text: str) -> list[dict]:
+        """Record the patient's message and this app's own reply to it, without Rasa."""
+        self.store.add_message(conversation_id, "patient", clean_message(message))
+        reply = _reply(conversation_id, text)
+        self.record_bot(conversation_id, reply)
+        return [reply]
+
     def record_bot(self, conversation_id: str, reply: dict) -> None:
         """Record one bot reply, unless it has neither text nor buttons to show."""
         message = _as_message(reply)
@@ -352,19 +381,36 @@ async def _security_headers(request: Request, call_next: Callable) -> Any:
 
 
 def _add_page_routes(app: FastAPI, settings: Settings) -> None:
-    """The clinic page with the chat widget, and its static files."""
-    page = Template(PAGE_TEMPLATE.read_text(encoding="utf-8")).substitute(
-        clinic_name=html.escape(settings.clinic_name),
-        clinic_phone=html.escape(settings.clinic_phone),
-    )
+    """The clinic page with the chat widget, the built-in privacy notice, and static files."""
+    page = _render_page(PAGE_TEMPLATE, settings)
+    privacy = _render_page(PRIVACY_TEMPLATE, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
 
     @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def index() -> HTMLResponse:
         """The clinic's page; the widget script picks up the conversation from the cookie."""
-        return HTMLResponse(
-            page, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"}
-        )
+        return HTMLResponse(page, headers=headers)
+
+    @app.api_route("/privacy", methods=["GET", "HEAD"], response_class=HTMLResponse)
+    def privacy_notice() -> HTMLResponse:
+        """What happens to a patient's answers (the default CLINIC_PRIVACY_URL)."""
+        return HTMLResponse(privacy, headers=headers)
+
+
+def _render_page(template: Path, settings: Settings) -> str:
+    """A page template with the clinic's settings filled in, every value HTML-escaped."""
+    clinic = settings.clinic_name
+    if not is_web_link(settings.privacy_url):  # also when set after validation
+        raise ValueError("CLINIC_PRIVACY_URL must start with https://, http:// or a single /")
+    return Template(template.read_text(encoding="utf-8")).substitute(
+        clinic_name=html.escape(clinic),
+        clinic_phone=html.escape(settings.clinic_phone),
+        time_estimate=html.escape(TIME_ESTIMATE),
+        privacy_text=html.escape(settings.privacy_text.replace("{clinic}", clinic)),
+        privacy_url=html.escape(settings.privacy_url, quote=True),
+        privacy_link_text=html.escape(PRIVACY_LINK_TEXT),
+    )
 
 
 def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat, limits: RateLimits) -> None:
@@ -389,22 +435,38 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat, limits: RateL
         if sessions.conversation_of(request) != sender:
             raise HTTPException(403, NOT_YOUR_CONVERSATION)
         limits.check_conversation(sender)
+        if await run_in_threadpool(chat.restarts_a_sent_intake, sender, payload.get("message")):
+            # The client names the conversation here, so we cannot move it to a new one: say
+            # how instead, and never let the restart reach (and empty) the clinic's intake.
+            return JSONResponse(await run_in_threadpool(chat.answer_itself, sender,
+                                                        payload["message"], ALREADY_SENT_REPLY))
         replies = await chat.converse(sender, payload.get("message"), payload.get("metadata"))
         return JSONResponse(replies)
 
     @app.post("/api/chat", dependencies=same_site)
-    async def widget_chat(request: Request, response: Response) -> dict[str, list[dict]]:
-        """The widget's send: `{"message", "title"?}` in, `{"messages": [...]}` out.
+    async def widget_chat(request: Request, response: Response) -> dict[str, Any]:
+        """The widget's send: `{"message", "title"?}` in, `{"messages": [...]}` out (with
+        `"restarted": true` when it started a new conversation after a sent intake).
 
         The conversation comes from the cookie; a browser without one gets a new conversation.
         """
         payload = _parse_json_object(await _read_limited_body(request))
         conversation_id = _limited_conversation(request, response, sessions, limits)
+        restarted = await run_in_threadpool(chat.restarts_a_sent_intake, conversation_id,
+                                            payload.get("message"))
+        if restarted:
+            # Start over as the restart button does: the sent intake stays as the clinic has it.
+            limits.check_new_conversation(request)
+            conversation_id = sessions.new_conversation()
+            sessions.attach(request, response, conversation_id)
         replies = await chat.converse(
             conversation_id, payload.get("message"), {"channel": "web"}, payload.get("title")
         )
         shown = [_as_message(reply) for reply in replies]
-        return {"messages": [m for m in shown if m["text"] or m["buttons"]]}
+        answer: dict[str, Any] = {"messages": [m for m in shown if m["text"] or m["buttons"]]}
+        if restarted:
+            answer["restarted"] = True  # the widget clears the old conversation from view
+        return answer
 
     @app.get("/api/chat/history")
     def history(request: Request) -> dict[str, list[dict]]:
@@ -443,9 +505,15 @@ def _add_photo_routes(
     store = chat.store
 
     @app.post("/api/chat/photos", dependencies=[Depends(_refuse_cross_site)])
-    async def upload_photo(request: Request, response: Response) -> dict[str, Any]:
-        """Accept one photo (multipart field "photo") for this browser's conversation."""
-        conversation_id = _limited_conversation(request, response, sessions, limits)
+    async def upload_photo(request: Request) -> dict[str, Any]:
+        """Accept one photo (multipart field "photo") for this browser's conversation, once its
+        intake has begun: a photo must belong to an intake staff can see (and delete)."""
+        conversation_id = sessions.conversation_of(request)
+        if conversation_id is None:
+            raise HTTPException(409, PHOTO_NEEDS_CONVERSATION)
+        limits.check_conversation(conversation_id)
+        if await run_in_threadpool(store.get_summary, conversation_id) is None:
+            raise HTTPException(409, PHOTO_NEEDS_CONVERSATION)
         if len(await run_in_threadpool(store.photo_refs, conversation_id)) >= photos.MAX_PHOTOS:
             raise HTTPException(409, photos.TOO_MANY)
         data = await _read_photo_upload(request)

@@ -13,8 +13,10 @@ The file name and the declared content type are ignored: the bytes decide.
 from __future__ import annotations
 
 import io
+import os
 import re
 import secrets
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +154,49 @@ def photo_file(root: Path, relative: str) -> Path:
     if not path.is_relative_to(root.resolve()):
         raise ValueError("photo path escapes the photo folder")
     return path
+
+
+def orphan_photo_files(store, root: Path, min_age_seconds: float = 3600.0,
+                       now: float | None = None) -> list[Path]:
+    """Files under root that no intake's photo row names, sorted: photos no staff member can
+    see or delete (e.g. uploaded before uploads needed a live intake).
+
+    Files younger than min_age_seconds are left alone: an MMS photo is kept a moment before its
+    intake is saved.
+    """
+    now = time.time() if now is None else now
+    found = []
+    for folder, _dirs, names in os.walk(root):  # os.walk does not follow symlinked folders
+        for name in sorted(names):
+            path = Path(folder) / name
+            if now - path.lstat().st_mtime < min_age_seconds:
+                continue
+            if not _is_kept(store, root, path):
+                found.append(path)
+    return sorted(found)
+
+
+def _is_kept(store, root: Path, path: Path) -> bool:
+    """True if path is the file of a photo row whose conversation has an intake."""
+    relative = path.relative_to(root)
+    if len(relative.parts) != 2 or path.is_symlink():
+        return False
+    conversation_id, file_name = relative.parts
+    row = store.get_photo(conversation_id, file_name.split(".")[0])
+    return (row is not None and row["file"] == relative.as_posix()
+            and store.get_summary(conversation_id) is not None)
+
+
+def remove_photo_files(root: Path, files: list[Path]) -> int:
+    """Delete the files, then any conversation folder left empty; how many files went."""
+    removed = 0
+    for path in files:
+        path.unlink(missing_ok=True)
+        removed += 1
+        folder = path.parent
+        if folder != root and folder.parent == root and not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
 
 
 PHOTO_MESSAGE = "Photo"  # how a photo appears in the transcript

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.config import Settings
+from bot.config import ROOT, Settings
+from bot.models import IntakeSummary, Status
 from bot.store import IntakeStore
 from bot.web import photos
-from bot.web.app import create_app
+from bot.web.app import PHOTO_NEEDS_CONVERSATION, create_app
 from tests.browser import chromium_path, launch_chromium, serve_app
 
 pytestmark = [
@@ -28,6 +29,7 @@ pytestmark = [
 ]
 
 SCREENSHOT = Path("/tmp/widget-375.png")
+DOCS_SCREENSHOT = ROOT / "docs" / "screenshots" / "widget.png"  # rewritten on every run
 TIMEOUT_MS = 10_000
 
 
@@ -60,14 +62,18 @@ class ScriptedRasa:
         lambda said: [{"text": "Thank you! That's everything for now."}],
     ]
 
-    def __init__(self, delay: float = 0.4) -> None:
+    def __init__(self, store: IntakeStore | None = None, delay: float = 0.4) -> None:
+        self.store = store
         self.delay = delay  # long enough for the typing indicator to be seen
         self.calls: list[dict] = []
         self.step: dict[str, int] = {}
 
     async def send(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
-        """Record the call and answer with the sender's next question."""
+        """Record the call, save the intake as the bot's first turn does, answer with the
+        sender's next question."""
         self.calls.append({"sender": sender, "message": message, "metadata": metadata})
+        if self.store is not None and self.store.get_summary(sender) is None:
+            self.store.save_summary(IntakeSummary(conversation_id=sender))
         await asyncio.sleep(self.delay)
         step = self.step.get(sender, 0)
         self.step[sender] = step + 1
@@ -90,8 +96,8 @@ def db_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def rasa() -> ScriptedRasa:
-    return ScriptedRasa()
+def rasa(db_path) -> ScriptedRasa:
+    return ScriptedRasa(IntakeStore(db_path))
 
 
 @pytest.fixture(scope="module")
@@ -157,10 +163,21 @@ def test_patient_chats_by_keyboard_and_buttons_and_picks_up_after_reload(page, r
     assert [call["message"] for call in rasa.calls][-2:] == ["both", "no"]
 
 
-def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_path):
+def attach(page, path: Path) -> None:
+    """Choose one file with the widget's attach button."""
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Attach photos").click()
-    chooser.value.set_files(str(gps_jpeg(tmp_path / "IMG_0001.jpg")))
+    chooser.value.set_files(str(path))
+
+
+def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_path):
+    attach(page, gps_jpeg(tmp_path / "IMG_0000.jpg"))  # before the intake has begun
+    page.locator(".msg.note", has_text=PHOTO_NEEDS_CONVERSATION).wait_for()
+    assert page.locator(".msg.photo").count() == 0
+    page.get_by_role("button", name="Start my intake").click()
+    page.get_by_text("What's your first name?").wait_for()
+
+    attach(page, gps_jpeg(tmp_path / "IMG_0001.jpg"))
     page.get_by_text("Thanks, I've got your photo (1 of 5).").wait_for()
     page.locator(".msg.photo img").first.wait_for()
 
@@ -205,3 +222,51 @@ def test_fits_a_375px_phone_screen(page):
         assert box["height"] >= 44  # comfortable to tap
     page.screenshot(path=str(SCREENSHOT))  # what the patient sees: the latest question in view
     assert SCREENSHOT.stat().st_size > 0
+
+
+def test_the_key_hint_shows_only_where_there_is_a_keyboard(page, browser, base_url):
+    assert page.locator("#hint").is_visible()  # the photo limits still show on a phone
+    assert "Up to 5 photos" in page.locator("#hint").inner_text()
+    assert "Enter" not in page.locator("#hint").inner_text()
+    desktop = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        laptop = desktop.new_page()
+        laptop.goto(base_url)
+        assert laptop.locator("#hint").inner_text().startswith("Press Enter to send")
+    finally:
+        desktop.close()
+
+
+def test_screenshot_of_the_widget_mid_conversation(page):
+    page.get_by_role("button", name="Start my intake").click()
+    page.get_by_text("What's your first name?").wait_for()
+    page.get_by_label("Your message").fill("Dana")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="With expression").wait_for()
+    privacy = page.locator(".privacy")
+    assert privacy.inner_text() == ("Your answers go only to the care team at Brightside "
+                                    "Aesthetics. Privacy notice")
+    assert privacy.get_by_role("link", name="Privacy notice").get_attribute("href") == "/privacy"
+    for shown in (privacy, page.get_by_role("button", name="Both")):
+        box = shown.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 740  # in the picture
+    DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS_SCREENSHOT))
+    assert Image.open(DOCS_SCREENSHOT).size == (750, 1480)  # 375 x 740 at 2x
+
+
+def test_typing_restart_after_sending_shows_a_fresh_conversation(page, rasa, db_path):
+    page.get_by_role("button", name="Start my intake").click()
+    page.get_by_text("What's your first name?").wait_for()
+    sent = rasa.calls[-1]["sender"]
+    store = IntakeStore(db_path)
+    store.save_summary(IntakeSummary(conversation_id=sent, status=Status.COMPLETED))  # sent
+    before = store.get_summary(sent).model_dump()
+    page.get_by_label("Your message").fill("restart")
+    page.keyboard.press("Enter")
+    page.get_by_text("New conversation started.").wait_for()
+    page.locator(".msg.bot").first.wait_for()
+    assert texts(page, "patient") == ["restart"]
+    assert texts(page, "bot") == ["Hi! I'm the intake assistant.\nWhat's your first name?"]
+    assert rasa.calls[-1]["sender"] != sent
+    assert store.get_summary(sent).model_dump() == before

@@ -67,6 +67,7 @@
       });
       quick.appendChild(node);
     });
+    if (quick.firstChild) scrollToEnd(); // new replies push the box down: keep them in view
   }
 
   function renderBotMessages(messages) {
@@ -133,6 +134,12 @@
       var body = { message: text };
       if (title) body.title = title;
       var data = await request("POST", "/api/chat", body);
+      if (data && data.restarted) {
+        // The sent intake stays with the clinic; this page now shows the new conversation.
+        log.textContent = "";
+        addMessage({ role: "patient", text: title || text });
+        statusLine.textContent = "New conversation started. Your earlier answers stay with the clinic.";
+      }
       renderBotMessages(data && data.messages);
     } catch (error) {
       sent = false;
