@@ -2,6 +2,8 @@
 
     STAFF_PASSWORD=... python -m bot.staff_cli create-user --username dana --role clinician
     python -m bot.staff_cli list-users
+    python -m bot.staff_cli list-sessions --username dana
+    python -m bot.staff_cli revoke-sessions --username dana
 
 Without STAFF_PASSWORD the password is asked for twice (not echoed). Accounts live in the
 database named by INTAKE_DB (see bot.config).
@@ -15,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.staff_store import MIN_PASSWORD_CHARS, ROLES, StaffStore
 
 
@@ -39,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     password = commands.add_parser(
         "set-password", help="replace a staff account's password",
-        description="Replace a password; it comes from STAFF_PASSWORD or is asked for twice.")
+        description="Replace a password; it comes from STAFF_PASSWORD or is asked for twice. "
+                    "Every session of the account ends.")
     password.add_argument("--username", required=True, help="the account to change")
     password.set_defaults(run=_set_password)
 
@@ -54,6 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
         "list-users", help="print one line per account: username, role, created, state",
         description="Print every staff account as tab-separated lines (never passwords).")
     listing.set_defaults(run=_list_users)
+
+    sessions = commands.add_parser(
+        "list-sessions", help="print staff sign-in sessions: number, user, times, state, client",
+        description="Print sessions, newest first, as tab-separated lines: number, username, "
+                    "created, last seen, state (active, expired or revoked and why) and where it "
+                    "started. Session secrets are never stored, so never shown.")
+    sessions.add_argument("--username", help="only this account's sessions")
+    sessions.add_argument("--active", action="store_true", help="only sessions still active")
+    sessions.set_defaults(run=_list_sessions)
+
+    revoke = commands.add_parser(
+        "revoke-sessions", help="end one session (--id) or all of an account's (--username)",
+        description="Sign a session out on the server at once; its cookie opens nothing "
+                    "afterwards. Numbers come from list-sessions.")
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", type=int, help="the session number shown by list-sessions")
+    which.add_argument("--username", help="end every session of this account")
+    revoke.set_defaults(run=_revoke_sessions)
     return parser
 
 
@@ -65,6 +86,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     settings = load_settings(env)
     Path(settings.db_path).parent.mkdir(parents=True, exist_ok=True)
     store = StaffStore(settings.db_path)
+    args.settings = settings  # session states depend on the configured lifetimes
     try:
         return args.run(store, args, env, prompt)
     except ValueError as exc:
@@ -92,9 +114,9 @@ def _create_user(store: StaffStore, args: argparse.Namespace, env: Mapping[str, 
 
 def _set_password(store: StaffStore, args: argparse.Namespace, env: Mapping[str, str],
                   prompt: Callable[[str], str]) -> int:
-    """Replace the password and say so."""
-    store.set_password(args.username, _password(env, prompt))
-    print(f"password changed for {args.username.strip().lower()}")
+    """Replace the password (ending the account's sessions) and say so."""
+    ended = store.set_password(args.username, _password(env, prompt))
+    print(f"password changed for {args.username.strip().lower()}; {_sessions(ended)} ended")
     return 0
 
 
@@ -113,6 +135,40 @@ def _list_users(store: StaffStore, args: argparse.Namespace, env: Mapping[str, s
         state = "disabled" if user.disabled else "active"
         print(f"{user.username}\t{user.role}\t{user.created_at}\t{state}")
     return 0
+
+
+def _list_sessions(store: StaffStore, args: argparse.Namespace, env: Mapping[str, str],
+                   prompt: Callable[[str], str]) -> int:
+    """Print number, username, created, last seen, state and client, tab-separated."""
+    settings: Settings = args.settings
+    idle, longest = settings.staff_idle_minutes * 60, settings.staff_session_hours * 3600
+    now = store.clock()
+    for session in store.list_sessions(args.username):
+        state = session.state(now, idle, longest)
+        if args.active and state != "active":
+            continue
+        if state == "revoked":
+            state = f"revoked ({session.revoked_reason})"
+        print(f"{session.id}\t{session.username}\t{session.created_at}\t"
+              f"{session.last_seen_at}\t{state}\t{session.client}")
+    return 0
+
+
+def _revoke_sessions(store: StaffStore, args: argparse.Namespace, env: Mapping[str, str],
+                     prompt: Callable[[str], str]) -> int:
+    """End one session or every session of an account, and say how many ended."""
+    if args.id is not None:
+        ended = int(store.revoke_session(args.id))
+        print(f"{_sessions(ended)} ended (session {args.id})")
+        return 0 if ended else 1
+    ended = store.revoke_sessions(args.username)
+    print(f"{_sessions(ended)} ended for {args.username.strip().lower()}")
+    return 0
+
+
+def _sessions(count: int) -> str:
+    """"1 session" or "3 sessions"."""
+    return f"{count} session{'s' if count != 1 else ''}"
 
 
 if __name__ == "__main__":

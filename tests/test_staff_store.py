@@ -119,7 +119,8 @@ def test_audit_entries_are_appended_newest_first(staff):
 
 
 def test_only_known_audit_actions_are_accepted(staff):
-    assert set(ACTIONS) == {"view", "export", "review", "delete", "login", "logout", "print"}
+    assert set(ACTIONS) == {"view", "export", "review", "delete", "login", "logout", "print",
+                            "changed_after_review"}
     with pytest.raises(ValueError):
         staff.audit("dr.lee", "edit", "c1")
 
@@ -225,6 +226,115 @@ def test_an_id_that_is_a_path_never_removes_another_folder(tmp_path, db_path, st
     assert (photos / "someone" / "p.jpg").exists()
 
 
+# --- sessions -------------------------------------------------------------------------------------
+
+IDLE, LONGEST = 30 * 60, 12 * 3600
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float = 1_740_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clocked(db_path) -> StaffStore:
+    store = StaffStore(db_path, clock=FakeClock(), hasher=FAST_HASHER)
+    store.create_user("dr.lee", "clinician", PASSWORD)
+    store.create_user("frontdesk", "front_desk", PASSWORD)
+    return store
+
+
+def test_a_session_is_stored_only_as_a_hash_of_its_secret_id(clocked, db_path):
+    secret = clocked.start_session("dr.lee", "203.0.113.7 Firefox")
+    assert len(secret) >= 40
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT * FROM staff_sessions").fetchall()
+    assert len(rows) == 1 and not any(secret in str(value) for value in rows[0])
+    assert clocked.resume_session(secret, IDLE, LONGEST).username == "dr.lee"
+    assert clocked.resume_session(secret[:-1] + "x", IDLE, LONGEST) is None
+    assert clocked.resume_session("", IDLE, LONGEST) is None
+
+
+def test_a_session_slides_while_used_and_ends_when_idle(clocked):
+    secret = clocked.start_session("dr.lee")
+    for _ in range(5):
+        clocked.clock.now += IDLE - 1
+        assert clocked.resume_session(secret, IDLE, LONGEST) is not None
+    clocked.clock.now += IDLE + 1
+    assert clocked.resume_session(secret, IDLE, LONGEST) is None
+    assert clocked.list_sessions()[0].state(clocked.clock(), IDLE, LONGEST) == "expired"
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_busy(clocked):
+    secret = clocked.start_session("dr.lee")
+    for _ in range(11):
+        clocked.clock.now += 3600
+        assert clocked.resume_session(secret, 2 * 3600, LONGEST) is not None
+    clocked.clock.now += 3601
+    assert clocked.resume_session(secret, 2 * 3600, LONGEST) is None
+
+
+def test_ending_a_session_is_for_good(clocked):
+    secret = clocked.start_session("dr.lee")
+    assert clocked.end_session(secret) is True
+    assert clocked.resume_session(secret, IDLE, LONGEST) is None
+    assert clocked.end_session(secret) is False
+    [session] = clocked.list_sessions()
+    assert (session.state(clocked.clock(), IDLE, LONGEST), session.revoked_reason) == \
+        ("revoked", "signed out")
+
+
+def test_a_password_change_revokes_all_that_users_sessions_and_no_one_elses(clocked):
+    lee = [clocked.start_session("dr.lee") for _ in range(3)]
+    desk = clocked.start_session("frontdesk")
+    assert clocked.set_password("dr.lee", "a brand new passphrase") == 3
+    assert all(clocked.resume_session(s, IDLE, LONGEST) is None for s in lee)
+    assert clocked.resume_session(desk, IDLE, LONGEST) is not None
+    assert {s.revoked_reason for s in clocked.list_sessions("dr.lee")} == {"password changed"}
+
+
+def test_disabling_revokes_the_users_sessions(clocked):
+    secret = clocked.start_session("dr.lee")
+    clocked.set_disabled("dr.lee", True)
+    clocked.set_disabled("dr.lee", False)
+    assert clocked.resume_session(secret, IDLE, LONGEST) is None
+
+
+def test_a_rehash_at_sign_in_keeps_the_users_other_sessions(clocked, db_path):
+    secret = clocked.start_session("dr.lee")
+    stronger = StaffStore(db_path, clock=clocked.clock,
+                          hasher=type(FAST_HASHER)(time_cost=2, memory_cost=1024, parallelism=1))
+    assert stronger.authenticate("dr.lee", PASSWORD) is not None  # rehashed to the new cost
+    assert stronger.resume_session(secret, IDLE, LONGEST) is not None
+
+
+def test_revoking_one_session_by_number_or_all_of_a_user(clocked):
+    first, second = clocked.start_session("dr.lee"), clocked.start_session("dr.lee")
+    number = clocked.list_sessions("dr.lee")[-1].id  # oldest last
+    assert clocked.revoke_session(number) is True
+    assert clocked.resume_session(first, IDLE, LONGEST) is None
+    assert clocked.resume_session(second, IDLE, LONGEST) is not None
+    assert clocked.revoke_sessions("DR.LEE") == 1
+    assert clocked.resume_session(second, IDLE, LONGEST) is None
+
+
+def test_the_client_description_is_kept_printable(clocked):
+    clocked.start_session("dr.lee", "203.0.113.7 \x1b[2JEvil\nagent")
+    assert clocked.list_sessions()[0].client == "203.0.113.7 ?[2JEvil?agent"
+
+
+def test_sessions_unused_for_a_month_are_swept(clocked):
+    clocked.start_session("dr.lee")
+    clocked.clock.now += 31 * 86400
+    clocked.start_session("frontdesk")
+    assert [s.username for s in clocked.list_sessions()] == ["frontdesk"]
+
+
 # --- the CLI --------------------------------------------------------------------------------------
 
 
@@ -261,10 +371,39 @@ def test_cli_disables_an_account(db_path):
     assert StaffStore(db_path).authenticate("a", PASSWORD) is None
 
 
+def test_cli_lists_sessions_without_their_secrets(db_path, capsys):
+    store = StaffStore(db_path, hasher=FAST_HASHER)  # the real clock, as the command uses
+    store.create_user("dr.lee", "clinician", PASSWORD)
+    live = store.start_session("dr.lee", "203.0.113.7 Firefox")
+    ended = store.start_session("dr.lee")
+    store.end_session(ended)
+    env = {"INTAKE_DB": str(db_path)}
+    assert staff_cli.main(["list-sessions", "--username", "dr.lee"], env) == 0
+    out = capsys.readouterr().out
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert [(r[1], r[4]) for r in rows] == [("dr.lee", "revoked (signed out)"),
+                                            ("dr.lee", "active")]
+    assert rows[1][5] == "203.0.113.7 Firefox"
+    assert live not in out and ended not in out
+
+
+def test_cli_revokes_sessions_and_says_how_many(db_path, capsys):
+    store = StaffStore(db_path, hasher=FAST_HASHER)
+    store.create_user("dr.lee", "clinician", PASSWORD)
+    secrets = [store.start_session("dr.lee") for _ in range(2)]
+    env = {"INTAKE_DB": str(db_path)}
+    assert staff_cli.main(["revoke-sessions", "--username", "dr.lee"], env) == 0
+    assert "2 sessions ended for dr.lee" in capsys.readouterr().out
+    assert all(store.resume_session(s, IDLE, LONGEST) is None for s in secrets)
+    assert staff_cli.main(["revoke-sessions", "--id", "1"], env) == 1  # already ended
+    assert "0 sessions ended" in capsys.readouterr().out
+
+
 def test_every_cli_command_has_help_and_a_description():
     parser = staff_cli.build_parser()
     commands = parser._subparsers._group_actions[0]
-    assert {"create-user", "list-users"} <= set(commands.choices)
+    assert {"create-user", "list-users", "list-sessions", "revoke-sessions"} <= set(
+        commands.choices)
     for action in commands._choices_actions:
         assert action.help, action.dest
     for name, sub in commands.choices.items():
