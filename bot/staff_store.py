@@ -13,7 +13,11 @@ on it, so a mistake elsewhere cannot rewrite history either.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import re
+import secrets
 import shutil
 import sqlite3
 import threading
@@ -28,17 +32,39 @@ from typing import Any, Callable, Iterator
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+logger = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 5000
 USERS = "staff_users"
 REVIEWS = "staff_reviews"
 AUDIT = "staff_audit"
+SESSIONS = "staff_sessions"
 ROLES = ("clinician", "front_desk")
-ACTIONS = ("view", "export", "review", "delete", "login", "logout", "print")
+# "changed_after_review": a reviewed intake changed (written by the intake store, actor
+# "patient"). The audit table's CHECK is built from this list; ensure_schema migrates old files.
+ACTIONS = ("view", "export", "review", "delete", "login", "logout", "print",
+           "changed_after_review")
 MIN_PASSWORD_CHARS = 10
 MAX_NOTE_CHARS = 4000
+SESSION_ID_BYTES = 32
+SESSION_ROWS_KEPT_DAYS = 30  # ended sessions stay listable this long, then are swept
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 # Opt-out records must survive a deletion request: the law requires honouring a STOP for good.
 _KEPT_TABLE = re.compile(r"opt.*out", re.IGNORECASE)
+
+
+def _audit_table_sql(name: str) -> str:
+    """CREATE TABLE for the audit log under `name`; its CHECK allows exactly ACTIONS."""
+    allowed = ", ".join(f"'{action}'" for action in ACTIONS)
+    return f"""CREATE TABLE IF NOT EXISTS {name} (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ({allowed})),
+    conversation_id TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+)"""
+
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {USERS} (
@@ -56,16 +82,19 @@ CREATE TABLE IF NOT EXISTS {REVIEWS} (
     reviewed_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {REVIEWS}_conversation ON {REVIEWS} (conversation_id, id);
-CREATE TABLE IF NOT EXISTS {AUDIT} (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL
-        CHECK (action IN ('view', 'export', 'review', 'delete', 'login', 'logout', 'print')),
-    conversation_id TEXT,
-    detail TEXT NOT NULL DEFAULT ''
-);
+{_audit_table_sql(AUDIT)};
 CREATE INDEX IF NOT EXISTS {AUDIT}_conversation ON {AUDIT} (conversation_id);
+CREATE TABLE IF NOT EXISTS {SESSIONS} (
+    id INTEGER PRIMARY KEY,
+    id_hash TEXT NOT NULL UNIQUE,
+    username TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_reason TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS {SESSIONS}_username ON {SESSIONS} (username);
 CREATE TRIGGER IF NOT EXISTS {AUDIT}_no_update BEFORE UPDATE ON {AUDIT}
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS {AUDIT}_no_delete BEFORE DELETE ON {AUDIT}
@@ -84,13 +113,41 @@ class StaffUser:
 
 
 @dataclass(frozen=True)
+class StaffSession:
+    """A signed-in staff session as the store keeps it (never with its secret id)."""
+
+    id: int  # the row number, for listing and revoking one session; not the cookie's secret
+    username: str
+    created_at: str
+    last_seen_at: str
+    revoked_at: str | None
+    revoked_reason: str
+    client: str
+
+    def state(self, now: float, idle_seconds: float, max_seconds: float) -> str:
+        """"active", "expired" (idle or too old) or "revoked" at time `now`."""
+        if self.revoked_at:
+            return "revoked"
+        idle = now - _epoch(self.last_seen_at)
+        age = now - _epoch(self.created_at)
+        return "expired" if idle > idle_seconds or age > max_seconds else "active"
+
+
+@dataclass(frozen=True)
 class Review:
-    """A clinician's note that an intake has been read."""
+    """A clinician's note that an intake has been read.
+
+    `snapshot` is the intake's clinical snapshot (bot/changes.py) when it was reviewed, and
+    `seen_change` the id of the intake's latest change the clinician had on screen: a later
+    change means the intake needs review again. Reviews from before these existed have None.
+    """
 
     conversation_id: str
     reviewer: str
     note: str
     reviewed_at: str
+    snapshot: dict | None = None
+    seen_change: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +198,8 @@ class StaffStore:
             if self._memory is None:
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            _add_review_columns(conn)
+            _allow_every_audit_action(conn)
 
     @cached_property
     def _dummy_hash(self) -> str:
@@ -166,22 +225,31 @@ class StaffStore:
             raise ValueError(f"There is already an account called {name!r}.") from None
         return self.get_user(name)  # type: ignore[return-value]
 
-    def set_password(self, username: str, password: str) -> None:
-        """Replace an account's password; ValueError if it is too short or the account unknown."""
+    def set_password(self, username: str, password: str) -> int:
+        """Replace an account's password and end all its sessions; returns how many ended.
+
+        ValueError if the password is too short or the account unknown.
+        """
+        name = username.strip().lower()
         digest = self.hasher.hash(_check_password(password))
         with self._write() as conn:
             cursor = conn.execute(f"UPDATE {USERS} SET password_hash = ? WHERE username = ?",
-                                  (digest, username.strip().lower()))
-        if cursor.rowcount == 0:
-            raise ValueError(f"No account called {username!r}.")
+                                  (digest, name))
+            if cursor.rowcount == 0:
+                raise ValueError(f"No account called {username!r}.")
+            # Whoever knew the old password may be signed in somewhere: that must end too.
+            return self._revoke_where(conn, "username = ?", (name,), "password changed")
 
     def set_disabled(self, username: str, disabled: bool) -> None:
-        """Disable (or re-enable) an account; a disabled one can neither sign in nor stay in."""
+        """Disable (or re-enable) an account; disabling ends its sessions at once."""
+        name = username.strip().lower()
         with self._write() as conn:
             cursor = conn.execute(f"UPDATE {USERS} SET disabled = ? WHERE username = ?",
-                                  (int(disabled), username.strip().lower()))
-        if cursor.rowcount == 0:
-            raise ValueError(f"No account called {username!r}.")
+                                  (int(disabled), name))
+            if cursor.rowcount == 0:
+                raise ValueError(f"No account called {username!r}.")
+            if disabled:
+                self._revoke_where(conn, "username = ?", (name,), "account disabled")
 
     def get_user(self, username: str) -> StaffUser | None:
         """The account with that name, or None."""
@@ -206,40 +274,132 @@ class StaffStore:
         if not _verify(self.hasher, row[0] if row else self._dummy_hash, password) or not row:
             return None
         if self.hasher.check_needs_rehash(row[0]):
-            self.set_password(name, password)  # keeps hashes at the current cost parameters
+            self._rehash(name, password)  # keeps hashes at the current cost parameters
         user = self.get_user(name)
         return user if user and not user.disabled else None
 
+    def _rehash(self, name: str, password: str) -> None:
+        """Store a fresh hash of the same password (its sessions stay: nothing changed)."""
+        with self._write() as conn:
+            conn.execute(f"UPDATE {USERS} SET password_hash = ? WHERE username = ?",
+                         (self.hasher.hash(password), name))
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    def start_session(self, username: str, client: str = "") -> str:
+        """A new session for username; returns its secret id (only a hash of it is stored).
+
+        `client` is a short, printable description of where it started (address, browser).
+        """
+        session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
+        now = self._now()
+        with self._write() as conn:
+            self._sweep_old_sessions(conn)
+            conn.execute(f"INSERT INTO {SESSIONS} (id_hash, username, created_at, last_seen_at, "
+                         "client) VALUES (?, ?, ?, ?, ?)",
+                         (_hash_session_id(session_id), username.strip().lower(), now, now,
+                          _printable(client)[:200]))
+        return session_id
+
+    def resume_session(self, session_id: str, idle_seconds: float,
+                       max_seconds: float) -> StaffSession | None:
+        """The live session with that secret id, its last-seen time moved to now; else None.
+
+        None if unknown, revoked, idle longer than idle_seconds or older than max_seconds.
+        """
+        if not session_id:
+            return None
+        digest = _hash_session_id(session_id)
+        with self._write() as conn:
+            row = conn.execute(f"SELECT {_SESSION_COLUMNS} FROM {SESSIONS} WHERE id_hash = ?",
+                               (digest,)).fetchone()
+            session = _session(row) if row else None
+            if session is None or session.state(self.clock(), idle_seconds,
+                                                max_seconds) != "active":
+                return None
+            now = self._now()
+            conn.execute(f"UPDATE {SESSIONS} SET last_seen_at = ? WHERE id = ?", (now, session.id))
+        return StaffSession(**{**session.__dict__, "last_seen_at": now})
+
+    def end_session(self, session_id: str, reason: str = "signed out") -> bool:
+        """Revoke the session with that secret id (sign-out); True if it was live."""
+        with self._write() as conn:
+            return self._revoke_where(conn, "id_hash = ?", (_hash_session_id(session_id),),
+                                      reason) > 0
+
+    def revoke_session(self, row_id: int, reason: str = "revoked by an administrator") -> bool:
+        """Revoke one session by its listed number; True if it was live."""
+        with self._write() as conn:
+            return self._revoke_where(conn, "id = ?", (row_id,), reason) > 0
+
+    def revoke_sessions(self, username: str,
+                        reason: str = "revoked by an administrator") -> int:
+        """Revoke every live session of a user; returns how many."""
+        with self._write() as conn:
+            return self._revoke_where(conn, "username = ?", (username.strip().lower(),), reason)
+
+    def list_sessions(self, username: str | None = None) -> list[StaffSession]:
+        """Sessions, newest first, optionally of one user (ended ones too, for a while)."""
+        where, args = ("WHERE username = ?", [username.strip().lower()]) if username else ("", [])
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {_SESSION_COLUMNS} FROM {SESSIONS} {where} "
+                                "ORDER BY id DESC", args).fetchall()
+        return [_session(row) for row in rows]
+
+    def _revoke_where(self, conn: sqlite3.Connection, where: str, args: tuple,
+                      reason: str) -> int:
+        """Mark the matching live sessions revoked now, inside the caller's transaction."""
+        cursor = conn.execute(f"UPDATE {SESSIONS} SET revoked_at = ?, revoked_reason = ? "
+                              f"WHERE revoked_at IS NULL AND {where}",
+                              (self._now(), reason, *args))
+        return cursor.rowcount
+
+    def _sweep_old_sessions(self, conn: sqlite3.Connection) -> None:
+        """Forget sessions last used more than SESSION_ROWS_KEPT_DAYS ago (long dead anyway)."""
+        cutoff = datetime.fromtimestamp(self.clock() - SESSION_ROWS_KEPT_DAYS * 86400,
+                                        timezone.utc).isoformat(timespec="microseconds")
+        conn.execute(f"DELETE FROM {SESSIONS} WHERE last_seen_at < ?", (cutoff,))
+
     # --- reviews ------------------------------------------------------------------------------
 
-    def add_review(self, conversation_id: str, reviewer: str, note: str) -> Review:
-        """Record that reviewer has read the intake, with a note (may be empty)."""
+    def add_review(self, conversation_id: str, reviewer: str, note: str,
+                   snapshot: dict | None = None, seen_change: int | None = None) -> Review:
+        """Record that reviewer has read the intake, with a note (may be empty).
+
+        `snapshot` and `seen_change` say what the review covered (see Review).
+        """
         note = note.strip()
         if len(note) > MAX_NOTE_CHARS:
             raise ValueError(f"A review note is at most {MAX_NOTE_CHARS} characters.")
-        review = Review(conversation_id, reviewer, note, self._now())
+        review = Review(conversation_id, reviewer, note, self._now(), snapshot, seen_change)
         with self._write() as conn:
-            conn.execute(f"INSERT INTO {REVIEWS} (conversation_id, reviewer, note, reviewed_at) "
-                         "VALUES (?, ?, ?, ?)",
-                         (conversation_id, reviewer, note, review.reviewed_at))
+            conn.execute(f"INSERT INTO {REVIEWS} (conversation_id, reviewer, note, reviewed_at, "
+                         "snapshot, seen_change) VALUES (?, ?, ?, ?, ?, ?)",
+                         (conversation_id, reviewer, note, review.reviewed_at,
+                          json.dumps(snapshot) if snapshot is not None else None, seen_change))
         return review
 
     def reviews(self, conversation_id: str) -> list[Review]:
         """An intake's reviews, oldest first."""
         with self._connect() as conn:
             rows = conn.execute(
-                f"SELECT conversation_id, reviewer, note, reviewed_at FROM {REVIEWS} "
-                "WHERE conversation_id = ? ORDER BY id", (conversation_id,)).fetchall()
-        return [Review(*row) for row in rows]
+                f"SELECT conversation_id, reviewer, note, reviewed_at, snapshot, seen_change "
+                f"FROM {REVIEWS} WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,)).fetchall()
+        return [_review(row) for row in rows]
 
     def latest_reviews(self) -> dict[str, Review]:
-        """The most recent review of every reviewed intake, by conversation id."""
+        """The most recent review of every reviewed intake, by conversation id.
+
+        Without snapshots (the queue needs only who, when and seen_change; they can be large).
+        """
         with self._connect() as conn:
             rows = conn.execute(
-                f"SELECT conversation_id, reviewer, note, reviewed_at FROM {REVIEWS} "
+                f"SELECT conversation_id, reviewer, note, reviewed_at, NULL, seen_change "
+                f"FROM {REVIEWS} "
                 f"WHERE id IN (SELECT max(id) FROM {REVIEWS} GROUP BY conversation_id)"
             ).fetchall()
-        return {row[0]: Review(*row) for row in rows}
+        return {row[0]: _review(row) for row in rows}
 
     # --- audit --------------------------------------------------------------------------------
 
@@ -417,6 +577,100 @@ def _verify(hasher: PasswordHasher, digest: str, password: str) -> bool:
         return hasher.verify(digest, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+_SESSION_COLUMNS = ("id, username, created_at, last_seen_at, revoked_at, revoked_reason, "
+                    "client")
+
+
+def _session(row: tuple) -> StaffSession:
+    """A sessions row as a StaffSession."""
+    return StaffSession(*row)
+
+
+def _hash_session_id(session_id: str) -> str:
+    """SHA-256 of a session id: 256 random bits need no salt or slow hash, and a copy of the
+    database then holds nothing that signs anyone in."""
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def _epoch(iso: str) -> float:
+    """Seconds since the epoch of one of the store's ISO timestamps."""
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def _printable(text: str) -> str:
+    """Text with anything but printable ASCII replaced (it is shown in a terminal later)."""
+    return "".join(c if " " <= c <= "~" else "?" for c in text or "")
+
+
+def _review(row: tuple) -> Review:
+    """A reviews row (conversation_id, reviewer, note, reviewed_at, snapshot, seen_change)."""
+    return Review(*row[:4], snapshot=json.loads(row[4]) if row[4] else None, seen_change=row[5])
+
+
+def audit_change_after_review(conn: sqlite3.Connection, conversation_id: str, detail: str,
+                              at: str) -> bool:
+    """Audit a change to an intake a clinician has reviewed, inside the caller's transaction.
+
+    The intake store calls this when it records a change; the staff tables share its file in
+    the app (bot/web/app.py), so the line is written in the same transaction as the change.
+    Returns False, writing nothing, when the intake was never reviewed here, or when the file's
+    audit table predates the action (the web app migrates it on start): saving the patient's
+    answer must never fail because of the audit.
+    """
+    found = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+        (REVIEWS, AUDIT))}
+    if found != {REVIEWS, AUDIT} or not conn.execute(
+            f"SELECT 1 FROM {REVIEWS} WHERE conversation_id = ? LIMIT 1",
+            (conversation_id,)).fetchone():
+        return False
+    try:
+        conn.execute(f"INSERT INTO {AUDIT} (at, actor, action, conversation_id, detail) "
+                     "VALUES (?, 'patient', 'changed_after_review', ?, ?)",
+                     (at, conversation_id, detail))
+    except sqlite3.IntegrityError:  # the CHECK of an audit table not migrated yet
+        logger.warning("The audit log of this database predates 'changed_after_review'; start "
+                       "the web app once to migrate it.")
+        return False
+    return True
+
+
+def _add_review_columns(conn: sqlite3.Connection) -> None:
+    """Give staff_reviews the snapshot and seen_change columns of newer versions (idempotent)."""
+    columns = {row[1] for row in conn.execute(f"PRAGMA table_info({REVIEWS})")}
+    for name, kind in (("snapshot", "TEXT"), ("seen_change", "INTEGER")):
+        if name in columns:
+            continue
+        try:
+            conn.execute(f"ALTER TABLE {REVIEWS} ADD COLUMN {name} {kind}")
+        except sqlite3.OperationalError as exc:  # another process added it a moment ago
+            if "duplicate column" not in str(exc):
+                raise
+    conn.commit()
+
+
+def _allow_every_audit_action(conn: sqlite3.Connection) -> None:
+    """Rebuild the audit table if its CHECK predates an action in ACTIONS, keeping every row.
+
+    SQLite cannot alter a CHECK, so the rows move to a new table in one transaction; the
+    append-only triggers and the index are created again on it.
+    """
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                       (AUDIT,)).fetchone()[0]
+    if all(f"'{action}'" in sql for action in ACTIONS):
+        return
+    new = f"{AUDIT}_new"
+    script = (f"BEGIN IMMEDIATE; DROP TABLE IF EXISTS {new}; {_audit_table_sql(new)}; "
+              f"INSERT INTO {new} (id, at, actor, action, conversation_id, detail) "
+              f"SELECT id, at, actor, action, conversation_id, detail FROM {AUDIT}; "
+              f"DROP TABLE {AUDIT}; ALTER TABLE {new} RENAME TO {AUDIT}; {_SCHEMA} COMMIT;")
+    try:
+        conn.executescript(script)
+    except sqlite3.Error:
+        conn.rollback()
+        raise
 
 
 def _user(row: tuple) -> StaffUser:

@@ -5,8 +5,10 @@ from datetime import date, datetime, timezone
 
 from bot.dates import describe
 from bot.intake import IntakeState
+from bot.labels import item_label
+from bot.language import language_name
 from bot.models import (Concern, Event, IntakeSummary, Medication, Polarity, PriorTreatment,
-                        ScreeningAnswer, Severity, Status)
+                        Recommendation, ScreeningAnswer, Severity, Status)
 from bot.screening import recommend, screen
 
 AREA_LABELS = {
@@ -56,6 +58,12 @@ def build_summary(conversation_id: str, state: IntakeState, today: date, channel
     summary.answers = {topic: _screening_answer(state, topic) for topic in QUESTION_LABELS
                        if topic in answers}
     summary.notes = _notes(state, summary)
+    if state.unread:
+        summary.language, summary.unread_messages = state.language, list(state.unread)
+        if summary.recommendation != Recommendation.DEFER:
+            summary.recommendation = Recommendation.NEEDS_CALL  # unknown answers never "proceed"
+        summary.notes.insert(0, f"Wrote in {language_name(state.language)}: needs a call "
+                                "(with an interpreter); their messages are kept word for word.")
     return summary
 
 
@@ -117,7 +125,8 @@ def _notes(state: IntakeState, summary: IntakeSummary) -> list[str]:
     for finding in state.findings():
         if finding.polarity in (Polarity.PAST, Polarity.ABSENT) and finding.item not in (
                 "none", "toxin", "event", "photos") and finding.topic not in ("concerns",):
-            notes.append(f"Mentioned, not current: {finding.item} (\"{finding.evidence}\")")
+            notes.append(f"Mentioned, not current: {item_label(finding.item)} "
+                         f"(\"{finding.evidence}\")")
     return notes
 
 

@@ -11,6 +11,7 @@ rm -rf results/nlu-heldout
 .venv/bin/python -m tests.nlu.report results/nlu-heldout "held-out set (tests/nlu/heldout.yml)"
 .venv/bin/python -m tests.nlu.entity_eval 2>/dev/null
 .venv/bin/python -m tests.nlu.yes_no_eval
+.venv/bin/python -m tests.nlu.language_eval
 if [ "${CROSS_VALIDATION:-0}" = "1" ]; then
   rm -rf results/nlu-cv
   .venv/bin/rasa test nlu --nlu data/nlu --cross-validation --folds 3 --config config.yml \

@@ -1,15 +1,20 @@
 """Staff review pages as clinic staff (and an intruder) see them, through FastAPI's TestClient.
 
-A fake clock drives session expiry; the stores share a real SQLite file in tmp_path, with a tiny
-Rasa tracker database and a photo folder beside it, so deletion can be checked everywhere.
+A fake clock drives session expiry and the sign-in throttle (the `limits` package reads
+time.time() itself, so it is pointed at the same clock); the stores share a real SQLite file in
+tmp_path, with a tiny Rasa tracker database and a photo folder beside it, so deletion can be
+checked everywhere.
 """
 from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+import limits.storage.memory
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -39,15 +44,19 @@ class FakeClock:
 class Clinic:
     """The app under test and everything behind it."""
 
-    def __init__(self, tmp_path: Path, trust_forwarded: bool = False) -> None:
+    def __init__(self, tmp_path: Path, trust_forwarded: bool = False, monkeypatch=None,
+                 **settings_values) -> None:
         self.db_path = tmp_path / "intake.db"
         self.photos = tmp_path / "photos"
         self.tracker = tracker_db(tmp_path / "tracker.db", ["conv-defer", "conv-review"])
         self.intakes, self.staff = stores(self.db_path)
         self.clock = FakeClock()
-        self.staff.clock = self.clock  # reviews and audit lines are stamped by the same clock
+        self.staff.clock = self.clock  # sessions, reviews and audit lines use the same clock
+        if monkeypatch is not None:  # the sign-in throttle counts with `limits`: same clock
+            monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=self.clock))
         settings = Settings(secret_key="staff-test-secret", db_path=self.db_path,
-                            today_override=TODAY.isoformat(), clinic_timezone="UTC")
+                            today_override=TODAY.isoformat(), clinic_timezone="UTC",
+                            **settings_values)
         app = FastAPI()
         app.include_router(create_staff_router(settings, self.intakes, self.staff, self.tracker,
                                                self.photos, clock=self.clock,
@@ -59,8 +68,8 @@ class Clinic:
 
 
 @pytest.fixture
-def clinic(tmp_path) -> Clinic:
-    clinic = Clinic(tmp_path)
+def clinic(tmp_path, monkeypatch) -> Clinic:
+    clinic = Clinic(tmp_path, monkeypatch=monkeypatch)
     clinic.intakes.save_summary(deferred())
     clinic.intakes.save_summary(reviewable())
     clinic.intakes.add_message("conv-defer", "patient", "yes, still nursing <b>my</b> baby")
@@ -139,13 +148,84 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_message(clinic):
     assert failures == [("unknown", "failed"), ("dr.lee", "failed")]
 
 
-def test_repeated_failures_lock_the_username_for_a_while(clinic):
-    client = clinic.client()
+def alert_of(response) -> str:
+    return re.search(r'role="alert">([^<]*)<', response.text).group(1)
+
+
+def test_thirty_wrong_passwords_slow_that_client_while_the_real_user_signs_in_elsewhere(clinic):
+    attacker = clinic.client(client=("203.0.113.7", 40000))
+    answers = [sign_in(attacker, "dr.lee", f"guess number {n}") for n in range(30)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429] * 25
+    assert alert_of(answers[-1]) == ("Too many sign-in attempts. Please wait 30 seconds and "
+                                     "try again.")
+    assert answers[-1].headers["retry-after"] == "30"
+    assert sign_in(attacker, "dr.lee").status_code == 429  # a guess while waiting is not tried
+
+    dr_lee = clinic.client(client=("198.51.100.20", 40001))
+    assert sign_in(dr_lee, "dr.lee").status_code == 303
+    assert dr_lee.get("/staff").status_code == 200
+
+
+def test_each_further_guess_waits_twice_as_long(clinic):
+    attacker = clinic.client(client=("203.0.113.7", 40000))
     for _ in range(5):
-        sign_in(client, "dr.lee", "guess number one")
-    assert sign_in(client, "dr.lee").status_code == 401  # even the right password, for now
-    clinic.clock.advance(16 * 60)
-    assert sign_in(client, "dr.lee").status_code == 303
+        assert sign_in(attacker, "dr.lee", "another guess").status_code == 401
+    waits, words = [], []
+    for _ in range(8):
+        refused = sign_in(attacker, "dr.lee", "another guess")
+        assert refused.status_code == 429
+        waits.append(int(refused.headers["retry-after"]))
+        words.append(re.search(r"wait (.+) and", alert_of(refused)).group(1))
+        clinic.clock.advance(waits[-1] - 1)
+        assert sign_in(attacker, "dr.lee", "another guess").status_code == 429  # not yet
+        clinic.clock.advance(1)
+        assert sign_in(attacker, "dr.lee", "another guess").status_code == 401  # tried, wrong
+    assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600]
+    assert words[:3] == ["30 seconds", "60 seconds", "2 minutes"] and words[-1] == "60 minutes"
+
+
+def test_a_wait_says_nothing_about_whether_the_username_exists(clinic):
+    known, unknown = (clinic.client(client=(ip, 40000)) for ip in ("203.0.113.7", "203.0.113.8"))
+    known_answers = [sign_in(known, "dr.lee", "a wrong guess") for _ in range(7)]
+    unknown_answers = [sign_in(unknown, "nobody", "a wrong guess") for _ in range(7)]
+    assert [a.status_code for a in known_answers] == [a.status_code for a in unknown_answers]
+    assert [alert_of(a) for a in known_answers] == [alert_of(a) for a in unknown_answers]
+    assert ([a.headers.get("retry-after") for a in known_answers]
+            == [a.headers.get("retry-after") for a in unknown_answers])
+
+
+def test_one_client_trying_many_usernames_is_slowed_down_too(clinic):
+    sprayer = clinic.client(client=("203.0.113.7", 40000))
+    answers = [sign_in(sprayer, f"name{n}", "Summer2025!") for n in range(16)]
+    assert [a.status_code for a in answers] == [401] * 15 + [429]
+    assert sign_in(sprayer, "dr.lee").status_code == 429
+    assert sign_in(clinic.client(client=("198.51.100.20", 40001)), "dr.lee").status_code == 303
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_a_forged_forwarded_address_does_not_escape_the_wait(tmp_path, monkeypatch, trusted):
+    clinic = Clinic(tmp_path, trust_forwarded=trusted, monkeypatch=monkeypatch)
+    client = clinic.client(client=("127.0.0.1", 40000))  # behind the clinic's proxy
+    codes = []
+    for n in range(7):  # the client forges a new first address; the proxy appends the real one
+        forwarded = {"X-Forwarded-For": f"10.9.9.{n}, 203.0.113.7"}
+        token = csrf_of(client.get("/staff/login").text)
+        codes.append(client.post("/staff/login", headers=forwarded, data={
+            "username": "dr.lee", "password": "a wrong guess", "csrf_token": token}).status_code)
+    assert codes == [401] * 5 + [429] * 2
+
+
+def test_a_browser_that_signed_in_before_is_not_held_up_by_an_attack_from_many_addresses(clinic):
+    dr_lee = clinic.client(client=("198.51.100.20", 40001))
+    assert sign_in(dr_lee, "dr.lee").status_code == 303
+    dr_lee.post("/staff/logout", data={"csrf_token": page_token(dr_lee)})
+    for n in range(25):  # 100 failures from 25 addresses: the account-wide tier is full
+        bot = clinic.client(client=(f"192.0.2.{n}", 40000))
+        form = {"username": "dr.lee", "password": "guess",
+                "csrf_token": page_token(bot, "/staff/login")}
+        assert [bot.post("/staff/login", data=form).status_code for _ in range(4)] == [401] * 4
+    assert sign_in(clinic.client(client=("192.0.2.200", 40000)), "dr.lee").status_code == 429
+    assert sign_in(dr_lee, "dr.lee").status_code == 303
 
 
 def test_sign_in_without_the_forms_token_is_refused(clinic):
@@ -200,6 +280,105 @@ def test_signing_out_ends_the_session(clinic, clinician):
 
 def test_disabling_an_account_ends_its_session_at_once(clinic, clinician):
     clinic.staff.set_disabled("dr.lee", True)
+    assert clinician.get("/staff").status_code == 303
+    clinic.staff.set_disabled("dr.lee", False)
+    assert clinician.get("/staff").status_code == 303  # enabling again starts no old session
+
+
+def test_a_session_ends_twelve_hours_after_sign_in_even_while_in_use(clinic, clinician):
+    for _ in range(35):  # every 20 minutes for 11 h 40 min
+        clinic.clock.advance(20 * 60)
+        assert clinician.get("/staff").status_code == 200
+    clinic.clock.advance(21 * 60)
+    assert clinician.get("/staff").status_code == 303
+    assert sign_in(clinician, "dr.lee").status_code == 303
+    assert clinician.get("/staff").status_code == 200
+
+
+def test_session_lifetimes_come_from_the_settings(tmp_path, monkeypatch):
+    clinic = Clinic(tmp_path, monkeypatch=monkeypatch, staff_idle_minutes=5,
+                    staff_session_hours=1)
+    client = clinic.client()
+    assert "signed out after 5 minutes without activity" in client.get("/staff/login").text
+    sign_in(client, "dr.lee")
+    clinic.clock.advance(4 * 60)
+    assert client.get("/staff").status_code == 200
+    clinic.clock.advance(5 * 60 + 1)
+    assert client.get("/staff").status_code == 303
+    sign_in(client, "dr.lee")
+    for _ in range(14):  # active every 4 minutes, but one hour is the most
+        clinic.clock.advance(4 * 60)
+        assert client.get("/staff").status_code == 200
+    clinic.clock.advance(4 * 60 + 30)  # 60.5 minutes after sign-in, 4.5 idle
+    assert client.get("/staff").status_code == 303
+
+
+# --- sessions live on the server: a copied cookie dies with the session ---------------------------
+
+
+def test_a_session_cookie_replayed_after_sign_out_opens_nothing(clinic, clinician):
+    copied = clinician.cookies.get("staff_session")
+    token = page_token(clinician, "/staff/intakes/conv-defer")
+    assert clinician.post("/staff/logout", data={"csrf_token": token}).status_code == 303
+
+    replay = clinic.client(cookies={"staff_session": copied})
+    assert replay.get("/staff").headers["location"] == "/staff/login"
+    assert replay.get("/staff/intakes/conv-defer").status_code == 303
+    assert replay.get("/staff/intakes/conv-defer/fhir").status_code == 401
+    review = replay.post("/staff/intakes/conv-defer/review",
+                         data={"note": "replayed", "csrf_token": token})
+    assert review.status_code == 401
+    assert clinic.staff.reviews("conv-defer") == []
+    assert [e.action for e in clinic.staff.audit_log(conversation_id="conv-defer")] == ["view"]
+
+
+def test_the_cookie_holds_only_a_random_id_and_a_new_one_at_every_sign_in(clinic):
+    first, second = clinic.client(), clinic.client()
+    sign_in(first, "dr.lee")
+    sign_in(second, "dr.lee")
+    cookies = [first.cookies.get("staff_session"), second.cookies.get("staff_session")]
+    assert cookies[0] != cookies[1] and all(len(c) >= 40 for c in cookies)
+    assert not any("dr.lee" in c or "." in c for c in cookies)  # no name, nothing signed
+
+
+def test_a_password_change_signs_that_user_out_everywhere(clinic, clinician, front_desk):
+    other_desk = clinic.client()
+    sign_in(other_desk, "dr.lee")
+    clinic.staff.set_password("dr.lee", "a brand new passphrase")
+    assert clinician.get("/staff").status_code == 303
+    assert other_desk.get("/staff/intakes/conv-defer/fhir").status_code == 401
+    assert front_desk.get("/staff").status_code == 200  # other people stay signed in
+    assert sign_in(clinician, "dr.lee", "a brand new passphrase").status_code == 303
+
+
+def test_the_cli_lists_and_revokes_sessions(clinic, capsys):
+    from bot.staff_cli import main
+    clinic.clock.now = time.time()  # the command reads the real clock to tell active sessions
+    clinician, front_desk = clinic.client(), clinic.client()
+    sign_in(clinician, "dr.lee")
+    sign_in(front_desk, "frontdesk")
+    env = {"INTAKE_DB": str(clinic.db_path)}
+    secret = clinician.cookies.get("staff_session")
+    assert main(["list-sessions", "--active"], env=env) == 0
+    listed = capsys.readouterr().out
+    assert [line.split("\t")[1] for line in listed.splitlines()] == ["frontdesk", "dr.lee"]
+    assert secret not in listed
+
+    assert main(["revoke-sessions", "--username", "dr.lee"], env=env) == 0
+    assert "1 session ended for dr.lee" in capsys.readouterr().out
+    assert clinician.get("/staff").status_code == 303
+    assert front_desk.get("/staff").status_code == 200
+
+    number = listed.splitlines()[0].split("\t")[0]  # the front desk's session
+    assert main(["revoke-sessions", "--id", number], env=env) == 0
+    assert front_desk.get("/staff").status_code == 303
+
+
+def test_a_password_changed_from_the_cli_ends_the_users_sessions(clinic, clinician, capsys):
+    from bot.staff_cli import main
+    env = {"INTAKE_DB": str(clinic.db_path), "STAFF_PASSWORD": "a brand new passphrase"}
+    assert main(["set-password", "--username", "dr.lee"], env=env) == 0
+    assert "1 session ended" in capsys.readouterr().out
     assert clinician.get("/staff").status_code == 303
 
 
@@ -282,8 +461,9 @@ def test_clinician_reads_flags_first_with_the_patients_words(clinician):
     html = clinician.get("/staff/intakes/conv-defer").text
     flags = html.index('id="flags-title"')
     assert flags < html.index('id="concerns-title"') < html.index('id="answers-title"')
-    defer_flag = html.index("<code>breastfeeding</code>")
-    assert defer_flag < html.index("<code>bleeding_risk_supplement</code>")  # most severe first
+    defer_flag = html.index('<strong class="flag-label">Breastfeeding</strong>')
+    # most severe first
+    assert defer_flag < html.index('<strong class="flag-label">Product that increases bruising')
     assert "yes, still nursing my 4 month old" in html
     assert "frown lines (11s)" in html and "at rest and with expression" in html
     assert "sertraline 50mg" in html and "penicillin" in html

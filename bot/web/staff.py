@@ -4,18 +4,23 @@ Clinicians read flagged summaries, mark them reviewed, export FHIR, print and de
 data; the front desk sees who is waiting and why, never the medical answers. Every page checks
 the role on the server, and every view, export, print, review, deletion and sign-in is audited.
 
-Sessions are a signed cookie (username, CSRF token, issued and last-seen times) that expires
-after 30 idle minutes; every POST form carries the session's CSRF token. Pages need no
-JavaScript at all, so the Content-Security-Policy allows none.
+Sessions live in the staff store; the cookie carries only a random session id, so signing out,
+a password change, disabling the account or an administrator (bot/staff_cli.py) ends a session
+for good. A session ends after 30 idle minutes or 12 hours (STAFF_IDLE_MINUTES,
+STAFF_SESSION_HOURS); every POST form carries a CSRF token derived from the session id. Failed
+sign-ins make further attempts wait longer and longer (bot/login_throttle.py), never lock an
+account. Pages need no JavaScript at all, so the Content-Security-Policy allows none.
 
 Mount it with `app.include_router(create_staff_router(settings, store, StaffStore(...)))`.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -33,7 +38,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import fhir
+from bot.changes import clinical_snapshot
+from bot.labels import answer_details, flag_label
 from bot.config import Settings
+from bot.login_throttle import LimitsCounter, LoginThrottle, wait_phrase
 from bot.models import IntakeSummary, Recommendation, Severity, Status
 from bot.staff_store import StaffStore, StaffUser, delete_patient_data
 from bot.summary import AREA_LABELS, QUESTION_LABELS
@@ -44,12 +52,14 @@ WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates" / "staff"
 STAFF_CSS = WEB_DIR / "static" / "staff.css"
 
-COOKIE = "staff_session"
+COOKIE = "staff_session"  # the random id of a server-side session, nothing else
+LOGIN_COOKIE = "staff_login"  # signed: the sign-in form's CSRF token, before anyone signs in
+DEVICE_COOKIE = "staff_device"  # signed: who has signed in from this browser before
 COOKIE_PATH = "/staff"
-IDLE_SECONDS = 30 * 60
+IDLE_SECONDS = 30 * 60  # defaults; Settings.staff_idle_minutes and staff_session_hours rule
 MAX_SESSION_SECONDS = 12 * 3600  # a working day; then sign in again even if active
-MAX_LOGIN_FAILURES = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
+DEVICE_SECONDS = 180 * 86400
+DEVICE_NAMES = 5  # a shared front-desk computer remembers this many recent accounts
 QUEUE_LIMIT = 1000
 CONFIRM_WORD = "DELETE"
 CLINICIAN, FRONT_DESK = "clinician", "front_desk"
@@ -59,20 +69,23 @@ STAFF_CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 LOGIN_FAILED = "That username and password did not match an active account."
+TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Please wait {wait} and try again."
 FORM_EXPIRED = ("This form has expired or did not come from this site. "
                 "Reload the page and try again.")
 NOT_ALLOWED = "Your role does not allow this."
 NO_INTAKE = "No intake with that id."
-SEVERITY_RANK = {Recommendation.DEFER: 0, Recommendation.CLINICIAN_REVIEW: 1,
-                 Recommendation.PROCEED: 2}
+SEVERITY_RANK = {Recommendation.DEFER: 0, Recommendation.NEEDS_CALL: 1,
+                 Recommendation.CLINICIAN_REVIEW: 2, Recommendation.PROCEED: 3}
 FLAG_RANK = {Severity.DEFER: 0, Severity.REVIEW: 1, Severity.ADVISORY: 2}
-RECOMMENDATION_LABELS = {"defer": "Defer", "clinician_review": "Clinician review",
-                         "proceed": "Proceed"}
+RECOMMENDATION_LABELS = {"defer": "Defer", "needs_call": "Needs a call",
+                         "clinician_review": "Clinician review", "proceed": "Proceed"}
 SEVERITY_LABELS = {"defer": "Defer", "review": "Review", "advisory": "Advisory"}
 STATUS_LABELS = {"in_progress": "In progress", "completed": "Completed",
                  "abandoned": "Abandoned", "reviewed": "Reviewed"}
 SHOWS_LABELS = {"rest": "at rest", "expression": "with expression",
                 "both": "at rest and with expression"}
+# The queue's status filter: "needs review" is any intake not reviewed since it last changed.
+STATUS_FILTERS = {"needs_review": "Needs review (any status)", **STATUS_LABELS}
 NOTICES = {"reviewed": "Marked as reviewed.", "deleted": "The patient's data has been deleted."}
 
 
@@ -94,44 +107,107 @@ class Staff:
 
 
 class StaffSessions:
-    """The signed session cookie: {u: username or None, c: CSRF token, i: issued, s: last seen}."""
+    """Server-side staff sessions behind a cookie holding only their random id.
 
-    def __init__(self, key: bytes, clock: Callable[[], float], trust_forwarded: bool) -> None:
+    Before sign-in, a signed LOGIN_COOKIE carries the sign-in form's CSRF token instead (no
+    server row for every visitor of the sign-in page); after a successful sign-in, a signed
+    DEVICE_COOKIE remembers who signed in from this browser (see bot/login_throttle.py).
+    """
+
+    def __init__(self, key: bytes, store: StaffStore, clock: Callable[[], float],
+                 trust_forwarded: bool, idle_seconds: float = IDLE_SECONDS,
+                 max_seconds: float = MAX_SESSION_SECONDS) -> None:
         self.serializer = URLSafeSerializer(key, salt="staff-session",
                                             signer_kwargs={"digest_method": hashlib.sha256})
-        self.clock = clock
+        self.store = store
+        self.clock = clock  # for the sign-in form's cookie; session times use the store's clock
         self.trust_forwarded = trust_forwarded
+        self.idle_seconds = idle_seconds
+        self.max_seconds = max_seconds
 
-    def new(self, username: str | None) -> dict[str, Any]:
-        """A fresh session with a new CSRF token (a new one at sign-in defeats session fixation)."""
-        now = int(self.clock())
-        return {"u": username, "c": secrets.token_urlsafe(32), "i": now, "s": now}
+    def start(self, request: Request, username: str) -> dict[str, Any]:
+        """A new server-side session for username (a new id at sign-in defeats fixation)."""
+        client = f"{self.client_address(request)} {request.headers.get('user-agent', '')}"
+        session_id = self.store.start_session(username, client)
+        return {"id": session_id, "u": username, "c": _csrf_for(session_id)}
 
     def load(self, request: Request) -> dict[str, Any] | None:
-        """The request's session if its signature is good and it has not expired; touched."""
-        try:
-            session = self.serializer.loads(request.cookies.get(COOKIE, ""))
-        except BadSignature:
+        """The live signed-in session named by the cookie (its last-seen time moves), or None."""
+        session_id = request.cookies.get(COOKIE, "")
+        found = self.store.resume_session(session_id, self.idle_seconds, self.max_seconds)
+        if found is None:
             return None
+        return {"id": session_id, "u": found.username, "c": _csrf_for(session_id)}
+
+    def end(self, session: dict[str, Any]) -> None:
+        """Revoke the session in the store: its cookie opens nothing any more."""
+        self.store.end_session(session["id"])
+
+    def anonymous(self, request: Request) -> dict[str, Any]:
+        """The sign-in form's session: the browser's, if still fresh, or a new one."""
+        now = int(self.clock())
+        found = self.load_anonymous(request)
+        return {**found, "s": now} if found else {"c": secrets.token_urlsafe(32), "i": now,
+                                                  "s": now}
+
+    def load_anonymous(self, request: Request) -> dict[str, Any] | None:
+        """The signed sign-in form session {c: CSRF token, i: issued, s: seen}, if fresh."""
+        session = self._unsign(request.cookies.get(LOGIN_COOKIE, ""))
         if not isinstance(session, dict) or not isinstance(session.get("c"), str):
             return None
         now = int(self.clock())
         issued, seen = session.get("i"), session.get("s")
         if not isinstance(issued, int) or not isinstance(seen, int):
             return None
-        if now - seen > IDLE_SECONDS or now - issued > MAX_SESSION_SECONDS:
+        if now - seen > self.idle_seconds or now - issued > self.max_seconds:
             return None
-        return {**session, "s": now}  # sliding expiry: every request counts as activity
+        return session
 
     def attach(self, request: Request, response: Response, session: dict[str, Any] | None) -> None:
-        """Set the cookie for session on the response, or delete it when session is None."""
+        """Set the cookie for session on the response; delete the session cookie for None."""
         secure = self._is_https(request)
         if session is None:
             response.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="lax",
                                    secure=secure)
-            return
-        response.set_cookie(COOKIE, self.serializer.dumps(session), path=COOKIE_PATH,
-                            httponly=True, samesite="lax", secure=secure)
+        elif session.get("id"):
+            response.set_cookie(COOKIE, session["id"], path=COOKIE_PATH, httponly=True,
+                                samesite="lax", secure=secure)
+        else:
+            response.set_cookie(LOGIN_COOKIE, self.serializer.dumps(session), path=COOKIE_PATH,
+                                httponly=True, samesite="lax", secure=secure)
+
+    def known_device(self, request: Request, username: str) -> bool:
+        """True if username has signed in from this browser before."""
+        return username in self._device_names(request)
+
+    def remember_device(self, request: Request, response: Response, username: str) -> None:
+        """Note on the browser that username signed in here (kept DEVICE_SECONDS)."""
+        names = [n for n in self._device_names(request) if n != username][-(DEVICE_NAMES - 1):]
+        response.set_cookie(DEVICE_COOKIE, self.serializer.dumps({"d": [*names, username]}),
+                            max_age=DEVICE_SECONDS, path="/staff/login", httponly=True,
+                            samesite="lax", secure=self._is_https(request))
+
+    def client_address(self, request: Request) -> str:
+        """The client's IP: the TCP peer or, behind a trusted proxy, the address the proxy saw
+        (the last X-Forwarded-For entry: the proxy adds it; earlier ones a client can forge)."""
+        if self.trust_forwarded:
+            forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
+            if forwarded:
+                return forwarded
+        return request.client.host if request.client else "unknown"
+
+    def _device_names(self, request: Request) -> list[str]:
+        """The usernames in the browser's device cookie (none if it is missing or forged)."""
+        value = self._unsign(request.cookies.get(DEVICE_COOKIE, ""))
+        names = value.get("d") if isinstance(value, dict) else None
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+    def _unsign(self, value: str) -> Any:
+        """The signed cookie's content, or None if it is missing or forged."""
+        try:
+            return self.serializer.loads(value) if value else None
+        except BadSignature:
+            return None
 
     def _is_https(self, request: Request) -> bool:
         """True if the browser reached us over https (directly or via a trusted proxy)."""
@@ -141,29 +217,10 @@ class StaffSessions:
         return self.trust_forwarded and forwarded == "https"
 
 
-class LoginThrottle:
-    """Refuses sign-in for a username after repeated failures within a window (in memory)."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self.clock = clock
-        self.failures: dict[str, list[float]] = {}
-
-    def blocked(self, username: str) -> bool:
-        """True while the username has too many recent failures."""
-        return len(self._recent(username)) >= MAX_LOGIN_FAILURES
-
-    def fail(self, username: str) -> None:
-        """Count one failed sign-in."""
-        self.failures[username] = [*self._recent(username), self.clock()]
-
-    def succeed(self, username: str) -> None:
-        """Forget the failures of a username that signed in."""
-        self.failures.pop(username, None)
-
-    def _recent(self, username: str) -> list[float]:
-        """Failures inside the window."""
-        cutoff = self.clock() - LOGIN_WINDOW_SECONDS
-        return [t for t in self.failures.get(username, []) if t > cutoff]
+def _csrf_for(session_id: str) -> str:
+    """The session's CSRF token: derived from its secret id, so it is stored nowhere."""
+    digest = hashlib.sha256(b"staff-csrf\0" + session_id.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def create_staff_router(
@@ -175,13 +232,20 @@ def create_staff_router(
     clock: Callable[[], float] = time.time,
     trust_forwarded: bool | None = None,
 ) -> APIRouter:
-    """The /staff pages; tests pass a fake clock to check session expiry."""
+    """The /staff pages.
+
+    Session times come from staff_store's clock; `clock` drives the sign-in form's cookie and
+    the sign-in throttle (tests give both the same fake clock; see bot/login_throttle.py).
+    """
     if trust_forwarded is None:
         trust_forwarded = os.environ.get("TRUST_FORWARDED") == "1"
-    sessions = StaffSessions(_secret_key(settings), clock, trust_forwarded)
+    sessions = StaffSessions(_secret_key(settings), staff_store, clock, trust_forwarded,
+                             idle_seconds=settings.staff_idle_minutes * 60,
+                             max_seconds=settings.staff_session_hours * 3600)
+    throttle = LoginThrottle(LimitsCounter(settings.staff_throttle_storage, clock))
     pages = _environment()
     ctx = _Context(settings, intake_store, staff_store, sessions, pages, tracker_db_path,
-                   Path(photos_dir) if photos_dir is not None else None, LoginThrottle(clock))
+                   Path(photos_dir) if photos_dir is not None else None, throttle)
     router = APIRouter(route_class=_route_class(ctx))
     _add_session_routes(router, ctx)
     _add_queue_routes(router, ctx)
@@ -226,6 +290,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(
         enabled_extensions=("html",), default_for_string=True, default=True))
     env.filters["label"] = lambda value, labels: labels.get(value, str(value).replace("_", " "))
+    env.filters["flag_label"] = flag_label  # staff pages name flags, never show their codes
     return env
 
 
@@ -353,46 +418,69 @@ def _add_session_routes(router: APIRouter, ctx: _Context) -> None:
 
     @router.get("/staff/login", response_class=HTMLResponse)
     def login_page(request: Request) -> Response:
-        """The sign-in form; an anonymous session carries its CSRF token."""
+        """The sign-in form; a signed sign-in cookie carries its CSRF token."""
         session = ctx.sessions.load(request)
-        if session and session.get("u") and ctx.staff.get_user(session["u"]):
+        if session and ctx.staff.get_user(session["u"]):
             return RedirectResponse("/staff", status_code=303)
-        anonymous = session if session and not session.get("u") else None
-        request.state.staff_session = anonymous or ctx.sessions.new(None)
-        return ctx.render(request, "login.html")
+        return _login_form(ctx, request)
 
     @router.post("/staff/login", response_class=HTMLResponse)
     def login(request: Request, username: str = Form(""), password: str = Form(""),
               csrf_token: str = Form("")) -> Response:
-        """Check the password; success starts a new session, failure says nothing specific."""
-        _check_csrf(ctx.sessions.load(request), csrf_token)
+        """Check the password unless this client must wait; success starts a new session."""
+        _check_csrf(ctx.sessions.load_anonymous(request), csrf_token)
         name = username.strip().lower()[:64]
-        user = None if ctx.throttle.blocked(name) else ctx.staff.authenticate(name, password)
+        client = ctx.sessions.client_address(request)
+        # Checked before the password, the same for every name: a wait says nothing about
+        # whether the account exists, and a guess made while waiting is never tried.
+        wait = ctx.throttle.wait(name, client, ctx.sessions.known_device(request, name))
+        if wait > 0:
+            return _login_throttled(ctx, request, name, wait)
+        user = ctx.staff.authenticate(name, password)
         if user is None:
+            ctx.throttle.fail(name, client)
             return _login_failed(ctx, request, name)
-        ctx.throttle.succeed(name)
-        request.state.staff_session = ctx.sessions.new(user.username)
+        ctx.throttle.succeed(name, client)
+        request.state.staff_session = ctx.sessions.start(request, user.username)
         ctx.staff.audit(user.username, "login", detail="signed in")
-        return RedirectResponse("/staff", status_code=303)
+        response = RedirectResponse("/staff", status_code=303)
+        ctx.sessions.remember_device(request, response, user.username)
+        return response
 
     @router.post("/staff/logout")
     def logout(request: Request, staff: Staff = Depends(signed_in),
                csrf_token: str = Form("")) -> Response:
-        """End the session and forget the cookie."""
+        """End the session on the server and forget the cookie."""
         _check_csrf(staff.session, csrf_token)
+        ctx.sessions.end(staff.session)
         ctx.staff.audit(staff.user.username, "logout", detail="signed out")
         request.state.staff_session = None
         return RedirectResponse("/staff/login", status_code=303)
 
 
+def _login_form(ctx: _Context, request: Request, status_code: int = 200,
+                **values: Any) -> HTMLResponse:
+    """The sign-in page, with the form's CSRF token in a signed cookie."""
+    request.state.staff_session = ctx.sessions.anonymous(request)
+    return ctx.render(request, "login.html", status_code,
+                      idle_minutes=f"{ctx.settings.staff_idle_minutes:g}", **values)
+
+
 def _login_failed(ctx: _Context, request: Request, name: str) -> Response:
-    """Count and audit a failed sign-in, and show the form again with a generic message."""
-    ctx.throttle.fail(name)
+    """Audit a failed sign-in and show the form again with a generic message."""
     # Only a real account name goes in the log: a password typed into the wrong box must not.
     actor = name if ctx.staff.get_user(name) else "unknown"
     ctx.staff.audit(actor, "login", detail="failed")
-    request.state.staff_session = ctx.sessions.load(request) or ctx.sessions.new(None)
-    return ctx.render(request, "login.html", 401, error=LOGIN_FAILED, username=name)
+    return _login_form(ctx, request, 401, error=LOGIN_FAILED, username=name)
+
+
+def _login_throttled(ctx: _Context, request: Request, name: str, wait: float) -> Response:
+    """429 saying plainly how long to wait (Retry-After too); the same for every username."""
+    seconds = max(1, math.ceil(wait))
+    response = _login_form(ctx, request, 429, username=name,
+                           error=TOO_MANY_ATTEMPTS.format(wait=wait_phrase(seconds)))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 # --- the queue ------------------------------------------------------------------------------------
@@ -412,7 +500,7 @@ def _add_queue_routes(router: APIRouter, ctx: _Context) -> None:
         rows = _queue_rows(ctx, filters, staff)
         return ctx.render(request, "queue.html", rows=rows, filters=filters,
                           notice=NOTICES.get(done), recommendation_labels=RECOMMENDATION_LABELS,
-                          status_labels=STATUS_LABELS, limit=QUEUE_LIMIT)
+                          status_labels=STATUS_FILTERS, limit=QUEUE_LIMIT)
 
     @router.get("/staff/audit", response_class=HTMLResponse)
     def audit_log(request: Request, staff: Staff = Depends(clinician),
@@ -443,7 +531,7 @@ class _QueueFilters:
         errors: list[str] = []
         start, end = _parse_date(date_from, "From", errors), _parse_date(date_to, "To", errors)
         return cls(recommendation if recommendation in RECOMMENDATION_LABELS else "",
-                   status if status in STATUS_LABELS else "", date_from[:10], date_to[:10],
+                   status if status in STATUS_FILTERS else "", date_from[:10], date_to[:10],
                    q.strip()[:100], start, end, errors)
 
 
@@ -466,15 +554,26 @@ def _queue_rows(ctx: _Context, filters: _QueueFilters, staff: Staff) -> list[dic
                                            recommendation=filters.recommendation or None,
                                            limit=QUEUE_LIMIT)
     reviews = ctx.staff.latest_reviews()
-    chosen = [s for s in summaries if _matches(s, filters, reviews, ctx.settings)]
-    chosen.sort(key=lambda s: (SEVERITY_RANK[s.recommendation], -_timestamp(s.started_at)))
-    return [_queue_row(s, reviews.get(s.conversation_id), staff, ctx.settings) for s in chosen]
+    changed = _changed_since_review(reviews, ctx.intakes.latest_change_ids())
+    chosen = [s for s in summaries if _matches(s, filters, reviews, changed, ctx.settings)]
+    # Within a severity, an intake that changed after its review comes first: it is news.
+    chosen.sort(key=lambda s: (SEVERITY_RANK[s.recommendation], s.conversation_id not in changed,
+                               -_timestamp(s.started_at)))
+    return [_queue_row(s, reviews.get(s.conversation_id), staff, ctx.settings,
+                       s.conversation_id in changed) for s in chosen]
 
 
-def _matches(summary: IntakeSummary, filters: _QueueFilters, reviews: dict,
+def _changed_since_review(reviews: dict, latest_changes: dict[str, int]) -> set[str]:
+    """Reviewed intakes with a change recorded after the change their review had seen."""
+    return {cid for cid, review in reviews.items()
+            if latest_changes.get(cid, 0) > (review.seen_change or 0)}
+
+
+def _matches(summary: IntakeSummary, filters: _QueueFilters, reviews: dict, changed: set[str],
              settings: Settings) -> bool:
     """True if the summary passes the status, date and name filters (the store did the rest)."""
-    reviewed = summary.conversation_id in reviews
+    # Reviewed means reviewed as it stands: a change since the review puts it back to read.
+    reviewed = summary.conversation_id in reviews and summary.conversation_id not in changed
     if filters.status == "reviewed" and not reviewed:
         return False
     if filters.status and filters.status != "reviewed" and reviewed:
@@ -485,8 +584,8 @@ def _matches(summary: IntakeSummary, filters: _QueueFilters, reviews: dict,
     return not filters.q or filters.q.casefold() in (summary.patient_name or "").casefold()
 
 
-def _queue_row(summary: IntakeSummary, review: Any, staff: Staff,
-               settings: Settings) -> dict[str, Any]:
+def _queue_row(summary: IntakeSummary, review: Any, staff: Staff, settings: Settings,
+               changed: bool = False) -> dict[str, Any]:
     """One queue line; front desk rows carry only what the front desk may see."""
     row = {
         "id": summary.conversation_id,
@@ -496,10 +595,11 @@ def _queue_row(summary: IntakeSummary, review: Any, staff: Staff,
         "recommendation": summary.recommendation.value,
         "started": _local(summary.started_at, settings),
         "review": review and {"by": review.reviewer, "at": _local(review.reviewed_at, settings)},
+        "changed": changed,
         "wait_reasons": _wait_reasons(summary),
     }
     if staff.is_clinician:
-        row["flags"] = [{"code": f.code, "severity": f.severity.value}
+        row["flags"] = [{"label": flag_label(f.code), "severity": f.severity.value}
                         for f in _sorted_flags(summary)]
     return row
 
@@ -527,7 +627,8 @@ def _add_intake_routes(router: APIRouter, ctx: _Context) -> None:
     def intake_page(request: Request, conversation_id: str, staff: Staff = Depends(any_staff),
                     done: str = "") -> Response:
         """One intake, as much of it as the role may see; audited as a view."""
-        view = _intake_view(ctx, ctx.summary_or_404(conversation_id), staff)
+        seen_change = ctx.intakes.latest_change_id(conversation_id)  # before the summary
+        view = _intake_view(ctx, ctx.summary_or_404(conversation_id), staff, seen_change)
         ctx.staff.audit(staff.user.username, "view", conversation_id)
         return ctx.render(request, "intake.html", v=view, printing=False, notice=NOTICES.get(done),
                           confirm_word=CONFIRM_WORD)
@@ -569,10 +670,16 @@ def _add_intake_routes(router: APIRouter, ctx: _Context) -> None:
                         media_type="application/fhir+json")
 
 
-def _intake_view(ctx: _Context, summary: IntakeSummary, staff: Staff) -> dict[str, Any]:
-    """What the intake page shows; medical details only for clinicians."""
+def _intake_view(ctx: _Context, summary: IntakeSummary, staff: Staff,
+                 seen_change: int = 0) -> dict[str, Any]:
+    """What the intake page shows; medical details only for clinicians.
+
+    `seen_change` is the intake's latest change id, read before the summary: the review form
+    sends it back, so a change that lands while the clinician reads stays unreviewed.
+    """
     settings = ctx.settings
     reviews = ctx.staff.reviews(summary.conversation_id)
+    changes = _changes_since_review(ctx, summary.conversation_id, reviews[-1] if reviews else None)
     view: dict[str, Any] = {
         "id": summary.conversation_id,
         "name": summary.patient_name,
@@ -585,10 +692,23 @@ def _intake_view(ctx: _Context, summary: IntakeSummary, staff: Staff) -> dict[st
         "wait_reasons": _wait_reasons(summary),
         "reviews": [{"by": r.reviewer, "at": _local(r.reviewed_at, settings), "note": r.note}
                     for r in reviews],
+        "changed": bool(changes),
+        "seen_change": seen_change,
     }
     if staff.is_clinician:
         view.update(_medical_view(ctx, summary))
+        view["changes"] = changes  # the patient's words: clinicians only
     return view
+
+
+def _changes_since_review(ctx: _Context, conversation_id: str, review: Any
+                          ) -> list[dict[str, Any]]:
+    """Each change recorded after the change the latest review had seen, oldest first."""
+    if review is None:
+        return []
+    rows = ctx.intakes.changes_after(conversation_id, review.seen_change or 0)
+    return [{"at": _local(row["changed_at"], ctx.settings),
+             "changes": [c.model_dump() for c in row["changes"]]} for row in rows]
 
 
 def _medical_view(ctx: _Context, summary: IntakeSummary) -> dict[str, Any]:
@@ -596,7 +716,7 @@ def _medical_view(ctx: _Context, summary: IntakeSummary) -> dict[str, Any]:
     today = ctx.settings.today()
     return {
         "age": summary.age,
-        "flags": [{"code": f.code, "severity": f.severity.value, "reason": f.reason,
+        "flags": [{"label": flag_label(f.code), "severity": f.severity.value, "reason": f.reason,
                    "evidence": f.evidence} for f in _sorted_flags(summary)],
         "concerns": [{"area": AREA_LABELS.get(c.area, c.area.replace("_", " ")),
                       "shows": SHOWS_LABELS.get(c.shows or "", "not said"), "text": c.text}
@@ -657,7 +777,7 @@ def _answers_view(summary: IntakeSummary) -> list[dict[str, Any]]:
         views.append({"question": QUESTION_LABELS.get(topic, answer.question),
                       "reported": fhir.reported(answer) if topic in fhir.YES_NO_TOPICS else None,
                       "unclear": answer.status == "unclear", "text": answer.text,
-                      "understood": answer.understood})
+                      "understood": answer_details(topic, answer.understood)})
     return views
 
 
@@ -712,15 +832,21 @@ def _add_action_routes(router: APIRouter, ctx: _Context) -> None:
     clinician_form = _csrf(ctx, CLINICIAN)
 
     @router.post("/staff/intakes/{conversation_id}/review")
-    def review(conversation_id: str, note: str = Form(""),
+    def review(conversation_id: str, note: str = Form(""), seen_change: str = Form(""),
                staff: Staff = Depends(clinician_form)) -> Response:
-        """Record that the clinician has read the intake, with a note."""
-        ctx.summary_or_404(conversation_id)
+        """Record that the clinician has read the intake as it was on their screen, with a note."""
+        latest = ctx.intakes.latest_change_id(conversation_id)
+        summary = ctx.summary_or_404(conversation_id)
+        # The review covers the change the page showed, not a later one; a form without a
+        # readable seen_change (an older page) covers what is there now.
+        given = re.fullmatch(r"[0-9]{1,18}", seen_change)
+        seen = min(int(seen_change), latest) if given else latest
         try:
-            ctx.staff.add_review(conversation_id, staff.user.username, note)
+            ctx.staff.add_review(conversation_id, staff.user.username, note,
+                                 snapshot=clinical_snapshot(summary), seen_change=seen)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
-        ctx.staff.audit(staff.user.username, "review", conversation_id)
+        ctx.staff.audit(staff.user.username, "review", conversation_id, f"seen change {seen}")
         return RedirectResponse(f"/staff/intakes/{conversation_id}?done=reviewed", status_code=303)
 
     @router.post("/staff/intakes/{conversation_id}/delete")

@@ -91,7 +91,7 @@ def test_clinician_reviews_the_deferred_patient_first_and_signs_out(page):
 
     first_row.get_by_role("link", name="Maya Brooks").click()
     flags = page.locator("section", has=page.get_by_role("heading", name="Flags"))
-    flags.locator("code", has_text="breastfeeding").wait_for()
+    flags.locator(".flag-label", has_text="Breastfeeding").wait_for()
     assert "yes, still nursing my 4 month old" in flags.inner_text()
     assert "in 9 days" in page.inner_text("main")
     page.screenshot(path=str(INTAKE_SCREENSHOT), full_page=True)
