@@ -11,6 +11,7 @@ not allow empty answer lists.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -35,7 +36,8 @@ SHOWS = {"rest": "At rest", "expression": "With expression", "both": "Both"}
 REPORTED = {"yes": "Yes", "no": "No", "unsure": "Not sure", "unclear": "No clear answer"}
 KINDS = {"medicine": "Medicine", "supplement": "Supplement"}
 SEVERITIES = {"defer": "Defer", "review": "Clinician review", "advisory": "Advisory"}
-RECOMMENDATIONS = {"defer": "Defer", "clinician_review": "Clinician review", "proceed": "Proceed"}
+RECOMMENDATIONS = {"defer": "Defer", "needs_call": "Needs a call (language)",
+                   "clinician_review": "Clinician review", "proceed": "Proceed"}
 # Yes/no consult questions; the others (photos, medicines, event...) have their own groups.
 YES_NO_TOPICS = ("pregnancy", "breastfeeding", "trying_to_conceive", "neuromuscular",
                  "breathing", "skin_infection")
@@ -194,7 +196,7 @@ def questionnaire_response(summary: IntakeSummary) -> dict[str, Any]:
                 summary.recommendation.value, RECOMMENDATIONS),
         _strings("notes", "Notes for the clinician", summary.notes),
     ]
-    return {
+    resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "identifier": {"system": CONVERSATION_SYSTEM, "value": summary.conversation_id},
         "questionnaire": f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}",
@@ -202,6 +204,48 @@ def questionnaire_response(summary: IntakeSummary) -> dict[str, Any]:
         "authored": _datetime(authored),
         "item": [item for item in items if item],
     }
+    patient = _patient(summary)
+    if patient:
+        # The patient is both subject and source (they answered for themselves); contained,
+        # because the clinic's own Patient record is matched by staff, not by the assistant.
+        resource.update(contained=[patient], subject={"reference": f"#{patient['id']}"},
+                        source={"reference": f"#{patient['id']}"})
+    return resource
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[\d\s().\-]{7,24}")
+
+
+def telecom(contact: str | None, channel: str = "web") -> list[dict[str, str]]:
+    """The patient's contact as R4 ContactPoints: phone (mobile, if they texted from it),
+    email, or other for anything else they wrote.
+
+        >>> telecom("+15550100123", "sms")
+        [{'system': 'phone', 'value': '+15550100123', 'use': 'mobile'}]
+    """
+    value = (contact or "").strip()
+    if not value:
+        return []
+    if _EMAIL.fullmatch(value):
+        return [{"system": "email", "value": value}]
+    if _PHONE.fullmatch(value) and sum(c.isdigit() for c in value) >= 7:
+        point = {"system": "phone", "value": value}
+        return [{**point, "use": "mobile"}] if channel == "sms" else [point]
+    return [{"system": "other", "value": value}]
+
+
+def _patient(summary: IntakeSummary) -> dict[str, Any] | None:
+    """A contained R4 Patient with the name and contact the patient gave, or None if neither."""
+    points = telecom(summary.contact, summary.channel)
+    if not points and not summary.patient_name:
+        return None
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": "patient"}
+    if summary.patient_name:
+        patient["name"] = [{"text": summary.patient_name}]
+    if points:
+        patient["telecom"] = points
+    return patient
 
 
 def _concern(concern) -> dict[str, Any] | None:

@@ -24,8 +24,10 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database
 
+from bot.changes import Change, clinical_snapshot, describe_changes
 from bot.config import Settings, load_settings
 from bot.models import IntakeSummary, Recommendation, Status
+from bot.staff_store import audit_change_after_review
 
 BUSY_TIMEOUT_MS = 5000
 INTAKES = "intakes"
@@ -35,6 +37,10 @@ PHOTOS = "photos"
 PHOTO_REFS = "photo_refs"
 SMS_CONTACTS = "sms_contacts"
 SMS_MESSAGES = "sms_messages"
+SMS_NUMBERS = "sms_numbers"  # a number's current conversation (a restart moves it to a new one)
+# Opt-outs by number, kept through deletions (its name matches staff_store._KEPT_TABLE).
+SMS_OPT_OUTS = "sms_opt_out_numbers"
+CHANGES = "intake_changes"
 
 
 class PhotoLimitReached(Exception):
@@ -84,12 +90,39 @@ class IntakeStore:
             )
             _create_chat_tables(db)
             _create_sms_tables(db)
+            _create_changes_table(db)
 
     def save_summary(self, summary: IntakeSummary) -> None:
-        """Insert or replace the summary for its conversation_id."""
-        row = _intake_row(summary)
+        """Insert or replace the summary for its conversation_id, recording what changed.
+
+        The previous version is read in the same write transaction, so two saves at once
+        cannot both compare against the same old summary.
+        """
         with self._write() as db:
-            db[INTAKES].upsert(row, pk="conversation_id")
+            _put_summary(db, summary)
+
+    def latest_change_ids(self) -> dict[str, int]:
+        """The id of every intake's latest recorded change, by conversation id."""
+        with self._connect() as db:
+            rows = db.execute(f"select conversation_id, max(id) from {CHANGES} "
+                              "group by conversation_id").fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def latest_change_id(self, conversation_id: str) -> int:
+        """The id of the intake's latest recorded change (0 when it has none)."""
+        with self._connect() as db:
+            row = db.execute(f"select max(id) from {CHANGES} where conversation_id = ?",
+                             [conversation_id]).fetchone()
+        return row[0] or 0
+
+    def changes_after(self, conversation_id: str, after_id: int = 0) -> list[dict[str, Any]]:
+        """Recorded changes with an id above after_id, oldest first: {id, changed_at, changes}."""
+        with self._connect() as db:
+            rows = list(db[CHANGES].rows_where(
+                "conversation_id = ? and id > ?", [conversation_id, after_id], order_by="id",
+                select="id, changed_at, changes"))
+        return [{**row, "changes": [Change.model_validate(c) for c in json.loads(row["changes"])]}
+                for row in rows]
 
     def get_summary(self, conversation_id: str) -> IntakeSummary | None:
         """The stored summary for a conversation, or None if there is none."""
@@ -309,6 +342,46 @@ class IntakeStore:
             )
             return cursor.rowcount == 1
 
+    def sms_current_conversation(self, number_key: str) -> str | None:
+        """The conversation a number's texts go to now, if one was ever recorded for it."""
+        with self._connect() as db:
+            rows = list(db[SMS_NUMBERS].rows_where("number_key = ?", [number_key],
+                                                   select="conversation_id"))
+        return rows[0]["conversation_id"] if rows else None
+
+    def switch_sms_conversation(self, number_key: str, current: str, new: str) -> str:
+        """Point the number at `new` unless another text already moved it off `current`;
+        the conversation its texts go to now.
+
+        Two texts racing to start a new intake then share one new conversation.
+        """
+        with self._write() as db:
+            rows = list(db[SMS_NUMBERS].rows_where("number_key = ?", [number_key],
+                                                   select="conversation_id"))
+            if rows and rows[0]["conversation_id"] != current:
+                return rows[0]["conversation_id"]
+            db[SMS_NUMBERS].upsert({"number_key": number_key, "conversation_id": new,
+                                    "updated_at": _utc_iso(None)}, pk="number_key")
+            return new
+
+    def sms_number_opted_out(self, number_key: str) -> bool:
+        """True while the number's last word was STOP (or an opt-out phrase)."""
+        with self._connect() as db:
+            rows = list(db[SMS_OPT_OUTS].rows_where("number_key = ?", [number_key],
+                                                    select="opted_out"))
+        return bool(rows and rows[0]["opted_out"])
+
+    def set_sms_number_opted_out(self, number_key: str, phone: str, opted_out: bool) -> None:
+        """Opt a number out (STOP) or back in (START) across every conversation it has had."""
+        now = _utc_iso(None)
+        with self._write() as db:
+            db[SMS_OPT_OUTS].upsert({"number_key": number_key, "opted_out": int(opted_out),
+                                     "changed_at": now}, pk="number_key")
+            # The per-conversation flag too: deletion keeps an opted-out contact row.
+            db.execute(
+                f"update {SMS_CONTACTS} set opted_out = ?, opted_out_at = ?, updated_at = ? "
+                "where phone = ?", [int(opted_out), now if opted_out else None, now, phone])
+
     @contextmanager
     def _connect(self) -> Iterator[Database]:
         """Yield a Database: the shared in-memory one, or a fresh connection to the file."""
@@ -409,6 +482,20 @@ def _create_sms_tables(db: Database) -> None:
         not_null={"conversation_id", "received_at"},
         if_not_exists=True,
     )
+    db[SMS_CONTACTS].create_index(["phone"], if_not_exists=True)
+    # Keyed by a keyed hash of the number, never the number itself.
+    db[SMS_NUMBERS].create(
+        {"number_key": str, "conversation_id": str, "updated_at": str},
+        pk="number_key",
+        not_null={"conversation_id", "updated_at"},
+        if_not_exists=True,
+    )
+    db[SMS_OPT_OUTS].create(
+        {"number_key": str, "opted_out": int, "changed_at": str},
+        pk="number_key",
+        not_null={"opted_out", "changed_at"},
+        if_not_exists=True,
+    )
 
 
 def _sms_contact(db: Database, conversation_id: str) -> dict[str, Any]:
@@ -442,7 +529,53 @@ def _link_photo_refs(db: Database, conversation_id: str, refs: list[str]) -> Non
     new = [row["ref"] for row in recorded if row["ref"] not in summary.photos]
     if new:
         summary.photos.extend(new)
-        db[INTAKES].upsert(_intake_row(summary), pk="conversation_id")
+        _put_summary(db, summary)
+
+
+def _create_changes_table(db: Database) -> None:
+    """What changed in each intake, and when (part of ensure_schema)."""
+    db[CHANGES].create(
+        {"id": int, "conversation_id": str, "changed_at": str, "changes": str},
+        pk="id",
+        not_null={"conversation_id", "changed_at", "changes"},
+        if_not_exists=True,
+    )
+    db[CHANGES].create_index(["conversation_id", "id"], if_not_exists=True)
+
+
+def _put_summary(db: Database, summary: IntakeSummary) -> None:
+    """Upsert a summary; if its clinical content differs from the stored one, record how.
+
+    Runs on every patient message, so it compares snapshots and renders nothing. The first
+    version of an intake is not a change. After a review, each change is also audited.
+    """
+    found = list(db[INTAKES].rows_where("conversation_id = ?", [summary.conversation_id],
+                                        select="summary"))
+    if found:
+        changes = _changes_from(found[0]["summary"], summary)
+        if changes:
+            _record_changes(db, summary.conversation_id, changes)
+    db[INTAKES].upsert(_intake_row(summary), pk="conversation_id")
+
+
+def _changes_from(stored_json: str, summary: IntakeSummary) -> list[Change]:
+    """What differs between a stored summary and a new one (a change on any doubt)."""
+    try:
+        before = clinical_snapshot(IntakeSummary.model_validate_json(stored_json))
+    except ValueError:  # written by an older version we cannot read: never block the save
+        before = {}
+    return describe_changes(before, clinical_snapshot(summary))
+
+
+def _record_changes(db: Database, conversation_id: str, changes: list[Change]) -> None:
+    """Append one intake_changes row, and an audit line if a clinician has reviewed the intake."""
+    now = _utc_iso(None)
+    cursor = db.execute(
+        f"insert into {CHANGES} (conversation_id, changed_at, changes) values (?, ?, ?)",
+        [conversation_id, now, json.dumps([c.model_dump() for c in changes])])
+    kinds = ", ".join(dict.fromkeys(c.kind for c in changes))
+    # Only kinds of change go in the audit log (it is kept forever, even after a deletion).
+    audit_change_after_review(db.conn, conversation_id, f"change {cursor.lastrowid}: {kinds}", now)
 
 
 def _intake_row(summary: IntakeSummary) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class Stack:
         self.model = model or ROOT / "models" / "intake.tar.gz"
         self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
         self.rasa_token = secrets.token_hex(16)
+        self.media_port = free_port()  # for a stand-in of the SMS provider's media hosts
         self.env = {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -47,6 +48,10 @@ class Stack:
             # Scripted patients type at machine speed, all from 127.0.0.1; tests/test_limits.py
             # covers the rate limits.
             "INTAKE_RATE_LIMITS": "off",
+            # MMS photos: the fetcher needs the account SID too; a local server on this port
+            # stands in for Twilio's media hosts (tests/servers/test_sms_full.py starts it).
+            "TWILIO_ACCOUNT_SID": "AC" + secrets.token_hex(16),
+            "TWILIO_MEDIA_HOSTS": f"http://127.0.0.1:{self.media_port}",
         }
         self.procs: dict[str, subprocess.Popen] = {}
         self.started_seconds: dict[str, float] = {}

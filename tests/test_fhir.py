@@ -202,6 +202,37 @@ def test_concerns_repeat_with_area_and_rest_or_expression():
     assert areas == ["frown_lines", "crows_feet"] and shows == ["both", "expression"]
 
 
+CONTACT_SYSTEMS = {"phone", "fax", "email", "pager", "url", "sms", "other"}  # R4 ContactPoint
+CONTACT_USES = {"home", "work", "temp", "old", "mobile"}
+
+
+@pytest.mark.parametrize("contact, channel, expected", [
+    ("+15550100123", "sms", [{"system": "phone", "value": "+15550100123", "use": "mobile"}]),
+    ("+1 (555) 010-0123", "web", [{"system": "phone", "value": "+1 (555) 010-0123"}]),
+    ("maya@example.com", "web", [{"system": "email", "value": "maya@example.com"}]),
+    ("my work line after 5pm", "web", [{"system": "other", "value": "my work line after 5pm"}]),
+    ("555", "web", [{"system": "other", "value": "555"}]),
+], ids=["sms-number", "typed-number", "email", "words", "too-short-for-a-number"])
+def test_the_contact_is_a_contact_point_of_the_patient_who_answered(contact, channel, expected):
+    summary = proceeding().model_copy(update={"contact": contact, "channel": channel})
+    resource = fhir.questionnaire_response(summary)
+    [patient] = resource["contained"]
+    assert patient["resourceType"] == "Patient" and patient["telecom"] == expected
+    assert patient["name"] == [{"text": "Ana Silva"}]
+    # A contained resource must be referenced from the container (R4 dom-3).
+    assert resource["subject"] == resource["source"] == {"reference": "#" + patient["id"]}
+    for point in patient["telecom"]:
+        assert point["system"] in CONTACT_SYSTEMS and point["value"].strip()
+        assert point.get("use", "home") in CONTACT_USES
+    validate_response(resource, fhir.questionnaire())
+    json.dumps(resource)
+
+
+def test_an_intake_with_no_name_or_contact_names_no_patient():
+    resource = fhir.questionnaire_response(IntakeSummary(conversation_id="empty"))
+    assert "contained" not in resource and "subject" not in resource
+
+
 # --- the validator itself catches what it should --------------------------------------------------
 
 

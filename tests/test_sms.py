@@ -1,5 +1,6 @@
 """The SMS channel as Twilio and a texting patient see it: signed webhooks only, STOP/START/HELP,
-numbered buttons, short replies, a pseudonymous conversation id, MMS photos.
+numbered buttons, short replies counted in real SMS segments, a pseudonymous conversation id
+that moves to a new one after a sent intake, MMS photos.
 
 Requests are signed with twilio's own RequestValidator.compute_signature, so the tests check
 the real algorithm. TestSmsOverRealServer runs a real uvicorn server on loopback.
@@ -10,30 +11,37 @@ import asyncio
 import io
 import itertools
 import logging
+import re
 import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
-from bot.models import IntakeSummary
+from bot.models import Concern, IntakeSummary, Status
 from bot.store import IntakeStore
+from bot.summary import readback
 from bot.web import photos, sms
 from bot.web.rasa_client import FakeRasaClient
 from bot.web.sms import (
     FakeMediaFetcher,
     SmsNotConfigured,
     create_sms_router,
+    is_opt_out,
     normalise_number,
     sms_conversation_id,
+    sms_segments,
     split_message,
 )
 
@@ -52,10 +60,10 @@ _sids = itertools.count(1)
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def sms_app(store, rasa, media=None, env=ENV, settings=CLINIC) -> FastAPI:
+def sms_app(store, rasa, media=None, env=ENV, settings=CLINIC, clock=None) -> FastAPI:
     """A web app with just the SMS router, as the lead mounts it."""
     app = FastAPI()
-    app.include_router(create_sms_router(settings, store, rasa, media, env=env))
+    app.include_router(create_sms_router(settings, store, rasa, media, env=env, clock=clock))
     return app
 
 
@@ -296,11 +304,6 @@ def test_bot_text_is_xml_escaped(client, rasa):
     assert messages(response) == ["Tom & Jerry <script>alert(1)</script> ]]>"]
 
 
-def test_restart_goes_to_rasa_as_it_is(phone, rasa):
-    phone.text("restart")
-    assert rasa.calls[0]["message"] == "restart"
-
-
 @pytest.mark.parametrize("body", ["", "   ", "\x00\x07"])
 def test_empty_text_gets_a_kind_reply_and_is_not_forwarded(phone, rasa, body):
     assert phone.text(body) == [sms.NO_TEXT_REPLY]
@@ -380,54 +383,98 @@ def test_ids_are_usable_as_photo_folder_names():
 
 
 MEDIA = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1"
+CDN = "https://mms.twiliocdn.com/AC0/0a1b2c?Expires=1700000000&Signature=x"
 
 
-def test_mms_urls_are_recorded_on_the_intake(phone, rasa, store):
-    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
-    replies = phone.text("here you go", media=((MEDIA, "image/jpeg"),))
-    assert replies[0] == "Thanks, I've got your photo (1 of 5)."
-    assert store.get_summary(conversation()).photos == [MEDIA]
-    assert rasa.calls[0]["message"] == "here you go"
-
-
-def test_mms_before_the_intake_exists_is_kept_for_later(phone, rasa, store):
-    assert phone.text("", media=((MEDIA, "image/png"), (MEDIA + "2", "image/jpeg"))) == [
-        "Thanks, I've got your 2 photos (2 of 5)."
-    ]
-    assert rasa.calls == []  # a photo alone is not an answer for Rasa
-    assert store.photo_refs(conversation()) == [MEDIA, MEDIA + "2"]
-
-
-def test_mms_that_is_not_a_picture_is_declined(phone, store):
-    assert phone.text("", media=((MEDIA, "text/vcard"),)) == [sms.NOT_A_PHOTO]
-    assert store.photo_refs(conversation()) == []
-
-
-def test_mms_past_the_photo_limit_is_declined(phone, store):
-    store.add_photo_refs(conversation(), [f"ref{i}" for i in range(photos.MAX_PHOTOS)])
-    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [photos.TOO_MANY]
-
-
-def test_mms_photos_are_downloaded_cleaned_and_stored_with_a_fetcher(tmp_path, rasa):
+def jpeg_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 6), "red").save(buffer, "JPEG")
-    fetcher = FakeMediaFetcher({MEDIA: buffer.getvalue(), MEDIA + "x": b"not a photo"})
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def mms(tmp_path, rasa):
+    """A phone texting an app that can fetch MMS media (a fake fetcher serving MEDIA)."""
+    fetcher = FakeMediaFetcher({MEDIA: jpeg_bytes(), MEDIA + "x": b"not a photo"})
     store = IntakeStore(tmp_path / "intake.db")
     settings = CLINIC.model_copy(update={"db_path": tmp_path / "intake.db"})
     phone = Phone(TestClient(sms_app(store, rasa, fetcher, settings=settings)))
+    return phone, store, fetcher, photos.photos_root(tmp_path / "intake.db")
+
+
+def transcript(store, conversation_id: str) -> list[tuple[str, str]]:
+    return [(m["role"], m["text"]) for m in store.list_messages(conversation_id)]
+
+
+def test_mms_photos_are_downloaded_cleaned_and_stored_with_a_fetcher(mms, rasa):
+    phone, store, fetcher, root = mms
     replies = phone.text("", media=((MEDIA, "image/jpeg"), (MEDIA + "x", "image/jpeg")))
     assert replies == ["Thanks, I've got your photo (1 of 5).", photos.NOT_A_PHOTO]
     assert fetcher.fetched == [MEDIA, MEDIA + "x"]
     [photo_id] = store.photo_refs(conversation())
     row = store.get_photo(conversation(), photo_id)
-    assert (photos.photos_root(tmp_path / "intake.db") / row["file"]).is_file()
+    assert (root / row["file"]).is_file()
+    assert rasa.calls == []  # a photo alone is not an answer for Rasa
+
+
+def test_mms_photo_lands_on_the_intake_and_the_text_is_answered(mms, rasa):
+    phone, store, _, _ = mms
+    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
+    replies = phone.text("here you go", media=((MEDIA, "image/jpeg"),))
+    assert replies == ["Thanks, I've got your photo (1 of 5).", "ok"]
+    assert store.get_summary(conversation()).photos == store.photo_refs(conversation())
+    assert len(store.photo_refs(conversation())) == 1
+    assert rasa.calls[0]["message"] == "here you go"
+
+
+def test_a_failed_media_fetch_asks_to_bring_the_photos_and_the_transcript_says_so(mms, rasa):
+    phone, store, _, _ = mms
+    replies = phone.text("my forehead", media=((MEDIA + "-expired", "image/jpeg"),))
+    assert replies == [sms.PHOTO_BRING_INSTEAD, "ok"]
+    assert "again" not in replies[0] and "consult" in replies[0]
+    assert store.photo_refs(conversation()) == []
+    assert transcript(store, conversation())[:2] == [("patient", sms.PHOTO_NOT_RECEIVED),
+                                                     ("bot", sms.PHOTO_BRING_INSTEAD)]
+    assert rasa.calls[0]["message"] == "my forehead"
+
+
+def test_without_a_media_fetcher_photos_are_declined_not_pretended(phone, rasa, store):
+    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
+    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [sms.PHOTO_BRING_INSTEAD]
+    assert store.get_summary(conversation()).photos == []
+    assert store.photo_refs(conversation()) == []
+    assert ("patient", sms.PHOTO_NOT_RECEIVED) in transcript(store, conversation())
+
+
+def test_mms_past_the_photo_limit_is_declined(mms):
+    phone, store, fetcher, _ = mms
+    store.add_photo_refs(conversation(), [f"ref{i}" for i in range(photos.MAX_PHOTOS)])
+    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [photos.TOO_MANY]
+    assert fetcher.fetched == []
+
+
+def media_env(**extra: str) -> dict[str, str]:
+    return {"TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_ACCOUNT_SID": "AC0", **extra}
+
+
+def test_a_media_fetcher_needs_the_account_sid_as_well_as_the_token(caplog):
+    assert sms.media_fetcher_from_env({}) is None
+    assert sms.media_fetcher_from_env({"TWILIO_AUTH_TOKEN": TOKEN}) is None
+    assert "TWILIO_ACCOUNT_SID" in caplog.text
+    assert isinstance(sms.media_fetcher_from_env(media_env()), sms.TwilioMediaFetcher)
+
+
+def fetch(fetcher: sms.TwilioMediaFetcher, url: str) -> bytes:
+    return asyncio.run(fetcher.fetch(url))
 
 
 def test_twilio_media_fetcher_only_talks_to_twilio():
     fetcher = sms.TwilioMediaFetcher("AC0", TOKEN, transport=httpx.MockTransport(
         lambda request: pytest.fail("no request may be made")))
-    with pytest.raises(sms.MediaUnavailable):
-        asyncio.run(fetcher.fetch("https://evil.example.com/x.jpg"))
+    for url in ("https://evil.example.com/x.jpg", "http://api.twilio.com/2010-04-01/x",
+                "https://api.twilio.com.evil.example/x", "https://mms.twiliocdn.com/x"):
+        with pytest.raises(sms.MediaUnavailable):
+            fetch(fetcher, url)
 
 
 def test_twilio_media_fetcher_sends_basic_auth_and_caps_the_size():
@@ -438,9 +485,323 @@ def test_twilio_media_fetcher_sends_basic_auth_and_caps_the_size():
         return httpx.Response(200, content=b"x" * (photos.MAX_PHOTO_BYTES + 100))
 
     fetcher = sms.TwilioMediaFetcher("AC0", TOKEN, transport=httpx.MockTransport(handler))
-    data = asyncio.run(fetcher.fetch(MEDIA))
+    data = fetch(fetcher, MEDIA)
     assert len(data) == photos.MAX_PHOTO_BYTES + 1
-    assert seen[0].startswith("Basic ")
+    assert seen == [httpx.BasicAuth("AC0", TOKEN)._auth_header]
+
+
+def test_twilio_media_redirect_to_its_cdn_is_followed_without_the_credentials():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.host, request.headers.get("authorization")))
+        if request.url.host == "api.twilio.com":
+            return httpx.Response(307, headers={"location": CDN})
+        return httpx.Response(200, content=b"the photo")
+
+    fetcher = sms.TwilioMediaFetcher("AC0", TOKEN, transport=httpx.MockTransport(handler))
+    assert fetch(fetcher, MEDIA) == b"the photo"
+    assert seen[0][0] == "api.twilio.com" and seen[0][1].startswith("Basic ")
+    assert seen[1] == ("mms.twiliocdn.com", None)
+
+
+@pytest.mark.parametrize("location", ["https://evil.example.com/steal", "http://mms.twiliocdn.com/x",
+                                      "https://mms.twiliocdn.com.evil.example/x"])
+def test_twilio_media_redirect_off_its_hosts_is_not_followed(location):
+    hosts = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        return httpx.Response(302, headers={"location": location})
+
+    fetcher = sms.TwilioMediaFetcher("AC0", TOKEN, transport=httpx.MockTransport(handler))
+    with pytest.raises(sms.MediaUnavailable):
+        fetch(fetcher, MEDIA)
+    assert hosts == ["api.twilio.com"]
+
+
+def test_a_redirect_loop_ends():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": MEDIA})
+
+    fetcher = sms.TwilioMediaFetcher("AC0", TOKEN, transport=httpx.MockTransport(handler))
+    with pytest.raises(sms.MediaUnavailable, match="redirects"):
+        fetch(fetcher, MEDIA)
+
+
+def test_a_local_media_stand_in_may_use_http_on_loopback_only():
+    hosts = sms.MediaHosts.from_env({"TWILIO_MEDIA_HOSTS": "http://127.0.0.1:8123"})
+    assert hosts.is_source("http://127.0.0.1:8123/media/1")
+    assert not hosts.allows("https://api.twilio.com/x")  # the stand-in replaces Twilio
+    assert not hosts.allows("http://127.0.0.1:9999/media/1")
+    for entry in ("http://media.example.com", "http://10.0.0.5:8123"):
+        with pytest.raises(SmsNotConfigured, match="TWILIO_MEDIA_HOSTS"):
+            sms.MediaHosts.from_env({"TWILIO_MEDIA_HOSTS": entry})
+
+
+# --- a new intake after a sent one ------------------------------------------------------------
+
+
+SENT_AT = datetime(2025, 3, 1, 14, 0, tzinfo=timezone.utc)
+
+
+def sent_intake(conversation_id: str) -> IntakeSummary:
+    return IntakeSummary(conversation_id=conversation_id, channel="sms", status=Status.COMPLETED,
+                         started_at=SENT_AT - timedelta(minutes=6), updated_at=SENT_AT,
+                         completed_at=SENT_AT, patient_name="Dana", contact=PHONE, age=41,
+                         concerns=[Concern(area="frown_lines", text="my 11s", shows="both")])
+
+
+class Clock:
+    """A settable clock for the SMS channel."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(SENT_AT + timedelta(hours=1))
+
+
+@pytest.fixture
+def sent(store, rasa, clock) -> Phone:
+    """A phone whose first intake was sent an hour ago."""
+    phone = Phone(TestClient(sms_app(store, rasa, clock=clock)))
+    phone.text("hi")
+    store.save_summary(sent_intake(conversation()))
+    return phone
+
+
+@pytest.mark.parametrize("word", ["restart", "Start over", "start again!", "new intake"])
+def test_restart_after_a_sent_intake_starts_a_new_conversation_and_keeps_the_sent_one(
+    sent, rasa, store, word
+):
+    before = store.get_summary(conversation())
+    replies = sent.text(word)
+    new_id = rasa.calls[-1]["sender"]
+    assert new_id != conversation() and new_id.startswith("sms-")
+    assert PHONE_DIGITS not in new_id and PHONE_DIGITS[-7:] not in new_id
+    assert rasa.calls[-1]["message"] == word
+    assert replies == [sms.NEW_INTAKE_NOTE, "ok"]
+    assert store.get_summary(conversation()) == before  # the clinic's copy, untouched
+    assert store.get_summary(conversation()).status == Status.COMPLETED
+    # The contract the actions rely on: every conversation of the number knows the number.
+    assert store.sms_contact(new_id)["phone"] == store.sms_contact(conversation())["phone"] == PHONE
+    sent.text("Sam")
+    assert rasa.calls[-1]["sender"] == new_id  # and the number stays in the new one
+    assert ("patient", "Sam") in transcript(store, new_id)
+    assert ("patient", "Sam") not in transcript(store, conversation())
+
+
+def test_numbered_buttons_of_the_sent_intake_do_not_carry_over(store, rasa, clock):
+    rasa.replies = [[{"text": "Send it?", "buttons": YES_NO}]]
+    phone = Phone(TestClient(sms_app(store, rasa, clock=clock)))
+    phone.text("hi")
+    store.save_summary(sent_intake(conversation()))
+    phone.text("restart")
+    phone.text("1")
+    assert rasa.calls[-1]["message"] == "1"
+
+
+def test_restart_while_the_intake_is_in_progress_stays_in_the_conversation(phone, rasa, store):
+    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
+    assert phone.text("restart") == ["ok"]
+    assert rasa.calls[-1] == {"sender": conversation(), "message": "restart",
+                              "metadata": {"channel": "sms"}}
+
+
+def test_a_correction_soon_after_sending_reaches_the_sent_intake(sent, rasa, clock):
+    clock.now = SENT_AT + timedelta(days=3)
+    assert sent.text("actually I think I might be pregnant") == ["ok"]
+    assert rasa.calls[-1]["sender"] == conversation()
+
+
+def test_a_text_long_after_a_sent_intake_starts_a_new_one(sent, rasa, store, clock):
+    clock.now = SENT_AT + sms.NEW_INTAKE_AFTER + timedelta(minutes=1)
+    assert sent.text("hi, booking again")[0] == sms.NEW_INTAKE_NOTE
+    assert rasa.calls[-1]["sender"] != conversation()
+    assert store.get_summary(conversation()) == sent_intake(conversation())
+
+
+def test_the_new_conversation_is_remembered_across_a_process_restart(tmp_path, clock):
+    store, rasa = IntakeStore(tmp_path / "a.db"), FakeRasaClient()
+    Phone(TestClient(sms_app(store, rasa, clock=clock))).text("hi")
+    store.save_summary(sent_intake(conversation()))
+    Phone(TestClient(sms_app(store, rasa, clock=clock))).text("restart")
+    new_id = rasa.calls[-1]["sender"]
+    Phone(TestClient(sms_app(IntakeStore(tmp_path / "a.db"), rasa, clock=clock))).text("Sam")
+    assert rasa.calls[-1]["sender"] == new_id
+
+
+def test_a_second_restart_after_the_second_intake_is_sent_starts_a_third(sent, rasa, store):
+    sent.text("restart")
+    second = rasa.calls[-1]["sender"]
+    store.save_summary(sent_intake(second))
+    sent.text("restart")
+    third = rasa.calls[-1]["sender"]
+    assert len({conversation(), second, third}) == 3
+    assert store.get_summary(second) == sent_intake(second)
+
+
+def test_stop_holds_for_every_conversation_of_the_number(sent, rasa, store):
+    sent.text("restart")
+    new_id = rasa.calls[-1]["sender"]
+    calls = len(rasa.calls)
+    assert "unsubscribed" in sent.text("stop texting me")[0]
+    assert sent.text("hello?") == [] and sent.text("restart") == []
+    assert len(rasa.calls) == calls
+    assert store.sms_contact(conversation())["opted_out"] is True
+    assert store.sms_contact(new_id)["opted_out"] is True
+    assert "again" in sent.text("START")[0]
+    assert sent.text("back") == ["ok"] and rasa.calls[-1]["sender"] == new_id
+
+
+def test_an_opt_out_outlives_deleting_the_patient_s_conversations(tmp_path, rasa, clock):
+    from bot.staff_store import StaffStore, delete_patient_data
+
+    store = IntakeStore(tmp_path / "i.db")
+    phone = Phone(TestClient(sms_app(store, rasa, clock=clock)))
+    phone.text("hi")
+    store.save_summary(sent_intake(conversation()))
+    phone.text("restart")
+    new_id = rasa.calls[-1]["sender"]
+    phone.text("unsubscribe")
+    for conversation_id in (conversation(), new_id):
+        delete_patient_data(store, StaffStore(store.path), conversation_id, None, None, actor="dr")
+    calls = len(rasa.calls)
+    assert phone.text("hello again") == []
+    assert len(rasa.calls) == calls
+    assert phone.text("HELP")  # still answered
+
+
+# --- opt-out phrasings ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "STOP", "stop", "Stop!", "stop texting me", "Stop texting me.", "STOP TEXTING ME PLEASE",
+    "please stop", "Please stop!", "stop it", "stop messaging me", "stop sending me messages",
+    "no more texts", "stop the texts please", "unsubscribe", "Unsubscribe me",
+    "unsubscribe me please", "unsubscribe me from this list", "opt out", "Opt-out", "opt me out",
+    "remove me", "Remove me from your list", "take me off this list", "don't text me again",
+    "Don’t text me", "do not message me", "i want to unsubscribe",
+    "I'd like to stop receiving these texts", "please stop texting me, thanks", "leave me alone",
+    "quit", "cancel", "end",
+])
+def test_opt_out_phrasings_opt_out(text):
+    assert is_opt_out(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I stopped taking aspirin", "stop sign", "I had to stop warfarin last week", "stopped",
+    "I stopped botox two years ago", "non-stop", "I quit smoking", "please stop the frown lines",
+    "remove my frown lines", "no more than 2 glasses of wine", "no", "it ended last month",
+    "I take something to stop migraines", "can I stop at any time?", "don't know",
+    "the lines never stop", "stop? what do you mean", "end of the month", "help", "yes",
+])
+def test_answers_that_merely_contain_stop_are_answers(text):
+    assert not is_opt_out(text)
+
+
+def test_an_opt_out_phrase_opts_out_before_rasa(phone, rasa, store):
+    assert phone.text("Please stop texting me") == [
+        "You're unsubscribed from Brightside & Co messages. Reply START to resume."]
+    assert phone.text("I stopped taking aspirin") == []
+    assert rasa.calls == []
+
+
+def test_help_is_answered_while_opted_out(phone, rasa, store):
+    phone.text("STOP")
+    [reply] = phone.text("HELP")
+    assert "Brightside & Co" in reply and "(555) 010-0199" in reply and "START" in reply
+    assert phone.text("hello") == []
+    assert rasa.calls == []
+    assert store.sms_contact(conversation())["opted_out"] is True  # HELP does not opt back in
+
+
+# --- SMS segments -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, encoding, count", [
+    ("", "GSM-7", 0),
+    ("a" * 160, "GSM-7", 1),
+    ("a" * 161, "GSM-7", 2),
+    ("a" * 306, "GSM-7", 2),
+    ("a" * 307, "GSM-7", 3),
+    ("€" * 80, "GSM-7", 1),  # extension characters take two septets
+    ("€" + "a" * 159, "GSM-7", 2),
+    ("a" * 152 + "€" + "a" * 152, "GSM-7", 3),  # 306 septets, but the € may not straddle parts
+    ("Zoé Müller, Muñoz, Ørsted, Åsa, Ça va", "GSM-7", 1),  # accents GSM-7 has
+    ("Zoé " * 40, "GSM-7", 1),
+    ("ç", "UCS-2", 1),  # lower-case c-cedilla is not in GSM-7
+    ("It’s", "UCS-2", 1),  # a curly apostrophe, before gsm_friendly
+    ("a" * 69 + "😀", "UCS-2", 2),  # one emoji: UCS-2, and it takes two units
+    ("ê" * 70, "UCS-2", 1),
+    ("ê" * 71, "UCS-2", 2),
+    ("ê" * 134, "UCS-2", 2),
+    ("ê" * 135, "UCS-2", 3),
+    ("a" * 66 + "😀" + "a" * 66, "UCS-2", 3),  # 134 units, but the emoji may not be cut
+])
+def test_segments_are_counted_as_carriers_count_them(text, encoding, count):
+    assert sms_segments(text) == sms.Segments(encoding, count)
+
+
+def test_typographic_characters_become_gsm7():
+    friendly = sms.gsm_friendly("It’s “fine” – really… see you")
+    assert friendly == 'It\'s "fine" - really... see you'
+    assert sms_segments(friendly).encoding == "GSM-7"
+
+
+def test_bot_replies_with_curly_quotes_go_out_as_gsm7(phone, rasa):
+    rasa.replies = [[{"text": "Thanks! That’s everything – we’ll be in touch…"}]]
+    [reply] = phone.text("hi")
+    assert reply == "Thanks! That's everything - we'll be in touch..."
+    assert sms_segments(reply) == sms.Segments("GSM-7", 1)
+
+
+def confirm_text(name: str) -> tuple[str, list[dict]]:
+    """The read-back question Rasa sends (the domain's own template) for an intake named name."""
+    domain = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
+    variant = next(v for v in domain["responses"]["utter_ask_confirm"] if "condition" not in v)
+    summary = IntakeSummary(conversation_id="c", channel="sms", patient_name=name, age=34,
+                            contact=PHONE, concerns=[Concern(area="frown_lines", text="my 11s",
+                                                             shows="both")])
+    return variant["text"].format(readback=readback(summary, date(2025, 3, 1))), variant["buttons"]
+
+
+def test_the_read_back_of_an_accented_name_goes_as_gsm7_in_few_segments():
+    text, buttons = confirm_text("Zoé Müller")
+    texts, _ = sms.as_sms([{"text": text, "buttons": buttons}])
+    counts = [sms_segments(t) for t in texts]
+    assert {c.encoding for c in counts} == {"GSM-7"}
+    assert all(c.count <= sms.MAX_SEGMENTS for c in counts)
+    # Each cut between texts costs at most one partly filled segment.
+    whole = sms_segments("\n".join(texts)).count
+    assert sum(c.count for c in counts) <= whole + len(texts) - 1
+    assert "Zoé Müller" in texts[0]
+
+
+def test_a_name_outside_gsm7_makes_only_its_own_text_ucs2():
+    text, buttons = confirm_text("Zoë")  # ë is not in GSM-7
+    texts, _ = sms.as_sms([{"text": text, "buttons": buttons}])
+    encodings = [sms_segments(t).encoding for t in texts]
+    assert encodings[0] == "UCS-2" and "Zoë" in texts[0]
+    assert set(encodings[1:]) == {"GSM-7"}
+    assert all(sms_segments(t).count <= sms.MAX_SEGMENTS for t in texts)
+
+
+# --- the README ------------------------------------------------------------------------------
+
+
+def test_every_variable_the_sms_channel_reads_is_in_the_readme_sms_section():
+    names = set(re.findall(r'env\.get\("([A-Z_]+)"', Path(sms.__file__).read_text()))
+    assert {"TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID", "PUBLIC_BASE_URL"} <= names
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## SMS (Twilio)\n", 1)[1].split("\n## ", 1)[0]
+    assert {name for name in names if f"`{name}`" not in section} == set()
 
 
 # --- splitting, directly ----------------------------------------------------------------------
@@ -448,14 +809,22 @@ def test_twilio_media_fetcher_sends_basic_auth_and_caps_the_size():
 
 def test_split_never_cuts_a_word():
     text = " ".join(["supercalifragilistic"] * 60)
-    parts = split_message(text, limit=100)
-    assert all(len(p) <= 100 for p in parts)
+    parts = split_message(text, max_segments=1)
+    assert all(sms_segments(p).count == 1 for p in parts)
     assert " ".join(parts) == text
 
 
 def test_split_prefers_line_breaks():
-    text = "First line that is fairly long.\n" + "word " * 10
-    assert split_message(text, limit=45)[0] == "First line that is fairly long."
+    first = "A first line that is long enough to be a good place to end the first text message."
+    text = first + "\n" + "word " * 40
+    assert split_message(text, max_segments=1)[0] == first
+
+
+def test_split_counts_ucs2_parts_in_utf16_units():
+    text = " ".join(["café😀"] * 60)  # 6 units a word plus a space
+    parts = split_message(text)
+    assert all(sms_segments(p) == sms.Segments("UCS-2", 2) for p in parts[:-1])
+    assert " ".join(parts) == text
 
 
 def test_short_text_is_one_message():

@@ -6,19 +6,25 @@ patient. Nothing is processed before the `X-Twilio-Signature` checks out against
 Twilio called, which behind a proxy is rebuilt from PUBLIC_BASE_URL (or, with
 TRUST_FORWARDED=1, from X-Forwarded-Proto/Host).
 
-The phone number is never the conversation id: the id is an HMAC of the number under
-INTAKE_SECRET_KEY, so it is stable across restarts but says nothing about the number. The
-number itself is kept only in `sms_contacts`, for staff, and never logged or sent to Rasa.
+The phone number is never the conversation id. A number's first conversation id is an HMAC of
+the number under INTAKE_SECRET_KEY; a new intake after a completed one (a "restart", or a text
+long after it was sent) gets a new random id, and `sms_numbers` maps a keyed hash of the number
+to its current conversation. The submitted intake is never touched again by the new one. The
+number itself is kept only in `sms_contacts` (one row per conversation), for staff, and never
+logged or sent to Rasa. STOP holds for the number, whichever conversation it came in.
 
     >>> key = b"example key"
     >>> sms_conversation_id("+1 (555) 010-0100", key) == sms_conversation_id("+15550100100", key)
     True
-    >>> split_message("One. Two.", limit=5)
-    ['One.', 'Two.']
+    >>> sms_segments("Name: Zoé, age 34")
+    Segments(encoding='GSM-7', count=1)
+    >>> is_opt_out("Please stop texting me!"), is_opt_out("I stopped taking aspirin")
+    (True, False)
 
 Environment (read when the router is built): TWILIO_AUTH_TOKEN (required, or the endpoint
 answers 503 to everything), INTAKE_SECRET_KEY (required when the token is set),
-PUBLIC_BASE_URL, TRUST_FORWARDED.
+TWILIO_ACCOUNT_SID (needed to fetch MMS photos), PUBLIC_BASE_URL, TRUST_FORWARDED,
+SMS_NEW_INTAKE_AFTER_DAYS, TWILIO_MEDIA_HOSTS (tests only: a local stand-in for Twilio's media).
 """
 from __future__ import annotations
 
@@ -28,14 +34,17 @@ import hmac
 import logging
 import os
 import re
+import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qsl, urlparse
 from xml.sax.saxutils import escape
 
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec used to count SMS segments)
 import httpx
 from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -43,6 +52,8 @@ from starlette.datastructures import MultiDict
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
+from bot.intake import is_restart
+from bot.models import Status
 from bot.store import IntakeStore
 from bot.web import photos
 from bot.web.limits import SLOW_DOWN, RateLimiter, RateLimits, read_limited_body
@@ -55,11 +66,40 @@ MAX_BODY_BYTES = 64 * 1024  # a Twilio post with 1,600 characters and 10 media U
 MAX_FORM_FIELDS = 200
 MAX_TEXT_CHARS = 1600  # Twilio's own limit for one (concatenated) message
 MAX_MEDIA = 10  # Twilio sends at most 10 media per MMS
-SPLIT_AT = 320  # two SMS segments: short enough to read, few enough to keep costs down
+MAX_SEGMENTS = 2  # per text sent: short enough to read, few enough to keep costs down
+# Segment sizes (3GPP TS 23.040): one segment, or each part of a concatenated message, which
+# gives up room to the header that joins the parts again.
+GSM7_SINGLE, GSM7_PART = 160, 153  # septets; an extension character (€ [ ] { } ...) takes 2
+UCS2_SINGLE, UCS2_PART = 70, 67  # UTF-16 code units; an emoji takes 2
+NEW_INTAKE_AFTER = timedelta(days=30)  # a text this long after a sent intake starts a new one
+MAX_MEDIA_REDIRECTS = 3
 
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 START_WORDS = {"START", "UNSTOP", "YES"}
 HELP_WORDS = {"HELP", "INFO"}
+# Whole-message opt-out phrasings beyond the carrier keywords, matched after lower-casing and
+# turning punctuation into spaces. Whole message only: an answer that merely contains "stop"
+# ("I stopped taking aspirin") is an answer.
+_PLEASE = r"(?:(?:please|pls|plz|kindly|just|ok|okay|hey) )*"
+_TAIL = r"(?: (?:please|pls|plz|now|thanks|thank you|thx|anymore|any more|again|asap|ever))*"
+_ME = r"(?: me| us)?"
+_TEXTS = r"(?:texts?|txts?|messages?|msgs?|sms|notifications?|reminders?)"
+OPT_OUT_PHRASES = tuple(re.compile(pattern) for pattern in (
+    rf"{_PLEASE}(?:stop|quit)(?: it| all| this| that)?{_TAIL}",
+    rf"{_PLEASE}(?:stop|quit|no more) (?:texting|txting|messaging|msging|contacting|sending|"
+    rf"sending me|spamming|bothering){_ME}(?: (?:these |the |your |any )?{_TEXTS})?{_TAIL}",
+    rf"{_PLEASE}(?:stop|no more|enough)(?: (?:all |these |the |your |with the ))?(?: ?{_TEXTS})"
+    rf"{_TAIL}",
+    rf"{_PLEASE}(?:unsubscribe|opt out|opt-out|optout){_ME}(?: (?:from|of) "
+    rf"(?:this|these|the|your|all|that)(?: \w+)?)?{_TAIL}",
+    rf"{_PLEASE}opt me out(?: (?:from|of) (?:this|these|the|your|all|that)(?: \w+)?)?{_TAIL}",
+    rf"{_PLEASE}(?:remove|take|delete) (?:me|my number)(?: (?:off|from) (?:this|these|the|your|"
+    rf"that|ur)(?: \w+)?(?: list)?)?{_TAIL}",
+    rf"{_PLEASE}(?:don't|dont|do not) (?:text|txt|message|msg|contact|sms) me{_TAIL}",
+    rf"(?:i want to|i'd like to|i would like to|i wish to|let me) (?:unsubscribe|opt out|"
+    rf"stop (?:getting|receiving) (?:these |your |the )?{_TEXTS}){_TAIL}",
+    rf"{_PLEASE}leave me alone{_TAIL}",
+))
 
 OPTED_OUT_REPLY = "You're unsubscribed from {clinic} messages. Reply START to resume."
 OPTED_IN_REPLY = (
@@ -70,6 +110,11 @@ HELP_REPLY = (
     "{clinic}: I'm the clinic's intake assistant. To talk to a person, call {phone}. "
     "Reply STOP to unsubscribe."
 )
+HELP_OPTED_OUT_REPLY = (
+    "{clinic}: you're unsubscribed, so I won't text you. Reply START to resume. "
+    "To talk to a person, call {phone}."
+)
+NEW_INTAKE_NOTE = "Your earlier intake is with the clinic, just as you sent it. Let's start a new one."
 NO_TEXT_REPLY = "I didn't get any text in that message. Could you type your answer?"
 TOO_LONG_REPLY = (
     "That's a lot for one text. Could you send a shorter version, under 1,600 characters?"
@@ -84,12 +129,16 @@ RASA_DOWN_REPLY = (
 PHOTO_THANKS = "Thanks, I've got your photo ({count} of {limit})."
 PHOTOS_THANKS = "Thanks, I've got your {added} photos ({count} of {limit})."
 NOT_A_PHOTO = "I can only take photos by text (JPEG, PNG or WebP), so I couldn't use that file."
-PHOTO_FETCH_FAILED = (
-    "Sorry, I couldn't get that photo just now. Could you try sending it again in a minute?"
+PHOTO_BRING_INSTEAD = (
+    "Sorry, I couldn't receive that photo by text. Please bring your photos to your consult "
+    "instead (on your phone is fine)."
 )
 PHOTO_MESSAGE = photos.PHOTO_MESSAGE
+# In the transcript staff see, where the photo would have been.
+PHOTO_NOT_RECEIVED = "Photo sent by text, but it could not be received (asked to bring it instead)"
 
 _ID_PURPOSE = b"sms-conversation-id:"  # labels the HMAC input, as the web app's ids do
+_NUMBER_PURPOSE = b"sms-number-key:"  # a different label: a number key is not a conversation id
 # C0 controls except tab and newline, DEL, C1 controls, lone surrogates, U+FFFE/U+FFFF: not
 # allowed in XML 1.0 (one echoed back makes the whole TwiML answer unreadable to Twilio) or
 # useless in a text message.
@@ -98,7 +147,23 @@ _KEYWORD_TRIM = string.whitespace + string.punctuation + "\u00a1\u00bf\u2019\u20
 _NUMBERED_REPLY = re.compile(r"#?(\d{1,2})[.)]?")
 _DIAL_NOISE = re.compile(r"[\s().\-\u00a0]")
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
-_ALLOWED_MEDIA_HOSTS = ("api.twilio.com",)
+_PHRASE_NOISE = re.compile(r"[^\w' -]+")
+# Typographic characters with a plain GSM-7 equivalent: one curly apostrophe would otherwise
+# send the whole text as UCS-2, at 67 characters a segment instead of 153.
+_GSM_FRIENDLY = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"',
+    "\u201e": '"', "\u2033": '"', "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
+    "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2022": "-",
+})
+# Twilio's MediaUrl is on api.twilio.com (HTTP basic auth with the account SID and auth token).
+# It redirects to the file: to a short-lived mms.twiliocdn.com URL when the account enforces
+# HTTP auth on media, else to s3-external-1.amazonaws.com (Twilio support, "Protect Media Access
+# with HTTP Basic Authentication for Programmable Messaging"); media.twiliocdn.com has been seen
+# too. Credentials go to the first host only.
+TWILIO_MEDIA_SOURCES = ("https://api.twilio.com",)
+TWILIO_MEDIA_REDIRECTS = ("https://mms.twiliocdn.com", "https://media.twiliocdn.com",
+                          "https://s3-external-1.amazonaws.com")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class SmsNotConfigured(RuntimeError):
@@ -132,53 +197,123 @@ class FakeMediaFetcher:
         return self.files[url]
 
 
+@dataclass(frozen=True)
+class MediaHosts:
+    """Where MMS media may be fetched from: `sources` get the account's credentials (the
+    MediaUrl itself), `redirects` only the redirected request. Origins, e.g. "https://api.twilio.com".
+    """
+
+    sources: tuple[str, ...] = TWILIO_MEDIA_SOURCES
+    redirects: tuple[str, ...] = TWILIO_MEDIA_REDIRECTS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MediaHosts:
+        """Twilio's hosts, or TWILIO_MEDIA_HOSTS (comma-separated origins) for a local stand-in.
+
+        Plain http is allowed only for a loopback host named with its scheme
+        ("http://127.0.0.1:8123"), so no setting can send credentials in the clear elsewhere.
+        """
+        raw = env.get("TWILIO_MEDIA_HOSTS", "").strip()
+        if not raw:
+            return cls()
+        origins = tuple(_media_origin(entry) for entry in raw.split(",") if entry.strip())
+        return cls(origins, origins)
+
+    def is_source(self, url: str) -> bool:
+        """True if url is on a host the credentials may go to."""
+        return _origin(url) in self.sources
+
+    def allows(self, url: str) -> bool:
+        """True if url may be fetched at all (a source, or where a source redirects to)."""
+        return _origin(url) in self.sources + self.redirects
+
+
+def _media_origin(entry: str) -> str:
+    """One TWILIO_MEDIA_HOSTS entry as an origin; SmsNotConfigured for http off loopback."""
+    entry = entry.strip().rstrip("/")
+    origin = _origin(entry if "://" in entry else f"https://{entry}")
+    parsed = urlparse(origin)
+    if parsed.scheme != "https" and parsed.hostname not in _LOOPBACK:
+        raise SmsNotConfigured(f"TWILIO_MEDIA_HOSTS: {entry!r} must be https (http only on loopback)")
+    return origin
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of an http(s) URL, lower-cased, default ports left out ("" if none)."""
+    try:
+        parsed = urlparse(url.strip())
+        port = parsed.port
+    except ValueError:
+        return ""
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return ""
+    host = f"[{parsed.hostname}]" if ":" in parsed.hostname else parsed.hostname
+    default = {"http": 80, "https": 443}[parsed.scheme]
+    return f"{parsed.scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
 class TwilioMediaFetcher:
     """Downloads MMS media from Twilio with the account's credentials (HTTP basic auth).
 
-    Only https://api.twilio.com URLs are fetched, so the credentials never go anywhere else;
-    Twilio redirects to its file storage, and httpx drops the credentials on that hop.
+    Only MediaHosts.sources URLs are fetched, and the credentials go only there; redirects are
+    followed by hand, at most MAX_MEDIA_REDIRECTS, and only to MediaHosts.redirects.
     """
 
     def __init__(
         self,
         account_sid: str,
         auth_token: str,
+        hosts: MediaHosts | None = None,
         timeout: float = 8.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._auth = (account_sid, auth_token)
+        self.hosts = hosts or MediaHosts()
         self.timeout = timeout  # Twilio waits 15 s for the whole webhook answer
         self._transport = transport
 
     async def fetch(self, url: str) -> bytes:
         """The media file, cut off just past the photo size limit."""
-        parsed = urlparse(url)
-        if parsed.scheme != "https" or parsed.hostname not in _ALLOWED_MEDIA_HOSTS:
-            raise MediaUnavailable("not a Twilio media URL")
-        limit = photos.MAX_PHOTO_BYTES + 1
-        data = bytearray()
+        if not self.hosts.is_source(url):
+            raise MediaUnavailable("not a media URL of the SMS provider")
         try:
-            async with httpx.AsyncClient(
-                auth=self._auth, timeout=self.timeout, follow_redirects=True,
-                transport=self._transport,
-            ) as client:
-                async with client.stream("GET", url) as response:
-                    if not response.is_success:
-                        raise MediaUnavailable(f"media answered HTTP {response.status_code}")
-                    async for chunk in response.aiter_bytes():
-                        data += chunk
-                        if len(data) >= limit:
-                            break
+            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False,
+                                         transport=self._transport) as client:
+                for _ in range(MAX_MEDIA_REDIRECTS + 1):
+                    auth = self._auth if self.hosts.is_source(url) else None
+                    async with client.stream("GET", url, auth=auth) as response:
+                        if not response.is_redirect:
+                            return await _read_media(response)
+                        url = str(response.url.join(response.headers["location"]))
+                    if not self.hosts.allows(url):
+                        raise MediaUnavailable("media redirected off the provider's hosts")
         except httpx.HTTPError as exc:
             raise MediaUnavailable(f"cannot fetch media: {exc!r}") from exc
-        return bytes(data[:limit])
+        raise MediaUnavailable("too many media redirects")
+
+
+async def _read_media(response: httpx.Response) -> bytes:
+    """The body of a media response, at most photos.MAX_PHOTO_BYTES + 1 bytes of it."""
+    if not response.is_success:
+        raise MediaUnavailable(f"media answered HTTP {response.status_code}")
+    limit = photos.MAX_PHOTO_BYTES + 1
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return bytes(data[:limit])
 
 
 def media_fetcher_from_env(env: Mapping[str, str] | None = None) -> TwilioMediaFetcher | None:
-    """A TwilioMediaFetcher if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set, else None."""
+    """A TwilioMediaFetcher if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set, else None
+    (MMS photos are then declined, and the patient asked to bring them)."""
     env = os.environ if env is None else env
-    sid, token = env.get("TWILIO_ACCOUNT_SID", ""), env.get("TWILIO_AUTH_TOKEN", "")
-    return TwilioMediaFetcher(sid, token) if sid and token else None
+    sid, token = env.get("TWILIO_ACCOUNT_SID", "").strip(), env.get("TWILIO_AUTH_TOKEN", "").strip()
+    if token and not sid:
+        logger.warning("TWILIO_ACCOUNT_SID is not set: MMS photos cannot be fetched, and patients "
+                       "who text one are asked to bring their photos to the consult.")
+    return TwilioMediaFetcher(sid, token, MediaHosts.from_env(env)) if sid and token else None
 
 
 # --- pure helpers -------------------------------------------------------------------------------
@@ -206,9 +341,66 @@ def sms_conversation_id(number: str, key: bytes) -> str:
     return "sms-" + base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
 
 
+def sms_number_key(number: str, key: bytes) -> str:
+    """The keyed hash a number's current conversation and opt-out are filed under."""
+    digest = hmac.new(key, _NUMBER_PURPOSE + normalise_number(number).encode("utf-8"),
+                      hashlib.sha256)
+    return "num-" + base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
+
+
+def new_sms_conversation_id() -> str:
+    """A fresh, unguessable conversation id for a number's next intake (same shape as the first)."""
+    return "sms-" + secrets.token_urlsafe(32)
+
+
 def keyword(text: str) -> str:
     """The message as an upper-case keyword candidate: "  stop! " -> "STOP"."""
     return text.strip(_KEYWORD_TRIM).upper()
+
+
+def is_opt_out(text: str) -> bool:
+    """True for a carrier STOP keyword or a whole-message opt-out phrase ("stop texting me")."""
+    if keyword(text) in STOP_WORDS:
+        return True
+    phrase = _PHRASE_NOISE.sub(" ", text.lower().replace("\u2019", "'"))
+    phrase = " ".join(phrase.split()).strip(" '-")
+    return any(pattern.fullmatch(phrase) for pattern in OPT_OUT_PHRASES)
+
+
+def gsm_friendly(text: str) -> str:
+    """Text with curly quotes, dashes, ellipses and odd spaces as their GSM-7 equivalents."""
+    return text.translate(_GSM_FRIENDLY)
+
+
+@dataclass(frozen=True)
+class Segments:
+    """How a text travels: its encoding ("GSM-7" or "UCS-2") and how many segments it takes."""
+
+    encoding: str
+    count: int
+
+
+def sms_segments(text: str) -> Segments:
+    """The encoding and segment count a carrier uses for text (GSM 03.38 when every character
+    has a GSM-7 code, else UCS-2)."""
+    try:
+        costs = [len(char.encode("gsm03.38")) for char in text]
+    except UnicodeEncodeError:
+        costs = [len(char.encode("utf-16-le")) // 2 for char in text]
+        return Segments("UCS-2", _pack(costs, UCS2_SINGLE, UCS2_PART))
+    return Segments("GSM-7", _pack(costs, GSM7_SINGLE, GSM7_PART))
+
+
+def _pack(costs: list[int], single: int, part: int) -> int:
+    """Segments needed for characters of these costs; a character never straddles two parts."""
+    if sum(costs) <= single:
+        return 1 if costs else 0
+    count, used = 1, 0
+    for cost in costs:
+        if used + cost > part:
+            count, used = count + 1, 0
+        used += cost
+    return count
 
 
 def clean_text(text: str) -> str:
@@ -232,19 +424,31 @@ def options_line(buttons: list[dict[str, str]], first: int = 1) -> str:
     return "Reply " + ", ".join(choices) + "."
 
 
-def split_message(text: str, limit: int = SPLIT_AT) -> list[str]:
-    """Text cut into parts of at most `limit` characters, at a paragraph, line, sentence or
-    word boundary (the latest strong one in the second half of a part, else the latest word
-    boundary); a single word longer than `limit` is the only thing ever cut."""
+def split_message(text: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
+    """Text cut into texts of at most `max_segments` SMS segments each, at a paragraph, line,
+    sentence or word boundary (the latest strong one in the second half of a part, else the
+    latest word boundary); a single word too long for one part is the only thing ever cut."""
     parts: list[str] = []
     rest = text.strip()
-    while len(rest) > limit:
-        cut = _cut_point(rest, limit)
+    while sms_segments(rest).count > max_segments:
+        cut = _cut_point(rest, _fitting_chars(rest, max_segments))
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:
         parts.append(rest)
     return parts
+
+
+def _fitting_chars(text: str, max_segments: int) -> int:
+    """The longest prefix of text (in characters) that fits in max_segments segments."""
+    low, high = 1, len(text)  # a prefix only grows in segments as it grows, so bisect
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sms_segments(text[:middle]).count <= max_segments:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _cut_point(text: str, limit: int) -> int:
@@ -278,7 +482,7 @@ def as_sms(replies: list[dict]) -> tuple[list[str], list[dict[str, str]]]:
             line = options_line(buttons, first=len(offered) + 1)
             text = f"{text}\n{line}" if text else line
             offered.extend(buttons)
-        texts.extend(split_message(text))
+        texts.extend(split_message(gsm_friendly(text)))
     return texts, offered
 
 
@@ -305,10 +509,12 @@ class SmsConfig:
     id_key: bytes
     public_base_url: str
     trust_forwarded: bool
+    new_intake_after: timedelta = NEW_INTAKE_AFTER
 
     @classmethod
     def from_env(cls, settings: Settings, env: Mapping[str, str]) -> SmsConfig:
-        """Read TWILIO_AUTH_TOKEN, INTAKE_SECRET_KEY, PUBLIC_BASE_URL and TRUST_FORWARDED.
+        """Read TWILIO_AUTH_TOKEN, INTAKE_SECRET_KEY, PUBLIC_BASE_URL, TRUST_FORWARDED and
+        SMS_NEW_INTAKE_AFTER_DAYS.
 
         Raises SmsNotConfigured when SMS is on (a token is set) without a secret key: a
         per-process random key would hand a returning patient a new, empty conversation.
@@ -324,7 +530,21 @@ class SmsConfig:
         base = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
         if base and urlparse(base).scheme not in ("http", "https"):
             raise SmsNotConfigured(f"PUBLIC_BASE_URL must be an https:// URL (got {base!r}).")
-        return cls(token, key.encode("utf-8"), base, env.get("TRUST_FORWARDED") == "1")
+        return cls(token, key.encode("utf-8"), base, env.get("TRUST_FORWARDED") == "1",
+                   _days(env.get("SMS_NEW_INTAKE_AFTER_DAYS", "")))
+
+
+def _days(raw: str) -> timedelta:
+    """SMS_NEW_INTAKE_AFTER_DAYS as a timedelta (NEW_INTAKE_AFTER when empty)."""
+    if not raw.strip():
+        return NEW_INTAKE_AFTER
+    try:
+        days = float(raw)
+    except ValueError:
+        days = -1.0
+    if not days > 0:
+        raise SmsNotConfigured(f"SMS_NEW_INTAKE_AFTER_DAYS must be a positive number (got {raw!r}).")
+    return timedelta(days=days)
 
 
 def create_sms_router(
@@ -335,19 +555,22 @@ def create_sms_router(
     *,
     env: Mapping[str, str] | None = None,
     limiter: RateLimiter | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> APIRouter:
     """The `POST /sms/twilio` webhook; environment from `env` (default os.environ).
 
-    Without a MediaFetcher, MMS media URLs are linked to the intake as they are; with one,
-    each photo is downloaded, stripped of metadata and stored like a website upload.
-    `limiter` counts texts per number (default: limits.SMS_RATES on the real clock).
+    With a MediaFetcher each MMS photo is downloaded, stripped of metadata and stored like a
+    website upload; without one (no TWILIO_ACCOUNT_SID) the patient is asked to bring photos.
+    `limiter` counts texts per number (default: limits.SMS_RATES on the real clock); `clock`
+    (default: now, UTC) decides when a sent intake is old enough for a text to start a new one.
     """
     env = os.environ if env is None else env
     config = SmsConfig.from_env(settings, env)
     if not config.auth_token:
         logger.warning("TWILIO_AUTH_TOKEN is not set: %s refuses every request.", ROUTE)
     limiter = limiter or RateLimits.from_env(env).sms
-    channel = SmsChannel(settings, store, rasa, media, config.id_key, limiter)
+    channel = SmsChannel(settings, store, rasa, media, config.id_key, limiter,
+                         new_intake_after=config.new_intake_after, clock=clock)
     router = APIRouter()
 
     @router.post(ROUTE)
@@ -378,6 +601,9 @@ class SmsChannel:
         media: MediaFetcher | None,
         id_key: bytes,
         limiter: RateLimiter | None = None,
+        *,
+        new_intake_after: timedelta = NEW_INTAKE_AFTER,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -385,39 +611,86 @@ class SmsChannel:
         self.media = media
         self.id_key = id_key
         self.limiter = limiter or RateLimiter(())
+        self.new_intake_after = new_intake_after
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     async def receive(self, form: MultiDict) -> list[str]:
         """The texts to send back for one incoming message (none for a repeat or after STOP)."""
         sender = form.get("From", "")
         if not sender.strip():
             raise HTTPException(422, "The form has no From field.")
-        conversation_id = sms_conversation_id(sender, self.id_key)
+        number = normalise_number(sender)
+        conversation_id = await run_in_threadpool(self._current_conversation, number)
         sid = form.get("MessageSid", "")
         if sid and not await run_in_threadpool(self.store.claim_sms_message, sid, conversation_id):
             logger.info("Ignored a repeated SMS webhook for message %s.", sid)
             return []
-        contact = await run_in_threadpool(
-            self.store.touch_sms_contact, conversation_id, normalise_number(sender)
-        )
+        contact = await run_in_threadpool(self.store.touch_sms_contact, conversation_id, number)
         text = clean_text(form.get("Body", ""))
-        word = keyword(text)
-        if contact["opted_out"]:
-            if word in START_WORDS:
-                return await self._opt(conversation_id, text, opted_out=False)
-            return []
-        if word in STOP_WORDS:
-            return await self._opt(conversation_id, text, opted_out=True)
-        if word in HELP_WORDS:
-            reply = HELP_REPLY.format(
-                clinic=self.settings.clinic_name, phone=self.settings.clinic_phone
-            )
-            return await self._canned(conversation_id, text, reply)
-        # After the keywords: STOP, START and HELP are always honoured.
-        verdict = self.limiter.check(conversation_id)
+        answer = await self._keywords(conversation_id, number, contact["opted_out"], text)
+        if answer is not None:
+            return answer
+        verdict = self.limiter.check(sms_number_key(number, self.id_key))
         if not verdict.allowed:
             logger.warning("An SMS number passed the rate limit; its text was not taken in.")
             return split_message(SLOW_DOWN) if verdict.notify else []
-        return await self._converse(conversation_id, text, _media(form), contact["buttons"])
+        offered, note = contact["buttons"], []
+        if await run_in_threadpool(self._starts_new_intake, conversation_id, text):
+            conversation_id = await run_in_threadpool(self._new_conversation, number,
+                                                      conversation_id)
+            offered, note = [], [NEW_INTAKE_NOTE]
+        return note + await self._converse(conversation_id, text, _media(form), offered)
+
+    async def _keywords(self, conversation_id: str, number: str, opted_out: bool, text: str
+                        ) -> list[str] | None:
+        """The answer to STOP, START or HELP, or silence for any other text from an opted-out
+        number; None for an ordinary text. These come before any rate limit or intake logic."""
+        word = keyword(text)
+        opted_out = opted_out or await run_in_threadpool(
+            self.store.sms_number_opted_out, sms_number_key(number, self.id_key))
+        if opted_out:
+            if word in START_WORDS:
+                return await self._opt(conversation_id, number, text, opted_out=False)
+            if word in HELP_WORDS:  # HELP is always answered, even to an opted-out number
+                return await self._canned(conversation_id, text, self._help(HELP_OPTED_OUT_REPLY))
+            return []
+        if is_opt_out(text):
+            return await self._opt(conversation_id, number, text, opted_out=True)
+        if word in HELP_WORDS:
+            return await self._canned(conversation_id, text, self._help(HELP_REPLY))
+        return None
+
+    def _current_conversation(self, number: str) -> str:
+        """The conversation the number's texts go to: the recorded one, else its first."""
+        recorded = self.store.sms_current_conversation(sms_number_key(number, self.id_key))
+        return recorded or sms_conversation_id(number, self.id_key)
+
+    def _starts_new_intake(self, conversation_id: str, text: str) -> bool:
+        """True when the conversation's intake was sent and the patient asks to start over,
+        or writes again long after sending it: the sent intake must stay as the clinic has it."""
+        summary = self.store.get_summary(conversation_id)
+        if summary is None or summary.status != Status.COMPLETED:
+            return False
+        if is_restart(text):
+            return True
+        sent = summary.completed_at
+        if sent is None:
+            return False
+        sent = sent if sent.tzinfo else sent.replace(tzinfo=timezone.utc)  # models use UTC
+        return self.clock() - sent >= self.new_intake_after
+
+    def _new_conversation(self, number: str, current: str) -> str:
+        """Move the number to a new conversation (with its own contact row); its id."""
+        moved = self.store.switch_sms_conversation(
+            sms_number_key(number, self.id_key), current, new_sms_conversation_id())
+        self.store.touch_sms_contact(moved, number)
+        self.store.add_message(moved, "bot", NEW_INTAKE_NOTE)
+        logger.info("SMS conversation %s was sent; the number goes on in %s.", current, moved)
+        return moved
+
+    def _help(self, template: str) -> str:
+        """A HELP reply naming the clinic and its phone."""
+        return template.format(clinic=self.settings.clinic_name, phone=self.settings.clinic_phone)
 
     async def _converse(
         self,
@@ -459,9 +732,11 @@ class SmsChannel:
                 self.store.add_message(conversation_id, "bot", text, reply_buttons)
         self.store.set_sms_buttons(conversation_id, buttons)
 
-    async def _opt(self, conversation_id: str, text: str, opted_out: bool) -> list[str]:
-        """Opt the number out (STOP) or back in (START), and confirm it once."""
-        await run_in_threadpool(self.store.set_sms_opted_out, conversation_id, opted_out)
+    async def _opt(self, conversation_id: str, number: str, text: str, opted_out: bool
+                   ) -> list[str]:
+        """Opt the number out (STOP) or back in (START), in all its conversations; confirm once."""
+        await run_in_threadpool(self.store.set_sms_number_opted_out,
+                                sms_number_key(number, self.id_key), number, opted_out)
         logger.info("SMS conversation %s opted %s.", conversation_id, "out" if opted_out else "in")
         template = OPTED_OUT_REPLY if opted_out else OPTED_IN_REPLY
         return await self._canned(
@@ -475,13 +750,15 @@ class SmsChannel:
         return split_message(reply)
 
     async def _photos(self, conversation_id: str, media: list[tuple[str, str]]) -> list[str]:
-        """Link the MMS media to the intake; the texts that acknowledge them."""
+        """Fetch, clean and keep the MMS photos; the texts that acknowledge them."""
         have = len(await run_in_threadpool(self.store.photo_refs, conversation_id))
         limit = photos.MAX_PHOTOS
         if have >= limit:
             return [photos.TOO_MANY]
         if self.media is None:
-            added, problem = await self._link_urls(conversation_id, media, limit - have)
+            added, problem = 0, PHOTO_BRING_INSTEAD
+            await run_in_threadpool(self.store.add_message, conversation_id, "patient",
+                                    PHOTO_NOT_RECEIVED)
         else:
             added, problem = await self._download(conversation_id, media, limit - have)
         texts = [problem] if problem else []
@@ -489,22 +766,9 @@ class SmsChannel:
             count = have + added
             thanks = PHOTO_THANKS if added == 1 else PHOTOS_THANKS
             texts.insert(0, thanks.format(added=added, count=count, limit=limit))
+        if problem == PHOTO_BRING_INSTEAD:
+            await run_in_threadpool(self.store.add_message, conversation_id, "bot", problem)
         return texts
-
-    async def _link_urls(
-        self, conversation_id: str, media: list[tuple[str, str]], room: int
-    ) -> tuple[int, str | None]:
-        """Link up to `room` image URLs to the intake as they are; (how many, a problem)."""
-        urls = [url for url, kind in media if kind.lower().startswith("image/")]
-        problem = NOT_A_PHOTO if len(urls) < len(media) else None
-        urls = urls[:room]
-        if urls:
-            await run_in_threadpool(self.store.add_photo_refs, conversation_id, urls)
-        for _ in urls:
-            await run_in_threadpool(
-                self.store.add_message, conversation_id, "patient", PHOTO_MESSAGE
-            )
-        return len(urls), problem
 
     async def _download(
         self, conversation_id: str, media: list[tuple[str, str]], room: int
@@ -520,11 +784,14 @@ class SmsChannel:
             try:
                 clean = await run_in_threadpool(photos.clean_photo, await fetcher.fetch(url))
             except MediaUnavailable as exc:
+                # Sending it again would meet the same refusal: the consult is the sure way.
                 logger.error("Could not fetch an MMS photo: %s", exc)
-                problem = PHOTO_FETCH_FAILED
+                problem = PHOTO_BRING_INSTEAD
+                await run_in_threadpool(self.store.add_message, conversation_id, "patient",
+                                        PHOTO_NOT_RECEIVED)
                 continue
             except photos.PhotoRefused as refused:
-                problem = str(refused)
+                problem = problem or str(refused)
                 continue
             if await run_in_threadpool(_keep_photo, self.store, root, conversation_id, clean):
                 added += 1

@@ -1,23 +1,39 @@
-"""A whole intake by SMS: signed Twilio webhook requests to the real web app, Rasa and actions."""
+"""Whole intakes by SMS: signed Twilio webhook requests to the real web app, Rasa and actions.
+
+Signatures are computed with twilio's own RequestValidator, as Twilio computes them for the
+public URL (PUBLIC_BASE_URL). For MMS, a local HTTP server on 127.0.0.1 stands in for Twilio's
+media hosts (the stack's TWILIO_MEDIA_HOSTS) and, like Twilio, requires HTTP basic auth.
+"""
 from __future__ import annotations
 
+import base64
+import io
+import itertools
 import re
+import threading
 import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from PIL import Image
 from twilio.request_validator import RequestValidator
 
+from bot.web.sms import MAX_SEGMENTS, sms_segments
 from tests.sim.simulator import DEFAULTS, question_in
 
 pytestmark = pytest.mark.servers
 PHONE = "+15550104477"
+_sids = itertools.count(1)
 
 
-def send_sms(stack, body: str, sign: bool = True, sid: list[int] = [0]) -> httpx.Response:  # noqa: B006
-    sid[0] += 1
-    params = {"From": PHONE, "To": "+15550009999", "Body": body, "NumMedia": "0",
-              "MessageSid": f"SM{sid[0]:032d}"}
+def send_sms(stack, body: str, sign: bool = True, phone: str = PHONE,
+             media: tuple[str, ...] = ()) -> httpx.Response:
+    """Post one text (with any media URLs) to the web app as Twilio would."""
+    params = {"From": phone, "To": "+15550009999", "Body": body, "NumMedia": str(len(media)),
+              "MessageSid": f"SM{next(_sids):032d}"}
+    for i, url in enumerate(media):
+        params[f"MediaUrl{i}"], params[f"MediaContentType{i}"] = url, "image/jpeg"
     url = stack.env["PUBLIC_BASE_URL"] + "/sms/twilio"
     headers = {}
     if sign:
@@ -34,33 +50,149 @@ def test_an_unsigned_request_is_refused_and_nothing_is_processed(stack):
     assert send_sms(stack, "hi", sign=False).status_code == 403
 
 
-def test_a_whole_intake_by_sms_ends_in_a_flagged_summary(stack):
-    answers = {**DEFAULTS, "pregnancy": "2", "breastfeeding": "y", "medications": "plavix",
-               "contact": "this number"}
-    replies = texts(send_sms(stack, "hi"))
+def finish_intake(stack, phone: str, answers: dict[str, str], first: str = "hi") -> list[str]:
+    """Answer every question the bot asks by SMS until the intake is sent; the last replies."""
+    replies = texts(send_sms(stack, first, phone=phone))
     for _ in range(40):
         joined = " ".join(replies)
+        assert all(sms_segments(r).count <= MAX_SEGMENTS for r in replies), replies
         if "sent to the clinic" in joined:
-            break
-        assert all(len(r) <= 330 for r in replies)
+            return replies
         question = question_in([re.sub(r"\s*Reply 1 for.*$", "", r, flags=re.S) for r in replies])
         assert question, replies
+        assert question != "contact", "an SMS patient is never asked for the number they text from"
         if question == "pregnancy":
             assert "Reply 1 for Yes" in joined  # buttons become numbered options
-        replies = texts(send_sms(stack, answers[question]))
-    else:
-        pytest.fail("the SMS intake did not finish")
+        replies = texts(send_sms(stack, answers[question], phone=phone))
+    pytest.fail("the SMS intake did not finish")
+
+
+@pytest.fixture(scope="module")
+def staff(stack):
+    """GET a staff API path with a staff token made by the project's CLI."""
     token = stack.staff_token()
-    intakes = httpx.get(f"{stack.web_url}/api/intakes", headers={"Authorization": f"Bearer {token}"},
-                        params={"status": "completed"}).json()["intakes"]
-    sms = [s for s in intakes if s["channel"] == "sms"]
-    assert len(sms) == 1
-    assert PHONE not in sms[0]["conversation_id"]
-    assert {f["code"] for f in sms[0]["flags"]} == {"breastfeeding", "anticoagulant"}
-    assert sms[0]["recommendation"] == "defer"
+
+    def get(path: str, **params) -> httpx.Response:
+        return httpx.get(f"{stack.web_url}{path}", headers={"Authorization": f"Bearer {token}"},
+                         params=params, timeout=30)
+
+    return get
+
+
+def sms_intakes(staff) -> dict[str, dict]:
+    """Every SMS intake the staff API lists, by conversation id."""
+    intakes = staff("/api/intakes", limit=1000).json()["intakes"]
+    return {s["conversation_id"]: s for s in intakes if s["channel"] == "sms"}
+
+
+def test_a_whole_intake_by_sms_ends_in_a_flagged_summary(stack, staff):
+    answers = {**DEFAULTS, "pregnancy": "2", "breastfeeding": "y", "medications": "plavix"}
+    before = sms_intakes(staff)
+    finish_intake(stack, PHONE, answers)
+    [summary] = [s for cid, s in sms_intakes(staff).items() if cid not in before]
+    assert summary["status"] == "completed"
+    assert PHONE not in summary["conversation_id"]
+    assert summary["contact"] == PHONE  # the number reaches staff without being asked for
+    assert {f["code"] for f in summary["flags"]} == {"breastfeeding", "anticoagulant"}
+    assert summary["recommendation"] == "defer"
 
 
 def test_stop_opts_out_before_the_assistant_and_start_resumes(stack):
     assert "unsubscribed" in " ".join(texts(send_sms(stack, "Stop!"))).lower()
     assert texts(send_sms(stack, "hello?")) == []
     assert texts(send_sms(stack, "START"))
+
+
+def test_restart_after_a_sent_sms_intake_leaves_the_clinic_s_copy_unchanged(stack, staff):
+    phone = "+15550104478"
+    before = sms_intakes(staff)
+    finish_intake(stack, phone, {**DEFAULTS, "name": "Zoé", "medications": "eliquis"})
+    [sent_id] = [cid for cid in sms_intakes(staff) if cid not in before]
+    sent = staff(f"/api/intakes/{sent_id}").json()
+    assert sent["status"] == "completed" and sent["patient_name"] == "Zoé"
+
+    replies = texts(send_sms(stack, "restart", phone=phone))
+    assert question_in(replies) == "name", replies  # a new intake, from its first question
+    texts(send_sms(stack, "Sam", phone=phone))
+
+    assert staff(f"/api/intakes/{sent_id}").json() == sent  # not a byte changed
+    [new] = [s for cid, s in sms_intakes(staff).items() if cid not in before and cid != sent_id]
+    assert new["status"] == "in_progress" and new["patient_name"] == "Sam"
+    assert new["contact"] == phone  # the new conversation knows the number too
+    assert phone not in new["conversation_id"] and phone[1:] not in new["conversation_id"]
+
+
+# --- MMS through a stand-in for Twilio's media hosts ---------------------------------------------
+
+
+CAMERA = "StandInCam 3000"
+
+
+def jpeg_with_exif() -> bytes:
+    """A real JPEG carrying EXIF (camera make, model, date and owner) as phones send them."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0132], exif[0x013B] = (
+        CAMERA, "Model 7", "2025:03:01 14:08:00", "Jane Doe")
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "peachpuff").save(buffer, "JPEG", exif=exif)
+    data = buffer.getvalue()
+    assert b"Exif" in data and CAMERA.encode() in data
+    return data
+
+
+@pytest.fixture(scope="module")
+def media_host(stack):
+    """An HTTP server on the stack's media port that serves one photo to Twilio's credentials."""
+    photo = jpeg_with_exif()
+    credentials = f"{stack.env['TWILIO_ACCOUNT_SID']}:{stack.env['TWILIO_AUTH_TOKEN']}"
+    expected = "Basic " + base64.b64encode(credentials.encode()).decode()
+    seen: list[tuple[str, bool]] = []
+
+    class Media(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            authorised = self.headers.get("Authorization") == expected
+            seen.append((self.path, authorised))
+            status, body = (200, photo) if authorised and self.path.endswith("/ME1") else (
+                (401, b"") if not authorised else (404, b""))
+            self.send_response(status)
+            self.send_header("Content-Type", "image/jpeg" if status == 200 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", stack.media_port), Media)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{stack.media_port}/2010-04-01/Accounts/AC0/Messages/MM1/Media"
+    yield {"base": base, "seen": seen}
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_an_mms_photo_is_fetched_cleaned_and_on_the_intake_for_staff(stack, staff, media_host):
+    phone = "+15550104479"
+    before = sms_intakes(staff)
+    texts(send_sms(stack, "hi", phone=phone))
+    replies = texts(send_sms(stack, "", phone=phone, media=(media_host["base"] + "/ME1",)))
+    assert replies == ["Thanks, I've got your photo (1 of 5)."]
+    assert media_host["seen"] == [("/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1", True)]
+
+    [conversation_id] = [cid for cid in sms_intakes(staff) if cid not in before]
+    [photo_id] = staff(f"/api/intakes/{conversation_id}").json()["photos"]
+    response = staff(f"/api/intakes/{conversation_id}/photos/{photo_id}")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == (64, 48)
+    assert not image.getexif() and b"Exif" not in response.content
+    assert CAMERA.encode() not in response.content and b"Jane Doe" not in response.content
+
+
+def test_a_photo_the_provider_refuses_asks_the_patient_to_bring_it(stack, media_host):
+    phone = "+15550104480"
+    texts(send_sms(stack, "hi", phone=phone))
+    replies = texts(send_sms(stack, "", phone=phone, media=(media_host["base"] + "/ME404",)))
+    assert len(replies) == 1 and "bring" in replies[0] and "consult" in replies[0]
