@@ -61,3 +61,26 @@ def test_every_unread_message_is_kept_in_order():
         state = take_turn(state, text, "name", TODAY).state
     assert build_summary("c3", state, TODAY).unread_messages == [
         "hola", "necesito ayuda con el botox por favor", "tengo 40 años"]
+
+
+def test_staff_see_who_needs_a_call_and_clinicians_see_the_words(tmp_path, monkeypatch):
+    from tests.staff_samples import proceeding
+    from tests.test_staff_web import Clinic, sign_in
+
+    clinic = Clinic(tmp_path, monkeypatch=monkeypatch)
+    summary = proceeding("conv-es")
+    summary.recommendation = Recommendation.NEEDS_CALL
+    summary.language, summary.unread_messages = "es", ["estoy <b>embarazada</b>, llámeme"]
+    clinic.intakes.save_summary(summary)
+    clinic.staff.create_user("dr.ruiz", "clinician", "correct horse battery")
+    clinic.staff.create_user("desk.ana", "front_desk", "correct horse battery")
+    doctor, desk = clinic.client(), clinic.client()
+    sign_in(doctor, "dr.ruiz", "correct horse battery")
+    sign_in(desk, "desk.ana", "correct horse battery")
+    queue = doctor.get("/staff").text
+    assert ">Needs a call<" in queue and ">needs_call<" not in queue
+    page = doctor.get("/staff/intakes/conv-es").text
+    assert "Needs a call: wrote in Spanish" in page
+    assert "estoy &lt;b&gt;embarazada&lt;/b&gt;, llámeme" in page  # their words, escaped
+    front = desk.get("/staff/intakes/conv-es").text
+    assert "Needs a call: wrote in Spanish" in front and "embarazada" not in front

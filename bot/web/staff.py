@@ -39,9 +39,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import fhir
 from bot.changes import clinical_snapshot
-from bot.labels import answer_details, flag_label
+from bot.labels import RECOMMENDATION_LABELS, answer_details, flag_label
 from bot.config import Settings
 from bot.login_throttle import LimitsCounter, LoginThrottle, wait_phrase
+from bot.language import language_name
 from bot.models import IntakeSummary, Recommendation, Severity, Status
 from bot.staff_store import StaffStore, StaffUser, delete_patient_data
 from bot.summary import AREA_LABELS, QUESTION_LABELS
@@ -77,8 +78,6 @@ NO_INTAKE = "No intake with that id."
 SEVERITY_RANK = {Recommendation.DEFER: 0, Recommendation.NEEDS_CALL: 1,
                  Recommendation.CLINICIAN_REVIEW: 2, Recommendation.PROCEED: 3}
 FLAG_RANK = {Severity.DEFER: 0, Severity.REVIEW: 1, Severity.ADVISORY: 2}
-RECOMMENDATION_LABELS = {"defer": "Defer", "needs_call": "Needs a call",
-                         "clinician_review": "Clinician review", "proceed": "Proceed"}
 SEVERITY_LABELS = {"defer": "Defer", "review": "Review", "advisory": "Advisory"}
 STATUS_LABELS = {"in_progress": "In progress", "completed": "Completed",
                  "abandoned": "Abandoned", "reviewed": "Reviewed"}
@@ -291,6 +290,7 @@ def _environment() -> Environment:
         enabled_extensions=("html",), default_for_string=True, default=True))
     env.filters["label"] = lambda value, labels: labels.get(value, str(value).replace("_", " "))
     env.filters["flag_label"] = flag_label  # staff pages name flags, never show their codes
+    env.globals["recommendation_labels"] = RECOMMENDATION_LABELS  # one catalogue: bot/labels.py
     return env
 
 
@@ -694,6 +694,8 @@ def _intake_view(ctx: _Context, summary: IntakeSummary, staff: Staff,
                     for r in reviews],
         "changed": bool(changes),
         "seen_change": seen_change,
+        "needs_call": {"language": language_name(summary.language), "code": summary.language or "",
+                       "messages": summary.unread_messages} if summary.unread_messages else None,
     }
     if staff.is_clinician:
         view.update(_medical_view(ctx, summary))
