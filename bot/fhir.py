@@ -116,6 +116,8 @@ def _questionnaire_items() -> list[dict[str, Any]]:
         _question("recommendation", "Recommendation", "choice",
                   options=_options(RECOMMENDATION_SYSTEM, RECOMMENDATIONS)),
         _question("notes", "Notes for the clinician", "string", repeats=True),
+        _question("unread", "Messages in a language the assistant does not read (patient's words)",
+                  "string", repeats=True),
     ]
     return items
 
@@ -195,6 +197,8 @@ def questionnaire_response(summary: IntakeSummary) -> dict[str, Any]:
         _choice("recommendation", "Recommendation", RECOMMENDATION_SYSTEM,
                 summary.recommendation.value, RECOMMENDATIONS),
         _strings("notes", "Notes for the clinician", summary.notes),
+        _strings("unread", "Messages in a language the assistant does not read (patient's words)",
+                 summary.unread_messages),
     ]
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",

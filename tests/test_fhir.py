@@ -256,3 +256,17 @@ def _broken(change) -> dict:
 def test_the_validator_rejects_broken_responses(change):
     with pytest.raises((AssertionError, KeyError)):
         validate_response(_broken(change), fhir.questionnaire())
+
+
+def test_unread_messages_and_a_needed_call_are_exported():
+    from bot.models import Recommendation
+
+    summary = proceeding()
+    summary.recommendation = Recommendation.NEEDS_CALL
+    summary.language, summary.unread_messages = "es", ["estoy embarazada", "llámeme"]
+    response = fhir.questionnaire_response(summary)
+    validate_response(response, fhir.questionnaire())
+    unread = next(i for i in response["item"] if i["linkId"] == "unread")
+    assert [a["valueString"] for a in unread["answer"]] == ["estoy embarazada", "llámeme"]
+    recommendation = next(i for i in response["item"] if i["linkId"] == "recommendation")
+    assert recommendation["answer"][0]["valueCoding"]["code"] == "needs_call"
