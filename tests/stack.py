@@ -6,6 +6,7 @@ stopped and started again, so fault tests can take one away mid-intake.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -141,6 +142,21 @@ class Stack:
                     continue
             sizes[name] = total / 1024
         return sizes
+
+    def staff_browser(self, username: str, role: str = "clinician") -> httpx.Client:
+        """An HTTP client signed in to /staff as a new account made with the project's CLI."""
+        password = secrets.token_urlsafe(16)
+        subprocess.run([str(VENV_BIN / "python"), "-m", "bot.staff_cli", "create-user",
+                        "--username", username, "--role", role], cwd=ROOT,
+                       env={**self.env, "STAFF_PASSWORD": password}, check=True,
+                       capture_output=True)
+        browser = httpx.Client(base_url=self.web_url, timeout=30, follow_redirects=True)
+        token = re.search(r'name="csrf_token" value="([^"]*)"', browser.get("/staff/login").text)
+        signed_in = browser.post("/staff/login", data={
+            "username": username, "password": password, "csrf_token": token.group(1)})
+        if signed_in.status_code != 200 or "Sign out" not in signed_in.text:
+            raise RuntimeError(f"staff sign-in failed: {signed_in.status_code}")
+        return browser
 
     def staff_token(self) -> str:
         """A staff API token created with the project's own CLI."""

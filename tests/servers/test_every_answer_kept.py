@@ -9,7 +9,7 @@ treatment's date) and, sometimes, a correction at the read-back. At the end the 
 flag the staff API showed on any turn must still be there unless the patient corrected it.
 
 Each expectation below is written from what the patient said, not from the parser's output.
-`INTAKE_PROPERTY_EXAMPLES` sets how many intakes are played (default 10; CI is reproducible
+`INTAKE_PROPERTY_EXAMPLES` sets how many intakes are played (default 12; CI is reproducible
 because the examples are derandomised).
 """
 from __future__ import annotations
@@ -17,9 +17,7 @@ from __future__ import annotations
 import html
 import itertools
 import os
-import re
 import secrets
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,10 +27,10 @@ from hypothesis import HealthCheck, Phase, event, given, note, settings
 from hypothesis import strategies as st
 
 from tests.servers.test_sms_full import send_sms, texts
-from tests.stack import VENV_BIN, ChatClient, Stack
+from tests.stack import ChatClient, Stack
 
 pytestmark = pytest.mark.servers
-EXAMPLES = int(os.environ.get("INTAKE_PROPERTY_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("INTAKE_PROPERTY_EXAMPLES", "12"))
 
 
 @dataclass(frozen=True)
@@ -141,21 +139,10 @@ plans = st.sampled_from(["web", "sms"]).flatmap(_plans)
 
 @pytest.fixture(scope="module")
 def staff(stack: Stack):
-    """A clinician account made with the project's CLI, signed in over HTTP, and an API token."""
-    password = secrets.token_urlsafe(16)
-    subprocess.run([str(VENV_BIN / "python"), "-m", "bot.staff_cli", "create-user", "--username",
-                    "prop.clinician", "--role", "clinician"], cwd=stack.env["PYTHONPATH"],
-                   env={**stack.env, "STAFF_PASSWORD": password}, check=True, capture_output=True)
-    browser = httpx.Client(base_url=stack.web_url, timeout=30, follow_redirects=True)
-    form = browser.get("/staff/login").text
-    token = re.search(r'name="csrf_token" value="([^"]*)"', form)
-    signed_in = browser.post("/staff/login", data={
-        "username": "prop.clinician", "password": password,
-        "csrf_token": token.group(1) if token else ""})
-    assert signed_in.status_code == 200 and "Sign out" in signed_in.text, signed_in.text[:500]
+    """A clinician signed in to the staff pages over HTTP, and a staff API client."""
     api = httpx.Client(base_url=stack.web_url, timeout=30,
                        headers={"Authorization": f"Bearer {stack.staff_token()}"})
-    return browser, api
+    return stack.staff_browser("prop.clinician"), api
 
 
 def asked_now(stack: Stack, conversation_id: str) -> str | None:
@@ -170,9 +157,11 @@ class SmsPatient:
 
     def __init__(self, stack: Stack, api: httpx.Client, phone: str) -> None:
         self.stack, self.phone = stack, phone
-        self.say("hi")
-        self.id = next(s["conversation_id"] for s in api.get("/api/intakes").json()["intakes"]
-                       if s["contact"] == phone)
+        first = self.say("hi")
+        listed = api.get("/api/intakes", params={"limit": 1000}).json()["intakes"]
+        found = [s["conversation_id"] for s in listed if s["contact"] == phone]
+        assert found, (phone, first, [(s["channel"], s["contact"]) for s in listed][:4])
+        self.id = found[0]
 
     def say(self, text: str) -> list[str]:
         response = send_sms(self.stack, text, phone=self.phone)

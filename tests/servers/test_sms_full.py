@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import io
-import itertools
 import re
+import secrets
 import threading
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,14 +24,13 @@ from tests.sim.simulator import DEFAULTS, question_in
 
 pytestmark = pytest.mark.servers
 PHONE = "+15550104477"
-_sids = itertools.count(1)
 
 
 def send_sms(stack, body: str, sign: bool = True, phone: str = PHONE,
              media: tuple[str, ...] = ()) -> httpx.Response:
     """Post one text (with any media URLs) to the web app as Twilio would."""
     params = {"From": phone, "To": "+15550009999", "Body": body, "NumMedia": str(len(media)),
-              "MessageSid": f"SM{next(_sids):032d}"}
+              "MessageSid": f"SM{secrets.token_hex(16)}"}  # unique, as Twilio's are
     for i, url in enumerate(media):
         params[f"MediaUrl{i}"], params[f"MediaContentType{i}"] = url, "image/jpeg"
     url = stack.env["PUBLIC_BASE_URL"] + "/sms/twilio"
@@ -189,6 +188,13 @@ def test_an_mms_photo_is_fetched_cleaned_and_on_the_intake_for_staff(stack, staf
     assert image.size == (64, 48)
     assert not image.getexif() and b"Exif" not in response.content
     assert CAMERA.encode() not in response.content and b"Jane Doe" not in response.content
+    # ...and the clinician sees it on the intake page, served cleaned by the staff pages too.
+    clinician = stack.staff_browser("mms.clinician")
+    page = clinician.get(f"/staff/intakes/{conversation_id}")
+    [link] = re.findall(r'href="(/staff/intakes/[^"]+/photos/\d+)"', page.text)
+    shown = clinician.get(link)
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(shown.content)).size == (64, 48) and b"Exif" not in shown.content
 
 
 def test_a_photo_the_provider_refuses_asks_the_patient_to_bring_it(stack, media_host):
