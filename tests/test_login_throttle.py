@@ -13,23 +13,14 @@ import pytest
 from bot import login_throttle
 from bot.login_throttle import (PER_ACCOUNT, PER_ACCOUNT_CLIENT, PER_CLIENT, Backoff,
                                 LimitsCounter, LoginThrottle, client_group, wait_phrase)
+from bot.web.limits import FakeClock
 
 ATTACKER, DESK = "203.0.113.7", "198.51.100.20"
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: float = 1_740_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
-    clock = FakeClock()
+    clock = FakeClock(1_740_000_000.0)
     monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=clock))
     return clock
 

@@ -12,6 +12,7 @@ from bot.state_store import StateStore
 from bot.intake import IntakeState
 from bot.store import IntakeStore
 from tests.staff_samples import FAST_HASHER, PASSWORD, count, deferred, reviewable, tracker_db
+from bot.web.limits import FakeClock
 
 
 @pytest.fixture
@@ -231,19 +232,9 @@ def test_an_id_that_is_a_path_never_removes_another_folder(tmp_path, db_path, st
 IDLE, LONGEST = 30 * 60, 12 * 3600
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: float = 1_740_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clocked(db_path) -> StaffStore:
-    store = StaffStore(db_path, clock=FakeClock(), hasher=FAST_HASHER)
+    store = StaffStore(db_path, clock=FakeClock(1_740_000_000.0), hasher=FAST_HASHER)
     store.create_user("dr.lee", "clinician", PASSWORD)
     store.create_user("frontdesk", "front_desk", PASSWORD)
     return store
