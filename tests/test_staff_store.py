@@ -11,8 +11,8 @@ from bot.staff_store import ACTIONS, StaffStore, delete_patient_data
 from bot.state_store import StateStore
 from bot.intake import IntakeState
 from bot.store import IntakeStore
-from tests.staff_samples import FAST_HASHER, PASSWORD, count, deferred, reviewable, tracker_db
 from bot.web.limits import FakeClock
+from tests.staff_samples import FAST_HASHER, PASSWORD, count, deferred, reviewable, tracker_db
 
 
 @pytest.fixture
