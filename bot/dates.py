@@ -65,9 +65,16 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
     if len(found) > 1 and found[-1][1] in HOLIDAYS_AND_THANKSGIVING:
         found.pop()  # "Christmas party next week": the party is next week, not on the 25th
+    found = [f for f in found if _plausible(f[0], today)]
     if not found:
-        return _dateparser(lowered, today, prefer)
+        parsed = _dateparser(lowered, today, prefer)
+        return parsed if parsed and _plausible(parsed[0], today) else None
     return _first(found, lowered)
+
+
+def _plausible(day: date, today: date) -> bool:
+    """A date a patient could mean: within a lifetime back and a few years ahead."""
+    return -MAX_RELATIVE_DAYS <= (day - today).days <= 5 * 366
 
 
 def _first(found: list[tuple[date, str]], text: str) -> tuple[date, str]:
@@ -81,6 +88,9 @@ def _first(found: list[tuple[date, str]], text: str) -> tuple[date, str]:
     return found[best]
 
 
+MAX_RELATIVE_DAYS = 120 * 365  # a lifetime; beyond it a number with a unit is not a date
+
+
 def _relative(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"in 9 days", "6 weeks ago", "a couple of months back", "years ago"."""
     match = _RELATIVE.search(text)
@@ -90,6 +100,8 @@ def _relative(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     n = int(raw_n) if raw_n.isdigit() else NUMBER_WORDS.get(raw_n, 2)  # bare "years ago": 2
     unit = re.sub(r"s$", "", match.group("unit").lower())
     days = n * UNIT_DAYS.get(unit, UNIT_DAYS.get(unit[:2], 30))
+    if days > MAX_RELATIVE_DAYS:  # "lines for 9000 years lol", "ISO 8601 year": not a date
+        return None
     tail = (match.group("tail") or "").strip().lower()
     lead = (match.group("lead") or "").strip().lower()
     past = tail in ("ago", "back", "before", "earlier") or (

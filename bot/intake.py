@@ -15,7 +15,7 @@ from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS
 from bot.screening import screen
-from bot.text import normalise, yes_no
+from bot.text import normalise, typo_tolerance, yes_no
 
 QUESTIONS = ["name", "concerns", "concern_timing", "photos", "medications", "pregnancy",
              "breastfeeding", "trying_to_conceive", "neuromuscular", "breathing",
@@ -209,7 +209,8 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
     for topic, extractor in EXTRACTORS.items():
         if topic == "confirm" and asked != "confirm":
             continue
-        findings = extractor(text, topic == asked, today)
+        with typo_tolerance(topic == asked):  # typos only in the answer to the question asked
+            findings = extractor(text, topic == asked, today)
         if not findings:
             continue
         if topic in FOLLOW_UPS and topic != asked and FOLLOW_UPS[topic] not in changed:

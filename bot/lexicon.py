@@ -237,9 +237,13 @@ BREASTFEEDING = Term("breastfeeding", (
 REPRODUCTIVE_MASKS = {
     "breastfeeding": ("nursing home", "nursing student", "nursing school", "nursing degree",
                       "nursing job", "nursing career", "nursing shift", "nursing assistant",
-                      "nursing care", "in nursing", "pumping iron", "pumping gas", "pumping up"),
+                      "nursing care", "in nursing", "pumping iron", "pumping gas", "pumping up",
+                      "nursing a hangover", "nursing a cold", "nursing a grudge",
+                      "nursing an injury", "nursing a sore", "nursing my wounds",
+                      "nursing a drink", "nursing my drink"),
     "pregnant": ("trying to get pregnant", "trying to fall pregnant", "get pregnant",
-                 "getting pregnant", "weeks postpartum", "weeks post partum", "months postpartum"),
+                 "getting pregnant", "weeks postpartum", "weeks post partum", "months postpartum",
+                 "due for", "due to", "due back", "due a", "overdue"),
 }
 
 # Correctly spelt words one or two letters from a term: never read them as its typo.
@@ -250,7 +254,8 @@ REAL_WORDS = ("injection", "infection", "infections", "meditation", "plumping", 
               "aspiring", "spring", "shingle", "shower", "showers", "hooded", "hoodie", "neck",
               "chin", "omega", "protein", "proteins", "condition", "conditions", "allergic",
               "allergy", "robin", "dental", "denied", "plastic", "platinum",
-              "botanic", "bottom", "button", "toxic", "detox", "tonic")
+              "botanic", "bottom", "button", "toxic", "detox", "tonic", "efficient",
+              "single", "singles", "cellulite", "sufficient", "deficient")
 
 ALL_SCREENING_TERMS: list[Term] = (MEDICINES + SUPPLEMENTS + NEUROMUSCULAR + OTHER_NEURO
                                    + BREATHING + BLEEDING_DISORDERS + SKIN_INFECTION

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -133,13 +136,31 @@ def _normalised_phrase(phrase: str) -> str:
     return normalise(phrase)
 
 
+_TYPOS_ALLOWED: ContextVar[bool] = ContextVar("typos_allowed", default=True)
+
+
+@contextmanager
+def typo_tolerance(allowed: bool) -> Iterator[None]:
+    """Allow or forbid typo matching while reading one answer.
+
+    Typos are read only in the answer to the question being asked, against its own terms: an
+    ordinary word elsewhere ("single", "cellulite", "efficient") is never taken for a
+    misspelt condition or drug.
+    """
+    token = _TYPOS_ALLOWED.set(allowed)
+    try:
+        yield
+    finally:
+        _TYPOS_ALLOWED.reset(token)
+
+
 def find_phrase(norm: str, phrase: str) -> int:
     """Position of `phrase` in a normalised clause (word boundaries, typo-tolerant), or -1."""
     match = _phrase_regex(phrase).search(norm)
     if match:
         return match.start()
     target = _normalised_phrase(phrase)
-    if " " in target or len(target) < 6:
+    if " " in target or len(target) < 6 or not _TYPOS_ALLOWED.get():
         return -1
     for m in re.finditer(r"[a-z]+", norm):
         word = m.group()

@@ -102,3 +102,14 @@ def test_find_date_returns_the_words_that_gave_the_date():
 ])
 def test_describe_reads_the_date_back(day, expected):
     assert describe(day, TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["I have had lines for 9000 years lol", "ISO 8601 year",
+                                  "99999999 weeks ago"])
+def test_a_number_too_big_for_a_date_is_not_one_and_never_crashes(text):
+    from bot.intake import IntakeState, take_turn
+
+    for asked in (None, "event", "event_date", "prior_treatment_date", "age"):
+        turn = take_turn(IntakeState(), text, asked, date(2026, 12, 4))
+        event = turn.state.answers.get("event_date")
+        assert event is None or not event.findings[-1].detail.get("date")

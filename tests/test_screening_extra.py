@@ -60,3 +60,33 @@ def test_a_correction_at_the_read_back_changes_the_flags(correction, expected):
         state = take_turn(state, text, asked, TODAY).state
     state = take_turn(state, correction, "confirm", TODAY).state
     assert {f.code for f in screen(state.answers, TODAY)} == expected
+
+
+@pytest.mark.parametrize("asked, text", [
+    (None, "I'm due for my next botox"), ("pregnancy", "no, but I'm due for a touch up"),
+    (None, "im due to come in next month"), ("breastfeeding", "no lol just nursing a hangover"),
+    (None, "nursing a cold this week but fine otherwise"),
+    (None, "single mom of two, want my 11s done"), (None, "I want an efficient appointment"),
+])
+def test_everyday_words_raise_no_reproductive_or_other_flag(asked, text):
+    from datetime import date
+
+    from bot.intake import IntakeState, take_turn
+    from bot.screening import screen
+
+    state = take_turn(IntakeState(), text, asked, date(2026, 12, 4)).state
+    assert screen(state.answers, date(2026, 12, 4)) == []
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("skin_infection", "just cellulite on my thighs"), ("medications", "nothing, I'm efficient lol"),
+    ("skin_infection", "no, single and happy"),
+])
+def test_real_words_are_never_read_as_a_misspelt_condition_or_drug(asked, text):
+    from datetime import date
+
+    from bot.intake import IntakeState, take_turn
+    from bot.screening import screen
+
+    state = take_turn(IntakeState(), text, asked, date(2026, 12, 4)).state
+    assert screen(state.answers, date(2026, 12, 4)) == []
