@@ -566,11 +566,17 @@ def _words_to_number(norm: str) -> int | None:
     return NUMBER_WORDS[match.group(1)] if match and NUMBER_WORDS[match.group(1)] > 9 else None
 
 
+MEASURES = re.compile(
+    r"\b\d\s*(?:'|’|ft\.?|feet|foot)\s*(?:\d{1,2}\s*(?:\"|”|''|in\.?|inches)?)?"
+    r"|\b\d+(?:\.\d+)?\s*(?:%|percent\b|cm\b|kg\b|kgs\b|lbs?\b|pounds\b|stone\b)", re.I)
+
+
 def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     """Age in years, from "34", "I'm 17", "thirty four", "turning 18" or a date of birth.
 
     "under 18" or "over 21" without a number is kept as a range: enough to screen.
     """
+    text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
     norm = normalise(text)
     age = _stated_age(norm)
     if age is None and re.search(UNDER_18, norm) and (asked or re.search(r"\b(i am|im)\b", norm)):

@@ -223,3 +223,16 @@ def test_a_name_answer_may_carry_more_after_it(text, name):
 
     found = extract_name(text, True, date(2026, 11, 25))
     assert (found[0].detail["name"] if found else None) == name
+
+
+@pytest.mark.parametrize("text, age", [
+    ("I'm 5'4\"", None), ("5 ft 4", None), ("5'4", None), ("40% off?", None),
+    ("im 5'4 and 34", 34), ("130 lbs, 29 years old", 29), ("5'6\" and 17", 17), ("34", 34),
+])
+def test_a_height_weight_or_percentage_is_never_an_age(text, age):
+    from datetime import date
+
+    from bot.parsing import extract_age
+
+    found = extract_age(text, True, date(2026, 12, 4))
+    assert (found[0].detail.get("age") if found else None) == age
