@@ -16,6 +16,8 @@ import re
 import warnings
 from datetime import date, datetime, timedelta
 
+from bot.text import SHORTHAND, SHORTHAND_RE
+
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
                 "couple": 2, "a couple of": 2, "a couple": 2, "few": 3, "a few": 3,
@@ -60,6 +62,7 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     (datetime.date(2026, 12, 4), 'in 9 days')
     """
     lowered = re.sub(r"(\w)'(\w)", r"\1\2", text.lower().replace("’", "'"))
+    lowered = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], lowered)  # "nxt sat", "lst month"
     lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
                      r"weeks? pregnant|weeks? along)\b", " ", lowered)
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
@@ -284,6 +287,9 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
+        if re.fullmatch(r"\s*(at\s+)?\d{1,2}(:\d\d)?\s*(am|pm|a\.m\.|p\.m\.|oclock|o'clock)?\s*",
+                        words, re.I):
+            continue  # "at 5pm": a time of day is not a date
         if re.fullmatch(r"\s*(of\s+)?(the\s+)?(days?|weeks?|months?|years?|\d{1,2}(st|nd|rd|th))"
                         r"\s*", words, re.I):
             continue  # "for years", "3rd trimester": a unit or an ordinal alone is not a date

@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 
 from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
-from bot.parsing import EXTRACTORS
+from bot.parsing import EXTRACTORS, purpose_category
 from bot.screening import screen
-from bot.text import normalise, typo_tolerance, yes_no
+from bot.text import FAMILY_WORDS, clauses, normalise, typo_tolerance, yes_no
 
 QUESTIONS = ["name", "concerns", "concern_timing", "photos", "medications", "pregnancy",
              "breastfeeding", "trying_to_conceive", "neuromuscular", "breathing",
@@ -29,6 +29,17 @@ ALWAYS_MERGE = {"medications", "pregnancy", "breastfeeding", "trying_to_conceive
 SINGLE_VALUED = {"name", "age", "contact", "event", "event_date", "prior_treatment_date",
                  "concern_timing", "photos", "confirm"}
 MAX_UNREAD_CHARS = 1000
+DEFER_TOPICS = {"pregnancy", "breastfeeding", "skin_infection"}
+CONFIRM = "confirm_answer"  # the requested slot while a reading is checked with the patient
+# Questions where a hedged answer is checked rather than taken: a wrong "no" would hide a flag.
+CONFIRMED_TOPICS = {"pregnancy", "breastfeeding", "trying_to_conceive", "skin_infection",
+                    "neuromuscular", "breathing", "allergies"}
+HEDGED_NO = r"^(i )?(dont|do not) think (so|im|i am|i have|i do|i was|its|it is|that)\b|" \
+    r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi doubt (im|i am|i have|it)\b|" \
+    r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
+    r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
+# Statements that do not answer a question about the patient now: kept, never closing it.
+NOT_ANSWERS = (Polarity.PAST, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)
 MAX_ATTEMPTS = 3  # the question, then twice in other words, then "unclear"
 
 SIDE_QUESTIONS = {
@@ -60,6 +71,12 @@ class IntakeState(BaseModel):
     turns: int = 0
     language: str | None = None  # a language the patient wrote in that the assistant can't read
     unread: list[str] = Field(default_factory=list)  # those messages, in the patient's words
+    # Statements that answer nothing (someone else's, the past, a plan or a question back), kept
+    # in the patient's words for the clinician: "my sister is pregnant" never closes a question.
+    noted: list[Finding] = Field(default_factory=list)
+    # A reading to check with the patient before it counts ("don't think so" to a defer
+    # question): asked back as a plain yes/no (CONFIRM), then recorded from that answer.
+    pending: Finding | None = None
 
     def findings(self) -> list[Finding]:
         """Every finding across all answers."""
@@ -151,7 +168,13 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if is_restart(text) or (intent == "start_over" and confidence >= 0.8):
         return Turn(state=IntakeState(turns=1), replies=["utter_restarted"], restarted=True,
                     changed=list(QUESTIONS), next_question=QUESTIONS[0])
-    defer_before = {f.code for f in screen(state.answers) if f.severity.value == "defer"}
+    if asked == CONFIRM:
+        confirmed = _confirmed(state, text)
+        if confirmed is not None:
+            return confirmed
+        asked = state.pending.topic if state.pending else None  # read it as an answer instead
+        state.pending = None
+    defer_before = clear_defers(state)
     replies: list[str] = []
     if is_emergency(text, intent, confidence):
         replies.append("utter_emergency")
@@ -179,12 +202,81 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if answering and answering not in changed and not side and not (
             answering == "confirm" and changed):
         rephrase = _count_attempt(state, answering, text, changed)
-    defer_after = {f.code for f in screen(state.answers) if f.severity.value == "defer"}
-    replies += [f"utter_defer_{code}" for code in sorted(defer_after - defer_before)]
+    if state.pending is not None:  # checked with the patient before anything is recorded
+        return Turn(state=state, changed=changed, replies=replies, next_question=CONFIRM)
+    replies += _defer_replies(state, defer_before, answering)
     todo = outstanding(state)
     if answering in todo and (rephrase or side or not changed):
         todo.insert(0, answering)  # stay on the question until it is answered or unclear
     return Turn(state=state, changed=changed, replies=replies, rephrase=rephrase,
+                next_question=todo[0] if todo else None)
+
+
+def clear_defers(state: IntakeState) -> set[str]:
+    """Defer flags raised by a clear yes: only these are explained as "treatment must wait"."""
+    clear = {t: a.model_copy(update={"findings": [f for f in a.findings
+                                                  if f.polarity == Polarity.PRESENT]})
+             for t, a in state.answers.items() if a.status == "answered"}
+    return {f.code for f in screen(clear) if f.severity.value == "defer"}
+
+
+def _defer_replies(state: IntakeState, before: set[str], answering: str | None) -> list[str]:
+    """A kind explanation for each new defer from a clear yes; a neutral word for an unsure one."""
+    replies = [f"utter_defer_{code}" for code in sorted(clear_defers(state) - before)]
+    answer = state.answers.get(answering) if answering else None
+    if not replies and answer is not None and any(
+            f.polarity == Polarity.UNSURE for f in answer.findings) and answering in CONFIRMED_TOPICS:
+        replies.append("utter_unsure_noted")
+    return replies
+
+
+def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
+    """True when the reading of an answer must be checked with the patient before it counts."""
+    norm = normalise(text)
+    if topic == "medications":  # one follow-up for a medicine we don't know: what is it for?
+        return bool(findings) and all(f.item == "unrecognised" for f in findings)
+    if topic not in CONFIRMED_TOPICS or not findings or any(
+            f.polarity != Polarity.ABSENT for f in findings):
+        return False
+    if re.search(HEDGED_NO, norm):
+        return True
+    # "my sister is pregnant, not me": a no by contrast with someone else, to a defer question
+    # (a plain "no" first is clear: "no, but my sister is")
+    first = clauses(text)[0].original if clauses(text) else ""
+    return topic in DEFER_TOPICS and bool(re.search(FAMILY_WORDS, norm)) and \
+        yes_no(re.split(r"[,;]", first)[0]) != "no"
+
+
+def _confirmed(state: IntakeState, text: str) -> Turn | None:
+    """The patient's yes / no / not sure to a confirmation; None when the reply is not one.
+
+    For an unknown medicine the reply is what it is taken for: kept with it for the clinician,
+    and a purpose that points to a blood thinner raises that flag.
+    """
+    pending, answer = state.pending, yes_no(text)
+    if pending is None:
+        return None
+    before = clear_defers(state)
+    words = f"{pending.evidence} / {text.strip()}"
+    if pending.topic == "medications":
+        state.pending = None
+        named = [f for f in EXTRACTORS["medications"](text, False, date.today())
+                 if f.item not in ("none", "unrecognised")]
+        finding = pending.model_copy(deep=True, update={"evidence": words})
+        finding.detail.update(purpose=text.strip()[:200],
+                              category=purpose_category(text) or finding.detail.get("category"))
+        _merge(state, "medications", named + [finding], words)
+    else:
+        if answer is None or len(text.split()) > 6:
+            return None
+        polarity = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT,
+                    "unsure": Polarity.UNSURE}[answer]
+        state.pending = None
+        _merge(state, pending.topic, [pending.model_copy(update={"polarity": polarity,
+                                                                 "evidence": words})], words)
+    todo = outstanding(state)
+    return Turn(state=state, changed=[pending.topic],
+                replies=_defer_replies(state, before, pending.topic),
                 next_question=todo[0] if todo else None)
 
 
@@ -215,6 +307,20 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
             continue
         if topic in FOLLOW_UPS and topic != asked and FOLLOW_UPS[topic] not in changed:
             continue  # a bare date only answers the follow-up that asked for it
+        findings = _answering(state, topic, findings, text)
+        if topic == asked and _to_confirm(topic, findings, text):
+            # "don't think so", "my sister is, not me", an unknown medicine: asked back before
+            # it counts
+            state.pending = findings[0].model_copy(update={"evidence": text.strip()})
+            continue
+        if not findings and topic == asked:  # "no, had asthma as a kid": the "no" answers
+            first = clauses(text)[0].original if clauses(text) else ""
+            if first != text.strip() and yes_no(first) == "no" and len(first.split()) <= 3:
+                with typo_tolerance(True):
+                    findings = [f for f in extractor(first, True, today)
+                                if f.polarity == Polarity.ABSENT]
+        if not findings:
+            continue
         if topic == asked or topic not in state.answers or topic in ALWAYS_MERGE or correcting:
             _merge(state, topic, findings, text)
             changed.append(topic)
@@ -224,6 +330,26 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
     if "confirm" not in changed and asked == "confirm":
         state.answers.pop("confirm", None)
     return changed
+
+
+def _answering(state: IntakeState, topic: str, findings: list[Finding], text: str
+               ) -> list[Finding]:
+    """The findings that answer the question; the rest are noted in the patient's words.
+
+    Only the patient's own statement about now answers: another person's, a plan, a question
+    back or the past alone does not ("my sister is pregnant", "used to take warfarin"). A past
+    statement still updates an item already answered ("stopped the fish oil"), and a plain "no"
+    before it answers ("no, had asthma as a kid").
+    """
+    known = {f.key() for f in state.answers[topic].findings} if topic in state.answers else set()
+    answers = [f for f in findings if f.polarity not in NOT_ANSWERS
+               or (f.polarity == Polarity.PAST and f.key() in known)]
+    others = [f for f in findings if f not in answers]
+    for finding in others:
+        if not any(n.key() == finding.key() and n.evidence == finding.evidence
+                   for n in state.noted):
+            state.noted.append(finding)
+    return answers + [f for f in others if f.polarity == Polarity.PAST] if answers else []
 
 
 def _merge(state: IntakeState, topic: str, findings: list[Finding], text: str) -> None:

@@ -54,7 +54,8 @@ ITEM_LABELS = {
 # How an item reads when the patient said no to it, where "<item> — no" would be clumsy.
 ABSENT_LABELS = {"none": "None reported", "toxin": "First time", "photos": "No photos",
                  "event": "No event planned"}
-POLARITY_WORDS = {"absent": "no", "past": "in the past", "unsure": "unsure"}
+POLARITY_WORDS = {"absent": "no", "past": "in the past", "unsure": "unsure",
+                  "other_person": "about someone else", "hypothetical": "as a possibility"}
 # The age answer's range detail ("under 18" said without a number).
 RANGE_LABELS = {"under_18=True": "Under 18", "under_18=False": "18 or over"}
 

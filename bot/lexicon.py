@@ -58,17 +58,24 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
-    "warfarin": ("warfarin", "coumadin", "jantoven"),
-    "apixaban": ("apixaban", "eliquis"),
+    "warfarin": ("warfarin", "coumadin", "jantoven", "warfarina", "aldocumar"),
+    "acenocoumarol": ("acenocoumarol", "acenocumarol", "sintrom"),
+    "apixaban": ("apixaban", "eliquis", "eliquise", "elequis", "eliqis"),
     "rivaroxaban": ("rivaroxaban", "xarelto"),
     "dabigatran": ("dabigatran", "pradaxa"),
     "edoxaban": ("edoxaban", "savaysa", "lixiana"),
-    "clopidogrel": ("clopidogrel", "plavix"),
+    "clopidogrel": ("clopidogrel", "plavix", "iscover"),
     "ticagrelor": ("ticagrelor", "brilinta"),
     "prasugrel": ("prasugrel", "effient"),
-    "heparin": ("heparin", "enoxaparin", "lovenox", "dalteparin", "fragmin"),
+    "heparin": ("heparin", "heparina", "enoxaparin", "enoxaparina", "lovenox", "clexane",
+                "dalteparin", "fragmin", "tinzaparin", "innohep", "bemiparina", "hibor",
+                "fondaparinux", "arixtra"),
+    "other antiplatelet": ("cilostazol", "pletal", "dipyridamole", "persantine", "aggrenox",
+                           "ticlopidine", "vorapaxar"),
     "blood thinner": ("blood thinner", "blood thinners", "anticoagulant", "anticoagulants",
-                      "antiplatelet", "blood-thinner", "blood-thinners"),
+                      "antiplatelet", "blood-thinner", "blood-thinners", "anticoagulante",
+                      "anticoagulantes", "antiagregante", "antiagregantes",
+                      "anticoagulation", "blood thining", "blood thinning medication"),
 }) + _terms("medicine", "interacting_medication", {
     "aminoglycoside antibiotic": ("gentamicin", "amikacin", "tobramycin", "neomycin",
                                   "streptomycin", "kanamycin", "aminoglycoside",
@@ -82,9 +89,15 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                         "benztropine", "hyoscyamine", "anticholinergic"),
     "quinidine": ("quinidine",),
 }) + _terms("medicine", "bleeding_risk_supplement", {
-    "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin"),
+    "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin", "aspirina",
+                "adiro", "acido acetilsalicilico", "acetylsalicylic acid", "excedrin",
+                "alka-seltzer", "alka seltzer", "bc powder", "goodys powder", "disprin"),
     "nsaid": ("ibuprofen", "advil", "motrin", "naproxen", "aleve", "nsaid", "nsaids",
-              "diclofenac", "meloxicam", "celecoxib", "celebrex"),
+              "diclofenac", "meloxicam", "celecoxib", "celebrex", "ibuprofeno", "naproxeno",
+              "diclofenaco", "nurofen", "voltaren", "mobic", "naprosyn", "anaprox", "ketorolac",
+              "toradol", "indomethacin", "nabumetone", "etodolac", "ketoprofen", "piroxicam",
+              "feldene", "dexketoprofen", "enantyum", "antiinflamatorio", "antiinflamatorios",
+              "anti-inflammatory", "anti-inflammatories", "anti inflammatories"),
 }) + _terms("medicine", None, {
     name: (name,) + alts for name, alts in {
         "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid",),
@@ -104,15 +117,19 @@ MEDICINES = _terms("medicine", "anticoagulant", {
 
 SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
     "fish oil": ("fish oil", "fish oils", "omega 3", "omega-3", "omega3", "omega 3s", "omega-3s",
-                 "cod liver oil", "krill oil", "fishoil"),
-    "vitamin e": ("vitamin e", "vit e"),
+                 "cod liver oil", "krill oil", "fishoil", "aceite de pescado",
+                 "aceite de higado de bacalao", "omega 3 fatty acids", "epa dha"),
+    "vitamin e": ("vitamin e", "vit e", "vitamina e", "vit. e", "tocopherol"),
     "ginkgo": ("ginkgo", "ginko", "gingko", "ginkgo biloba", "gingko biloba", "ginko biloba"),
     "garlic supplement": ("garlic pills", "garlic supplement", "garlic supplements",
                           "garlic capsules", "garlic tablets"),
     "ginseng": ("ginseng",),
-    "turmeric": ("turmeric", "curcumin", "tumeric"),
+    "turmeric": ("turmeric", "curcumin", "tumeric", "curcuma"),
+    "other bleeding-risk herb": ("feverfew", "dong quai", "garlic pill", "ajo en capsulas",
+                                 "pastillas de ajo", "saw palmetto", "ginger supplement",
+                                 "ginger capsules"),
     "st john's wort": ("st john's wort", "st johns wort", "st. john's wort", "saint john's wort",
-                       "st john wort"),
+                       "st john wort", "hierba de san juan", "hiperico"),
 }) + _terms("supplement", None, {
     name: (name,) + alts for name, alts in {
         "multivitamin": ("multi vitamin", "multivitamins", "multivit"),
@@ -125,7 +142,8 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
 
 NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
     "myasthenia gravis": ("myasthenia gravis", "myasthenia", "myasthenia gravis (mg)"),
-    "lambert-eaton syndrome": ("lambert-eaton", "lambert eaton", "lems"),
+    "lambert-eaton syndrome": ("lambert-eaton", "lambert eaton", "lems", "lambert eaten",
+                               "lambert eton", "lambert-eaten"),
     "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs",
             "motor neuron disease", "motor neurone disease",
             "mnd", "amyotrophic lateral sclerosis"),
@@ -168,7 +186,8 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
     "cold sore": ("cold sore", "cold sores", "fever blister", "fever blisters", "herpes",
-                  "coldsore", "coldsores", "hsv", "cold-sore"),
+                  "coldsore", "coldsores", "hsv", "cold-sore", "cold soar", "cold soars",
+                  "cold sor", "herpes labial"),
     "impetigo": ("impetigo",),
     "skin infection": ("skin infection", "cellulitis", "abscess", "boil", "open sore", "pustule",
                        "infected spot", "infected pimple", "shingles", "infected cut"),
@@ -191,7 +210,7 @@ ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swell
                  "allergic reaction", "broke out", "itchy", "welts", "epipen")
 ALBUMIN = ("albumin", "human albumin")
 
-EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "photos", "shoot", "launch", "party",
+EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
                "event", "gala", "anniversary", "conference", "prom", "date night", "ceremony",
                "engagement", "bridal", "honeymoon", "filming", "tv", "speech", "presentation",
@@ -219,10 +238,12 @@ TTC = Term("trying_to_conceive", (
     "trying for a second", "trying to fall pregnant", "egg retrieval", "embryo transfer",
     "trying for a family", "trying to start a family", "trying for a third", "iui",
     "fertility treatments", "clomid", "letrozole", "egg freezing", "trying to concieve",
-    "trying to get preggers", "actively trying"),
+    "trying to get preggers", "actively trying", "were trying", "we are trying",
+    "im trying", "i am trying", "been trying", "trying again"),
     "trying_to_conceive", "condition")
 PREGNANT = Term("pregnant", (
-    "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting",
+    "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting", "pregnet",
+    "pregant", "pregnat", "pregnent", "prenant",
     "i am expecting", "were expecting", "expecting a baby", "weeks along", "baby on the way",
     "bun in the oven", "with child", "period is late", "late period", "missed my period",
     "missed period", "first trimester", "second trimester", "third trimester", "trimester",
@@ -233,7 +254,8 @@ BREASTFEEDING = Term("breastfeeding", (
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
     "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed",
     "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",
-    "still feeding", "combo feeding", "combi feeding"), "breastfeeding", "condition")
+    "still feeding", "combo feeding", "combi feeding", "weaning", "weaned"), "breastfeeding",
+    "condition")
 REPRODUCTIVE_MASKS = {
     "breastfeeding": ("nursing home", "nursing student", "nursing school", "nursing degree",
                       "nursing job", "nursing career", "nursing shift", "nursing assistant",
@@ -244,6 +266,32 @@ REPRODUCTIVE_MASKS = {
     "pregnant": ("trying to get pregnant", "trying to fall pregnant", "get pregnant",
                  "getting pregnant", "weeks postpartum", "weeks post partum", "months postpartum",
                  "due for", "due to", "due back", "due a", "overdue"),
+}
+
+# Everyday uses of clinical words, per topic (regular expressions over normalised text): "pregnant
+# with ideas", "swallowing my pride", "allergic to mondays". Blanked out before matching.
+EVERYDAY_USES = {
+    "pregnancy": (r"pregnant (with|w) (ideas?|anticipation|excitement|possibilit\w+|hope|"
+                  r"thoughts?|plans?|meaning)", r"pregnant pause",
+                  r"expecting (great|good|amazing|the best|nice|natural|big|too much|a lot|"
+                  r"miracles|results|to|that|it|you|a call|an? (email|text|reply))\b.*"),
+    "trying_to_conceive": (r"(trying to )?conceive of", r"trying (my|our|hard|so hard|to (?!(conceive|concieve|"
+                           r"get pregnant|have a baby|fall pregnant|start a family|have another|"
+                           r"get preg))\w+)",),
+    "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
+                  r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
+                  r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
+                  r"breathing exercises?", r"yoga breathing"),
+    "skin_infection": (r"infected with (wrinkles|lines|\w+ lines|laughter|\w+ness)",
+                       r"infectious (laugh|smile|results?|energy|personality)",
+                       r"\bsore (about|from|after|loser|over|because)\b.*", r"(im|i am|so|feel) sore",
+                       r"sore (muscles|legs|arms|back|feet|throat)", r"muscles? (are |is )?sore"),
+    "neuromuscular": (r"pulled a muscle", r"muscle (ache|pull|strain|soreness)", r"my nerves",
+                      r"nervous", r"nerves? (before|about)", r"nerve wracking",
+                      r"got on my nerves", r"weak (spot|point|for)"),
+    "allergies": (r"allergic to (mondays?|work|exercise|bad (\w+)|my (job|boss|ex|husband|wife|"
+                  r"kids|mother in law)|people|mornings?|cardio|the gym|early mornings?|"
+                  r"drama|stress|housework|cleaning|math|running|wrinkles)\b",),
 }
 
 # Correctly spelt words one or two letters from a term: never read them as its typo.

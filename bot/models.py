@@ -42,12 +42,19 @@ class Status(str, Enum):
 
 
 class Polarity(str, Enum):
-    """What the patient said about an item: they have it, they don't, they had it, or unsure."""
+    """What the patient said about an item: they have it, they don't, they had it, or unsure.
+
+    OTHER_PERSON and HYPOTHETICAL (ConText's family and hypothetical contexts) are kept as the
+    patient's words but never answer a question or raise a flag: "my sister is pregnant", "what
+    if I get a cold sore?".
+    """
 
     PRESENT = "present"
     ABSENT = "absent"
     PAST = "past"
     UNSURE = "unsure"
+    OTHER_PERSON = "other_person"
+    HYPOTHETICAL = "hypothetical"
 
 
 class Finding(BaseModel):

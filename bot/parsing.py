@@ -14,16 +14,24 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import (FAMILY_WORDS, Clause, clauses, find_phrase, followup_polarity, is_past,
+from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, NOT_ME, Clause, clauses, ended_now, find_phrase, followup_polarity,
                       normalise, polarity_at, tokens, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
 
 
-def _masked(norm: str, mask: tuple[str, ...]) -> str:
-    """The clause with phrases that only look like a term blanked out ("nursing school")."""
+def _masked(norm: str, mask: tuple[str, ...], topic: str = "") -> str:
+    """The clause with phrases that only look like a term blanked out ("nursing school"), and
+    the topic's everyday uses ("swallowing my pride", "allergic to mondays")."""
     for phrase in mask:
         norm = re.sub(rf"\b{re.escape(phrase)}\b", " " * len(phrase), norm)
+    return everyday_masked(norm, topic)
+
+
+def everyday_masked(norm: str, topic: str) -> str:
+    """`norm` with everyday uses of the topic's words blanked (same length, so positions hold)."""
+    for pattern in lexicon.EVERYDAY_USES.get(topic, ()):
+        norm = re.sub(rf"\b{pattern}", lambda m: " " * len(m.group()), norm)
     return norm
 
 
@@ -47,13 +55,15 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
     month / but it cleared up".
     """
     found: dict[str, Finding] = {}
-    norms = [_masked(c.norm, mask) for c in cls]
+    norms = [_masked(c.norm, mask, topic) for c in cls]
     for i, (clause, norm) in enumerate(zip(cls, norms)):
         for term, phrase, pos in _terms_in(norm, terms):
             polarity = polarity_at(norm, pos, len(phrase))
             evidence = clause.original
             if i + 1 < len(cls) and not _terms_in(norms[i + 1], terms):
                 later = followup_polarity(norm, norms[i + 1])
+                if polarity == Polarity.OTHER_PERSON and re.search(NOT_ME, norms[i + 1]):
+                    later = Polarity.ABSENT  # "my aunt had ALS / but I don't"
                 if later is not None and polarity != Polarity.ABSENT:
                     polarity, evidence = later, f"{clause.original} {cls[i + 1].original}"
             detail = {"category": term.category, "kind": term.kind}
@@ -65,10 +75,30 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
 def _bare(text: str, topic: str, item: str, detail: dict | None = None) -> list[Finding]:
     """A bare yes / no / not sure to a question about one item."""
     answer = yes_no(text)
-    if answer is None:
-        return []
+    plan = re.sub(r"\b(not sure|unsure|dont know|no idea|idk|not certain|wondering) (if|whether)\b",
+                  " ", normalise(text))
+    if answer is None or (answer == "unsure" and re.search(HYPOTHETICAL_CUES, plan)):
+        return []  # "we might start trying in the fall": a plan, not doubt about now
     return [Finding(topic=topic, item=item, polarity=YES_NO_POLARITY[answer],
                     evidence=text.strip(), detail=detail or {})]
+
+
+# Free text that answers some other question: booking, a treatment area, "whatever you think".
+NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|available|monday|" \
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|weekend|morning|afternoon|evening|" \
+    r"whatever you think|you tell me|up to you|you decide|dont mind|no preference)\b"
+
+
+def not_an_answer(text: str, topic: str) -> bool:
+    """True when free text given to `topic` plainly answers something else."""
+    norm = normalise(text)
+    if topic != "event" and re.search(NON_ANSWER, norm):
+        return True
+    if topic != "concerns" and _terms_in(norm, lexicon.AREAS) and not _terms_in(
+            norm, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.PRODUCTS):
+        return True  # "my forehead mostly" to the medicines question
+    return topic == "concerns" and bool(re.search(r"\b(whatever you think|you tell me|up to you|"
+                                                  r"you decide|dont know|no idea|idk)\b", norm))
 
 
 def _is_bare_answer(text: str) -> bool:
@@ -98,14 +128,17 @@ def shows_from(norm: str) -> str | None:
 def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
     """Treatment areas the patient wants help with, and whether they show at rest or moving."""
     cls = clauses(text)
-    found = [f for f in _match_terms(cls, lexicon.AREAS, "concerns")
-             if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
+    named = _match_terms(cls, lexicon.AREAS, "concerns")
+    found = [f for f in named if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
+    if named and not found:  # "my friend had her crow's feet done": not the patient's concern
+        return [f for f in named if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
     norm = normalise(text)
     shows = shows_from(norm)
     for finding in found:
         finding.polarity = Polarity.PRESENT
         finding.detail = {"shows": shows_from(normalise(finding.evidence)) or shows}
-    if not found and asked and not _is_bare_answer(text) and re.search(r"[a-z]{3}", norm):
+    if not found and asked and not _is_bare_answer(text) and re.search(r"[a-z]{3}", norm) \
+            and not not_an_answer(text, "concerns"):
         found = [Finding(topic="concerns", item="other", polarity=Polarity.PRESENT,
                          evidence=text.strip(), detail={"shows": shows})]
     return found
@@ -190,10 +223,29 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                         evidence=text.strip())]
     if answer is not None and _is_bare_answer(text):
         return []  # "yes" alone: ask which ones
-    if re.search(r"[a-z]{3}", normalise(text)):
+    if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "medications"):
         return [Finding(topic="medications", item="unrecognised", polarity=Polarity.PRESENT,
                         evidence=text.strip(), detail={"kind": "unknown", "category": None})]
     return []
+
+
+# What an unknown medicine is taken for, when that points to a flag: "it's for my clots".
+PURPOSES = {
+    "anticoagulant": r"\b(blood thin\w*|thin\w* (my|the) blood|clots?|clotting|afib|a-?fib|"
+                     r"atrial fibrillation|strokes?|dvt|embolism|stents?|heart valve|"
+                     r"anticoagula\w*|antiplatelet)\b",
+    "interacting_medication": r"\b(muscle (spasms?|relax\w*)|spasms?|bladder|overactive|"
+                              r"incontinence|motion sickness)\b",
+}
+
+
+def purpose_category(text: str) -> str | None:
+    """The flag an unknown medicine's purpose points to, if any (the clinician checks it)."""
+    norm = normalise(text)
+    for category, pattern in PURPOSES.items():
+        if re.search(pattern, norm):
+            return category
+    return None
 
 
 # --- pregnancy, breastfeeding, trying to conceive ------------------------------------------------
@@ -206,15 +258,38 @@ PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
     "baby girl"), "pregnant", "condition")
 
 
+# Said in answer to the trying-to-conceive question, "trying" alone is the thing asked about.
+TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
+    "trying", "try", "tried", "conceive", "concieve", "trying again", "trying for one"),
+    "trying_to_conceive", "condition")
+
+
 def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
                   ) -> list[Finding]:
     mask = lexicon.REPRODUCTIVE_MASKS.get(terms[0].item, ())
     found = _match_terms(clauses(text), terms[:1], topic, mask)
     if not found and asked and yes_no(text) != "no":
         found = _match_terms(clauses(text), terms[1:], topic, mask)
+    elif not found and asked:  # "no, not trying": the no, and the word it negates
+        found = [f for f in _match_terms(clauses(text), terms[1:], topic, mask)
+                 if f.polarity == Polarity.ABSENT]
+    for finding in found:  # "stopped nursing in january", "weaned": a clear no to now
+        evidence = normalise(finding.evidence)
+        if finding.polarity == Polarity.PAST and re.search(r"\b(in order |so as )?to try\b",
+                                                           evidence):
+            finding.polarity = Polarity.PRESENT  # "stopped birth control last month to try"
+        elif finding.polarity == Polarity.PAST and ended_now(evidence):
+            finding.polarity = Polarity.ABSENT
     if found:
-        return found[:1]
+        return _most_current(found)
     return _bare(text, topic, terms[0].item) if asked else []
+
+
+def _most_current(found: list[Finding]) -> list[Finding]:
+    """One finding for a one-item question: a statement about now wins over the past."""
+    order = [Polarity.PRESENT, Polarity.UNSURE, Polarity.ABSENT, Polarity.PAST,
+             Polarity.HYPOTHETICAL, Polarity.OTHER_PERSON]
+    return [min(found, key=lambda f: order.index(f.polarity))]
 
 
 def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
@@ -229,7 +304,7 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
 
 def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
     """Actively trying to conceive."""
-    return _reproductive(text, asked, "trying_to_conceive", [TTC])
+    return _reproductive(text, asked, "trying_to_conceive", [TTC, TTC_WHEN_ASKED])
 
 
 # --- neuromuscular, breathing, skin -------------------------------------------------------------
@@ -238,7 +313,9 @@ def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Find
 NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im healthy|i am healthy|" \
     r"nothing like that|no issues|none of those|none of them|n/?a|nope all good|" \
     r"perfectly healthy|" \
-    r"nothing|none|all clear|clear)\b"
+    r"nothing|none|all clear|clear)\b|" \
+    r"^((my )?(skin|face|breathing|swallowing|lungs|chest|everything|all|it)( is| are|s)? " \
+    r"(fine|clear|good|ok|okay|normal|great|healthy|perfect)( now)?( and|,)?\s*)+$"
 # Words that say an unrecognised answer names a condition: recorded for the clinician to judge.
 CONDITION_WORDS = r"\b(have|had|diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
     r"dystrophy|neuropathy|myopathy|weakness|weak|apnea|apnoea|bronchitis|lung|lungs|wheez\w*|" \
@@ -260,7 +337,10 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
 
 def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     """"all good", "nothing like that", "I'm healthy": a no, said another way."""
-    if not re.search(NOTHING_TO_REPORT, normalise(text)):
+    norm = normalise(text)
+    if not re.search(NOTHING_TO_REPORT, norm) and not re.search(
+            r"\b(lungs|breathing|swallowing|skin|face|chest|everything)( is| are|s)? (fine|clear|"
+            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$", norm):
         return []
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
@@ -279,10 +359,12 @@ def _abbreviation(text: str, topic: str, abbreviations: dict[str, str]) -> list[
 
 def _unrecognised_condition(text: str, topic: str) -> list[Finding]:
     """A condition the lexicon does not know, said in answer: the clinician judges it."""
-    norm = normalise(text)
-    if re.search(NOTHING_TO_REPORT, norm) or not re.search(CONDITION_WORDS, norm):
-        return []
-    polarity = Polarity.PAST if is_past(norm) else Polarity.PRESENT
+    norm = everyday_masked(normalise(text), topic)
+    word = re.search(CONDITION_WORDS, norm)
+    if re.search(NOTHING_TO_REPORT, norm) or not word or (
+            len(tokens(norm)) > 6 and not re.search(FIRST_PERSON, norm)):
+        return []  # a sentence not about the patient ("this module has issues") is no answer
+    polarity = polarity_at(norm, word.start(), len(word.group()))
     return [Finding(topic=topic, item="other condition", polarity=polarity,
                     evidence=text.strip(), detail={"kind": "unrecognised"})]
 
@@ -331,7 +413,8 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
     if _negated(norm, pos, word):
         return Polarity.ABSENT
     return Polarity.PAST if re.search(r"\b(was|went|had|last)\b", norm) and not re.search(
-        r"\b(next|coming|upcoming|in \d+|soon|will|is|am|have)\b", norm) else Polarity.PRESENT
+        r"\b(next|coming|upcoming|in \d+|soon|will|is|am|have|postponed|moved|rescheduled|"
+        r"pushed back|delayed)\b", norm) else Polarity.PRESENT
 
 
 def _negated(norm: str, pos: int, word: str) -> bool:
@@ -357,8 +440,9 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         results.append(_event_finding(clause.original, word, polarity, when, today))
     if results:
         return results[:1]
-    if not asked or past_event:
-        return []
+    if not asked or past_event or not_an_answer(text, "event") or re.search(
+            r"\b(photos?|pictures?|pics|selfies?)\b|" + HYPOTHETICAL_CUES, normalise(text)):
+        return []  # "I'd like the forehead done", "no photos right now": another question's
     when = find_date(text, today, "future")
     if when and when[0] >= today:
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, when, today)]
@@ -368,7 +452,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
                         evidence=text.strip())]
     if answer is not None:
         return [_event_finding(text.strip(), "event", YES_NO_POLARITY[answer], None, today)]
-    if re.search(r"[a-z]{3}", normalise(text)):
+    if re.search(r"[a-z]{3}", normalise(text)) and not re.search(r"\d", text):
+        # free words name an event; a number that is not a date ("400 guests") needs asking
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, None, today)]
     return []
 
@@ -401,7 +486,8 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
-    r"havent had|haven't had|never)\b"
+    r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through)\b"
+WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
                  "asymmetry": r"\b(asymmetr|uneven|lopsided|one side)\w*",
@@ -414,6 +500,12 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     """Previous toxin treatment: product, when, complications; or a first-timer."""
     norm = normalise(text)
     products = [f for f in _match_terms(clauses(text), lexicon.PRODUCTS, "prior_treatment")]
+    products = [f for f in products if not re.search(WANTS, normalise(f.evidence)) or re.search(
+        PRIOR_MARKERS, re.split(WANTS, normalise(f.evidence))[0].split(",")[-1])]  # a wish
+    aside = [f for f in products if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
+    if aside and len(aside) == len(products):  # "my mom gets botox": kept, answers nothing
+        return [Finding(topic="prior_treatment", item="toxin", polarity=aside[0].polarity,
+                        evidence=text.strip(), detail={"product": _product_name(aside)})]
     if re.search(FIRST_TIME, norm) and (asked or products or "botox" in norm):
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -427,6 +519,9 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     when = find_date(text, today, "past")
+    if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
+            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?)\b", norm):
+        return []  # "my 11s between my brows": the concerns, not a treatment
     if asked and not products and answer is None and not when and not re.search(
             r"\b(yes|yeah|once|twice|times|years|regularly|every|injections?)\b", norm):
         return []
@@ -445,7 +540,10 @@ def _product_name(products: list[Finding]) -> str | None:
 
 
 def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Finding]:
-    """When the last toxin treatment was."""
+    """When the last toxin treatment was (not someone else's: "my sister went last week")."""
+    norm = normalise(text)
+    if re.search(FAMILY_WORDS, norm) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm):
+        return []
     when = find_date(text, today, "past")
     if when and when[0] <= today:
         return [Finding(topic="prior_treatment_date", item="date", polarity=Polarity.PRESENT,
@@ -464,18 +562,32 @@ def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Fi
 def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     """Allergy to a toxin product or albumin (defer), cow's milk protein (review), or others."""
     found: list[Finding] = []
-    for clause in clauses(text):
-        norm = clause.norm
+    previous_about_allergies = asked
+    parts = [Clause(part, normalise(part)) for c in clauses(text)
+             for part in re.split(r",\s*(?=(?:just|only|but|except)\b)", c.original) if part]
+    for clause in parts:
+        norm = everyday_masked(clause.norm, "allergies")
         has_allergy_word = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
+        exception = re.match(EXCEPT, norm)
+        if exception and previous_about_allergies and not has_allergy_word:
+            # "no allergies except to Botox", "none besides cats": the exception is an allergy
+            found += _allergy_in_clause(Clause(text.strip(), norm), "allergic to "
+                                        f"{norm[exception.end():]}", True)
+            continue
+        previous_about_allergies = has_allergy_word or asked
         if not (has_allergy_word or asked):
             continue
-        found += _allergy_in_clause(clause, norm, has_allergy_word)
+        found += _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
         if asked and not has_allergy_word:
             found += _milk_named_as_allergy(clause, norm)
     if found:
         return found
     if not asked:
         return []
+    masked = re.sub(r"\b(lol|haha\w*|lmao|jk|rofl)\b", " ", everyday_masked(normalise(text),
+                                                                         "allergies"))
+    if masked.strip() != normalise(text) and not re.search(r"[a-z]{3}", masked):
+        return []  # "allergic to mondays lol": a joke, not an answer
     answer = yes_no(text)
     if answer == "no" or re.search(r"\b(no|none|nkda|nka|no known)\b", normalise(text)):
         return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
@@ -483,12 +595,18 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     if answer == "unsure":
         return [Finding(topic="allergies", item="toxin_allergy", polarity=Polarity.UNSURE,
                         evidence=text.strip())]
-    if answer is not None and _is_bare_answer(text):
+    rest = re.sub(r"^\W*(y|yes|yeah|yep|yup|ya|i do|i am)\b[\s,.:;-]*", "", text.strip(), flags=re.I)
+    if answer is not None and _is_bare_answer(text) and not (answer == "yes" and re.search(
+            r"[a-z]{3}", normalise(rest))):
         return []  # "yes" alone: ask to what
-    if re.search(r"[a-z]{3}", normalise(text)):
+    if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "allergies"):
+        allergen = rest if answer == "yes" and rest else text.strip()
         return [Finding(topic="allergies", item="other", polarity=Polarity.PRESENT,
-                        evidence=text.strip(), detail={"allergen": text.strip()})]
+                        evidence=text.strip(), detail={"allergen": allergen})]
     return []
+
+
+EXCEPT = r"^(except|other than|besides|apart from|aside from|but|only|just|bar)( for| to| from)?\s+"
 
 
 def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
@@ -511,7 +629,17 @@ TOXIN_ALLERGENS = tuple(p for t in lexicon.PRODUCTS for p in t.phrases
                         if p not in ("injection", "injections")) + lexicon.ALBUMIN
 
 
-def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> list[Finding]:
+def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Polarity:
+    """A reaction in the past is an allergy now ("I reacted to Botox in 2022"), unless outgrown."""
+    polarity = polarity_at(norm, pos, length)
+    if polarity == Polarity.PAST and not re.search(r"\b(outgrew|grew out|no longer|not anymore|"
+                                                    r"anymore|any more)\b", f"{norm} {whole}"):
+        return Polarity.PRESENT
+    return polarity
+
+
+def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole: str = ""
+                       ) -> list[Finding]:
     found = []
     if not has_allergy_word:  # "had Dysport in May" answers nothing about allergies
         return []
@@ -524,7 +652,7 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool) -> lis
             pos = find_phrase(norm, word)
             if pos >= 0:
                 found.append(Finding(topic="allergies", item=item,
-                                     polarity=polarity_at(norm, pos, len(word)),
+                                     polarity=_allergy_polarity(norm, pos, len(word), whole),
                                      evidence=clause.original))
                 break
     if not found:
@@ -543,13 +671,15 @@ _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|k
 AGE_VOLUNTEERED = re.compile(
     rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
     rf"im actually|i am actually|im only|i am only)\s+(\d{{1,3}})\b{_NOT_YEARS}"
-    r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b")
+    r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b"
+    # "hi I'm Jen, 34, ...": a name, then two digits on their own
+    rf"|\b(?:i am|im|its|this is) [a-z]+(?: [a-z]+)?,\s*(\d{{2}})\b{_NOT_YEARS}(?=\s*(?:[,.;!]|$))")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}")
-UNDER_18 = r"\b(under|below|not yet|not) 18\b|\bunder ?age\b|\bminor\b|\bteen(ager)?\b|" \
+UNDER_18 = r"\b(under|below|not yet|not|almost|nearly|about to turn|soon to be) (18|eighteen)\b|\bunder ?age\b|\bminor\b|\bteen(ager)?\b|" \
     r"\bhigh school\b|\bnot an adult\b"
 ADULT = r"\b(over|above|older than) (18|21|twenty one|eighteen)\b|\b(18|21)\s*\+|\b(\d)0s\b|" \
-    r"\badult\b|\bold enough\b"
+    r"\badult\b"
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen".split())}
@@ -577,7 +707,12 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     "under 18" or "over 21" without a number is kept as a range: enough to screen.
     """
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
+    text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|"
+                  r"grade|class|page|version|v)\s*\d+\b", " ", text, flags=re.I)  # "size 8"
     norm = normalise(text)
+    someone = re.search(FAMILY_WORDS + r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
+    if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
+        return []  # "my daughter is 16", "my mom is 60": not the patient's age
     age = _stated_age(norm)
     if age is None and re.search(UNDER_18, norm) and (asked or re.search(r"\b(i am|im)\b", norm)):
         return [_age_finding(text, None, under_18=True)]
@@ -598,7 +733,7 @@ def _stated_age(norm: str) -> int | None:
     """An age the patient states in any message: "I'm 52", "17 years old", "turning 18"."""
     match = AGE_VOLUNTEERED.search(norm)
     if match:
-        return int(match.group(1) or match.group(2))
+        return int(next(g for g in match.groups() if g))
     match = AGE_NEXT.search(norm)
     return int(match.group(1)) - 1 if match else None
 

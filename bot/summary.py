@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from bot.dates import describe
 from bot.intake import IntakeState
-from bot.labels import item_label
+from bot.labels import POLARITY_WORDS, item_label
 from bot.language import language_name
 from bot.models import (Concern, Event, IntakeSummary, Medication, Polarity, PriorTreatment,
                         Recommendation, ScreeningAnswer, Severity, Status)
@@ -127,6 +127,9 @@ def _notes(state: IntakeState, summary: IntakeSummary) -> list[str]:
                 "none", "toxin", "event", "photos") and finding.topic not in ("concerns",):
             notes.append(f"Mentioned, not current: {item_label(finding.item)} "
                          f"(\"{finding.evidence}\")")
+    for finding in state.noted:  # said, but not an answer: the clinician may want to ask
+        notes.append(f"Mentioned, {POLARITY_WORDS.get(finding.polarity.value, 'not current')}: "
+                     f"{item_label(finding.item)} (\"{finding.evidence}\")")
     return notes
 
 

@@ -41,9 +41,13 @@ STRONG_PAST = [
 # "I was diagnosed with MG years ago" is a current diagnosis.
 WEAK_PAST = [r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
              r"\bin the past\b", r"\bpreviously\b", r"\bwas\b", r"\bhad (a|my) baby\b",
-             r"\bin (19|20)\d\d\b", r"\bchildhood\b"]
+             r"\bin (19|20)\d\d\b", r"\bchildhood\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
+             r"\blast (year|month|week|summer|spring|fall|autumn|winter|time)\b",
+             r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
+             r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b"]
 STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|" \
-    r"was told i have|born with|ongoing|chronic)\b"
+    r"was told i have|born with|ongoing|chronic|since|ive had|i have had|ive been|i have been|" \
+    r"for the (past|last))\b"
 PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
 UNSURE_PATTERNS = [
     r"\bno (clue|clew)\b", r"\bma+y+be+\b", r"\bask my (doctor|dr|gp|obgyn|ob)\b",
@@ -54,6 +58,9 @@ UNSURE_PATTERNS = [
     r"\bhavent tested\b", r"\bwaiting to (test|find out)\b", r"\bnot confirmed\b",
     r"\bprobably\b(?! not)", r"\bcant remember\b", r"\bdont remember\b", r"\bnot positive\b",
     r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
+    r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
+    r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
+    r"\b(testing|tested|checking|being checked|getting checked|investigated) (me )?for\b",
 ]
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
@@ -65,7 +72,8 @@ ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do
     r"both of us|we both)\b"
 FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
-    r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro)s?\b"
+    r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
+    r"in-?law|bestie|bff|roommate|flatmate|client|patient)s?\b"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 
 YES_WORDS = {"y", "yes", "ya", "yah", "yeah", "yea", "yep", "yup", "ye", "yass", "yesh", "sure",
@@ -83,7 +91,22 @@ def normalise(text: str) -> str:
     text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
     text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # don't -> dont, crow's -> crows
+    # accents dropped ("ácido" -> "acido"), as patients often type them either way
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if unicodedata.category(ch) != "Mn")
+    text = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], text)
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+# SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
+SHORTHAND = {"nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "nevr": "never",
+             "neva": "never", "mnth": "month", "mnths": "months", "wk": "week", "yr": "year",
+             "yrs": "years", "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow",
+             "b4": "before", "cuz": "because", "coz": "because", "abt": "about",
+             "w/": "with", "w/o": "without", "thx": "thanks", "pls": "please", "plz": "please",
+             "prob": "probably", "probs": "probably", "def": "definitely", "defo": "definitely",
+             "rly": "really", "wanna": "want to", "gonna": "going to", "dunno": "dont know"}
+SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
 
 @dataclass
@@ -95,6 +118,7 @@ class Clause:
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\bexcept\b)"
+                           r"|\s+(?=\b(?:other than|besides|apart from|aside from)\b)"
                            r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
                            # "I had a baby in August and I'm nursing": a new subject, a new clause
                            r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)", re.I)
@@ -185,21 +209,132 @@ def _any(patterns: list[str], text: str) -> bool:
     return any(re.search(p, text) for p in patterns)
 
 
+# ConText-style assertion (Harkema et al. 2009, as in medspaCy's ConText): each cue governs a
+# bounded scope. Negation reaches forward until a scope reset ("but", "just", a new "I"); past,
+# hypothetical and present cues govern only their own segment of the clause, which ends at a
+# comma or at "and"/"so"/"then" before a new subject or time ("stopped the pill last year | and
+# now I'm pregnant").
+SEGMENT_BREAK = re.compile(r"\s*,\s*|\s+(?=\b(?:and|so|then)\b\s+(?:now|currently|still|again|"
+                           r"yes|no|i|im|ive|we|were|weve|my|just|only|then|today)\b)")
+# Words that make a statement about now, whatever tense the segment is in.
+PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|these days|" \
+    r"nowadays|today|found out|just found|just learned|finding out)\b"
+# A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
+HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
+    r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
+    r"hopefully|want(ing)? to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
+    r"(start|need|have to|go on|be put|put me|begin|try)|put me on|someday|some day|one day|" \
+    r"in the future|eventually|when i (have|get|start|become)|once i (have|get|start|become)|" \
+    r"later on|down the (road|line))\b"
+# Words that affirm what their segment names: a negation before a comma does not reach it.
+AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|each (day|morning)|" \
+    r"\d+ ?mg|regularly|still|yes|only|just)\b"
+# After another person's statement, the patient's own no: "my mom has MG, I don't".
+NOT_ME = r"\b(i dont|i do not|not me|im not|i am not|i havent|i have not|but not me|i dont have)\b"
+# Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
+RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
+    r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
+    r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
+    r"well controlled|under control|no attacks( in (years|ages|a long time))?|" \
+    r"no (symptoms|flare ?ups?|attacks) (in|for) (years|ages|a long time)|" \
+    r"(cleared|cleared up|healed|gone|resolved|went away)( now| since| completely)?$)\b"
+STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|flaring|spreading|" \
+    r"getting worse|not (yet )?healed|not (yet )?gone|hasnt (healed|gone|cleared))\b"
+SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$"
+SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|came)\b( \w+)? (off|from)\s*$"
+# A question back ("can you do botox while pregnant?"): not a statement about the patient.
+QUESTION_START = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|" \
+    r"if|why|when|which|any|anyone|anybody)\b"
+# Past tense forms that say a thing happened, not that it goes on ("breastfed my first").
+PAST_FORMS = {"breastfed", "nursed", "pumped", "had", "tried", "conceived"}
+
+
+def segment_span(clause: str, pos: int) -> tuple[int, int]:
+    """Start and end of the part of a clause that holds position `pos` (see SEGMENT_BREAK)."""
+    start = 0
+    for match in SEGMENT_BREAK.finditer(clause):
+        if match.start() >= pos:
+            return start, match.start()
+        start = match.end()
+    return start, len(clause)
+
+
+def segment_at(clause: str, pos: int) -> str:
+    """The part of a clause that holds position `pos`."""
+    start, end = segment_span(clause, pos)
+    return clause[start:end]
+
+
+def is_question(clause: str) -> bool:
+    """A clause that asks something ("is it safe while breastfeeding?")."""
+    return clause.rstrip().endswith("?") and bool(re.match(QUESTION_START, clause.strip()))
+
+
 def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
-    """Polarity of the term at `pos` in a normalised clause."""
-    if about_someone_else(clause, pos):  # before doubt: "my sister might be pregnant"
-        return Polarity.ABSENT
+    """Polarity of the term at `pos` in a normalised clause.
+
+    Order matters: someone else's statement first ("my sister might be pregnant"), then a
+    question or a plan, then doubt, then negation, then the past.
+    """
+    seg_start, seg_end = segment_span(clause, pos)
+    segment, later = clause[seg_start:seg_end], clause[seg_end:]
+    in_segment = about_someone_else(clause[seg_start:], pos - seg_start) or (
+        # "asking for my wife, she's breastfeeding": a pronoun for the person named before
+        re.search(r"\b(she|he|shes|hes|her|his|him|they|theyre|their)\b", clause[seg_start:pos])
+        and not re.search(FIRST_PERSON, clause[seg_start:pos]))
+    if in_segment and about_someone_else(clause, pos):
+        # "my mom has MG, I don't": the patient's own no, by contrast
+        return Polarity.ABSENT if re.search(NOT_ME, later) else Polarity.OTHER_PERSON
+    before = re.sub(r"\b(not sure|unsure|dont know|no idea|idk|not certain|wondering|unclear) "
+                    r"(if|whether)\b", "unsure", clause[seg_start:pos])
+    if is_question(clause) or is_question(segment + later) or re.search(HYPOTHETICAL_CUES,
+                                                                          before):
+        return Polarity.HYPOTHETICAL
     if _unsure(clause):
         return Polarity.UNSURE
     # "pregnant: no", "fish oil - nope": a no right after the term, closing its part of the clause;
     # but not "fish oil, not pregnant", where the "not" belongs to the next item.
     if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not)\s*([,.;!]|$)", clause[pos + phrase_len:]):
         return Polarity.ABSENT
-    if _negated_before(clause[:pos]):
+    # "I don't think I'm pregnant": the "not" of think/believe reaches the clause it governs
+    raised = re.sub(r"\b(dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)"
+                    r"( that)? (im|i am|i|ive|i have|i was)\b", "not", clause[:pos])
+    if re.search(AFFIRMED, segment) and seg_start > 0:
+        raised = raised[seg_start:]  # "no aspirin, Xarelto daily": the no ends at the comma
+    if _negated_before(raised):
         return Polarity.ABSENT
-    if is_past(clause):
+    after = clause[pos + phrase_len:]
+    if re.search(RESOLVED_NOW, later) or re.search(RESOLVED_NOW, after) \
+            or re.search(RESOLVED_LATER, later.strip(" ,")) \
+            or re.search(NONE_NOW, later.strip(" ,")):
+        return Polarity.ABSENT  # "had asthma as a kid, none now", "the rash cleared up"
+    if re.search(STILL_ACTIVE, later):
+        return Polarity.PRESENT  # "cold sore last week, healing now"
+    if re.search(SWITCHED_TO, clause[:pos]):
+        return Polarity.PRESENT  # "switched from warfarin to Pradaxa"
+    if re.search(SWITCHED_FROM, clause[:pos]):
+        return Polarity.PAST
+    if re.search(PRESENT_CUES, segment) or re.search(STILL_CURRENT, segment):
+        return Polarity.PRESENT  # "stopped Plavix last year, now just fish oil"
+    # A word that ends a thing reaches a few words ahead ("stopped taking Xarelto") or back
+    # across the clause ("Eliquis, stopped it in May"); a weaker one ("was", "in 2023") only its
+    # own segment ("was on the pill, pregnant again").
+    near_before = " ".join(tokens(clause[:pos])[-4:])
+    if _any(STRONG_PAST, near_before) or _any(STRONG_PAST, clause[pos:]) \
+            or _any(WEAK_PAST, segment) or _word_at(clause, pos) in PAST_FORMS:
         return Polarity.PAST
     return Polarity.PRESENT
+
+
+def ended_now(clause: str) -> bool:
+    """The clause says a thing has ended: "stopped nursing", "weaned", "no longer"."""
+    return bool(re.search(r"\b(stopped|quit|weaned|no longer|not anymore|anymore|any more|"
+                          r"done with|finished|came off|gave up)\b", clause))
+
+
+def _word_at(clause: str, pos: int) -> str:
+    match = re.match(r"[a-z]+", clause[pos:])
+    return match.group() if match else ""
 
 
 def _unsure(clause: str) -> bool:
@@ -207,10 +342,14 @@ def _unsure(clause: str) -> bool:
 
 
 def is_past(clause: str) -> bool:
-    """True when the clause puts what it names in the past ("stopped", "as a kid", "was")."""
+    """True when the clause puts what it names in the past ("stopped", "as a kid", "was").
+
+    A present cue in the same stretch wins over a weak one: "just found out I was pregnant".
+    """
     if _any(STRONG_PAST, clause):
         return True
-    return _any(WEAK_PAST, clause) and not re.search(STILL_CURRENT, clause)
+    return _any(WEAK_PAST, clause) and not re.search(STILL_CURRENT, clause) \
+        and not re.search(PRESENT_CUES, clause)
 
 
 def about_someone_else(clause: str, pos: int) -> bool:
@@ -236,11 +375,12 @@ NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|don
 
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     """How a following clause with no term of its own changes the previous one, if at all."""
-    if re.search(RESOLVED_LATER, next_clause):
-        return Polarity.PAST
+    if re.search(RESOLVED_LATER, next_clause) or re.search(RESOLVED_NOW, next_clause):
+        return Polarity.ABSENT  # over now: a clear "not now"
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT
-    if term_clause.rstrip().endswith("?") and len(tokens(next_clause)) <= 3:
+    if (term_clause.rstrip().endswith("?") and len(tokens(next_clause)) <= 3) or (
+            len(tokens(next_clause)) <= 2 and yes_no(next_clause) in ("yes", "no")):
         answer = yes_no(next_clause)  # the patient echoed the question: "Pregnant? no"
         return {"yes": Polarity.PRESENT, "no": Polarity.ABSENT,
                 "unsure": Polarity.UNSURE}.get(answer or "")
@@ -263,12 +403,22 @@ def yes_no(text: str) -> str | None:
     norm = normalise(text)
     if not norm:
         return None
+    words = tokens(norm)
     if re.match(r"^no (idea|clue)\b", norm) or (
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
-        return "unsure"
-    words = tokens(norm)
+        # doubt about the patient, not a sentence that happens to hedge ("it may be None")
+        if len(words) <= 6 or re.search(FIRST_PERSON, norm) or re.match(
+                r"^(maybe|not sure|unsure|idk|no idea|dont know|possibly|perhaps|probably|hmm|"
+                r"could be|might be)\b", norm):
+            return "unsure"
+        return None
     if not words:
         return None
+    if re.search(r"(,|\bso|\bso thats a)\s+(no|nope)[.!]*$", norm):
+        return "no"  # "had my tubes tied after my second, so no"
+    if re.search(r"(,|\bso|\bso thats a)\s+(yes|yep|yeah)[.!]*$", norm) and not re.match(
+            r"^(no|not|nope|nah)\b", norm):
+        return "yes"
     first, rest = words[0], " ".join(words)
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
                 r"arent|not at all|not really|no way|i think not|not me|not that i know|"

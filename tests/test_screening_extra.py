@@ -16,7 +16,8 @@ TODAY = date(2026, 11, 25)
     ("breastfeeding", "weaned him last month", set()),
     ("breastfeeding", "formula feeding", set()),
     ("pregnancy", "we just found out we're expecting!", {"pregnant"}),
-    ("pregnancy", "I could be, we've been trying", {"pregnant"}),
+    # unsure about pregnancy (defer), and trying to conceive said in passing (review): both
+    ("pregnancy", "I could be, we've been trying", {"pregnant", "trying_to_conceive"}),
     ("pregnancy", "had a baby in august", set()),
     ("skin_infection", "just a few pimples, nothing infected", set()),
     ("skin_infection", "I have a cold sore starting", {"skin_infection"}),

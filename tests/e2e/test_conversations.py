@@ -47,7 +47,6 @@ async def test_happy_path_completes_with_no_flags_and_proceed(agent):
 
 
 @pytest.mark.parametrize("question,answer,code", [
-    ("pregnancy", "not sure, my period is late", "pregnant"),
     ("pregnancy", "yes 8 weeks", "pregnant"),
     ("breastfeeding", "ya still nursing my 4 month old", "breastfeeding"),
     ("skin_infection", "I have a cold sore on my lip right now", "skin_infection"),
@@ -84,6 +83,61 @@ async def test_every_review_code_is_raised_with_the_patients_words(agent, questi
     flag = next(f for f in summary.flags if f.code == code)
     assert flag.severity.value == "review"
     assert flag.evidence and flag.evidence.lower() in answer.lower() + " / " + flag.evidence.lower()
+    assert summary.recommendation.value == "clinician_review"
+
+
+async def test_an_unsure_answer_to_a_defer_question_is_flagged_but_the_patient_is_not_told_to_wait(
+        agent):
+    patient = Patient(agent)
+    await complete_intake(patient, {"pregnancy": "not sure, my period is late"})
+    summary = summary_of(patient)
+    flag = next(f for f in summary.flags if f.code == "pregnant")
+    assert flag.severity.value == "defer" and "period is late" in flag.evidence
+    assert summary.recommendation.value == "defer"  # the contract: unsure raises the flag
+    text = all_bot_text(patient)
+    assert "wait" not in text  # only a clear yes is told that treatment must wait
+    assert "clinician will go over it" in text
+
+
+async def test_a_hedged_no_is_checked_with_the_patient_before_it_counts(agent):
+    patient = Patient(agent)
+    await patient.say("hi")
+    while (await asked(patient)) != "pregnancy":
+        from tests.e2e.harness import DEFAULT_ANSWERS
+        await patient.say(DEFAULT_ANSWERS.get(await asked(patient), "no"))
+    replies = await patient.say("don't think so")
+    assert await asked(patient) == "confirm_answer"
+    assert any("don't think so" in r and "pregnant" in r for r in replies)
+    await patient.say("not sure")  # the check itself can be answered "not sure"
+    summary = summary_of(patient)
+    assert "pregnant" in flag_codes(patient)
+    assert "don't think so / not sure" in summary.answers["pregnancy"].text
+    assert await asked(patient) == "breastfeeding"
+
+
+async def test_someone_elses_pregnancy_does_not_answer_and_is_kept_for_the_clinician(agent):
+    from tests.e2e.harness import DEFAULT_ANSWERS
+    patient = Patient(agent)
+    await patient.say("hi")
+    while (await asked(patient)) != "pregnancy":
+        await patient.say(DEFAULT_ANSWERS.get(await asked(patient), "no"))
+    await patient.say("my sister is pregnant")
+    assert await asked(patient) == "pregnancy"  # asked again: it was not about the patient
+    await complete_intake(patient, {}, first="no")
+    summary = summary_of(patient)
+    assert summary.status.value == "completed"
+    assert "pregnant" not in flag_codes(patient)
+    assert any("my sister is pregnant" in note for note in summary.notes)
+
+
+async def test_an_unknown_medicine_gets_one_follow_up_and_its_purpose_is_kept(agent):
+    patient = Patient(agent)
+    await complete_intake(patient, {"medications": "the little white pill my cardiologist gave me",
+                                    "confirm_answer": "it's for my afib, to stop clots"})
+    summary = summary_of(patient)
+    assert "What do you take" in all_bot_text(patient)
+    flag = next(f for f in summary.flags if f.code == "anticoagulant")
+    assert "little white pill" in flag.evidence and "afib" in flag.evidence
     assert summary.recommendation.value == "clinician_review"
 
 
