@@ -15,10 +15,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import Settings, load_settings
-from bot.intake import (QUESTIONS, IntakeState, Turn, take_turn, updated_answers,
+from bot.intake import (QUESTIONS, IntakeState, Turn, clear_defers, take_turn, updated_answers,
                         with_known_contact)
 from bot.language import reply_for
-from bot.models import Answer, IntakeSummary, Status
+from bot.models import Answer, Finding, IntakeSummary, Status
 from bot.screening import load_policy
 from bot.state_store import StateStore
 from bot.store import IntakeStore, open_store
@@ -59,7 +59,10 @@ def state_from_tracker(tracker: Tracker) -> IntakeState:
                for topic in STATE_SLOTS if tracker.get_slot(topic)}
     return IntakeState(answers=answers, attempts=meta.get("attempts", {}),
                        turns=meta.get("turns", 0), language=meta.get("language"),
-                       unread=meta.get("unread", []))
+                       unread=meta.get("unread", []),
+                       noted=[Finding.model_validate(f) for f in meta.get("noted", [])],
+                       pending=Finding.model_validate(meta["pending"]) if meta.get("pending")
+                       else None)
 
 
 def state_events(state: IntakeState, started_at: str, topics: list[str] | None = None
@@ -73,8 +76,20 @@ def state_events(state: IntakeState, started_at: str, topics: list[str] | None =
     events = [SlotSet(topic, state.answers[topic].model_dump(mode="json")
                       if topic in state.answers else None) for topic in wanted]
     meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at,
-            "language": state.language, "unread": state.unread}
+            "language": state.language, "unread": state.unread,
+            "noted": [f.model_dump(mode="json") for f in state.noted],
+            "pending": state.pending.model_dump(mode="json") if state.pending else None}
     return events + [SlotSet("intake_meta", meta)]
+
+
+def patient_outcome(state: IntakeState, summary: IntakeSummary) -> str:
+    """What the patient is told at the end: "wait" only after a clear yes to a defer question;
+    an unsure or unclear answer gets the neutral clinician-review line."""
+    if summary.recommendation.value == "defer" and not clear_defers(state):
+        return "clinician_review"
+    if summary.recommendation.value not in ("defer", "clinician_review", "proceed"):
+        return "clinician_review"  # e.g. needs_call: someone will be in touch
+    return summary.recommendation.value
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -201,6 +216,22 @@ class ActionAskConfirm(Action):
         return []
 
 
+class ActionAskConfirmAnswer(Action):
+    """Asks a plain yes/no about a reading that must be checked ("You wrote ... is that a no?")."""
+
+    def name(self) -> str:
+        return "action_ask_confirm_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        pending = state_from_tracker(tracker).pending
+        if pending is None:  # nothing to check (never expected): ask the form's next question
+            return [SlotSet("requested_slot", None)]
+        words = pending.evidence if len(pending.evidence) <= 160 else pending.evidence[:157] + "..."
+        dispatcher.utter_message(response=f"utter_confirm_{pending.topic}", confirm_words=words)
+        return []
+
+
 class ActionSubmitIntake(Action):
     """Marks the intake completed, stores it, and tells the patient what happens next."""
 
@@ -216,6 +247,6 @@ class ActionSubmitIntake(Action):
         summary = save_summary(tracker, state, Status.COMPLETED, started_at)
         if not already:
             dispatcher.utter_message(response="utter_submitted")
-            dispatcher.utter_message(response=f"utter_outcome_{summary.recommendation.value}")
+            dispatcher.utter_message(response=f"utter_outcome_{patient_outcome(state, summary)}")
         logger.info("intake %s completed: %s", tracker.sender_id[:8], summary.recommendation.value)
         return [SlotSet("intake_complete", True), SlotSet("rephrase", False)]

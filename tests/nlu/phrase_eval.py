@@ -159,7 +159,7 @@ def print_report(results: list[dict]) -> None:
     n, right = len(results), sum(not r["wrong"] for r in results)
     held = [r for r in results if r.get("heldout")]
     held_right = sum(not r["wrong"] for r in held)
-    print("## Phrase suite (tests/nlu/phrases.yml) through bot.intake.take_turn, today "
+    print("## Phrase suite through bot.intake.take_turn, today "
           f"{TODAY.isoformat()}")
     print(f"overall {_cell(right, n)}; tuned {_cell(right - held_right, n - len(held))}; "
           f"held-out {_cell(held_right, len(held))}")
@@ -206,8 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min", type=float, default=None, metavar="CLASS_MIN",
                         help="exit 1 when any class (whole or held-out) is below this accuracy")
     parser.add_argument("--only", default=None, help="only phrases of this class or question")
+    parser.add_argument("--suite", type=Path, default=SUITE,
+                        help="the suite file (default tests/nlu/phrases.yml; the blind one is "
+                             "tests/nlu/phrases_blind.yml)")
     args = parser.parse_args(argv)
-    phrases = load_suite()
+    phrases = load_suite(args.suite)
     if args.only:
         phrases = [p for p in phrases if args.only in (p["class"], p.get("asked") or "opening")]
     results = evaluate(phrases)
