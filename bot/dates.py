@@ -65,6 +65,9 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], lowered)  # "nxt sat", "lst month"
     lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
                      r"weeks? pregnant|weeks? along)\b", " ", lowered)
+    # "every 3 months" is how often, and "my 11s" are frown lines: neither is a date
+    lowered = re.sub(r"\b(every|each|per|once|twice) (\d+|other|few|couple of|a|an) ?(days?|weeks?|"
+                     r"wks?|months?|mos|mths?|years?|yrs?)\b|\b\d{1,2}s\b", " ", lowered)
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
     if len(found) > 1 and found[-1][1] in HOLIDAYS_AND_THANKSGIVING:
         found.pop()  # "Christmas party next week": the party is next week, not on the 25th
@@ -120,7 +123,7 @@ def _keyword(text: str, today: date, prefer: str) -> tuple[date, str] | None:
         days = (5 - today.weekday()) % 7 + (7 if weekend.group(1) == "next" else 0)
         return today + timedelta(days=days), weekend.group()
     for words, days in _KEYWORDS.items():
-        if re.search(rf"\b{words}\b", text):
+        if re.search(rf"\b{words}s?\b", text):  # "last month's botox"
             return today + timedelta(days=days), words
     return None
 
@@ -233,6 +236,29 @@ def _ordinal_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
     return None
 
 
+SEASONS = {"spring": 4, "summer": 7, "fall": 10, "autumn": 10, "winter": 1}  # mid-season month
+
+
+def _season(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """"last summer", "this fall", "next spring": the middle of that season (northern)."""
+    match = re.search(r"\b(last|this|next|in the|over the) (spring|summer|fall|autumn|winter)\b",
+                      text)
+    if not match:
+        return None
+    which, month = match.group(1), SEASONS[match.group(2)]
+    middle = date(today.year, month, 15)
+    if which == "last" or (which != "next" and prefer == "past"):
+        # the most recent one that is over ("last spring" in May is a year ago)
+        while middle + timedelta(days=45) >= today:
+            middle = _shift_year(middle, -1)
+    elif which == "next":
+        while middle - timedelta(days=45) <= today:
+            middle = _shift_year(middle, 1)
+    else:
+        middle = _toward(middle, today, prefer)
+    return middle, match.group()
+
+
 def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"Christmas", "New Year's Eve", "Thanksgiving" (the fourth Thursday of November)."""
     for name, (month, day) in HOLIDAYS.items():
@@ -287,6 +313,14 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
+        if re.fullmatch(r"\W*\d{1,2}\s*-\s*\d{1,2}\W*", words):
+            continue  # "lines 3-5": a range, not a date
+        if re.search(r"\bmay\s*$", words) and re.match(
+                r"\s+(be|not|have|also|need|want|occur|change|include|cause|take|use|vary|contain|"
+                r"return|raise|help|make|get|seem|appear|require|apply|differ|fail|work|result|"
+                r"only|never|still|well|even|just|already|then|now|or|and)\b",
+                text[text.find(words) + len(words):]):
+            continue  # "this may occur": the verb, not the month
         if re.fullmatch(r"\s*(at\s+)?\d{1,2}(:\d\d)?\s*(am|pm|a\.m\.|p\.m\.|oclock|o'clock)?\s*",
                         words, re.I):
             continue  # "at 5pm": a time of day is not a date
@@ -297,7 +331,7 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     return None
 
 
-RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday)
+RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday, _season)
 HOLIDAYS_AND_THANKSGIVING = set(HOLIDAYS) | {"thanksgiving"}
 
 

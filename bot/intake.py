@@ -34,7 +34,8 @@ CONFIRM = "confirm_answer"  # the requested slot while a reading is checked with
 # Questions where a hedged answer is checked rather than taken: a wrong "no" would hide a flag.
 CONFIRMED_TOPICS = {"pregnancy", "breastfeeding", "trying_to_conceive", "skin_infection",
                     "neuromuscular", "breathing", "allergies"}
-HEDGED_NO = r"^(i )?(dont|do not) think (so|im|i am|i have|i do|i was|its|it is|that)\b|" \
+HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i have|i do|i was|" \
+    r"its|it is|that)\b|\bi wouldnt (think|say) so\b|" \
     r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi doubt (im|i am|i have|it)\b|" \
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
     r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
@@ -234,7 +235,8 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
     """True when the reading of an answer must be checked with the patient before it counts."""
     norm = normalise(text)
     if topic == "medications":  # one follow-up for a medicine we don't know: what is it for?
-        return bool(findings) and all(f.item == "unrecognised" for f in findings)
+        return bool(findings) and all(f.item == "unrecognised" and not f.detail.get("purpose")
+                                      for f in findings)
     if topic not in CONFIRMED_TOPICS or not findings or any(
             f.polarity != Polarity.ABSENT for f in findings):
         return False

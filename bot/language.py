@@ -24,6 +24,7 @@ MAX_ENGLISH = 0.1  # ...while English stays this unlikely (the decision that mat
 ENGLISH_RATIO = 4.0  # ...or the language named is this many times likelier than English
 RUNNER_UP = 0.15  # a hinted language this close to the top is preferred (es/pt/it look alike)
 MIN_WORDS = 3
+ENGLISH_SHARE = 0.5  # a message at least half made of common English words is English
 # Words and phrases English-speaking patients don't write; each says which language it is.
 HINTS = {
     "es": r"hola|necesito|gracias|quiero|estoy|tengo|por favor|buen[oa]s|embarazada|"
@@ -61,6 +62,8 @@ def foreign_language(text: str, name_expected: bool = False) -> str | None:
     non_latin = len(_NON_LATIN.findall(text)) >= 2
     if not words or not (hint or non_latin or len(words) >= MIN_WORDS):
         return None
+    if not (hint or non_latin) and _english_share(words) >= ENGLISH_SHARE:
+        return None  # "no, not pergnant", "trynig for baby #2": English with a typo
     looks_like_a_name = name_expected or all(w[0].isupper() for w in words)
     if looks_like_a_name and not (hint or non_latin):
         return None
@@ -83,6 +86,22 @@ def _clinical_terms() -> frozenset[str]:
     from bot.lexicon import all_terms
 
     return frozenset(p for term in all_terms() for p in term.phrases if " " not in p)
+
+
+def _english_share(words: list[str]) -> float:
+    """The share of `words` that are common English words or words of the clinic's lexicon."""
+    return sum(_plain(w) in _english_words() for w in words) / len(words)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """spaCy's English stop words and every word of the lexicon's phrases."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from bot.lexicon import all_terms
+
+    lexicon_words = {w for term in all_terms() for p in term.phrases for w in p.lower().split()}
+    return frozenset(STOP_WORDS) | frozenset(lexicon_words)
 
 
 def _hinted(hint: re.Match | None) -> str | None:

@@ -160,21 +160,36 @@ OTHER_NEURO = _terms("condition", "neuromuscular_disorder", {
     "multiple sclerosis": ("multiple sclerosis",),
     "parkinson's disease": ("parkinsons", "parkinson", "parkinsons disease"),
     "bell's palsy": ("bells palsy", "bell palsy", "facial palsy", "facial paralysis"),
-    "fibromyalgia": ("fibromyalgia", "fibro"),
     "peripheral neuropathy": ("neuropathy", "peripheral neuropathy", "nerve damage"),
     "muscle weakness": ("muscle weakness", "weak muscles", "muscles are weak"),
     "cerebral palsy": ("cerebral palsy",),
     "huntington's disease": ("huntingtons", "huntington"),
 })
 
+# Conditions patients name in answer to the nerve/muscle question that are not neuromuscular:
+# kept for the clinician with the patient's words, no flag.
+NOT_NEUROMUSCULAR = _terms("condition", None, {
+    "fibromyalgia": ("fibromyalgia", "fibro"),
+    "migraine": ("migraine", "migraines"),
+    "arthritis": ("arthritis", "rheumatoid arthritis", "osteoarthritis"),
+    "back pain": ("back pain", "sciatica", "slipped disc"),
+    "carpal tunnel": ("carpal tunnel",),
+    "chronic fatigue": ("chronic fatigue", "me/cfs"),
+})
+
 BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
     "swallowing difficulty": ("trouble swallowing", "difficulty swallowing", "hard to swallow",
                               "problems swallowing", "problem swallowing", "dysphagia",
-                              "can't swallow", "cant swallow", "choking"),
+                              "can't swallow", "cant swallow", "choking", "go down weird",
+                              "goes down weird", "go down wrong", "goes down wrong",
+                              "down the wrong way", "stuck in my throat", "get stuck",
+                              "gets stuck", "struggle to swallow", "struggling to swallow",
+                              "struggle swallowing"),
     "breathing difficulty": ("trouble breathing", "difficulty breathing", "hard to breathe",
                              "short of breath", "shortness of breath", "breathless",
                              "can't breathe", "cant breathe", "breathing problems",
-                             "breathing problem"),
+                             "breathing problem", "struggle to breathe", "struggling to breathe",
+                             "wheezing", "wheezy"),
     "asthma": ("asthma", "asthmatic", "inhaler", "asthma attack", "asthma attacks"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
@@ -219,12 +234,16 @@ EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party
                "maid of honour", "big day", "headshots", "headshot", "bachelorette", "hen do",
                "hen party", "red carpet", "pageant", "audition", "christmas", "new years",
                "thanksgiving", "baptism", "bar mitzvah", "bat mitzvah", "quinceanera", "gig",
-               "premiere", "awards", "competition")
+               "premiere", "awards", "competition", "grad pics", "grad photos", "grad party",
+               "graduation pics", "engagement photos", "engagement pics", "family photos",
+               "wedding photos")
 
 # Generic words that mean a skin infection only when the patient answers the skin question or
 # names the skin or face in the same sentence ("ear infection" is not a skin infection).
 GENERIC_INFECTION = Term("skin infection", ("infection", "infected", "spot", "sore", "pimple",
-                                            "breakout", "blister", "blisters"),
+                                            "breakout", "blister", "blisters", "weepy",
+                                            "weeping", "oozing", "crusty", "crusting", "pus",
+                                            "scabby"),
                          "skin_infection", "condition")
 SKIN_CONTEXT = ("skin", "face", "lip", "lips", "mouth", "forehead", "cheek", "chin", "nose",
                 "eye", "eyes", "brow", "brows", "jaw", "neck", "treatment area", "where you inject")
@@ -239,7 +258,8 @@ TTC = Term("trying_to_conceive", (
     "trying for a family", "trying to start a family", "trying for a third", "iui",
     "fertility treatments", "clomid", "letrozole", "egg freezing", "trying to concieve",
     "trying to get preggers", "actively trying", "were trying", "we are trying",
-    "im trying", "i am trying", "been trying", "trying again"),
+    "im trying", "i am trying", "been trying", "trying again", "try for a baby",
+    "try for another", "try for baby", "try to conceive", "try for a family"),
     "trying_to_conceive", "condition")
 PREGNANT = Term("pregnant", (
     "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting", "pregnet",
@@ -274,16 +294,27 @@ EVERYDAY_USES = {
     "pregnancy": (r"pregnant (with|w) (ideas?|anticipation|excitement|possibilit\w+|hope|"
                   r"thoughts?|plans?|meaning)", r"pregnant pause",
                   r"expecting (great|good|amazing|the best|nice|natural|big|too much|a lot|"
-                  r"miracles|results|to|that|it|you|a call|an? (email|text|reply))\b.*"),
+                  r"miracles|results|to|that|it|you|a call|an? (email|text|reply))\b.*",
+                  # "the only thing I'm expecting is a package": expecting something, not a baby
+                  r"(im |i am |were |we are )?expecting (is |are )?(a|an|the|some|my|our|your|his|"
+                  r"her|their)\b(?! ?(baby|babies|bub|bubba|child|little|boy|girl|twins|"
+                  r"triplets|first|second|third|fourth|fifth|number|no|kid|son|daughter|rainbow|"
+                  r"new|2nd|3rd|4th|1st)\b).*"),
     "trying_to_conceive": (r"(trying to )?conceive of", r"trying (my|our|hard|so hard|to (?!(conceive|concieve|"
                            r"get pregnant|have a baby|fall pregnant|start a family|have another|"
-                           r"get preg))\w+)",),
+                           r"get preg))\w+)",
+                           # "try to find out", "try using it": trying something, not for a baby
+                           r"(try|tries|tried) (?!(to )?(conceive|concieve|get pregnant|have a baby|"
+                           r"have another|fall pregnant|start a family|get preg|for|again|now|"
+                           r"since|naturally)\b)\w+"),
     "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
                   r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing"),
     "skin_infection": (r"infected with (wrinkles|lines|\w+ lines|laughter|\w+ness)",
                        r"infectious (laugh|smile|results?|energy|personality)",
+                       r"(laugh|smile|giggle|energy|enthusiasm|personality|vibe|mood|attitude|"
+                       r"positivity|yawn)s? (is |are |was |so )*infectious",
                        r"\bsore (about|from|after|loser|over|because)\b.*", r"(im|i am|so|feel) sore",
                        r"sore (muscles|legs|arms|back|feet|throat)", r"muscles? (are |is )?sore"),
     "neuromuscular": (r"pulled a muscle", r"muscle (ache|pull|strain|soreness)", r"my nerves",
@@ -312,8 +343,8 @@ ALL_SCREENING_TERMS: list[Term] = (MEDICINES + SUPPLEMENTS + NEUROMUSCULAR + OTH
 
 def all_terms() -> list[Term]:
     """Every term the parser matches: screening terms, areas, products, pregnancy words."""
-    return (ALL_SCREENING_TERMS + AREAS + PRODUCTS + [GENERIC_INFECTION, TTC, PREGNANT,
-                                                      BREASTFEEDING])
+    return (ALL_SCREENING_TERMS + NOT_NEUROMUSCULAR + AREAS + PRODUCTS
+            + [GENERIC_INFECTION, TTC, PREGNANT, BREASTFEEDING])
 
 
 def entity_patterns() -> list[dict]:

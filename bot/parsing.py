@@ -14,8 +14,9 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, NOT_ME, Clause, clauses, ended_now, find_phrase, followup_polarity,
-                      normalise, polarity_at, tokens, yes_no)
+from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, NOT_ME, PRESENT_CUES, Clause,
+                      clauses, ended_now, find_phrase, followup_polarity, is_question, normalise,
+                      polarity_at, segment_at, tokens, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
 
@@ -108,7 +109,8 @@ def _is_bare_answer(text: str) -> bool:
 
 # --- concerns ---------------------------------------------------------------------------------
 
-REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m )?(relaxed|not moving|resting)|" \
+REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m |im |i am |my face is |its |" \
+    r"theyre |face is )?(relaxed|not moving|resting|still|neutral)|" \
     r"when relaxed|resting|constantly|permanent|etched|static|no matter what)\b"
 MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
     r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
@@ -224,9 +226,34 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     if answer is not None and _is_bare_answer(text):
         return []  # "yes" alone: ask which ones
     if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "medications"):
+        detail = {"kind": "unknown", "category": None}
+        purpose = stated_purpose(text)
+        if purpose and (purpose_category(purpose) or not re.search(UNCLEAR_PURPOSE, purpose)):
+            # "my thyroid meds": what it is for is already said ("heart pills" is asked about)
+            detail.update(purpose=purpose, category=purpose_category(purpose))
         return [Finding(topic="medications", item="unrecognised", polarity=Polarity.PRESENT,
-                        evidence=text.strip(), detail={"kind": "unknown", "category": None})]
+                        evidence=text.strip(), detail=detail)]
     return []
+
+
+# "my thyroid med", "blood pressure pills", "something for my reflux": what it is taken for.
+PURPOSE_STATED = re.compile(
+    r"\bfor (?:my|the|a|an|her|his) ([a-z][a-z ]{2,30}?)(?:$|[,.;!?]| and | but )|"
+    r"\b(?!(?:my|a|an|the|some|any|daily|prescription|prescribed|other|no|few|couple|all|"
+    r"his|her|usual|regular|normal|little|white|blue|pink|yellow|red|green|orange|purple|small|"
+    r"big|tiny|round|oval|new|same|one|two|three|these|those|that|this|generic|brand|over|"
+    r"counter|doctors?|gps?|the|their)\b)([a-z]{3,}(?: [a-z]{3,})?) (?:meds?|medications?|"
+    r"medicines?|pills?|tablets?|tabs|drops|inhalers?|creams?|patch(?:es)?|sprays?)\b")
+
+
+# Purposes that may or may not mean a blood thinner: asked about, never assumed.
+UNCLEAR_PURPOSE = r"\b(heart|cardiac|cardio|blood(?! pressure)|circulation|veins?|legs?|stroke)\b"
+
+
+def stated_purpose(text: str) -> str | None:
+    """What an unknown medicine is for, when the patient said it ("only my thyroid med")."""
+    match = PURPOSE_STATED.search(normalise(text))
+    return (match.group(1) or match.group(2)).strip() if match else None
 
 
 # What an unknown medicine is taken for, when that points to a flag: "it's for my clots".
@@ -264,9 +291,19 @@ TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
     "trying_to_conceive", "condition")
 
 
+# Said in answer to the breastfeeding question, a feed is a breastfeed ("only the night feed").
+BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
+    "night feed", "night feeds", "morning feed", "bedtime feed", "feeding him", "feeding her",
+    "feeding the baby", "feeding my", "feed him", "feed her", "on the boob", "latch", "feeds a day",
+    "a feed", "one feed", "expressing"), "breastfeeding", "condition")
+BOTTLE = ("bottle feed", "bottle feeding", "bottle fed", "formula feed", "formula feeding",
+          "formula fed", "bottle feeds", "formula feeds")
+
+
 def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
                   ) -> list[Finding]:
-    mask = lexicon.REPRODUCTIVE_MASKS.get(terms[0].item, ())
+    mask = lexicon.REPRODUCTIVE_MASKS.get(terms[0].item, ()) + (
+        BOTTLE if terms[0].item == "breastfeeding" else ())
     found = _match_terms(clauses(text), terms[:1], topic, mask)
     if not found and asked and yes_no(text) != "no":
         found = _match_terms(clauses(text), terms[1:], topic, mask)
@@ -299,7 +336,7 @@ def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
 
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     """Breastfeeding, nursing, pumping or chestfeeding now."""
-    return _reproductive(text, asked, "breastfeeding", [BREASTFEEDING])
+    return _reproductive(text, asked, "breastfeeding", [BREASTFEEDING, BREASTFEEDING_WHEN_ASKED])
 
 
 def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
@@ -317,14 +354,23 @@ NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im heal
     r"^((my )?(skin|face|breathing|swallowing|lungs|chest|everything|all|it)( is| are|s)? " \
     r"(fine|clear|good|ok|okay|normal|great|healthy|perfect)( now)?( and|,)?\s*)+$"
 # Words that say an unrecognised answer names a condition: recorded for the clinician to judge.
-CONDITION_WORDS = r"\b(have|had|diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
+CONDITION_WORDS = r"\b(diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
     r"dystrophy|neuropathy|myopathy|weakness|weak|apnea|apnoea|bronchitis|lung|lungs|wheez\w*|" \
-    r"cough\w*|choke|chok\w*|trouble|problems?|issues?|yes|yeah|yep)\b"
+    r"cough\w*|choke|chok\w*)\b"
+# Everyday words that name a condition only in a short first-person answer ("I have trouble
+# with my grip"), not in a sentence ("we have limited bandwidth to address issues").
+CONDITION_WORDS_SHORT = r"^(i|im|ive|i have|my)\b.*\b(have|had|trouble|problems?|issues?)\b"
 
 
 def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], bare_item: str,
                abbreviations: dict[str, str] | None = None) -> list[Finding]:
     found = _match_terms(clauses(text), terms, topic)
+    if found and asked and all(f.detail.get("category") is None for f in found) \
+            and yes_no(clauses(text)[0].original) == "no":
+        # "no, but I have fibromyalgia": a no to the question; the other condition stays in
+        # the patient's words
+        return [Finding(topic=topic, item=bare_item, polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if not found and asked:
         found = _abbreviation(text, topic, abbreviations or {})
     if found:
@@ -340,7 +386,8 @@ def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     norm = normalise(text)
     if not re.search(NOTHING_TO_REPORT, norm) and not re.search(
             r"\b(lungs|breathing|swallowing|skin|face|chest|everything)( is| are|s)? (fine|clear|"
-            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$", norm):
+            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$|(^|,\s*)no (issues|problems|trouble|"
+            r"complaints)( at all| there)?[.!]*$", norm):
         return []
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
@@ -361,9 +408,15 @@ def _unrecognised_condition(text: str, topic: str) -> list[Finding]:
     """A condition the lexicon does not know, said in answer: the clinician judges it."""
     norm = everyday_masked(normalise(text), topic)
     word = re.search(CONDITION_WORDS, norm)
+    if not word and len(tokens(norm)) <= 10:
+        word = re.search(CONDITION_WORDS_SHORT, norm) or (  # "trouble swallowin"
+            len(tokens(norm)) <= 4 and re.search(r"\b(trouble|problems?|issues?|difficult\w*)\b",
+                                                 norm))
+        word = re.search(r"\b(have|had|trouble|problems?|issues?)\b", norm) if word else None
     if re.search(NOTHING_TO_REPORT, norm) or not word or (
-            len(tokens(norm)) > 6 and not re.search(FIRST_PERSON, norm)):
-        return []  # a sentence not about the patient ("this module has issues") is no answer
+            len(tokens(norm)) > 4 and not re.search(FIRST_PERSON, norm)) or len(tokens(norm)) > 25:
+        return []  # a sentence not about the patient ("this class implements condition
+        # variables") is no answer
     polarity = polarity_at(norm, word.start(), len(word.group()))
     return [Finding(topic=topic, item="other condition", polarity=polarity,
                     evidence=text.strip(), detail={"kind": "unrecognised"})]
@@ -371,7 +424,9 @@ def _unrecognised_condition(text: str, topic: str) -> list[Finding]:
 
 def extract_neuromuscular(text: str, asked: bool, today: date) -> list[Finding]:
     """Myasthenia gravis, Lambert-Eaton, ALS and other neuromuscular disorders."""
-    return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR + lexicon.OTHER_NEURO,
+    # conditions that are not neuromuscular are read only in the answer to this question
+    return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR + lexicon.OTHER_NEURO
+                      + (lexicon.NOT_NEUROMUSCULAR if asked else []),
                       "neuromuscular disorder",
                       {"mg": "myasthenia gravis", "ms": "multiple sclerosis"})
 
@@ -382,6 +437,12 @@ def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
                       "swallowing or breathing trouble")
 
 
+HABITUAL = r"\b(i (usually |often |sometimes |always |occasionally |tend to )?get (them|it|one|" \
+    r"\w+ ?\w*) (sometimes|often|occasionally|now and then|a lot|every so often|from time to time|" \
+    r"when (im |i am )?(stressed|run down|ill|sick|tired))|i tend to get|i (usually|often|" \
+    r"sometimes|occasionally) get|prone to|every so often|from time to time|now and then)\b"
+
+
 def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]:
     """An active infection, cold sore or open rash at or near a treatment area."""
     cls = clauses(text)
@@ -390,6 +451,11 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
                                                   for w in lexicon.SKIN_CONTEXT)]
         found = _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
+    for finding in found:  # "I get cold sores sometimes": prone to them, not one now
+        evidence = normalise(finding.evidence)
+        if finding.polarity == Polarity.PRESENT and re.search(HABITUAL, evidence) \
+                and not re.search(PRESENT_CUES, evidence):
+            finding.polarity = Polarity.HYPOTHETICAL
     if found or not asked:
         return found
     return _bare(text, "skin_infection", "skin infection") or _nothing(
@@ -409,7 +475,14 @@ def _event_word(norm: str) -> str | None:
 
 
 def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
-    """Someone else's wedding is still the patient's event: only negation and the past count."""
+    """Someone else's wedding is still the patient's event: only negation and the past count.
+
+    A question back or a condition is not an event: "does a job interview count?", "if he
+    proposes there'll be a party".
+    """
+    if is_question(norm) or segment_at(norm, pos).rstrip().endswith("?") or re.search(
+            r"\b(if|what if|in case|whether|unless)\b", norm[:pos]):
+        return Polarity.HYPOTHETICAL
     if _negated(norm, pos, word):
         return Polarity.ABSENT
     return Polarity.PAST if re.search(r"\b(was|went|had|last)\b", norm) and not re.search(
@@ -431,19 +504,20 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
             continue
         pos = find_phrase(clause.norm, word)
         polarity = _event_polarity(clause.norm, pos, word)
-        when = find_date(clause.original, today, "future") if polarity != Polarity.ABSENT else None
+        when = event_date(clause.original, today) if polarity not in (
+            Polarity.ABSENT, Polarity.HYPOTHETICAL) else None
         if polarity == Polarity.PAST or (when and when[0] < today):
             past_event = True  # "my wedding was last month": not an upcoming event
             continue
         if not asked and not when and polarity != Polarity.ABSENT and word in ("event", "shoot"):
             continue  # "a photo event" without a date, unasked, is too vague to record
         results.append(_event_finding(clause.original, word, polarity, when, today))
-    if results:
-        return results[:1]
+    if results:  # "no events but a big presentation tomorrow": the event named wins
+        return _most_current(results)
     if not asked or past_event or not_an_answer(text, "event") or re.search(
             r"\b(photos?|pictures?|pics|selfies?)\b|" + HYPOTHETICAL_CUES, normalise(text)):
         return []  # "I'd like the forehead done", "no photos right now": another question's
-    when = find_date(text, today, "future")
+    when = event_date(text, today)
     if when and when[0] >= today:
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, when, today)]
     answer = yes_no(text)
@@ -458,6 +532,24 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     return []
 
 
+MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|brought forward|"
+                      r"bumped|shifted|put back)\b(?: (?:back|forward|up))?.*?\b(?:to|till|until)\b",
+                      re.I)
+
+
+def event_date(text: str, today: date) -> tuple | None:
+    """The date an event is on; when it was moved, the date it was moved to ("got pushed to the
+    9th", "moved from last week to this friday")."""
+    moved = None
+    for moved in MOVED_TO.finditer(text):
+        pass
+    if moved:
+        when = find_date(text[moved.end():], today, "future")
+        if when:
+            return when
+    return find_date(text, today, "future")
+
+
 def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | None,
                    today: date) -> Finding:
     detail: dict = {"description": word}
@@ -470,7 +562,7 @@ def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | N
 
 def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
     """The date of an event the patient already mentioned."""
-    when = find_date(text, today, "future")
+    when = event_date(text, today)
     if when and when[0] >= today:
         return [Finding(topic="event_date", item="date", polarity=Polarity.PRESENT,
                         evidence=text.strip(),
@@ -486,7 +578,8 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
-    r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through)\b"
+    r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
+    r"cancel+ed|bailed)\b"
 WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
@@ -515,6 +608,10 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                              (normalise(f.evidence) for f in products)):
         return []
     answer = yes_no(text)
+    if products and all(f.polarity == Polarity.ABSENT for f in products):
+        # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
+        return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if asked and not products and answer == "no":
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -522,9 +619,10 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
             and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?)\b", norm):
         return []  # "my 11s between my brows": the concerns, not a treatment
-    if asked and not products and answer is None and not when and not re.search(
-            r"\b(yes|yeah|once|twice|times|years|regularly|every|injections?)\b", norm):
-        return []
+    if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
+            and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
+                              r"injections?)\b", norm):
+        return []  # a long sentence with a date in it says nothing about a treatment
     detail: dict = {"product": _product_name(products),
                     "complications": [k for k, p in COMPLICATIONS.items() if re.search(p, norm)]}
     if when and when[0] <= today:
@@ -599,7 +697,15 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     if answer is not None and _is_bare_answer(text) and not (answer == "yes" and re.search(
             r"[a-z]{3}", normalise(rest))):
         return []  # "yes" alone: ask to what
-    if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "allergies"):
+    norm = normalise(text)
+    if re.search(FAMILY_WORDS, norm) and not re.search(FIRST_PERSON, norm):
+        # "my son has a peanut allergy": kept, but it does not answer for the patient
+        return [Finding(topic="allergies", item="other", polarity=Polarity.OTHER_PERSON,
+                        evidence=text.strip())]
+    if re.match(r"^(i|ill|im|id|we|were|it|its|that|thats|this|can|will|should|do|does|is|are|"
+                r"what|how|when|where|why)\b", normalise(rest or text)) or len(tokens(norm)) > 8:
+        return []  # "I'll be coming straight from work": a sentence, not an allergen
+    if re.search(r"[a-z]{3}", norm) and not not_an_answer(text, "allergies"):
         allergen = rest if answer == "yes" and rest else text.strip()
         return [Finding(topic="allergies", item="other", polarity=Polarity.PRESENT,
                         evidence=text.strip(), detail={"allergen": allergen})]
@@ -646,15 +752,17 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
     if "lactose" in norm and not re.search(r"milk protein|casein|whey|dairy allerg|allergic to (cow|milk|dairy)", norm):
         return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
                         evidence=clause.original)]
+    order = [Polarity.PRESENT, Polarity.UNSURE, Polarity.ABSENT, Polarity.PAST,
+             Polarity.HYPOTHETICAL, Polarity.OTHER_PERSON]
     for item, words in (("toxin_allergy", TOXIN_ALLERGENS),
                         ("milk_protein_allergy", lexicon.MILK_ALLERGENS)):
-        for word in words:
-            pos = find_phrase(norm, word)
-            if pos >= 0:
-                found.append(Finding(topic="allergies", item=item,
-                                     polarity=_allergy_polarity(norm, pos, len(word), whole),
-                                     evidence=clause.original))
-                break
+        # "hives after Jeuveau, can I try Dysport instead": the product reacted to counts
+        readings = [_allergy_polarity(norm, pos, len(word), whole) for word in words
+                    if (pos := find_phrase(norm, word)) >= 0]
+        if readings:
+            found.append(Finding(topic="allergies", item=item,
+                                 polarity=min(readings, key=order.index),
+                                 evidence=clause.original))
     if not found:
         other = re.search(r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm)
         if other:
@@ -671,7 +779,8 @@ _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|k
 AGE_VOLUNTEERED = re.compile(
     rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
     rf"im actually|i am actually|im only|i am only)\s+(\d{{1,3}})\b{_NOT_YEARS}"
-    r"|\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b"
+    r"|(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?<!the )(?<!their )"
+    r"\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b"
     # "hi I'm Jen, 34, ...": a name, then two digits on their own
     rf"|\b(?:i am|im|its|this is) [a-z]+(?: [a-z]+)?,\s*(\d{{2}})\b{_NOT_YEARS}(?=\s*(?:[,.;!]|$))")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
@@ -718,8 +827,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
         return [_age_finding(text, None, under_18=True)]
     if age is None and asked and re.search(ADULT, norm):
         return [_age_finding(text, None, under_18=False)]
-    if age is None and asked:
-        age = _answered_age(text, norm, today)
+    if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
+                                                                    r"birthday)\b", norm)):
+        age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
     return [_age_finding(text, age)] if age is not None and 1 <= age <= 120 else []
 
 
@@ -729,11 +839,22 @@ def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Fi
                    detail=detail)
 
 
+# "hi, 33, no meds, ...": two digits on their own as the first item of an opening list
+AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya)\b[\s,!.]*)?(\d{2})\s*,\s*(?=[a-z])")
+AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
+                          r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                          r"(?:[\s-]?(?:one|two|three|four|five|six|seven|eight|nine))?|"
+                          r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b")
+
+
 def _stated_age(norm: str) -> int | None:
     """An age the patient states in any message: "I'm 52", "17 years old", "turning 18"."""
-    match = AGE_VOLUNTEERED.search(norm)
+    match = AGE_VOLUNTEERED.search(norm) or AGE_FIRST_ITEM.search(norm)
     if match:
         return int(next(g for g in match.groups() if g))
+    words = AGE_IN_WORDS.search(norm)
+    if words:
+        return _words_to_number(words.group(1))
     match = AGE_NEXT.search(norm)
     return int(match.group(1)) - 1 if match else None
 
@@ -747,8 +868,14 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
         born = when[0] if when and re.search(r"\d[/.-]\d|[a-z]{3}", when[1]) else date(
             int(year.group()), 12, 31)
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    numbers = re.findall(rf"\b(\d{{1,3}})\b{_NOT_YEARS}", norm)
-    if numbers:
+    # a number is an age when nothing but age words follow it: "34", "34 now", "34 yrs";
+    # "2 kids, 1 dog" counts things
+    numbers = re.findall(r"\b(\d{1,3})\b(?=\s*(?:$|[,.;!?)(]|(?:years?|yrs?|yo|y/?o|now|next|this|"
+                         r"soon|lol|haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|ish|"
+                         r"last|please|thanks|x+|tho|mate|hun)\b))", norm)
+    if numbers and not re.search(r"\b\d{1,3} (?!(?:years?|yrs?|yo|y/?o|now|next|this|soon|lol|"
+                                 r"haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|"
+                                 r"ish|last|please|thanks|tho)\b)[a-z]{2,}", norm):
         return int(numbers[0])
     return _words_to_number(norm)
 
@@ -782,7 +909,8 @@ def extract_name(text: str, asked: bool, today: date) -> list[Finding]:
     if name is None and asked:
         name = _bare_name(text)
         if name is None:  # "Jane, and I'm pregnant btw": the name, then something else
-            first = re.split(r"(?<=\w)[,;!]\s+|(?<=[a-z]{2})\.\s+", text.strip(), maxsplit=1)[0]
+            first = re.split(r"(?<=\w)[,;!]\s+|(?<=[a-z]{2})\.\s+|\s+(?:but|and|&)\s+",
+                             text.strip(), maxsplit=1)[0]
             name = _bare_name(first) if first != text.strip() else None
     if not name or name.lower() in NOT_NAMES or name.split()[0].lower() in NOT_NAMES:
         return []

@@ -28,7 +28,7 @@ NEGATION_CUES = {"no", "not", "never", "none", "nothing", "nor", "neither", "wit
 # Words that end a negation's reach: "no blood thinners, just fish oil".
 SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though", "although", "yet",
                 "also", "apart", "aside", "than", "plus", "i", "im", "we", "were", "ive", "weve",
-                "currently"}
+                "currently", "more", "rather", "instead", "mostly", "mainly"}
 # Words that say a thing is over, whatever else the clause says.
 STRONG_PAST = [
     r"\bstopped\b", r"\bused to\b", r"\bno longer\b", r"\banymore\b", r"\bany more\b", r"\bquit\b",
@@ -79,6 +79,18 @@ FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 YES_WORDS = {"y", "yes", "ya", "yah", "yeah", "yea", "yep", "yup", "ye", "yass", "yesh", "sure",
              "correct", "affirmative", "absolutely", "definitely", "true", "right", "ok", "okay",
              "k", "kk", "indeed", "certainly", "aye", "uh-huh", "yess", "yesss", "mhm", "yas"}
+# Yes words that mean yes only in a short reply.
+WEAK_YES = {"sure", "correct", "true", "right", "ok", "okay", "k", "kk", "indeed", "certainly",
+            "absolutely", "definitely", "affirmative"}
+# Hedges that say little alone ("the arguments may be ints"): doubt only with the patient as
+# their subject (OWN_DOUBT); every other unsure pattern is doubt said outright.
+MODAL_HEDGES = {r"\bma+y+be+\b", r"\bmaybe\b", r"\bmight\b", r"\bmay be\b", r"\bpossibly\b",
+                r"\bpossible\b", r"\bcould be\b", r"\bperhaps\b", r"\bprobably\b(?! not)",
+                r"\bhmm+\b", r"\bunknown\b", r"\bunclear\b", r"\bthink i (might|may|could)\b"}
+OWN_DOUBT = r"^(ma+y+be+|possibly|perhaps|probably|hmm+|could be|might be|may be|not sure|" \
+    r"i (think|guess)|think so)\b|\b(i|im|i am|ive|i have|i think i|i might|i may) " \
+    r"(might|may|could|possibly|probably|maybe|perhaps)\b|\bi (might|may|could) be\b|" \
+    r"^(it|its|that|thats|there|theres) (might|may|could|possibly|probably)( be)?( \w+)?[.!?]*$"
 NO_WORDS = {"n", "no", "nope", "nah", "na", "none", "nothing", "never", "negative", "nada", "nil",
             "nay", "noo", "nooo", "nopes", "non", "zero", "neither", "nothin"}
 
@@ -95,6 +107,7 @@ def normalise(text: str) -> str:
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
                    if unicodedata.category(ch) != "Mn")
     text = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], text)
+    text = NUMBER_UNIT.sub(r"\1 \2", text)  # "6wks" -> "6 wks"
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -105,7 +118,16 @@ SHORTHAND = {"nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "ne
              "b4": "before", "cuz": "because", "coz": "because", "abt": "about",
              "w/": "with", "w/o": "without", "thx": "thanks", "pls": "please", "plz": "please",
              "prob": "probably", "probs": "probably", "def": "definitely", "defo": "definitely",
-             "rly": "really", "wanna": "want to", "gonna": "going to", "dunno": "dont know"}
+             "rly": "really", "wanna": "want to", "gonna": "going to", "dunno": "dont know",
+             "yh": "yeah", "tomorow": "tomorrow", "tommorow": "tomorrow",
+             "tommorrow": "tomorrow", "tomoro": "tomorrow", "2morrow": "tomorrow",
+             "2mrw": "tomorrow", "febuary": "february", "feburary": "february",
+             "janurary": "january", "wensday": "wednesday", "wendsday": "wednesday",
+             "wednsday": "wednesday", "saterday": "saturday", "satuday": "saturday",
+             "thurday": "thursday", "fridy": "friday", "agust": "august",
+             "septmber": "september", "novmber": "november", "decmber": "december",
+             "fortnite": "fortnight"}
+NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
 
@@ -124,8 +146,15 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\
                            r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)", re.I)
 
 
+# "only breathless when I see the bill lol jk, no": what comes before "jk" was a joke.
+JOKE_TAKEN_BACK = re.compile(r"^.*\b(jk|j/k|just kidding|just joking|only joking|kidding)\b[\s,.!:;-]*",
+                             re.I | re.S)
+
+
 def clauses(text: str) -> list[Clause]:
     """Split a message into clauses; each keeps the patient's original words for evidence."""
+    rest = JOKE_TAKEN_BACK.sub("", text)
+    text = rest if rest.strip(" ,.!") else text
     parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text) if p and p.strip(" ,.")]
     return [Clause(p, normalise(p)) for p in parts if normalise(p)]
 
@@ -138,7 +167,8 @@ def tokens(norm: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _phrase_regex(phrase: str) -> re.Pattern:
     body = re.escape(normalise(phrase)).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
-    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+    # a plural or a possessive with its apostrophe dropped ("my asthma's been bad") still names it
+    return re.compile(rf"(?<![a-z0-9]){body}s?(?![a-z0-9])")
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +183,22 @@ def known_words() -> frozenset[str]:
     words = {normalise(p) for t in lexicon.all_terms() for p in t.phrases if " " not in p}
     words |= set(lexicon.REAL_WORDS)
     return frozenset(words | {w + "s" for w in words})
+
+
+ENGLISH_MIN_FREQUENCY = 20  # pyspellchecker's count; rarer entries may be misspellings
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, int]:
+    from spellchecker import SpellChecker  # its English word list ships in the package
+
+    return SpellChecker(language="en", distance=1).word_frequency.dictionary
+
+
+@lru_cache(maxsize=16384)
+def is_english_word(word: str) -> bool:
+    """A common English word ("inspection", "heres"): never read as a typo of a term."""
+    return _english().get(word, 0) >= ENGLISH_MIN_FREQUENCY
 
 
 @lru_cache(maxsize=8192)
@@ -188,17 +234,28 @@ def find_phrase(norm: str, phrase: str) -> int:
         return -1
     for m in re.finditer(r"[a-z]+", norm):
         word = m.group()
-        if abs(len(word) - len(target)) <= 2 and len(word) >= 5 and word[0] == target[0]:
-            if word not in known_words() and (
+        if abs(len(word) - len(target)) <= 2 and len(word) >= 5 and (
+                word[0] == target[0] or sounds_alike(word)[0] == sounds_alike(target)[0]):
+            if word not in known_words() and not is_english_word(word) and (
                     SequenceMatcher(None, word, target).ratio() >= 0.84
-                    or sounds_alike(word) == sounds_alike(target)):
+                    or sounds_alike(word) == sounds_alike(target) or swapped(word, target)):
                 return m.start()
     return -1
+
+
+def swapped(word: str, target: str) -> bool:
+    """Two neighbouring letters typed the wrong way round: "pergnant", "trynig"."""
+    if len(word) != len(target) or word == target:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, target)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == target[diff[1]] \
+        and word[diff[1]] == target[diff[0]]
 
 
 @lru_cache(maxsize=8192)
 def sounds_alike(word: str) -> str:
     """A rough spelling-by-ear key: "plavics" and "plavix", "zanaflecks" and "zanaflex" agree."""
+    word = re.sub(r"^x", "z", word)  # "xarelto" is said "zarelto"
     for a, b in (("ph", "f"), ("ck", "k"), ("cks", "x"), ("ks", "x"), ("cs", "x"), ("qu", "kw"),
                  ("c", "k"), ("z", "s"), ("y", "i"), ("ee", "i"), ("ea", "i")):
         word = word.replace(a, b)
@@ -222,8 +279,11 @@ PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|the
 # A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
 HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
-    r"hopefully|want(ing)? to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
-    r"(start|need|have to|go on|be put|put me|begin|try)|put me on|someday|some day|one day|" \
+    r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
+    r"(start|need|have to|go on|be put|put me|begin|try|get|develop|end up|break out)|" \
+    r"(put|start|starting|putting) me on|someday|some day|one day|" \
+    r"(after|once|when|until|till) (we|i) (buy|get|move|finish|find|save|sell|settle|marry|go|" \
+    r"start|become|turn|retire|graduate|are|have)|" \
     r"in the future|eventually|when i (have|get|start|become)|once i (have|get|start|become)|" \
     r"later on|down the (road|line))\b"
 # Words that affirm what their segment names: a negation before a comma does not reach it.
@@ -297,8 +357,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not)\s*([,.;!]|$)", clause[pos + phrase_len:]):
         return Polarity.ABSENT
     # "I don't think I'm pregnant": the "not" of think/believe reaches the clause it governs
-    raised = re.sub(r"\b(dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)"
-                    r"( that)? (im|i am|i|ive|i have|i was)\b", "not", clause[:pos])
+    raised = re.sub(r"\b((dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)|"
+                    r"no chance|no way|not a chance|zero chance|theres no way)"
+                    r"( that)? (im|i am|i|ive|i have|i was|id be)\b", "not", clause[:pos])
     if re.search(AFFIRMED, segment) and seg_start > 0:
         raised = raised[seg_start:]  # "no aspirin, Xarelto daily": the no ends at the comma
     if _negated_before(raised):
@@ -406,10 +467,11 @@ def yes_no(text: str) -> str | None:
     words = tokens(norm)
     if re.match(r"^no (idea|clue)\b", norm) or (
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
-        # doubt about the patient, not a sentence that happens to hedge ("it may be None")
-        if len(words) <= 6 or re.search(FIRST_PERSON, norm) or re.match(
-                r"^(maybe|not sure|unsure|idk|no idea|dont know|possibly|perhaps|probably|hmm|"
-                r"could be|might be)\b", norm):
+        # doubt about the patient, not a sentence that happens to hedge ("the arguments may be
+        # ints", "when possible"): said outright, or a hedge with the patient as its subject
+        if len(words) <= 3 or re.match(r"^no (idea|clue)\b", norm) or _any(
+                [p for p in UNSURE_PATTERNS if p not in MODAL_HEDGES], norm) \
+                or re.search(OWN_DOUBT, norm):
             return "unsure"
         return None
     if not words:
@@ -420,6 +482,8 @@ def yes_no(text: str) -> str | None:
             r"^(no|not|nope|nah)\b", norm):
         return "yes"
     first, rest = words[0], " ".join(words)
+    if first in WEAK_YES and len(words) > 4:
+        return None  # "sure, that's the classic approach", "true if the files match"
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
                 r"arent|not at all|not really|no way|i think not|not me|not that i know|"
                 r"probably not|doubt it|i doubt it|not in the (slightest|least)|nuh uh|nu uh)",

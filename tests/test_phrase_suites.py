@@ -1,0 +1,39 @@
+"""Every labelled phrase the reader has been fixed for keeps being read as labelled.
+
+tests/nlu/phrases.yml (written before the fixes) and tests/nlu/phrases_blind.yml (the first blind
+set, measured once, then read and fixed for) are regression suites here: a change to the reader
+that misreads one of their patient messages fails this test with the phrase, what was expected
+and what was read. tests/nlu/phrases_blind2.yml is NOT here: it is the unseen set that
+`make nlu-eval` reports on, and must stay untuned.
+
+The few phrases still misread are listed in KNOWN_MISREADS with the reason; one that starts being
+read right fails too, so the list cannot go stale.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.phrase_eval import SUITE, evaluate, load_suite
+
+BLIND_1 = SUITE.parent / "phrases_blind.yml"
+PHRASES = load_suite(SUITE) + load_suite(BLIND_1)
+
+KNOWN_MISREADS = {
+    # "maybe fish oil, I don't remember": recorded as an unsure fish oil (the label says yes);
+    # both raise the same advisory flag, and unsure is the more honest reading.
+    "medications-040",
+    # "no, every day is a photo shoot with my kids lol": a joke without a joke marker is read as
+    # an event (no flag, as it has no date); the label says no.
+    "event-030",
+}
+
+
+@pytest.mark.parametrize("phrase", PHRASES, ids=[p["id"] for p in PHRASES])
+def test_phrase_is_read_as_labelled(phrase):
+    result = evaluate([phrase])[0]
+    wrong = {k: (phrase.get(k), result["got"].get(k)) for k in result["wrong"]}
+    if phrase["id"] in KNOWN_MISREADS:
+        assert wrong, f"{phrase['id']} is now read right: take it off KNOWN_MISREADS"
+        return
+    assert not wrong, f"{phrase['text']!r} (asked {phrase.get('asked')}): " + "; ".join(
+        f"{k}: want {w!r}, got {g!r}" for k, (w, g) in wrong.items())
