@@ -49,7 +49,7 @@ _KEYWORDS = {  # words with their own direction: days from today
     "yesterday": -1, "next week": 7, "last week": -7, "next month": 30, "last month": -30,
     "next year": 365, "last year": -365, "a week today": 7,
 }
-HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
+HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
             "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
             "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
             "boxing day": (12, 26)}
@@ -63,6 +63,9 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     """
     lowered = re.sub(r"(\w)'(\w)", r"\1\2", text.lower().replace("’", "'"))
     lowered = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], lowered)  # "nxt sat", "lst month"
+    lowered = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", lowered)  # "the 12nth"
+    # "my 30th", "her 21st": a birthday, not the day of the month
+    lowered = re.sub(r"\b(my|her|his|their|our|your|the big) \d{1,2}(st|nd|rd|th)\b", " ", lowered)
     lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
                      r"weeks? pregnant|weeks? along)\b", " ", lowered)
     # "every 3 months" is how often, and "my 11s" are frown lines: neither is a date
@@ -261,8 +264,18 @@ def _season(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"Christmas", "New Year's Eve", "Thanksgiving" (the fourth Thursday of November)."""
-    for name, (month, day) in HOLIDAYS.items():
+    for name, month_day in HOLIDAYS.items():
         if re.search(rf"\b{name}\b", text):
+            if month_day is None:  # Easter moves: the Western date of that year
+                from dateutil.easter import easter
+
+                day = easter(today.year)
+                if prefer == "past" and day > today:
+                    day = easter(today.year - 1)
+                elif prefer != "past" and day < today:
+                    day = easter(today.year + 1)
+                return day, name
+            month, day = month_day
             return _toward(date(today.year, month, day), today, prefer), name
     if re.search(r"\bthanksgiving\b", text):
         def fourth_thursday(year: int) -> date:

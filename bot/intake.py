@@ -39,6 +39,9 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
     r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi doubt (im|i am|i have|it)\b|" \
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
     r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
+# A conventional no that still leaves room: checked on defer questions only.
+SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bi (dont )?reckon( not)?\b|" \
+    r"\bnot (really )?preventing\b|\bif it happens\b"
 # Statements that do not answer a question about the patient now: kept, never closing it.
 NOT_ANSWERS = (Polarity.PAST, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)
 MAX_ATTEMPTS = 3  # the question, then twice in other words, then "unclear"
@@ -189,8 +192,9 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
         state.unread.append(text[:MAX_UNREAD_CHARS])
     # A question or off-topic chatter is not an answer: read it only for volunteered facts.
     # ...except a question that is itself an answer: "maybe?", "yes?" to "are you pregnant?"
-    question_only = text.endswith("?") and yes_no(text) is None
-    answering = asked if not (side or other_language or (chatter and asked != "name")
+    answer_first = answer_then_question(text)
+    question_only = text.endswith("?") and yes_no(text) is None and not answer_first
+    answering = asked if not ((side and not answer_first) or other_language or (chatter and asked != "name")
                               or question_only) else None
     changed = _apply_findings(state, text, answering, today, intent)
     if side:
@@ -211,6 +215,20 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
         todo.insert(0, answering)  # stay on the question until it is answered or unclear
     return Turn(state=state, changed=changed, replies=replies, rephrase=rephrase,
                 next_question=todo[0] if todo else None)
+
+
+QUESTION_WORDS = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|why|" \
+    r"when|which|any|anyone|isnt|wont|will|would|hows|thats)\b"
+
+
+def answer_then_question(text: str) -> bool:
+    """"shellfish, does that matter?", "the 15th, is that cutting it fine?": an answer first.
+
+    The message is read as an answer when its first part is a statement, not a question; the
+    question at its end is still answered as a side question.
+    """
+    parts = [p for p in re.split(r"[,;.!]+\s+|\s+-\s+|\?\s+", text.strip()) if p.strip()]
+    return len(parts) > 1 and not re.match(QUESTION_WORDS, normalise(parts[0]))
 
 
 def clear_defers(state: IntakeState) -> set[str]:
@@ -242,6 +260,8 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
         return False
     if re.search(HEDGED_NO, norm):
         return True
+    if re.search(SOFT_NO, norm) and (topic in DEFER_TOPICS or topic == "allergies"):
+        return True  # "not that I know of" is checked only where a wrong no defers treatment
     # "my sister is pregnant, not me": a no by contrast with someone else, to a defer question
     # (a plain "no" first is clear: "no, but my sister is")
     first = clauses(text)[0].original if clauses(text) else ""

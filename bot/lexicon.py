@@ -32,7 +32,8 @@ AREAS = _terms("area", None, {
                     "angry lines", "frown", "brow furrow"),
     "crows_feet": ("crow's feet", "crows feet", "crowsfeet", "crows feat", "crow feet",
                    "corners of my eyes", "around my eyes", "eye wrinkles", "smile lines by my eyes",
-                   "laugh lines around my eyes", "lines around my eyes"),
+                   "laugh lines around my eyes", "lines around my eyes",
+                   "lines round my eyes", "round my eyes", "around the eyes", "eye lines"),
     "under_eye": ("under eye", "under-eye", "undereye", "under my eyes", "below my eyes"),
     "bunny_lines": ("bunny lines", "nose lines", "lines on my nose", "nose scrunch"),
     "lip_lines": ("lip lines", "smoker's lines", "smokers lines", "lipstick lines", "lip flip",
@@ -58,7 +59,8 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
-    "warfarin": ("warfarin", "coumadin", "jantoven", "warfarina", "aldocumar"),
+    "warfarin": ("warfarin", "coumadin", "jantoven", "warfarina", "aldocumar",
+                 "marevan", "marevan"),
     "acenocoumarol": ("acenocoumarol", "acenocumarol", "sintrom"),
     "apixaban": ("apixaban", "eliquis", "eliquise", "elequis", "eliqis"),
     "rivaroxaban": ("rivaroxaban", "xarelto"),
@@ -79,32 +81,39 @@ MEDICINES = _terms("medicine", "anticoagulant", {
 }) + _terms("medicine", "interacting_medication", {
     "aminoglycoside antibiotic": ("gentamicin", "amikacin", "tobramycin", "neomycin",
                                   "streptomycin", "kanamycin", "aminoglycoside",
-                                  "aminoglycosides"),
+                                  "aminoglycosides", "gentamicina", "amikacina", "tobramicina",
+                                  "neomicina", "estreptomicina"),
     "muscle relaxant": ("cyclobenzaprine", "flexeril", "tizanidine", "zanaflex", "baclofen",
                         "methocarbamol", "robaxin", "carisoprodol", "soma", "metaxalone",
                         "orphenadrine", "dantrolene", "muscle relaxant", "muscle relaxants",
-                        "muscle relaxer", "muscle relaxers"),
+                        "muscle relaxer", "muscle relaxers", "lioresal", "baclofeno",
+                        "ciclobenzaprina", "tizanidina", "sirdalud", "metocarbamol"),
     "anticholinergic": ("oxybutynin", "ditropan", "scopolamine", "glycopyrrolate", "robinul",
                         "tolterodine", "detrol", "solifenacin", "vesicare", "trihexyphenidyl",
-                        "benztropine", "hyoscyamine", "anticholinergic"),
+                        "benztropine", "hyoscyamine", "anticholinergic", "buscopan",
+                        "buscapina", "hyoscine", "transderm scop", "scop patch", "kwells",
+                        "escopolamina", "oxibutinina"),
     "quinidine": ("quinidine",),
 }) + _terms("medicine", "bleeding_risk_supplement", {
     "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin", "aspirina",
                 "adiro", "acido acetilsalicilico", "acetylsalicylic acid", "excedrin",
-                "alka-seltzer", "alka seltzer", "bc powder", "goodys powder", "disprin"),
+                "alka-seltzer", "alka seltzer", "bc powder", "goodys powder", "disprin",
+                "asa", "asa 81", "aspirin 81", "cardioaspirina", "aspirine"),
     "nsaid": ("ibuprofen", "advil", "motrin", "naproxen", "aleve", "nsaid", "nsaids",
               "diclofenac", "meloxicam", "celecoxib", "celebrex", "ibuprofeno", "naproxeno",
               "diclofenaco", "nurofen", "voltaren", "mobic", "naprosyn", "anaprox", "ketorolac",
               "toradol", "indomethacin", "nabumetone", "etodolac", "ketoprofen", "piroxicam",
               "feldene", "dexketoprofen", "enantyum", "antiinflamatorio", "antiinflamatorios",
-              "anti-inflammatory", "anti-inflammatories", "anti inflammatories"),
+              "anti-inflammatory", "anti-inflammatories", "anti inflammatories", "arcoxia",
+              "etoricoxib", "brufen", "naprogesic", "ponstan", "mefenamic acid"),
 }) + _terms("medicine", None, {
     name: (name,) + alts for name, alts in {
-        "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid",),
+        "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid", "eutirox", "euthyrox",
+                                                                    "levotiroxina"),
         "birth control": ("the pill", "contraceptive pill", "oral contraceptive"),
         "sertraline": ("zoloft",), "escitalopram": ("lexapro",), "fluoxetine": ("prozac",),
         "atorvastatin": ("lipitor",), "amlodipine": (), "omeprazole": (),
-        "isotretinoin": ("accutane",), "tretinoin": ("retin-a", "retin a"),
+        "isotretinoin": ("accutane", "roaccutane"), "tretinoin": ("retin-a", "retin a"),
         "amphetamine": ("adderall",), "metoprolol": (), "losartan": (), "albuterol": (),
         "insulin": (), "prednisone": (), "spironolactone": (),
         "acetaminophen": ("tylenol", "paracetamol"), "cetirizine": ("zyrtec",),
@@ -190,7 +199,8 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "can't breathe", "cant breathe", "breathing problems",
                              "breathing problem", "struggle to breathe", "struggling to breathe",
                              "wheezing", "wheezy"),
-    "asthma": ("asthma", "asthmatic", "inhaler", "asthma attack", "asthma attacks"),
+    "asthma": ("asthma", "asthmatic", "inhaler", "asthma attack", "asthma attacks", "asma",
+               "athsma", "asthama", "azma", "ashma"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
 
@@ -215,6 +225,9 @@ PRODUCTS = _terms("product", None, {
     "Xeomin": ("xeomin", "incobotulinumtoxina", "xiomin"),
     "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),
     "Daxxify": ("daxxify", "daxi", "daxibotulinumtoxina"),
+    "other toxin brand": ("bocouture", "azzalure", "letybo", "alluzience", "nabota", "botulax",
+                          "vistabel", "relfydess", "vistabex", "meditoxin", "neuronox",
+                          "hutox", "innotox", "relatox"),
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
                         "wrinkle injections", "injections", "injection", "tox injections"),
 })
@@ -222,7 +235,8 @@ PRODUCTS = _terms("product", None, {
 MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "casein", "whey")
 ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling", "swelled",
                  "swollen", "swell", "anaphylaxis", "anaphylactic", "rash after", "reacted",
-                 "allergic reaction", "broke out", "itchy", "welts", "epipen")
+                 "react", "reacts", "puffed up", "puffy", "anafalaxis", "anaphalaxis",
+                 "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen")
 ALBUMIN = ("albumin", "human albumin")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
@@ -256,7 +270,8 @@ TTC = Term("trying_to_conceive", (
     "fertility treatment", "trying for baby", "trying to have a baby", "trying for another",
     "trying for a second", "trying to fall pregnant", "egg retrieval", "embryo transfer",
     "trying for a family", "trying to start a family", "trying for a third", "iui",
-    "fertility treatments", "clomid", "letrozole", "egg freezing", "trying to concieve",
+    "fertility treatments", "clomid", "letrozole", "clomifene", "clomiphene",
+    "to get pregnant", "help us get pregnant", "help me get pregnant", "ovulation induction", "egg freezing", "trying to concieve",
     "trying to get preggers", "actively trying", "were trying", "we are trying",
     "im trying", "i am trying", "been trying", "trying again", "try for a baby",
     "try for another", "try for baby", "try to conceive", "try for a family"),
@@ -265,7 +280,8 @@ PREGNANT = Term("pregnant", (
     "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting", "pregnet",
     "pregant", "pregnat", "pregnent", "prenant",
     "i am expecting", "were expecting", "expecting a baby", "weeks along", "baby on the way",
-    "bun in the oven", "with child", "period is late", "late period", "missed my period",
+    "bun in the oven", "with child", "period is late", "periods late",
+    "period late", "pos test", "positive preg test", "bfp", "pos pregnancy test", "late period", "missed my period",
     "missed period", "first trimester", "second trimester", "third trimester", "trimester",
     "positive test", "positive pregnancy test", "due date", "im due", "baby is due",
     "baby due", "expecting twins"), "pregnant", "condition")
@@ -306,7 +322,7 @@ EVERYDAY_USES = {
                            # "try to find out", "try using it": trying something, not for a baby
                            r"(try|tries|tried) (?!(to )?(conceive|concieve|get pregnant|have a baby|"
                            r"have another|fall pregnant|start a family|get preg|for|again|now|"
-                           r"since|naturally)\b)\w+"),
+                           r"since|naturally)\b)\w+", r"(a|another|one more) try\b"),
     "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
                   r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
@@ -323,6 +339,9 @@ EVERYDAY_USES = {
     "allergies": (r"allergic to (mondays?|work|exercise|bad (\w+)|my (job|boss|ex|husband|wife|"
                   r"kids|mother in law)|people|mornings?|cardio|the gym|early mornings?|"
                   r"drama|stress|housework|cleaning|math|running|wrinkles)\b",),
+    "medications": (r"(know|knew|heard|read|learn\w*|studied|studying|sell|selling|work with|"
+                    r"deal with|dispense|dispensing) (all |a lot |lots |everything )?(about |of )?"
+                    r"(\w+ ){0,2}\w+",),
 }
 
 # Correctly spelt words one or two letters from a term: never read them as its typo.

@@ -39,12 +39,11 @@ def everyday_masked(norm: str, topic: str) -> str:
 def _terms_in(norm: str, terms: list[lexicon.Term]) -> list[tuple[lexicon.Term, str, int]]:
     """Each term named in a clause, with the phrase that named it and where."""
     named = []
-    for term in terms:
-        for phrase in sorted(term.phrases, key=len, reverse=True):
-            pos = find_phrase(norm, phrase)
-            if pos >= 0:
-                named.append((term, phrase, pos))
-                break
+    for term in terms:  # its first mention, in its longest form ("pregnant, ... 1st trimester?")
+        hits = [(pos, phrase) for phrase in term.phrases if (pos := find_phrase(norm, phrase)) >= 0]
+        if hits:
+            pos, phrase = min(hits, key=lambda h: (h[0], -len(h[1])))
+            named.append((term, phrase, pos))
     return named
 
 
@@ -59,7 +58,7 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
     norms = [_masked(c.norm, mask, topic) for c in cls]
     for i, (clause, norm) in enumerate(zip(cls, norms)):
         for term, phrase, pos in _terms_in(norm, terms):
-            polarity = polarity_at(norm, pos, len(phrase))
+            polarity = _polarity_of_mentions(norm, term)
             evidence = clause.original
             if i + 1 < len(cls) and not _terms_in(norms[i + 1], terms):
                 later = followup_polarity(norm, norms[i + 1])
@@ -71,6 +70,25 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
             found[term.item] = Finding(topic=topic, item=term.item, polarity=polarity,
                                        evidence=evidence, detail=detail)
     return list(found.values())
+
+
+def _polarity_of_mentions(norm: str, term: lexicon.Term) -> Polarity:
+    """A term named more than once in a clause: a denial wins ("a few pimples, nothing
+    infected"), then a present statement ("I'm pregnant, can I ... after the 1st trimester?"),
+    else the first mention's reading."""
+    spans: list[tuple[int, str]] = []
+    for phrase in sorted(term.phrases, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(normalise(phrase))}s?(?![a-z0-9])", norm):
+            if not any(start <= match.start() < start + len(p) for start, p in spans):
+                spans.append((match.start(), phrase))
+    if not spans:  # a typo match: read where find_phrase found it
+        found = _terms_in(norm, [term])
+        spans = [(found[0][2], found[0][1])] if found else []
+    readings = [polarity_at(norm, pos, len(phrase)) for pos, phrase in sorted(spans)]
+    for wanted in (Polarity.ABSENT, Polarity.PRESENT):
+        if wanted in readings:
+            return wanted
+    return readings[0]
 
 
 def _bare(text: str, topic: str, item: str, detail: dict | None = None) -> list[Finding]:
@@ -425,6 +443,17 @@ def _unrecognised_condition(text: str, topic: str) -> list[Finding]:
 def extract_neuromuscular(text: str, asked: bool, today: date) -> list[Finding]:
     """Myasthenia gravis, Lambert-Eaton, ALS and other neuromuscular disorders."""
     # conditions that are not neuromuscular are read only in the answer to this question
+    found = _neuromuscular(text, asked)
+    for finding in found:  # "myasthenia, well controlled now": a chronic condition, still there
+        if finding.polarity == Polarity.ABSENT and finding.detail.get("category") and re.search(
+                r"\b(well controlled|under control|controlled|managed|in remission|stable)\b",
+                normalise(finding.evidence)) and not re.search(
+                r"\b(no|not|never|dont|havent|nothing)\b", normalise(finding.evidence)):
+            finding.polarity = Polarity.PRESENT
+    return found
+
+
+def _neuromuscular(text: str, asked: bool) -> list[Finding]:
     return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR + lexicon.OTHER_NEURO
                       + (lexicon.NOT_NEUROMUSCULAR if asked else []),
                       "neuromuscular disorder",
@@ -464,6 +493,8 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
 
 # --- events -------------------------------------------------------------------------------------
 
+NOTHING_ELSE = r"\b(nothing (else|more|coming|planned|on|big)|no other|none (coming|planned)|" \
+    r"thats it|thats all)\b"
 GENERIC_EVENT = ("event", "events", "anything coming up", "plans", "nothing planned")
 
 
@@ -481,7 +512,7 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
     proposes there'll be a party".
     """
     if is_question(norm) or segment_at(norm, pos).rstrip().endswith("?") or re.search(
-            r"\b(if|what if|in case|whether|unless)\b", norm[:pos]):
+            r"\b(if|what if|in case|whether|unless|might|maybe|possibly|may|could)\b", norm[:pos]):
         return Polarity.HYPOTHETICAL
     if _negated(norm, pos, word):
         return Polarity.ABSENT
@@ -514,9 +545,15 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         results.append(_event_finding(clause.original, word, polarity, when, today))
     if results:  # "no events but a big presentation tomorrow": the event named wins
         return _most_current(results)
+    if asked and past_event and re.search(NOTHING_ELSE, normalise(text)):
+        return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]  # "the wedding was last month, nothing else"
     if not asked or past_event or not_an_answer(text, "event") or re.search(
             r"\b(photos?|pictures?|pics|selfies?)\b|" + HYPOTHETICAL_CUES, normalise(text)):
         return []  # "I'd like the forehead done", "no photos right now": another question's
+    if yes_no(text) == "no":
+        return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]  # "Nope, quiet few months ahead"
     when = event_date(text, today)
     if when and when[0] >= today:
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, when, today)]
@@ -533,8 +570,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
 
 
 MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|brought forward|"
-                      r"bumped|shifted|put back)\b(?: (?:back|forward|up))?.*?\b(?:to|till|until)\b",
-                      re.I)
+                      r"bumped|shifted|put back)\b(?: (?:back|forward|up))?.*?\b(?:to|till|until)\b"
+                      r"|\b(?:its|it's|it is|now) now\b|\bbut (?:its|it's|it is) now\b", re.I)
 
 
 def event_date(text: str, today: date) -> tuple | None:
@@ -547,7 +584,13 @@ def event_date(text: str, today: date) -> tuple | None:
         when = find_date(text[moved.end():], today, "future")
         if when:
             return when
-    return find_date(text, today, "future")
+    # several dates ("June 6, but the rehearsal photos are on the 16th"): the soonest ahead
+    parts = [p for p in re.split(r",|;|\bbut\b|\band\b", text) if p.strip()]
+    dates = [w for p in parts if (w := find_date(p, today, "future")) and w[0] >= today]
+    whole = find_date(text, today, "future")
+    if len(dates) > 1:
+        return min(dates, key=lambda w: w[0])
+    return whole
 
 
 def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | None,
@@ -579,7 +622,7 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
     r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
-    r"cancel+ed|bailed)\b"
+    r"cancel+ed|bailed|not once|never once)\b"
 WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
@@ -667,7 +710,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         norm = everyday_masked(clause.norm, "allergies")
         has_allergy_word = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
         exception = re.match(EXCEPT, norm)
-        if exception and previous_about_allergies and not has_allergy_word:
+        if exception and previous_about_allergies and (not has_allergy_word or (
+                not _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
+                and not re.match(EXCEPT + r"(no|not|none|nothing|never)\b", norm))):
             # "no allergies except to Botox", "none besides cats": the exception is an allergy
             found += _allergy_in_clause(Clause(text.strip(), norm), "allergic to "
                                         f"{norm[exception.end():]}", True)
@@ -719,6 +764,10 @@ def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
     """"cow's milk" or "dairy" in answer to the allergy question is a milk allergy, unless it is
     lactose intolerance. (A toxin product named there without an allergy word is not: "had
     Dysport in May" may answer the wrong question.)"""
+    protein = re.search(r"milk protein|casein|whey|cmpa|cows milk protein", norm)
+    if protein:  # "I can't have dairy, it's the milk protein not lactose"
+        return [Finding(topic="allergies", item="milk_protein_allergy", polarity=Polarity.PRESENT,
+                        evidence=clause.original)]
     if re.search(r"lactose|bloat|intoleran|stomach|\bgas|upset|sensitiv|diarr|cramp|digest", norm) \
             or len(tokens(norm)) > 5:  # a digestive complaint or a sentence, not a named allergen
         return []
@@ -738,9 +787,10 @@ TOXIN_ALLERGENS = tuple(p for t in lexicon.PRODUCTS for p in t.phrases
 def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Polarity:
     """A reaction in the past is an allergy now ("I reacted to Botox in 2022"), unless outgrown."""
     polarity = polarity_at(norm, pos, length)
-    if polarity == Polarity.PAST and not re.search(r"\b(outgrew|grew out|no longer|not anymore|"
-                                                    r"anymore|any more)\b", f"{norm} {whole}"):
-        return Polarity.PRESENT
+    over = re.search(r"\b(outgrew|grew out|grown out|no longer|not anymore|anymore|any more)\b",
+                     f"{norm} {whole}")
+    if polarity == Polarity.PAST:
+        return Polarity.ABSENT if over else Polarity.PRESENT  # "allergic as a kid, outgrew it"
     return polarity
 
 
@@ -764,7 +814,9 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
                                  polarity=min(readings, key=order.index),
                                  evidence=clause.original))
     if not found:
-        other = re.search(r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm)
+        other = re.search(r"(?:allergic|allergy|allergies|reaction|reacted|react|reacts) (?:to|from|"
+                          r"with) ([a-z ,]+?)(?:$|[.;!?,]| and i| but| as a)", norm) or re.search(
+                              r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm)
         if other:
             polarity = polarity_at(norm, other.start(), 0)
             found.append(Finding(topic="allergies", item="other", polarity=polarity,
@@ -782,10 +834,17 @@ AGE_VOLUNTEERED = re.compile(
     r"|(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?<!the )(?<!their )"
     r"\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b"
     # "hi I'm Jen, 34, ...": a name, then two digits on their own
-    rf"|\b(?:i am|im|its|this is) [a-z]+(?: [a-z]+)?,\s*(\d{{2}})\b{_NOT_YEARS}(?=\s*(?:[,.;!]|$))")
+    rf"|\b(?:i am|im|its|this is) [a-z]+(?: [a-z]+)?,\s*(\d{{2}})\b{_NOT_YEARS}(?=\s*(?:[,.;!]|$))"
+    # "29f", "34 M": the age-and-sex shorthand of messages and forms
+    r"|(?<![\d/.:-])\b(\d{2})\s?(?:f|m|female|male)\b(?![\d/])"
+    # "just had my 50th", "turned 40 last month"
+    r"|\b(?:had|celebrated|just had|turned) my (\d{2})(?:st|nd|rd|th)\b")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
-AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}")
-UNDER_18 = r"\b(under|below|not yet|not|almost|nearly|about to turn|soon to be) (18|eighteen)\b|\bunder ?age\b|\bminor\b|\bteen(ager)?\b|" \
+AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+                      r"|^(\d{2}) (?:next|in|on|this) (?:week|month|year|monday|tuesday|wednesday|"
+                      r"thursday|friday|saturday|sunday|jan\w*|feb\w*|mar\w*|apr\w*|may|june?|"
+                      r"july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b")
+UNDER_18 = r"\b(under|below|not yet|not|almost|nearly|about to turn|soon to be) (18|eighteen)\b|\bunder ?age\b|\b(a|still a|im a|i am a|as a) minor\b|^minor[.!]*$|\bteen(ager)?\b|" \
     r"\bhigh school\b|\bnot an adult\b"
 ADULT = r"\b(over|above|older than) (18|21|twenty one|eighteen)\b|\b(18|21)\s*\+|\b(\d)0s\b|" \
     r"\badult\b"
@@ -821,8 +880,12 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     norm = normalise(text)
     someone = re.search(FAMILY_WORDS + r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
-        return []  # "my daughter is 16", "my mom is 60": not the patient's age
+        own = _stated_age(norm[someone.end():])  # "my son is 19, I'm 47"
+        return [_age_finding(text, own)] if own is not None else []  # "my daughter is 16"
     age = _stated_age(norm)
+    if age is None and re.search(UNDER_18, norm):
+        young = re.search(r"\b(1[0-7])\b(?!\s*(?:weeks?|days?|months?))", norm)
+        age = int(young.group(1)) if young else None  # "I'm not 18 yet - 17"
     if age is None and re.search(UNDER_18, norm) and (asked or re.search(r"\b(i am|im)\b", norm)):
         return [_age_finding(text, None, under_18=True)]
     if age is None and asked and re.search(ADULT, norm):
@@ -856,7 +919,7 @@ def _stated_age(norm: str) -> int | None:
     if words:
         return _words_to_number(words.group(1))
     match = AGE_NEXT.search(norm)
-    return int(match.group(1)) - 1 if match else None
+    return int(next(g for g in match.groups() if g)) - 1 if match else None
 
 
 def _answered_age(text: str, norm: str, today: date) -> int | None:
@@ -928,7 +991,8 @@ def extract_contact(text: str, asked: bool, today: date) -> list[Finding]:
     email, phone = EMAIL.search(text), PHONE.search(text)
     value = email.group() if email else phone.group().strip() if phone else None
     if value is None and asked and re.search(r"\b(this number|text me|here|same number|"
-                                             r"this one)\b", normalise(text)):
+                                             r"this one|this no|this num|this #)\b",
+                                             normalise(text)):
         value = "this chat"
     if value is None:
         return []

@@ -32,7 +32,9 @@ SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though",
 # Words that say a thing is over, whatever else the clause says.
 STRONG_PAST = [
     r"\bstopped\b", r"\bused to\b", r"\bno longer\b", r"\banymore\b", r"\bany more\b", r"\bquit\b",
-    r"\bcleared\b", r"\bhealed\b", r"\bgone\b", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
+    r"\bcleared\b", r"\bhealed\b",
+    r"\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
+    r"swollen|scabby|worse|bigger|up|down|pink|sore|hot))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
     r"\bcame off\b", r"\bgot off\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
@@ -60,7 +62,8 @@ UNSURE_PATTERNS = [
     r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
     r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
     r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
-    r"\b(testing|tested|checking|being checked|getting checked|investigated) (me )?for\b",
+    r"\b(testing me|tested me|being tested|getting tested|been tested|to be tested|being checked|"
+    r"getting checked|being investigated|investigating me|waiting on tests?|awaiting tests?) for\b",
 ]
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
@@ -108,6 +111,7 @@ def normalise(text: str) -> str:
                    if unicodedata.category(ch) != "Mn")
     text = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], text)
     text = NUMBER_UNIT.sub(r"\1 \2", text)  # "6wks" -> "6 wks"
+    text = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", text)  # "the 12nth"
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -126,7 +130,11 @@ SHORTHAND = {"nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "ne
              "wednsday": "wednesday", "saterday": "saturday", "satuday": "saturday",
              "thurday": "thursday", "fridy": "friday", "agust": "august",
              "septmber": "september", "novmber": "november", "decmber": "december",
-             "fortnite": "fortnight"}
+             "fortnite": "fortnight", "thrusday": "thursday", "thursay": "thursday",
+             "tuesay": "tuesday", "wednesay": "wednesday", "wen": "when", "aprl": "april",
+             "apirl": "april", "decembre": "december", "novembre": "november",
+             "octobre": "october", "twnety": "twenty", "tewnty": "twenty", "thrity": "thirty",
+             "fourty-": "forty-"}
 NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
@@ -281,7 +289,9 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
     r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
     r"(start|need|have to|go on|be put|put me|begin|try|get|develop|end up|break out)|" \
-    r"(put|start|starting|putting) me on|someday|some day|one day|" \
+    r"(put|start|starting|putting) me on|someday|some day|one day|wants? me to|" \
+    r"supposed to (start|take|begin|go on)|(well|ill|will|gonna|going to|probably|plan to) " \
+    r"start|havent started|not started yet|" \
     r"(after|once|when|until|till) (we|i) (buy|get|move|finish|find|save|sell|settle|marry|go|" \
     r"start|become|turn|retire|graduate|are|have)|" \
     r"in the future|eventually|when i (have|get|start|become)|once i (have|get|start|become)|" \
@@ -290,12 +300,14 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
 AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|each (day|morning)|" \
     r"\d+ ?mg|regularly|still|yes|only|just)\b"
 # After another person's statement, the patient's own no: "my mom has MG, I don't".
-NOT_ME = r"\b(i dont|i do not|not me|im not|i am not|i havent|i have not|but not me|i dont have)\b"
+NOT_ME = r"\b(i dont|i do not|not me|im not|i am not|i havent|i have not|but not me|i dont have|" \
+    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear)\b"
 # Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
     r"well controlled|under control|no attacks( in (years|ages|a long time))?|" \
+    r"(grew|grown) out of (it|them)|outgrew (it|them)|" \
     r"no (symptoms|flare ?ups?|attacks) (in|for) (years|ages|a long time)|" \
     r"(cleared|cleared up|healed|gone|resolved|went away)( now| since| completely)?$)\b"
 STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|flaring|spreading|" \
@@ -347,8 +359,11 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         return Polarity.ABSENT if re.search(NOT_ME, later) else Polarity.OTHER_PERSON
     before = re.sub(r"\b(not sure|unsure|dont know|no idea|idk|not certain|wondering|unclear) "
                     r"(if|whether)\b", "unsure", clause[seg_start:pos])
-    if is_question(clause) or is_question(segment + later) or re.search(HYPOTHETICAL_CUES,
-                                                                          before):
+    stated = re.search(r"\b(while|since|as|because|cos|cause|given|seeing as) (im|i am|i have|ive|"
+                       r"i take|i use|im taking|im on)\b(\s+\w+){0,3}\s*$", clause[:pos])
+    if not stated and (is_question(clause) or is_question(segment + later) or re.search(
+            HYPOTHETICAL_CUES, before)):
+        # "can I get botox while I'm on gentamicin?" still says the patient is on it
         return Polarity.HYPOTHETICAL
     if _unsure(clause):
         return Polarity.UNSURE
@@ -399,6 +414,9 @@ def _word_at(clause: str, pos: int) -> str:
 
 
 def _unsure(clause: str) -> bool:
+    # "a blood thinner, not sure which one": sure of the thing, not of its name
+    clause = re.sub(r"\bnot (really )?sure (which|what|of the|about the) (one|kind|type|brand|name|"
+                    r"dose|its called|it is called)\w*", " ", clause)
     return _any(UNSURE_PATTERNS, re.sub(FUTURE_PLAN, " ", clause))
 
 
@@ -420,6 +438,9 @@ def about_someone_else(clause: str, pos: int) -> bool:
     """
     if re.search(FIRST_PERSON, clause[:pos]) or re.search(ME_TOO, clause[pos:]):
         return False
+    if re.search(r"\b(says|said|thinks|thought|tells me|told me|reckons|noticed|noticed that)"
+                 r"( that)? (my|i|im|me)\b", clause[:pos]):
+        return False  # "my husband says my forehead lines make me look worried"
     if re.search(FAMILY_WORDS, clause[:pos]):
         return True
     return bool(re.search(FAMILY_AFTER, clause)) and not re.search(FIRST_PERSON, clause)
@@ -469,6 +490,10 @@ def yes_no(text: str) -> str | None:
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
         # doubt about the patient, not a sentence that happens to hedge ("the arguments may be
         # ints", "when possible"): said outright, or a hedge with the patient as its subject
+        if re.search(r"\b(not (really )?sure|unsure|uncertain|dont know|no idea|not certain) "
+                     r"(which|what|how|where|who|why|when)\b", norm) and not re.search(
+                         FIRST_PERSON, norm) and len(words) > 4:
+            return None  # "if you're not sure which to use, ...": doubt about something else
         if len(words) <= 3 or re.match(r"^no (idea|clue)\b", norm) or _any(
                 [p for p in UNSURE_PATTERNS if p not in MODAL_HEDGES], norm) \
                 or re.search(OWN_DOUBT, norm):
