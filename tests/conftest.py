@@ -26,3 +26,18 @@ def store() -> IntakeStore:
 def rasa() -> FakeRasaClient:
     """A fake Rasa that records calls and answers from a script."""
     return FakeRasaClient()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI and `make test`, a browser test that would skip fails instead (with the reason)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("browser"):
+        from tests.browser import browser_required, missing_browser
+
+        if browser_required():
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            report.outcome = "failed"
+            report.longrepr = (f"browser test skipped where it must run (REQUIRE_BROWSER/CI): "
+                               f"{reason}; {missing_browser() or 'Chromium and Playwright found'}")

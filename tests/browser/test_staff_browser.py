@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from bot.config import Settings
 from bot.web.staff import create_staff_router
-from tests.browser import chromium_path, launch_chromium, serve_app
+from tests.browser import chromium_path, serve_app
 from tests.staff_samples import PASSWORD, T0, TODAY, deferred, proceeding, reviewable, stores
 
 pytestmark = [

@@ -7,7 +7,6 @@ photos, and that nothing they type runs as code.
 from __future__ import annotations
 
 import asyncio
-import io
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from bot.models import IntakeSummary, Status
 from bot.store import IntakeStore
 from bot.web import photos
 from bot.web.app import PHOTO_NEEDS_CONVERSATION, create_app
-from tests.browser import chromium_path, launch_chromium, serve_app
+from tests.browser import chromium_path, serve_app
 
 pytestmark = [
     pytest.mark.browser,
