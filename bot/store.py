@@ -578,8 +578,11 @@ def _link_photo_refs(db: Database, conversation_id: str, refs: list[str]) -> Non
     if not found:
         return
     summary = IntakeSummary.model_validate_json(found[0])
-    recorded = db[PHOTO_REFS].rows_where("conversation_id = ?", [conversation_id], select="ref")
-    if any(row["ref"] not in summary.photos for row in recorded):
+    # Read to the end before writing: SQLite refuses schema changes (sqlite-utils' upsert makes
+    # one) on a connection that still has a half-read query open.
+    recorded = {row["ref"] for row in db[PHOTO_REFS].rows_where(
+        "conversation_id = ?", [conversation_id], select="ref")}
+    if recorded - set(summary.photos):
         _put_summary(db, summary)  # adds every recorded ref
 
 

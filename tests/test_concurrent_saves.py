@@ -44,6 +44,7 @@ def action_server_side(db: str, start, done, results) -> None:
         "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
     started_at = datetime.now(timezone.utc).isoformat()
     jitter = random.Random(1)
+    conflicts = _count_conflicts(acts.store())
     for round_no in range(ROUNDS):
         state = name_state(round_no)
         start.wait()
@@ -53,8 +54,26 @@ def action_server_side(db: str, start, done, results) -> None:
         stored = acts.store().get_summary(CONVERSATION)
         photos_so_far = {f"photo-{n}" for n in range(round_no + 1)}
         results.put((round_no, stored.patient_name == f"Patient {round_no}",
-                     sorted(photos_so_far - set(stored.photos))))
+                     sorted(photos_so_far - set(stored.photos)), len(conflicts)))
         done.wait()  # the next round starts after the check
+
+
+def _count_conflicts(store) -> list[int]:
+    """Record each save refused because the photo link came first (the race this test is about)."""
+    from bot.store import VersionConflict
+
+    refused: list[int] = []
+    save = store.save_summary
+
+    def counting_save(summary, expected_version=None):
+        try:
+            return save(summary, expected_version=expected_version)
+        except VersionConflict:
+            refused.append(1)
+            raise
+
+    store.save_summary = counting_save
+    return refused
 
 
 def web_app_side(db: str, start, done) -> None:
@@ -98,9 +117,11 @@ def test_a_save_and_a_photo_link_at_the_same_moment_lose_nothing_200_times(tmp_p
             if side.is_alive():
                 side.terminate()
     assert [side.exitcode for side in sides] == [0, 0]
-    lost_answers = [n for n, answer_kept, _ in rounds if not answer_kept]
-    lost_photos = [(n, missing) for n, _, missing in rounds if missing]
+    lost_answers = [n for n, answer_kept, _, _ in rounds if not answer_kept]
+    lost_photos = [(n, missing) for n, _, missing, _ in rounds if missing]
     assert (lost_answers, lost_photos) == ([], [])
     assert len(rounds) == ROUNDS
+    # The two writers really collided: some saves were refused and retried on the newer summary.
+    assert rounds[-1][3] > 0
     final = IntakeStore(db).get_summary(CONVERSATION)
     assert final.photos == [f"photo-{n}" for n in range(ROUNDS)]

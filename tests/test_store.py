@@ -227,6 +227,18 @@ def test_a_save_never_drops_a_recorded_photo(store):
     assert store.get_summary("c").photos == ["photo-1"]
 
 
+@pytest.mark.parametrize("photo_ids", [["k7"], ["zq", "ab"], ["m1", "c2", "x3", "a4"]])
+def test_every_photo_a_patient_uploads_reaches_their_summary_in_a_file_store(tmp_path, photo_ids):
+    """Photo ids are random, so a new one often sorts before the earlier ones; such an upload
+    used to fail on a file store (a half-read query of the refs blocked the write)."""
+    store = IntakeStore(tmp_path / "intake.db")
+    store.save_summary(IntakeSummary(conversation_id="c", patient_name="Ana"))
+    for photo_id in photo_ids:
+        store.add_photo("c", photo_id, f"c/{photo_id}.jpg", "image/jpeg", limit=10)
+    saved = store.get_summary("c")
+    assert (saved.patient_name, saved.photos) == ("Ana", photo_ids)
+
+
 def test_a_file_from_before_versions_gets_the_column(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
