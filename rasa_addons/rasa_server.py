@@ -6,7 +6,8 @@
 Takes `rasa run`'s options. The secret goes to Rasa's parser inside this process, so it never
 appears on a command line (which any local user can read) or in a log. The API then accepts only
 `Authorization: Bearer <JWT signed with RASA_JWT_SECRET>` (see bot.internal_auth.rasa_api_jwt);
-a query-string `?token=` is refused, so `--auth-token` is refused here too.
+a query-string `?token=` is refused, so `--auth-token` is refused here too, and so is
+`--connector` (only the channels in credentials.yml: the web app's signed one).
 """
 from __future__ import annotations
 
@@ -16,15 +17,27 @@ from typing import Sequence
 
 from bot.internal_auth import JWT_METHOD, JWT_SECRET_ENV, require_secret
 
-REFUSED = ("--auth", "--jwt", "-t")  # argparse takes "--auth-tok" for "--auth-token"
+# Options that would open another way in: a query-string token, another JWT setting, or a
+# channel other than those in credentials.yml (`--connector rest` answers anyone).
+REFUSED = ("--auth-token", "--jwt-secret", "--jwt-method", "--jwt-private-key", "--connector")
+
+
+def refused_option(arg: str) -> bool:
+    """True for one of REFUSED, however argparse would read it: abbreviated ("--auth"), with
+    "=value", or as the short "-t" (alone, "-tVALUE", or after -v flags: "-vt")."""
+    if arg.startswith("--"):
+        name = arg.split("=", 1)[0]
+        return len(name) > 2 and any(option.startswith(name) for option in REFUSED)
+    return arg.startswith("-") and arg.lstrip("-v").startswith("t")
 
 
 def rasa_argv(args: Sequence[str], secret: str) -> list[str]:
     """The argv for Rasa's own main(): `rasa run <args> --enable-api` with JWT auth."""
-    refused = [a for a in args if a.startswith(REFUSED) and not a.startswith("--t")]
+    refused = [a for a in args if refused_option(a)]
     if refused:
-        raise SystemExit(f"rasa_server: {refused[0]} is not allowed: the API takes only a JWT "
-                         f"signed with {JWT_SECRET_ENV}")
+        raise SystemExit(f"rasa_server: {refused[0].split('=', 1)[0]} is not allowed: the API "
+                         f"takes only a JWT signed with {JWT_SECRET_ENV}, and the channels are "
+                         "those in credentials.yml")
     return ["rasa", "run", *args, "--enable-api", "--jwt-secret", secret,
             "--jwt-method", JWT_METHOD]
 

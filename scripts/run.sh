@@ -15,7 +15,7 @@ export RASA_URL="http://127.0.0.1:${RASA_PORT}"
 # restart. Each process gets only the secrets of its own hops, in its environment: never on a
 # command line (any local user can read those) or in a URL (docs/deploy.md).
 secret() { [ -s "var/$1" ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(32))" > "var/$1"); cat "var/$1"; }
-export INTAKE_SECRET_KEY="$(secret secret_key)"
+secret_key="$(secret secret_key)"                 # web app: conversation ids, cookies
 channel_secret="$(secret rasa_channel_secret)"    # web app -> Rasa channel (signed bodies)
 action_token="$(secret action_server_token)"      # Rasa -> action server (Bearer)
 jwt_secret="$(secret rasa_jwt_secret)"            # Rasa HTTP API (JWT in Authorization)
@@ -26,14 +26,21 @@ pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup INT TERM EXIT
 
+# Bash prefix assignments put a secret in one process's environment (never on a command line);
+# `env -u` drops the ones this shell holds for other processes (an operator's exported
+# TWILIO_AUTH_TOKEN reaches only the web app).
+web_only=(-u INTAKE_SECRET_KEY -u TWILIO_AUTH_TOKEN -u TWILIO_ACCOUNT_SID)
 SANIC_HOST=127.0.0.1 ACTION_SERVER_TOKEN="$action_token" \
+  env "${web_only[@]}" -u RASA_CHANNEL_SECRET -u RASA_JWT_SECRET \
   .venv/bin/python -m rasa_addons.action_server --actions actions --port "$ACTIONS_PORT" \
   > var/actions.log 2>&1 & pids+=($!)
 RASA_CHANNEL_SECRET="$channel_secret" ACTION_SERVER_TOKEN="$action_token" RASA_JWT_SECRET="$jwt_secret" \
+  env "${web_only[@]}" \
   .venv/bin/python -m rasa_addons.rasa_server -i 127.0.0.1 -p "$RASA_PORT" -m models/intake.tar.gz \
   --endpoints endpoints.yml --credentials credentials.yml \
   > var/rasa.log 2>&1 & pids+=($!)
-RASA_CHANNEL_SECRET="$channel_secret" \
+INTAKE_SECRET_KEY="$secret_key" RASA_CHANNEL_SECRET="$channel_secret" \
+  env -u ACTION_SERVER_TOKEN -u RASA_JWT_SECRET \
   .venv/bin/uvicorn --factory bot.web.app:app_factory --host 127.0.0.1 --port "$WEB_PORT" --ws none \
   > var/web.log 2>&1 & pids+=($!)
 

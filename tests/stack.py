@@ -23,6 +23,8 @@ from bot.internal_auth import (ACTION_TOKEN_ENV, CHANNEL_SECRET_ENV, JWT_SECRET_
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+# Secrets only the web app holds (conversation ids and cookies; Twilio's signatures and media).
+WEB_APP_SECRETS = ("INTAKE_SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")
 
 
 def free_port() -> int:
@@ -90,15 +92,20 @@ class Stack:
                 "127.0.0.1", "--port", str(self.ports["web"]), "--ws", "none"]
 
     def process_env(self, name: str) -> dict[str, str]:
-        """The environment of one process: the shared settings plus its own hops' secrets."""
+        """The environment of one process: the shared settings plus its own secrets only
+        (the web app's own keys stay with the web app, each hop's secret with its two ends)."""
         needs = {"actions": [ACTION_TOKEN_ENV], "web": [CHANNEL_SECRET_ENV],
                  "rasa": [CHANNEL_SECRET_ENV, ACTION_TOKEN_ENV, JWT_SECRET_ENV]}[name]
-        return {**self.env, **{var: self.hop_secrets[var] for var in needs}}
+        not_here = set(self.hop_secrets) | {f"{var}_PREVIOUS" for var in self.hop_secrets}
+        if name != "web":
+            not_here |= set(WEB_APP_SECRETS)
+        shared = {var: value for var, value in self.env.items() if var not in not_here}
+        return {**shared, **{var: self.hop_secrets[var] for var in needs}}
 
     def secret_values(self) -> dict[str, str]:
         """Every secret this stack's processes hold, by variable name (for the log check)."""
-        named = ("INTAKE_SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")
-        return {**self.hop_secrets, **{var: self.env[var] for var in named if self.env.get(var)}}
+        return {**self.hop_secrets,
+                **{var: self.env[var] for var in WEB_APP_SECRETS if self.env.get(var)}}
 
     def rasa_api_headers(self) -> dict[str, str]:
         """Headers for Rasa's HTTP API: a short-lived JWT in Authorization (never `?token=`)."""

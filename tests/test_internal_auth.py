@@ -70,11 +70,18 @@ def test_rasa_runs_with_jwt_auth_and_the_secret_never_on_its_command_line():
     assert argv[-5:] == ["--enable-api", "--jwt-secret", SECRET, "--jwt-method", "HS256"]
 
 
-@pytest.mark.parametrize("option", ["--auth-token", "--auth-tok=x", "-t", "-tx", "--jwt-secret",
-                                    "--jwt-method=RS256"])
-def test_rasa_refuses_a_query_string_token_or_another_jwt_setting(option):
+@pytest.mark.parametrize("option", ["--auth-token", "--auth-tok=x", "--au", "-t", "-tx", "-vt",
+                                    "--jwt-secret", "--jwt-s=x", "--jwt-method=RS256",
+                                    "--jwt-private-key", "--connector", "--conn=rest"])
+def test_rasa_refuses_a_query_string_token_another_jwt_setting_or_another_channel(option):
     with pytest.raises(SystemExit, match="not allowed"):
         rasa_argv(["-p", "5005", option], SECRET)
+
+
+def test_rasa_takes_its_other_options():
+    options = ["-v", "-i", "127.0.0.1", "--cors", "https://clinic.example", "--credentials",
+               "credentials.yml", "--ssl-certificate", "c.pem", "--ssl-keyfile=k.pem"]
+    assert rasa_argv(options, SECRET)[2:-5] == options
 
 
 def test_during_a_rotation_the_receiver_also_takes_the_previous_secret():

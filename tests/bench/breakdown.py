@@ -33,23 +33,16 @@ def _p(values: list[float]) -> str:
 
 
 def to_rasa(http: httpx.Client, stack, sender: str, text: str) -> httpx.Response:
-    """One message straight to Rasa's channel, signed as the web app signs it when it must be."""
+    """One message straight to Rasa's webapp channel, signed as the web app signs it."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    if hasattr(stack, "channel_headers"):  # the web app's signed channel
-        return http.post(f"{stack.rasa_url}/webhooks/webapp/webhook", content=body,
-                         headers=stack.channel_headers(body))
-    return http.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=body,
-                     headers={"Content-Type": "application/json"})
+    return http.post(f"{stack.rasa_url}/webhooks/webapp/webhook", content=body,
+                     headers=stack.channel_headers(body))
 
 
 def tracker_of(http: httpx.Client, stack, sender: str) -> dict:
-    """Rasa's tracker of one conversation, through its HTTP API."""
-    if hasattr(stack, "rasa_api_headers"):
-        response = http.get(f"{stack.rasa_url}/conversations/{sender}/tracker",
-                            headers=stack.rasa_api_headers())
-    else:
-        response = http.get(f"{stack.rasa_url}/conversations/{sender}/tracker",
-                            params={"token": stack.rasa_token})
+    """Rasa's tracker of one conversation, through its HTTP API (a JWT in Authorization)."""
+    response = http.get(f"{stack.rasa_url}/conversations/{sender}/tracker",
+                        headers=stack.rasa_api_headers())
     response.raise_for_status()
     return response.json()
 
@@ -106,7 +99,7 @@ def main() -> int:
         tracker = tracker_of(http, stack, "direct-0")
         body = {"next_action": "validate_intake_form", "sender_id": "direct-0",
                 "tracker": tracker, "domain": {}, "version": "3.6.21"}
-        headers = stack.action_headers() if hasattr(stack, "action_headers") else {}
+        headers = stack.action_headers()
         actions = []
         for _ in range(20):
             began = time.perf_counter()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -206,6 +207,84 @@ def test_during_a_token_rotation_the_action_server_takes_the_new_and_the_previou
         server.wait(timeout=15)
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (unencrypted, as docs/deploy.md advises)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "action server")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(
+                "127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
+
+
+def wait_for_health(url: str, verify=True) -> None:
+    for _ in range(240):
+        try:
+            if httpx.get(f"{url}/health", verify=verify).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} never became healthy")
+
+
+async def test_over_tls_rasa_reaches_the_action_server_as_docs_deploy_describes(
+        tmp_path, monkeypatch):
+    """The several-hosts set-up on loopback: the action server with a certificate, Rasa's
+    client configured from this repo's endpoints.yml plus `cafile`, the token in the header."""
+    import ssl
+
+    from rasa.core.utils import read_endpoints_from_path
+
+    cert, key = self_signed_certificate(tmp_path)
+    token, port = "t" * 64, free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
+           "INTAKE_DB": str(tmp_path / "intake.db"), ACTION_TOKEN_ENV: token}
+    server = subprocess.Popen([sys.executable, "-m", "rasa_addons.action_server", "--actions",
+                               "actions", "--port", str(port), "--ssl-certificate", str(cert),
+                               "--ssl-keyfile", str(key)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"https://127.0.0.1:{port}"
+        wait_for_health(url, verify=ssl.create_default_context(cafile=str(cert)))
+        monkeypatch.setenv("ACTION_ENDPOINT_URL", f"{url}/webhook")
+        monkeypatch.setenv(ACTION_TOKEN_ENV, token)
+        monkeypatch.setenv("RASA_TRACKER_DB", str(tmp_path / "tracker.db"))  # endpoints.yml needs it
+        endpoint = read_endpoints_from_path(ROOT / "endpoints.yml").action
+        endpoint.cafile = str(cert)  # `cafile:` under action_endpoint, for a private CA
+        answer = await endpoint.request(json=action_call("over-tls", "I take warfarin"),
+                                        method="post", timeout=60)
+        slots = {e["name"]: e["value"] for e in answer["events"] if e["event"] == "slot"}
+        assert slots["requested_slot"] == "name"
+        untrusted = ssl.create_default_context()  # the public CAs do not vouch for it
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/health", verify=untrusted)
+        with pytest.raises(httpx.HTTPError):  # no plain HTTP on the TLS port
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
 def test_the_action_server_will_not_start_without_its_token(stack):
     env = {k: v for k, v in stack.env.items() if k != ACTION_TOKEN_ENV}
     server = start_action_server(env, free_port())
@@ -245,6 +324,24 @@ def test_no_secret_is_on_any_process_command_line(stack):
                 continue
             leaked = [var for var, value in secrets.items() if value in cmdline]
             assert not leaked, f"{name} (pid {pid}) has {leaked} on its command line"
+
+
+def environment_of(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    return dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
+
+
+def test_each_process_holds_only_the_secrets_of_its_own_hops(stack):
+    """A process that is broken into gives away only what it needs: the action server cannot
+    sign patient messages or call Rasa's API, and neither it nor Rasa can forge cookies."""
+    held = {name: {var for var, value in stack.secret_values().items()
+                   if value in environment_of(proc.pid).values()}
+            for name, proc in stack.procs.items()}
+    assert held == {
+        "actions": {ACTION_TOKEN_ENV},
+        "rasa": {CHANNEL_SECRET_ENV, ACTION_TOKEN_ENV, JWT_SECRET_ENV},
+        "web": {CHANNEL_SECRET_ENV, "INTAKE_SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID"},
+    }
 
 
 def test_no_secret_appears_in_any_log_of_the_run(stack):
