@@ -28,16 +28,17 @@ def rasa() -> FakeRasaClient:
     return FakeRasaClient()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """In CI and `make test`, a browser test that would skip fails instead (with the reason)."""
-    outcome = yield
-    report = outcome.get_result()
-    if report.skipped and item.get_closest_marker("browser"):
-        from tests.browser import browser_required, missing_browser
+def pytest_runtest_setup(item):
+    """A browser test without Chromium or Playwright fails in CI and under `make test`
+    (REQUIRE_BROWSER=1), and is skipped, with the reason, only on a developer's machine."""
+    if item.get_closest_marker("browser") is None:
+        return
+    from tests.browser import browser_required, missing_browser
 
-        if browser_required():
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-            report.outcome = "failed"
-            report.longrepr = (f"browser test skipped where it must run (REQUIRE_BROWSER/CI): "
-                               f"{reason}; {missing_browser() or 'Chromium and Playwright found'}")
+    missing = missing_browser()
+    if missing is None:
+        return
+    if browser_required():
+        pytest.fail(f"browser test cannot run where it must (REQUIRE_BROWSER/CI): {missing}",
+                    pytrace=False)
+    pytest.skip(missing)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,21 @@ def test_the_domain_core_never_imports_rasa_or_a_web_framework():
         imported |= {n.module.split(".")[0] for n in ast.walk(tree)
                      if isinstance(n, ast.ImportFrom) and n.module}
         assert not imported & {"rasa", "rasa_sdk", "fastapi", "starlette", "uvicorn"}, name
+
+
+@pytest.mark.parametrize("where, env, outcome", [
+    ("make test", {"REQUIRE_BROWSER": "1"}, "1 error"),  # fails at setup: the run exits 1
+    ("CI", {"CI": "true"}, "1 error"),
+    ("a developer's machine", {}, "1 skipped"),
+])
+def test_a_browser_test_without_chromium_fails_in_ci_and_make_test(where, env, outcome):
+    """Without Chromium a browser test is reported, never passed over, where it must run."""
+    base = {k: v for k, v in os.environ.items() if k not in ("REQUIRE_BROWSER", "CI")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/browser/test_staff_browser.py::test_markup_in_a_patients_name_never_runs"],
+        cwd=ROOT, env={**base, **env, "CHROMIUM": "/nonexistent/chromium"},
+        capture_output=True, text=True, timeout=300)
+    assert outcome in run.stdout, f"{where}:\n{run.stdout[-2000:]}"
+    assert run.returncode == (1 if "error" in outcome else 0), where
+    assert "Chromium is not installed" in run.stdout

@@ -29,8 +29,8 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    """The system Chromium, or None when it is not installed."""
-    found = shutil.which("chromium") or "/usr/bin/chromium"
+    """The system Chromium (or the binary named by CHROMIUM), or None when it is not installed."""
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     return found if Path(found).exists() else None
 
 
