@@ -106,3 +106,15 @@ def test_a_browser_test_without_chromium_fails_in_ci_and_make_test(where, env, o
     assert outcome in run.stdout, f"{where}:\n{run.stdout[-2000:]}"
     assert run.returncode == (1 if "error" in outcome else 0), where
     assert "Chromium is not installed" in run.stdout
+
+
+def test_make_test_lints_first_and_a_lint_error_fails_it():
+    """`make lint` runs before the tests and exits non-zero on an error such as an unused import."""
+    recipe = re.search(r"^lint:\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(), re.M).group(1)
+    assert "ruff check" in recipe and "||" not in recipe
+    script = (ROOT / "scripts" / "test.sh").read_text()
+    assert "set -euo pipefail" in script
+    assert script.index("make --no-print-directory lint") < script.index("python -m pytest")
+    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--stdin-filename", "bot/x.py",
+                          "-"], cwd=ROOT, input="import os\n", capture_output=True, text=True)
+    assert run.returncode == 1 and "F401" in run.stdout
