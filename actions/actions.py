@@ -100,17 +100,24 @@ def channel_of(tracker: Tracker) -> str:
 
 def save_summary(tracker: Tracker, state: IntakeState, status: Status, started_at: str
                  ) -> IntakeSummary:
-    """Build and store the summary; storing is what makes an answer safe from a lost session."""
+    """Build and store the summary; storing is what makes an answer safe from a lost session.
+
+    The web app links photos to the same summary meanwhile: the store saves by compare-and-swap
+    and calls `keep` again on the newer summary if one was saved since it was read.
+    """
     conf = settings()
-    summary = build_summary(tracker.sender_id, state, conf.today(), channel=channel_of(tracker),
-                            status=status, severities=severities(),
-                            started_at=datetime.fromisoformat(started_at))
-    summary.photos = store().photo_refs(tracker.sender_id)  # the photo_refs table is the record
-    before = store().get_summary(tracker.sender_id)
-    if before is not None and before.completed_at and status == Status.COMPLETED:
-        summary.completed_at = before.completed_at  # when it was sent, not when last updated
-    store().save_summary(summary)
-    return summary
+    built = build_summary(tracker.sender_id, state, conf.today(), channel=channel_of(tracker),
+                          status=status, severities=severities(),
+                          started_at=datetime.fromisoformat(started_at))
+
+    def keep(before: IntakeSummary | None) -> IntakeSummary:
+        summary = built.model_copy(deep=True)
+        summary.photos = list(before.photos) if before else []  # the store adds new photo refs
+        if before is not None and before.completed_at and status == Status.COMPLETED:
+            summary.completed_at = before.completed_at  # when it was sent, not when last updated
+        return summary
+
+    return store().update_summary(tracker.sender_id, keep)
 
 
 def clinic_slots() -> list[EventType]:

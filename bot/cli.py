@@ -3,16 +3,19 @@
     python -m bot.cli create-token --label "front desk laptop"
     python -m bot.cli list-intakes --status completed
     python -m bot.cli cleanup-photos --dry-run
+    python -m bot.cli rasa-api-token        # a JWT for Rasa's HTTP API (needs RASA_JWT_SECRET)
 
 The database is the one named by INTAKE_DB (see bot.config).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Mapping, Sequence
 
 from bot.config import Settings, load_settings
+from bot.internal_auth import JWT_SECRET_ENV, MissingSecret, rasa_api_jwt, require_secret
 from bot.screening import load_policy
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, open_store
@@ -74,12 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
     cleanup.add_argument("--min-age-hours", type=float, default=1.0,
                          help="skip files younger than this (default 1), still being filed")
     cleanup.set_defaults(run=_cleanup_photos)
+
+    jwt = commands.add_parser(
+        "rasa-api-token",
+        help="print a short-lived JWT for Rasa's HTTP API (reads RASA_JWT_SECRET)",
+        description="Print an admin JWT for Rasa's HTTP API, signed with RASA_JWT_SECRET; send it "
+                    "as 'Authorization: Bearer <jwt>'. It expires after --minutes.",
+    )
+    jwt.add_argument("--minutes", type=float, default=5.0, help="lifetime (default 5)")
+    jwt.set_defaults(run=_rasa_api_token)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     """Run one command; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if args.run is _rasa_api_token:
+        return _rasa_api_token(os.environ if env is None else env, args)
     settings = load_settings(dict(env) if env is not None else None)
     if args.run in (_check_policy, _cleanup_photos):
         return args.run(settings, args)
@@ -110,6 +124,17 @@ def _cleanup_photos(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     removed = photos.remove_photo_files(root, orphans)
     print(f"{removed} orphaned photo file(s) removed", file=sys.stderr)
+    return 0
+
+
+def _rasa_api_token(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    """Print a JWT and nothing else, so scripts can capture it."""
+    try:
+        secret = require_secret(JWT_SECRET_ENV, env.get(JWT_SECRET_ENV))
+    except MissingSecret as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(rasa_api_jwt(secret, "cli", ttl_seconds=int(args.minutes * 60)))
     return 0
 
 

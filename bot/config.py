@@ -25,8 +25,9 @@ class Settings(BaseModel):
     clinic_phone: str = "(555) 010-0199"
     policy_path: Path | None = None
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str = ""
-    secret_key: str = ""
+    # Secrets stay out of repr(), so a logged Settings shows none of them.
+    rasa_channel_secret: str = Field("", repr=False)  # signs every message the web app sends Rasa
+    secret_key: str = Field("", repr=False)
     today_override: str | None = None  # ISO date, for demos and reproducible tests
     # Staff sessions end after this long without a request, and this long after sign-in at most.
     staff_idle_minutes: float = Field(30.0, gt=0)
@@ -81,7 +82,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         "CLINIC_PHONE": "clinic_phone",
         "CLINIC_POLICY": "policy_path",
         "RASA_URL": "rasa_url",
-        "RASA_TOKEN": "rasa_token",
+        "RASA_CHANNEL_SECRET": "rasa_channel_secret",
         "INTAKE_SECRET_KEY": "secret_key",
         "INTAKE_TODAY": "today_override",
         "STAFF_IDLE_MINUTES": "staff_idle_minutes",

@@ -4,8 +4,14 @@ The Rasa action server and the web app write the same file from different proces
 database runs in WAL mode, every connection waits up to 5 s for a lock, and every write takes
 the write lock up front (BEGIN IMMEDIATE) so it waits instead of failing half-way.
 
+Both processes rewrite an intake's summary JSON (the action server on every message, the web
+app when it links a photo), so each row has a version: a writer that computed its summary from
+an older read is refused (VersionConflict) and `update_summary` reads again and retries. The
+photo_refs table is the record of photos: every save carries all recorded refs into the summary.
+
     >>> store = IntakeStore(None)
-    >>> store.save_summary(IntakeSummary(conversation_id="abc"))
+    >>> store.save_summary(IntakeSummary(conversation_id="abc"))  # the new version
+    1
     >>> store.get_summary("abc").status.value
     'in_progress'
 """
@@ -14,13 +20,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import random
 import secrets
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlite_utils import Database
 
@@ -43,8 +51,15 @@ SMS_OPT_OUTS = "sms_opt_out_numbers"
 CHANGES = "intake_changes"
 
 
+UPDATE_ATTEMPTS = 50  # compare-and-swap tries before update_summary gives up
+
+
 class PhotoLimitReached(Exception):
     """The conversation already has the most photos an intake may carry."""
+
+
+class VersionConflict(Exception):
+    """The intake was saved by someone else since the version this write was based on."""
 
 
 class IntakeStore:
@@ -75,11 +90,15 @@ class IntakeStore:
                     "started_at": str,
                     "updated_at": str,
                     "summary": str,
+                    "version": int,
                 },
                 pk="conversation_id",
-                not_null={"status", "recommendation", "updated_at", "summary"},
+                not_null={"status", "recommendation", "updated_at", "summary", "version"},
+                defaults={"version": 0},
                 if_not_exists=True,
             )
+            if "version" not in db[INTAKES].columns_dict:  # a file from before versions
+                db[INTAKES].add_column("version", int, not_null_default=0)
             for column in ("status", "recommendation", "updated_at"):
                 db[INTAKES].create_index([column], if_not_exists=True)
             db[TOKENS].create(
@@ -92,14 +111,41 @@ class IntakeStore:
             _create_sms_tables(db)
             _create_changes_table(db)
 
-    def save_summary(self, summary: IntakeSummary) -> None:
-        """Insert or replace the summary for its conversation_id, recording what changed.
+    def save_summary(self, summary: IntakeSummary, expected_version: int | None = None) -> int:
+        """Insert or replace the summary for its conversation_id, recording what changed;
+        returns the new version.
 
-        The previous version is read in the same write transaction, so two saves at once
-        cannot both compare against the same old summary.
+        With expected_version (0: no summary yet), the write happens only if the stored version
+        is still that one, else VersionConflict. The previous version is read in the same write
+        transaction, so two saves at once cannot both compare against the same old summary.
         """
         with self._write() as db:
-            _put_summary(db, summary)
+            return _put_summary(db, summary, expected_version)
+
+    def get_summary_version(self, conversation_id: str) -> tuple[IntakeSummary | None, int]:
+        """The stored summary and its version; (None, 0) when there is none."""
+        with self._connect() as db:
+            row = db.execute(f"select summary, version from {INTAKES} where conversation_id = ?",
+                             [conversation_id]).fetchone()
+        return (IntakeSummary.model_validate_json(row[0]), row[1]) if row else (None, 0)
+
+    def update_summary(
+        self, conversation_id: str, change: Callable[[IntakeSummary | None], IntakeSummary]
+    ) -> IntakeSummary:
+        """Save change(stored summary) by compare-and-swap, reading again after a conflict.
+
+        `change` may run several times and must only compute (no I/O). Example:
+        `store.update_summary("abc", lambda old: new_summary_keeping(old))`.
+        """
+        for attempt in range(UPDATE_ATTEMPTS):
+            stored, version = self.get_summary_version(conversation_id)
+            summary = change(stored)
+            try:
+                self.save_summary(summary, expected_version=version)
+                return summary
+            except VersionConflict:
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # let the other writer finish
+        raise VersionConflict(f"{conversation_id}: still changing after {UPDATE_ATTEMPTS} tries")
 
     def latest_change_ids(self) -> dict[str, int]:
         """The id of every intake's latest recorded change, by conversation id."""
@@ -168,15 +214,20 @@ class IntakeStore:
         with self._connect() as db:
             rows = list(db[INTAKES].rows_where("status = ? and updated_at < ?",
                                                [Status.IN_PROGRESS.value, cutoff],
-                                               select="summary"))
-        stale = [IntakeSummary.model_validate_json(r["summary"]) for r in rows]
+                                               select="summary, version"))
+        marked = 0
         with self._write() as db:
-            for summary in stale:
+            for row in rows:
+                summary = IntakeSummary.model_validate_json(row["summary"])
                 summary.status = Status.ABANDONED
-                db.execute(f"update {INTAKES} set status = ?, summary = ? where conversation_id = ? "
-                           "and status = ?", [Status.ABANDONED.value, summary.model_dump_json(),
-                                              summary.conversation_id, Status.IN_PROGRESS.value])
-        return len(stale)
+                # Only the version read above: a save since then means the patient is back.
+                cursor = db.execute(
+                    f"update {INTAKES} set status = ?, summary = ?, version = version + 1 "
+                    "where conversation_id = ? and version = ?",
+                    [Status.ABANDONED.value, summary.model_dump_json(), summary.conversation_id,
+                     row["version"]])
+                marked += cursor.rowcount
+        return marked
 
     def delete_intake(self, conversation_id: str) -> bool:
         """Delete one intake; True if it existed."""
@@ -514,22 +565,25 @@ def _count_refs(db: Database, conversation_id: str) -> int:
 
 
 def _link_photo_refs(db: Database, conversation_id: str, refs: list[str]) -> None:
-    """Record refs for the conversation and append new ones to its summary, if there is one."""
+    """Record refs for the conversation and add them to its summary, if there is one.
+
+    Every recorded ref, not just these: refs recorded before the summary existed catch up.
+    Read and write share the caller's write transaction, so no version check is needed.
+    """
     now = _utc_iso(None)
     rows = [{"conversation_id": conversation_id, "ref": ref, "created_at": now} for ref in refs]
     db[PHOTO_REFS].insert_all(rows, ignore=True)
-    found = list(db[INTAKES].rows_where("conversation_id = ?", [conversation_id], select="summary"))
+    found = db.execute(f"select summary from {INTAKES} where conversation_id = ?",
+                       [conversation_id]).fetchone()
     if not found:
         return
-    summary = IntakeSummary.model_validate_json(found[0]["summary"])
-    # Every recorded ref, not just these: refs recorded before the summary existed catch up.
-    recorded = db[PHOTO_REFS].rows_where(
-        "conversation_id = ?", [conversation_id], order_by="rowid", select="ref"
-    )
-    new = [row["ref"] for row in recorded if row["ref"] not in summary.photos]
-    if new:
-        summary.photos.extend(new)
-        _put_summary(db, summary)
+    summary = IntakeSummary.model_validate_json(found[0])
+    # Read to the end before writing: SQLite refuses schema changes (sqlite-utils' upsert makes
+    # one) on a connection that still has a half-read query open.
+    recorded = {row["ref"] for row in db[PHOTO_REFS].rows_where(
+        "conversation_id = ?", [conversation_id], select="ref")}
+    if recorded - set(summary.photos):
+        _put_summary(db, summary)  # adds every recorded ref
 
 
 def _create_changes_table(db: Database) -> None:
@@ -543,19 +597,28 @@ def _create_changes_table(db: Database) -> None:
     db[CHANGES].create_index(["conversation_id", "id"], if_not_exists=True)
 
 
-def _put_summary(db: Database, summary: IntakeSummary) -> None:
-    """Upsert a summary; if its clinical content differs from the stored one, record how.
+def _put_summary(db: Database, summary: IntakeSummary, expected_version: int | None = None) -> int:
+    """Upsert a summary (with every recorded photo ref) and return its new version; if its
+    clinical content differs from the stored one, record how.
 
+    Runs inside a write transaction, so comparing the version and writing are one step.
     Runs on every patient message, so it compares snapshots and renders nothing. The first
     version of an intake is not a change. After a review, each change is also audited.
     """
-    found = list(db[INTAKES].rows_where("conversation_id = ?", [summary.conversation_id],
-                                        select="summary"))
+    found = db.execute(f"select summary, version from {INTAKES} where conversation_id = ?",
+                       [summary.conversation_id]).fetchone()
+    version = found[1] if found else 0
+    if expected_version is not None and expected_version != version:
+        raise VersionConflict(summary.conversation_id)
+    recorded = db[PHOTO_REFS].rows_where("conversation_id = ?", [summary.conversation_id],
+                                         order_by="rowid", select="ref")
+    summary.photos = summary.photos + [r["ref"] for r in recorded if r["ref"] not in summary.photos]
     if found:
-        changes = _changes_from(found[0]["summary"], summary)
+        changes = _changes_from(found[0], summary)
         if changes:
             _record_changes(db, summary.conversation_id, changes)
-    db[INTAKES].upsert(_intake_row(summary), pk="conversation_id")
+    db[INTAKES].upsert({**_intake_row(summary), "version": version + 1}, pk="conversation_id")
+    return version + 1
 
 
 def _changes_from(stored_json: str, summary: IntakeSummary) -> list[Change]:

@@ -11,27 +11,43 @@ export RASA_TRACKER_DB="${RASA_TRACKER_DB:-$PWD/var/rasa-tracker.db}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}" RASA_PORT="${RASA_PORT:-5005}" WEB_PORT="${WEB_PORT:-8000}"
 export ACTION_ENDPOINT_URL="http://127.0.0.1:${ACTIONS_PORT}/webhook"
 export RASA_URL="http://127.0.0.1:${RASA_PORT}"
-# Secrets persist in var/ so conversation ids and the Rasa API token survive a restart.
-[ -s var/secret_key ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(32))" > var/secret_key)
-[ -s var/rasa_token ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(24))" > var/rasa_token)
-export INTAKE_SECRET_KEY="$(cat var/secret_key)" RASA_TOKEN="$(cat var/rasa_token)"
+# Secrets are made once per install and kept in var/ (mode 600), so conversation ids survive a
+# restart. Each process gets only the secrets of its own hops, in its environment: never on a
+# command line (any local user can read those) or in a URL (docs/deploy.md).
+secret() { [ -s "var/$1" ] || (umask 077; .venv/bin/python -c "import secrets;print(secrets.token_hex(32))" > "var/$1"); cat "var/$1"; }
+secret_key="$(secret secret_key)"                 # web app: conversation ids, cookies
+channel_secret="$(secret rasa_channel_secret)"    # web app -> Rasa channel (signed bodies)
+action_token="$(secret action_server_token)"      # Rasa -> action server (Bearer)
+jwt_secret="$(secret rasa_jwt_secret)"            # Rasa HTTP API (JWT in Authorization)
+rm -f var/rasa_token  # the old query-string API token, no longer accepted
 .venv/bin/python -m bot.cli check-policy >/dev/null
 
 pids=()
 cleanup() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup INT TERM EXIT
 
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" \
+# Bash prefix assignments put a secret in one process's environment (never on a command line);
+# `env -u` drops the ones this shell holds for other processes (an operator's exported
+# TWILIO_AUTH_TOKEN reaches only the web app).
+web_only=(-u INTAKE_SECRET_KEY -u TWILIO_AUTH_TOKEN -u TWILIO_ACCOUNT_SID)
+SANIC_HOST=127.0.0.1 ACTION_SERVER_TOKEN="$action_token" \
+  env "${web_only[@]}" -u RASA_CHANNEL_SECRET -u RASA_JWT_SECRET \
+  .venv/bin/python -m rasa_addons.action_server --actions actions --port "$ACTIONS_PORT" \
   > var/actions.log 2>&1 & pids+=($!)
-.venv/bin/rasa run -i 127.0.0.1 -p "$RASA_PORT" -m models/intake.tar.gz --enable-api \
-  --auth-token "$RASA_TOKEN" --endpoints endpoints.yml --credentials credentials.yml \
+RASA_CHANNEL_SECRET="$channel_secret" ACTION_SERVER_TOKEN="$action_token" RASA_JWT_SECRET="$jwt_secret" \
+  env "${web_only[@]}" \
+  .venv/bin/python -m rasa_addons.rasa_server -i 127.0.0.1 -p "$RASA_PORT" -m models/intake.tar.gz \
+  --endpoints endpoints.yml --credentials credentials.yml \
   > var/rasa.log 2>&1 & pids+=($!)
-.venv/bin/uvicorn --factory bot.web.app:app_factory --host 127.0.0.1 --port "$WEB_PORT" --ws none \
+INTAKE_SECRET_KEY="$secret_key" RASA_CHANNEL_SECRET="$channel_secret" \
+  env -u ACTION_SERVER_TOKEN -u RASA_JWT_SECRET \
+  .venv/bin/uvicorn --factory bot.web.app:app_factory --host 127.0.0.1 --port "$WEB_PORT" --ws none \
   > var/web.log 2>&1 & pids+=($!)
 
 echo "== starting (Rasa takes ~20-60 s); logs in var/*.log"
 for _ in $(seq 1 180); do
-  if curl -fsS "http://127.0.0.1:${RASA_PORT}/status?token=${RASA_TOKEN}" >/dev/null 2>&1 \
+  # The channel's health route needs no secret and answers once the model is loaded.
+  if curl -fsS "http://127.0.0.1:${RASA_PORT}/webhooks/webapp/" >/dev/null 2>&1 \
      && curl -fsS "http://127.0.0.1:${WEB_PORT}/healthz" >/dev/null 2>&1; then break; fi
   sleep 1
 done

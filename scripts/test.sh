@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Set up (if needed) and run every check: rasa data validate, rasa test stories, pytest.
+# Set up (if needed) and run every check: lint, rasa data validate, rasa test stories, pytest.
+# REQUIRE_BROWSER=1 (the default here): a browser test fails, not skips, without Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SETUP_BROWSER=1 bash scripts/setup.sh
 export RASA_TELEMETRY_ENABLED=false PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=3
+export REQUIRE_BROWSER="${REQUIRE_BROWSER:-1}"
+echo "== lint (make lint: ruff check, rules in pyproject.toml)"
+make --no-print-directory lint
 echo "== rasa data validate"
 .venv/bin/rasa data validate --quiet >/tmp/rasa-validate.log 2>&1 || { tail -30 /tmp/rasa-validate.log; exit 1; }
 echo "== rasa test (stories, --fail-on-prediction-errors)"

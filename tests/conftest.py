@@ -26,3 +26,19 @@ def store() -> IntakeStore:
 def rasa() -> FakeRasaClient:
     """A fake Rasa that records calls and answers from a script."""
     return FakeRasaClient()
+
+
+def pytest_runtest_setup(item):
+    """A browser test without Chromium or Playwright fails in CI and under `make test`
+    (REQUIRE_BROWSER=1), and is skipped, with the reason, only on a developer's machine."""
+    if item.get_closest_marker("browser") is None:
+        return
+    from tests.browser import browser_required, missing_browser
+
+    missing = missing_browser()
+    if missing is None:
+        return
+    if browser_required():
+        pytest.fail(f"browser test cannot run where it must (REQUIRE_BROWSER/CI): {missing}",
+                    pytrace=False)
+    pytest.skip(missing)

@@ -1,7 +1,8 @@
 """Start the real product (action server, Rasa, web app) on loopback, as `scripts/run.sh` does.
 
 Used by the server tests, the full-stack browser test and the benchmark. Each process can be
-stopped and started again, so fault tests can take one away mid-intake.
+stopped and started again, so fault tests can take one away mid-intake. Like scripts/run.sh,
+each process gets only the secrets of its own hops (bot/internal_auth.py), in its environment.
 """
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from pathlib import Path
 
 import httpx
 
+from bot.internal_auth import (ACTION_TOKEN_ENV, CHANNEL_SECRET_ENV, JWT_SECRET_ENV,
+                               SIGNATURE_HEADER, rasa_api_jwt, sign_body)
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
+# Secrets only the web app holds (conversation ids and cookies; Twilio's signatures and media).
+WEB_APP_SECRETS = ("INTAKE_SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")
 
 
 def free_port() -> int:
@@ -35,7 +41,10 @@ class Stack:
         self.dir = Path(workdir or tempfile.mkdtemp(prefix="intake-stack-"))
         self.model = model or ROOT / "models" / "intake.tar.gz"
         self.ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
-        self.rasa_token = secrets.token_hex(16)
+        # One secret per internal hop; a process is given only those of its own hops.
+        self.hop_secrets = {CHANNEL_SECRET_ENV: secrets.token_hex(32),
+                            ACTION_TOKEN_ENV: secrets.token_hex(32),
+                            JWT_SECRET_ENV: secrets.token_hex(32)}
         self.media_port = free_port()  # for a stand-in of the SMS provider's media hosts
         self.env = {
             **os.environ,
@@ -44,7 +53,7 @@ class Stack:
             "RASA_TRACKER_DB": str(self.dir / "tracker.db"),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
             "RASA_URL": f"http://127.0.0.1:{self.ports['rasa']}",
-            "RASA_TOKEN": self.rasa_token, "INTAKE_SECRET_KEY": secrets.token_hex(32),
+            "INTAKE_SECRET_KEY": secrets.token_hex(32),
             "SANIC_HOST": "127.0.0.1",
             # Scripted patients type at machine speed, all from 127.0.0.1; tests/test_limits.py
             # covers the rate limits.
@@ -54,6 +63,7 @@ class Stack:
             "TWILIO_ACCOUNT_SID": "AC" + secrets.token_hex(16),
             "TWILIO_MEDIA_HOSTS": f"http://127.0.0.1:{self.media_port}",
         }
+        self.issued_jwts: list[str] = []
         self.procs: dict[str, subprocess.Popen] = {}
         self.started_seconds: dict[str, float] = {}
 
@@ -65,37 +75,73 @@ class Stack:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['rasa']}"
 
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['actions']}"
+
     def command(self, name: str) -> list[str]:
-        """The command line that starts one process (the same as scripts/run.sh)."""
+        """The command line that starts one process (the same as scripts/run.sh): no secrets."""
         if name == "actions":
-            return [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(self.ports["actions"])]
+            return [str(VENV_BIN / "python"), "-m", "rasa_addons.action_server", "--actions",
+                    "actions", "--port", str(self.ports["actions"])]
         if name == "rasa":
-            return [str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(self.ports["rasa"]),
-                    "-m", str(self.model), "--enable-api", "--auth-token", self.rasa_token,
+            return [str(VENV_BIN / "python"), "-m", "rasa_addons.rasa_server", "-i", "127.0.0.1",
+                    "-p", str(self.ports["rasa"]), "-m", str(self.model),
                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
         return [str(VENV_BIN / "uvicorn"), "--factory", "bot.web.app:app_factory", "--host",
                 "127.0.0.1", "--port", str(self.ports["web"]), "--ws", "none"]
+
+    def process_env(self, name: str) -> dict[str, str]:
+        """The environment of one process: the shared settings plus its own secrets only
+        (the web app's own keys stay with the web app, each hop's secret with its two ends)."""
+        needs = {"actions": [ACTION_TOKEN_ENV], "web": [CHANNEL_SECRET_ENV],
+                 "rasa": [CHANNEL_SECRET_ENV, ACTION_TOKEN_ENV, JWT_SECRET_ENV]}[name]
+        not_here = set(self.hop_secrets) | {f"{var}_PREVIOUS" for var in self.hop_secrets}
+        if name != "web":
+            not_here |= set(WEB_APP_SECRETS)
+        shared = {var: value for var, value in self.env.items() if var not in not_here}
+        return {**shared, **{var: self.hop_secrets[var] for var in needs}}
+
+    def secret_values(self) -> dict[str, str]:
+        """Every secret this stack's processes hold, by variable name (for the log check)."""
+        return {**self.hop_secrets,
+                **{var: self.env[var] for var in WEB_APP_SECRETS if self.env.get(var)}}
+
+    def rasa_api_headers(self) -> dict[str, str]:
+        """Headers for Rasa's HTTP API: a short-lived JWT in Authorization (never `?token=`)."""
+        token = rasa_api_jwt(self.hop_secrets[JWT_SECRET_ENV], "tests")
+        self.issued_jwts.append(token)  # a JWT is a secret too while it lives (the log check)
+        return {"Authorization": f"Bearer {token}"}
+
+    def channel_headers(self, body: bytes) -> dict[str, str]:
+        """Headers with which Rasa's webapp channel accepts `body`: the web app's signature."""
+        return {"Content-Type": "application/json",
+                SIGNATURE_HEADER: sign_body(self.hop_secrets[CHANNEL_SECRET_ENV], body)}
+
+    def action_headers(self) -> dict[str, str]:
+        """Headers with which the action server accepts a call: Rasa's token."""
+        return {"Authorization": f"Bearer {self.hop_secrets[ACTION_TOKEN_ENV]}"}
 
     def start(self, name: str, timeout: float = 180.0) -> float:
         """Start one process and wait until it answers; returns seconds to ready."""
         log = open(self.dir / f"{name}.log", "ab")
         began = time.monotonic()
-        self.procs[name] = subprocess.Popen(self.command(name), cwd=ROOT, env=self.env,
-                                            stdout=log, stderr=subprocess.STDOUT)
+        self.procs[name] = subprocess.Popen(self.command(name), cwd=ROOT,
+                                            env=self.process_env(name), stdout=log,
+                                            stderr=subprocess.STDOUT)
         self._wait_ready(name, began + timeout)
         self.started_seconds[name] = time.monotonic() - began
         return self.started_seconds[name]
 
     def _wait_ready(self, name: str, deadline: float) -> None:
-        url = {"actions": f"http://127.0.0.1:{self.ports['actions']}/health",
-               "rasa": f"{self.rasa_url}/status?token={self.rasa_token}",
+        url = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/status",
                "web": f"{self.web_url}/healthz"}[name]
         while time.monotonic() < deadline:
             if self.procs[name].poll() is not None:
                 raise RuntimeError(f"{name} exited; log:\n{self.log(name)[-3000:]}")
+            headers = self.rasa_api_headers() if name == "rasa" else {}
             try:
-                if httpx.get(url, timeout=2).status_code == 200:
+                if httpx.get(url, headers=headers, timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

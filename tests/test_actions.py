@@ -11,14 +11,19 @@ from bot.intake import QUESTIONS
 from bot.store import open_store
 
 
+def kept_between_calls() -> list:
+    """Every factory in actions.py that keeps what it built (settings, stores, the policy),
+    found by looking, so a factory added later cannot be forgotten here."""
+    return [f for f in vars(acts).values() if callable(getattr(f, "cache_clear", None))]
+
+
 @pytest.fixture(autouse=True)
 def fresh_store(tmp_path, monkeypatch):
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
-    caches = (acts.settings, acts.store, acts.state_store, acts.severities)
-    for cached in caches:
+    for cached in kept_between_calls():
         cached.cache_clear()
     yield
-    for cached in caches:  # nothing one test stored may reach the next
+    for cached in kept_between_calls():  # nothing one test stored may reach the next
         cached.cache_clear()
 
 

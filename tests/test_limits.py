@@ -18,7 +18,6 @@ from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
-from bot.store import IntakeStore
 from bot.web import limits, photos
 from bot.web.app import TOO_LONG_REPLY, create_app
 from bot.web.limits import (
@@ -33,7 +32,6 @@ from bot.web.limits import (
     RateLimiter,
     RateLimits,
 )
-from bot.web.rasa_client import FakeRasaClient
 
 SETTINGS = Settings(secret_key="test-secret")
 TOKEN = "test-twilio-auth-token"

@@ -22,7 +22,7 @@ from bot.models import (
     Severity,
     Status,
 )
-from bot.store import IntakeStore, open_store
+from bot.store import IntakeStore, VersionConflict, open_store
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -186,3 +186,87 @@ def test_idle_in_progress_intakes_are_marked_abandoned_and_a_returning_patient_r
     assert store.get_summary("done").status.value == "completed"
     store.save_summary(IntakeSummary(conversation_id="idle"))  # the patient comes back
     assert store.get_summary("idle").status.value == "in_progress"
+
+
+# --- One summary, two writers: versions with compare-and-swap (tests/test_concurrent_saves.py
+# runs both writers in real processes) ---------------------------------------------------------
+
+
+def test_a_save_based_on_an_older_version_is_refused(store):
+    first = store.save_summary(IntakeSummary(conversation_id="c"))
+    store.add_photo_refs("c", ["photo-1"])  # the web app linked a photo meanwhile
+    with pytest.raises(VersionConflict):
+        store.save_summary(IntakeSummary(conversation_id="c", patient_name="Ana"),
+                           expected_version=first)
+    with pytest.raises(VersionConflict):  # 0: "there is no summary yet"
+        store.save_summary(IntakeSummary(conversation_id="c"), expected_version=0)
+    assert store.get_summary_version("c")[1] == first + 1
+    assert store.get_summary("c").photos == ["photo-1"]
+
+
+def test_update_summary_reads_again_after_a_conflict_and_keeps_both_changes(store):
+    store.save_summary(IntakeSummary(conversation_id="c"))
+    seen = []
+
+    def with_name(before: IntakeSummary | None) -> IntakeSummary:
+        seen.append(list(before.photos))
+        if len(seen) == 1:  # another writer saves between our read and our write
+            store.add_photo_refs("c", ["photo-1"])
+        return before.model_copy(update={"patient_name": "Ana"})
+
+    store.update_summary("c", with_name)
+    assert seen == [[], ["photo-1"]]
+    saved = store.get_summary("c")
+    assert (saved.patient_name, saved.photos) == ("Ana", ["photo-1"])
+
+
+def test_a_save_never_drops_a_recorded_photo(store):
+    store.add_photo_refs("c", ["photo-1"])  # before the intake has a summary
+    store.save_summary(IntakeSummary(conversation_id="c"))
+    store.save_summary(IntakeSummary(conversation_id="c", patient_name="Ana"))  # knows no photos
+    assert store.get_summary("c").photos == ["photo-1"]
+
+
+@pytest.mark.parametrize("photo_ids", [["k7"], ["zq", "ab"], ["m1", "c2", "x3", "a4"]])
+def test_every_photo_a_patient_uploads_reaches_their_summary_in_a_file_store(tmp_path, photo_ids):
+    """Photo ids are random, so a new one often sorts before the earlier ones; such an upload
+    used to fail on a file store (a half-read query of the refs blocked the write)."""
+    store = IntakeStore(tmp_path / "intake.db")
+    store.save_summary(IntakeSummary(conversation_id="c", patient_name="Ana"))
+    for photo_id in photo_ids:
+        store.add_photo("c", photo_id, f"c/{photo_id}.jpg", "image/jpeg", limit=10)
+    saved = store.get_summary("c")
+    assert (saved.patient_name, saved.photos) == ("Ana", photo_ids)
+
+
+def test_a_file_from_before_versions_gets_the_column(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table intakes (conversation_id text primary key, status text not null, "
+                 "recommendation text not null, patient_name text, started_at text, "
+                 "updated_at text not null, summary text not null)")
+    conn.execute("insert into intakes values ('c', 'in_progress', 'proceed', null, null, "
+                 "'2025-01-01', ?)", [IntakeSummary(conversation_id="c").model_dump_json()])
+    conn.commit()
+    conn.close()
+    store = IntakeStore(path)
+    assert store.get_summary_version("c")[1] == 0
+    assert store.save_summary(IntakeSummary(conversation_id="c"), expected_version=0) == 1
+
+
+def test_marking_abandoned_never_overwrites_a_newer_save(store):
+    store.save_summary(IntakeSummary(conversation_id="idle"))
+    later = datetime.now(timezone.utc) + timedelta(hours=25)
+    real_write = store._write
+
+    def patient_writes_first():  # between mark_abandoned's read and its write
+        store._write = real_write
+        store.save_summary(IntakeSummary(conversation_id="idle", patient_name="Back again"))
+        return real_write()
+
+    store._write = patient_writes_first
+    assert store.mark_abandoned(24, now=later) == 0
+    saved = store.get_summary("idle")
+    assert (saved.status, saved.patient_name) == (Status.IN_PROGRESS, "Back again")
+    assert store.mark_abandoned(24, now=later) == 1
+    assert store.get_summary("idle").patient_name == "Back again"

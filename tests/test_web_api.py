@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from bot import cli
 from bot.config import ROOT, Settings
+from bot.internal_auth import SIGNATURE_HEADER, MissingSecret, body_signature_ok
 from bot.models import IntakeSummary, Recommendation, Status
 from bot.store import IntakeStore
 from bot.web.app import NO_TEXT_REPLY, RASA_DOWN_REPLY, create_app
@@ -248,20 +249,33 @@ def test_security_headers(client, staff, sender):
 # --- RasaClient against a mock transport ----------------------------------------------------
 
 
+CHANNEL_SECRET = "c" * 32
+
+
 def rasa_with(handler) -> RasaClient:
-    return RasaClient("http://rasa:5005/", transport=httpx.MockTransport(handler))
+    return RasaClient("http://rasa:5005/", CHANNEL_SECRET, transport=httpx.MockTransport(handler))
 
 
-def test_rasa_client_posts_to_the_rest_webhook():
+def test_rasa_client_posts_signed_messages_to_the_webapp_channel():
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append((str(request.url), json.loads(request.content)))
+        assert body_signature_ok(CHANNEL_SECRET, request.content,
+                                 request.headers[SIGNATURE_HEADER])
+        assert CHANNEL_SECRET not in str(request.url) + str(request.headers)
         return httpx.Response(200, json=[{"recipient_id": "s", "text": "hi"}])
 
     replies = asyncio.run(rasa_with(handler).send("s", "hello", {"k": 1}))
     assert replies == [{"recipient_id": "s", "text": "hi"}]
-    assert seen == [("http://rasa:5005/webhooks/rest/webhook", {"sender": "s", "message": "hello", "metadata": {"k": 1}})]
+    assert seen == [("http://rasa:5005/webhooks/webapp/webhook",
+                     {"sender": "s", "message": "hello", "metadata": {"k": 1}})]
+
+
+@pytest.mark.parametrize("secret", ["", "too-short"])
+def test_the_web_app_will_not_talk_to_rasa_without_a_real_channel_secret(secret):
+    with pytest.raises(MissingSecret, match="RASA_CHANNEL_SECRET"):
+        RasaClient("http://rasa:5005/", secret)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from bot.config import ROOT, Settings, load_settings
 from bot.models import Status
-from bot.store import IntakeStore
 from bot.web.app import (ALREADY_SENT_REPLY, NOT_YOUR_CONVERSATION, SESSION_COOKIE, TIME_ESTIMATE,
                          create_app)
 from bot.web.rasa_client import FakeRasaClient

@@ -1,7 +1,8 @@
 """The web app: the clinic page with its chat widget, the chat API in front of Rasa, and the
 staff API.
 
-Rasa's REST channel trusts whatever `sender` a client sends, so patients never talk to Rasa
+Rasa takes messages only from this app (each body signed with RASA_CHANNEL_SECRET, checked by
+rasa_addons/channel.py) and trusts the `sender` it names, so patients never talk to Rasa
 directly. This app issues unguessable, signed conversation ids and ties each one to a browser
 session: an HttpOnly cookie holding the id, signed again for that purpose. The widget's
 endpoints (`/api/chat...`) take the conversation from the cookie only; the REST-protocol
@@ -117,7 +118,7 @@ def create_app(
     """
     settings = settings or load_settings()
     store = store or open_store(settings)
-    rasa = rasa or RasaClient(settings.rasa_url)
+    rasa = rasa or RasaClient(settings.rasa_url, settings.rasa_channel_secret)
     if trust_forwarded is None:
         trust_forwarded = os.environ.get("TRUST_FORWARDED") == "1"
     limits = limits or RateLimits.from_env(os.environ)
@@ -153,7 +154,8 @@ def app_factory() -> FastAPI:
     settings = load_settings()
     # MMS photos are downloaded, checked and stripped of metadata like website uploads when
     # Twilio credentials are set; raw media URLs are never shown to staff.
-    return create_app(settings, open_store(settings), RasaClient(settings.rasa_url),
+    return create_app(settings, open_store(settings),
+                      RasaClient(settings.rasa_url, settings.rasa_channel_secret),
                       media=media_fetcher_from_env())
 
 

@@ -1,12 +1,15 @@
-"""Adapter for Rasa's REST channel, and a fake that records calls for tests."""
+"""Adapter for Rasa's webapp channel (the REST protocol, signed), and a fake for tests."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 
-REST_WEBHOOK = "/webhooks/rest/webhook"
+from bot.internal_auth import CHANNEL_SECRET_ENV, SIGNATURE_HEADER, require_secret, sign_body
+
+WEBHOOK = "/webhooks/webapp/webhook"  # rasa_addons/channel.py: refuses unsigned messages
 
 
 class RasaUnavailable(Exception):
@@ -14,15 +17,18 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    """Sends one patient message to Rasa and returns the bot's replies."""
+    """Sends one patient message to Rasa, signed with the channel secret, and returns the
+    bot's replies."""
 
     def __init__(
         self,
         base_url: str,
+        secret: str,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.url = base_url.rstrip("/") + REST_WEBHOOK
+        self.url = base_url.rstrip("/") + WEBHOOK
+        self._secret = require_secret(CHANNEL_SECRET_ENV, secret)
         self.timeout = timeout
         self._transport = transport  # tests pass httpx.MockTransport
         self._client: httpx.AsyncClient | None = None
@@ -45,8 +51,11 @@ class RasaClient:
         payload: dict[str, Any] = {"sender": sender, "message": message}
         if metadata is not None:
             payload["metadata"] = metadata
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json",
+                   SIGNATURE_HEADER: sign_body(self._secret, body)}
         try:
-            response = await self._http().post(self.url, json=payload)
+            response = await self._http().post(self.url, content=body, headers=headers)
         except httpx.TransportError as exc:  # connection refused, timeout, dropped connection
             raise RasaUnavailable(f"cannot reach Rasa at {self.url}: {exc!r}") from exc
         return _replies(response)

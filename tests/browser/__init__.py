@@ -8,6 +8,7 @@ fake Rasa (tests/browser/test_widget_browser.py) or in front of a real Rasa serv
 """
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -28,9 +29,26 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str | None:
-    """The system Chromium, or None when it is not installed."""
-    found = shutil.which("chromium") or "/usr/bin/chromium"
+    """The system Chromium (or the binary named by CHROMIUM), or None when it is not installed."""
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     return found if Path(found).exists() else None
+
+
+def browser_required() -> bool:
+    """True in CI and under `make test` (REQUIRE_BROWSER=1): a browser test may not skip there."""
+    flag = os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI") or ""
+    return flag.lower() not in ("", "0", "false", "no")
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here (no Chromium, no Playwright), or None."""
+    if chromium_path() is None:
+        return "Chromium is not installed (`SETUP_BROWSER=1 bash scripts/setup.sh` installs it)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Playwright Python package is not installed (it is in requirements.lock)"
+    return None
 
 
 def launch_chromium(playwright: Any) -> Any:

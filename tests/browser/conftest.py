@@ -8,8 +8,9 @@ from tests.browser import launch_chromium
 
 @pytest.fixture(scope="module")
 def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    from playwright.sync_api import sync_playwright  # checked before setup (tests/conftest.py)
+
+    with sync_playwright() as p:
         yield p
 
 

@@ -7,6 +7,8 @@ import pytest
 
 from tests.stack import Stack
 
+LOG_CHECK = "test_no_secret_appears_in_any_log_of_the_run"
+
 
 @pytest.fixture(scope="session")
 def stack():
@@ -18,3 +20,10 @@ def stack():
         yield stack
     finally:
         stack.stop_all()
+
+
+def pytest_collection_modifyitems(items):
+    """The log check (test_internal_auth.py) reads the logs every other server test left, so it
+    runs last."""
+    last = [item for item in items if item.name == LOG_CHECK]
+    items[:] = [item for item in items if item.name != LOG_CHECK] + last

@@ -146,9 +146,9 @@ def staff(stack: Stack):
 
 
 def asked_now(stack: Stack, conversation_id: str) -> str | None:
-    """The question the form is waiting on, from Rasa's tracker (token-protected API)."""
+    """The question the form is waiting on, from Rasa's tracker (JWT-protected API)."""
     tracker = httpx.get(f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
-                        params={"token": stack.rasa_token}, timeout=30).json()
+                        headers=stack.rasa_api_headers(), timeout=30).json()
     return tracker["slots"].get("requested_slot")
 
 

@@ -54,9 +54,9 @@ def test_progress_is_saved_as_the_conversation_goes(stack):
     assert [f["code"] for f in summary["flags"]] == ["pregnant"]
 
 
-def test_the_rasa_http_api_needs_a_token_and_listens_on_loopback_only(stack):
+def test_the_rasa_http_api_needs_a_jwt(stack):
     assert httpx.get(f"{stack.rasa_url}/status").status_code == 401
-    assert httpx.get(f"{stack.rasa_url}/status", params={"token": stack.rasa_token}).status_code == 200
+    assert httpx.get(f"{stack.rasa_url}/status", headers=stack.rasa_api_headers()).status_code == 200
 
 
 def test_a_rasa_restart_mid_intake_resumes_where_it_was(stack):

@@ -7,11 +7,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.browser import chromium_path, launch_chromium
+from tests.browser import launch_chromium
 from tests.sim.simulator import DEFAULTS, question_in
 
-pytestmark = [pytest.mark.servers, pytest.mark.browser,
-              pytest.mark.skipif(chromium_path() is None, reason="Debian chromium not installed")]
+pytestmark = [pytest.mark.servers, pytest.mark.browser]  # no Chromium: see tests/conftest.py
 
 
 def last_bot_texts(page) -> list[str]:
