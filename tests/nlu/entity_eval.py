@@ -54,7 +54,7 @@ def main() -> int:
     print(f"entity F1 (held-out, exact span+label): {f:.3f} (precision {p:.3f}, recall {r:.3f})")
     rows = sorted(((label, *f1(c), c["tp"] + c["fn"]) for label, c in counts.items()),
                   key=lambda row: row[3])
-    print("entity F1 per label: " + ", ".join(f"{l} {f:.2f} (n={n})" for l, _, _, f, n in rows))
+    print("entity F1 per label: " + ", ".join(f"{label} {f:.2f} (n={n})" for label, _, _, f, n in rows))
     return 0
 
 
