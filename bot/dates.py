@@ -52,7 +52,18 @@ _KEYWORDS = {  # words with their own direction: days from today
 HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
             "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
             "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
-            "boxing day": (12, 26)}
+            "boxing day": (12, 26), "st patricks day": (3, 17), "st paddys day": (3, 17),
+            "st pattys day": (3, 17), "paddys day": (3, 17), "patricks day": (3, 17),
+            "independence day": (7, 4), "fourth of july": (7, 4), "4th of july": (7, 4),
+            "canada day": (7, 1), "australia day": (1, 26), "cinco de mayo": (5, 5),
+            "valentines day": (2, 14), "st valentines day": (2, 14), "anzac day": (4, 25)}
+# Holidays on the n-th (or last, -1) weekday of a month: (month, weekday Mon=0, n).
+WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour day": (9, 0, 1),
+                    "mothers day": (5, 6, 2), "fathers day": (6, 6, 3), "mlk day": (1, 0, 3),
+                    "martin luther king day": (1, 0, 3), "presidents day": (2, 0, 3),
+                    "early may bank holiday": (5, 0, 1), "may bank holiday": (5, 0, 1),
+                    "spring bank holiday": (5, 0, -1), "august bank holiday": (8, 0, -1),
+                    "columbus day": (10, 0, 2), "thanksgiving": (11, 3, 4)}
 
 
 def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str] | None:
@@ -277,15 +288,24 @@ def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
                 return day, name
             month, day = month_day
             return _toward(date(today.year, month, day), today, prefer), name
-    if re.search(r"\bthanksgiving\b", text):
-        def fourth_thursday(year: int) -> date:
-            first = date(year, 11, 1)
-            return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
-        day = fourth_thursday(today.year)
-        if prefer == "future" and day < today:
-            day = fourth_thursday(today.year + 1)
-        return day, "thanksgiving"
+    for name, (month, weekday, n) in WEEKDAY_HOLIDAYS.items():
+        if re.search(rf"\b{name}\b", text):
+            day = _nth_weekday(today.year, month, weekday, n)
+            if prefer == "future" and day < today:
+                day = _nth_weekday(today.year + 1, month, weekday, n)
+            elif prefer == "past" and day > today:
+                day = _nth_weekday(today.year - 1, month, weekday, n)
+            return day, name
     return None
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th given weekday of a month (n = -1: the last), e.g. Memorial Day."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
 def _toward(day: date, today: date, prefer: str) -> date:

@@ -15,7 +15,7 @@ from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS, purpose_category
 from bot.screening import screen
-from bot.text import FAMILY_WORDS, clauses, normalise, typo_tolerance, yes_no
+from bot.text import FAMILY_WORDS, SELF_DENIAL, clauses, normalise, typo_tolerance, yes_no
 
 QUESTIONS = ["name", "concerns", "concern_timing", "photos", "medications", "pregnancy",
              "breastfeeding", "trying_to_conceive", "neuromuscular", "breathing",
@@ -40,7 +40,8 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
     r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
 # A conventional no that still leaves room: checked on defer questions only.
-SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bi (dont )?reckon( not)?\b|" \
+SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bthat i (know|am aware|" \
+    r"can think) of\b|\bas far as i (know|am aware)\b|\bafaik\b|\bi (dont )?reckon( not)?\b|" \
     r"\bnot (really )?preventing\b|\bif it happens\b"
 # Statements that do not answer a question about the patient now: kept, never closing it.
 NOT_ANSWERS = (Polarity.PAST, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)
@@ -193,7 +194,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     # A question or off-topic chatter is not an answer: read it only for volunteered facts.
     # ...except a question that is itself an answer: "maybe?", "yes?" to "are you pregnant?"
     answer_first = answer_then_question(text)
-    question_only = text.endswith("?") and yes_no(text) is None and not answer_first
+    question_only = text.endswith("?") and yes_no(text) is None and not answer_first and not (
+        asked == "concerns" and re.match(REQUEST, normalise(text)))  # "can you fix my 11s?"
     answering = asked if not ((side and not answer_first) or other_language or (chatter and asked != "name")
                               or question_only) else None
     changed = _apply_findings(state, text, answering, today, intent)
@@ -217,6 +219,9 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                 next_question=todo[0] if todo else None)
 
 
+# A request put as a question names what the patient wants treated: "can you fix a gummy smile?"
+REQUEST = r"^(can|could|do|would) you (fix|treat|do|help( with)?|sort( out)?|get rid of|improve|" \
+    r"reduce)\b"
 QUESTION_WORDS = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|why|" \
     r"when|which|any|anyone|isnt|wont|will|would|hows|thats)\b"
 
@@ -227,8 +232,12 @@ def answer_then_question(text: str) -> bool:
     The message is read as an answer when its first part is a statement, not a question; the
     question at its end is still answered as a side question.
     """
-    parts = [p for p in re.split(r"[,;.!]+\s+|\s+-\s+|\?\s+", text.strip()) if p.strip()]
+    parts = _parts(text)
     return len(parts) > 1 and not re.match(QUESTION_WORDS, normalise(parts[0]))
+
+
+def _parts(text: str) -> list[str]:
+    return [p for p in re.split(r"[,;.!]+\s+|\s+-\s+|\?\s+", text.strip()) if p.strip()]
 
 
 def clear_defers(state: IntakeState) -> set[str]:
@@ -266,7 +275,7 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
     # (a plain "no" first is clear: "no, but my sister is")
     first = clauses(text)[0].original if clauses(text) else ""
     return topic in DEFER_TOPICS and bool(re.search(FAMILY_WORDS, norm)) and \
-        yes_no(re.split(r"[,;]", first)[0]) != "no"
+        yes_no(re.split(r"[,;]", first)[0]) != "no" and not re.search(SELF_DENIAL, norm)
 
 
 def _confirmed(state: IntakeState, text: str) -> Turn | None:
@@ -325,6 +334,8 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
             continue
         with typo_tolerance(topic == asked):  # typos only in the answer to the question asked
             findings = extractor(text, topic == asked, today)
+        if not findings and topic == asked:
+            findings = _self_denied(extractor, text, today)
         if not findings:
             continue
         if topic in FOLLOW_UPS and topic != asked and FOLLOW_UPS[topic] not in changed:
@@ -341,6 +352,8 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
                 with typo_tolerance(True):
                     findings = [f for f in extractor(first, True, today)
                                 if f.polarity == Polarity.ABSENT]
+            findings = findings or _self_denied(extractor, text, today) or \
+                _answer_before_question(extractor, text, today)
         if not findings:
             continue
         if topic == asked or topic not in state.answers or topic in ALWAYS_MERGE or correcting:
@@ -352,6 +365,29 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
     if "confirm" not in changed and asked == "confirm":
         state.answers.pop("confirm", None)
     return changed
+
+
+def _answer_before_question(extractor, text: str, today: date) -> list[Finding]:
+    """"we are, should we stop trying before the botox?": the statement before the question
+    answers it, when it is the patient's own clear answer."""
+    if not answer_then_question(text):
+        return []
+    first = _parts(text)[0]
+    with typo_tolerance(True):
+        found = [f for f in extractor(first, True, today) if f.polarity not in NOT_ANSWERS]
+    return [f.model_copy(update={"evidence": text.strip()}) for f in found]
+
+
+def _self_denied(extractor, text: str, today: date) -> list[Finding]:
+    """Someone else's yes beside the patient's own clear no: "my daughter has chickenpox but
+    I'm fine", "no, it's my girlfriend who's pregnant". The patient's no answers the question."""
+    norm = normalise(text)
+    first = re.split(r"[,;.!]", text.strip())[0]
+    if not re.search(FAMILY_WORDS, norm) or not (
+            re.search(SELF_DENIAL, norm) or yes_no(first) == "no"):
+        return []
+    return [f.model_copy(update={"evidence": text.strip()}) for f in extractor("no", True, today)
+            if f.polarity == Polarity.ABSENT]
 
 
 def _answering(state: IntakeState, topic: str, findings: list[Finding], text: str

@@ -90,7 +90,19 @@ def _clinical_terms() -> frozenset[str]:
 
 def _english_share(words: list[str]) -> float:
     """The share of `words` that are common English words or words of the clinic's lexicon."""
-    return sum(_plain(w) in _english_words() for w in words) / len(words)
+    from bot.text import SHORTHAND
+
+    return sum(_plain(w) in _english_words() or _plain(w) in SHORTHAND or _misspelt_english(
+        _plain(w)) for w in words) / len(words)
+
+
+@lru_cache(maxsize=4096)
+def _misspelt_english(word: str) -> bool:
+    """"smlie", "pregnat": one slip from a word of the lexicon (five letters or more)."""
+    from bot.text import edit_distance
+
+    return len(word) >= 5 and any(abs(len(e) - len(word)) <= 1 and e[0] == word[0]
+                                  and edit_distance(word, e) == 1 for e in _english_words())
 
 
 @lru_cache(maxsize=1)

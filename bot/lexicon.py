@@ -90,7 +90,10 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                         "ciclobenzaprina", "tizanidina", "sirdalud", "metocarbamol"),
     "anticholinergic": ("oxybutynin", "ditropan", "scopolamine", "glycopyrrolate", "robinul",
                         "tolterodine", "detrol", "solifenacin", "vesicare", "trihexyphenidyl",
-                        "benztropine", "hyoscyamine", "anticholinergic", "buscopan",
+                        "benztropine", "hyoscyamine", "anticholinergic", "buscopan", "cogentin",
+                        "trospium", "regurin", "sanctura", "fesoterodine",
+                        "darifenacin", "propantheline", "benzhexol",
+                        "dicyclomine", "dicycloverine", "merbentyl",
                         "buscapina", "hyoscine", "transderm scop", "scop patch", "kwells",
                         "escopolamina", "oxibutinina"),
     "quinidine": ("quinidine",),
@@ -98,14 +101,16 @@ MEDICINES = _terms("medicine", "anticoagulant", {
     "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin", "aspirina",
                 "adiro", "acido acetilsalicilico", "acetylsalicylic acid", "excedrin",
                 "alka-seltzer", "alka seltzer", "bc powder", "goodys powder", "disprin",
-                "asa", "asa 81", "aspirin 81", "cardioaspirina", "aspirine"),
+                "asa", "asa 81", "aspirin 81", "cardioaspirina", "aspirine", "aspro",
+                "aspro clear", "ecosprin", "cartia", "astrix", "caprin", "nu-seals"),
     "nsaid": ("ibuprofen", "advil", "motrin", "naproxen", "aleve", "nsaid", "nsaids",
               "diclofenac", "meloxicam", "celecoxib", "celebrex", "ibuprofeno", "naproxeno",
               "diclofenaco", "nurofen", "voltaren", "mobic", "naprosyn", "anaprox", "ketorolac",
               "toradol", "indomethacin", "nabumetone", "etodolac", "ketoprofen", "piroxicam",
               "feldene", "dexketoprofen", "enantyum", "antiinflamatorio", "antiinflamatorios",
               "anti-inflammatory", "anti-inflammatories", "anti inflammatories", "arcoxia",
-              "etoricoxib", "brufen", "naprogesic", "ponstan", "mefenamic acid"),
+              "etoricoxib", "brufen", "naprogesic", "ponstan", "mefenamic acid", "combiflam",
+              "alaxan", "alaxan fr", "flanax", "dolfenal", "midol", "nuprin", "aceclofenac", "nimesulide", "dolonex"),
 }) + _terms("medicine", None, {
     name: (name,) + alts for name, alts in {
         "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid", "eutirox", "euthyrox",
@@ -116,7 +121,7 @@ MEDICINES = _terms("medicine", "anticoagulant", {
         "isotretinoin": ("accutane", "roaccutane"), "tretinoin": ("retin-a", "retin a"),
         "amphetamine": ("adderall",), "metoprolol": (), "losartan": (), "albuterol": (),
         "insulin": (), "prednisone": (), "spironolactone": (),
-        "acetaminophen": ("tylenol", "paracetamol"), "cetirizine": ("zyrtec",),
+        "acetaminophen": ("tylenol", "paracetamol", "crocin", "calpol", "panado", "tempra", "calpol"), "cetirizine": ("zyrtec",),
         "loratadine": ("claritin",), "semaglutide": ("ozempic", "wegovy"),
         "tirzepatide": ("mounjaro", "zepbound"), "bupropion": ("wellbutrin",),
         "antibiotics": ("antibiotic", "amoxicillin", "doxycycline"),
@@ -138,7 +143,8 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
                                  "pastillas de ajo", "saw palmetto", "ginger supplement",
                                  "ginger capsules"),
     "st john's wort": ("st john's wort", "st johns wort", "st. john's wort", "saint john's wort",
-                       "st john wort", "hierba de san juan", "hiperico"),
+                       "st john wort", "hierba de san juan", "hiperico", "johanniskraut",
+                       "millepertuis", "iperico"),
 }) + _terms("supplement", None, {
     name: (name,) + alts for name, alts in {
         "multivitamin": ("multi vitamin", "multivitamins", "multivit"),
@@ -193,12 +199,21 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "goes down weird", "go down wrong", "goes down wrong",
                               "down the wrong way", "stuck in my throat", "get stuck",
                               "gets stuck", "struggle to swallow", "struggling to swallow",
-                              "struggle swallowing"),
+                              "struggle swallowing", "hard time swallowing",
+                              "swallowing is hard", "swallowing has been hard",
+                              "swallowing is difficult", "swallowing has been difficult",
+                              "swallowing is a struggle", "swallowing has been a struggle",
+                              "swallowing is painful", "swallowing has been painful",
+                              "swallowing is an issue", "swallowing has been an issue",
+                              "swallowing is a problem", "swallowing has been a problem"),
     "breathing difficulty": ("trouble breathing", "difficulty breathing", "hard to breathe",
                              "short of breath", "shortness of breath", "breathless",
                              "can't breathe", "cant breathe", "breathing problems",
                              "breathing problem", "struggle to breathe", "struggling to breathe",
-                             "wheezing", "wheezy"),
+                             "wheezing", "wheezy", "breathing is hard",
+                             "breathing has been hard", "breathing is difficult",
+                             "breathing has been difficult", "hard time breathing",
+                             "get puffed", "get winded", "out of breath"),
     "asthma": ("asthma", "asthmatic", "inhaler", "asthma attack", "asthma attacks", "asma",
                "athsma", "asthama", "azma", "ashma"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
@@ -220,7 +235,8 @@ SKIN_INFECTION = _terms("condition", "skin_infection", {
 })
 
 PRODUCTS = _terms("product", None, {
-    "Botox": ("botox", "botox cosmetic", "onabotulinumtoxina", "botax", "botux"),
+    "Botox": ("botox", "botox cosmetic", "onabotulinumtoxina", "botax", "botux", "botex", "botix",
+              "bottox", "btox", "bottox"),
     "Dysport": ("dysport", "abobotulinumtoxina", "disport"),
     "Xeomin": ("xeomin", "incobotulinumtoxina", "xiomin"),
     "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),
@@ -250,7 +266,11 @@ EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party
                "thanksgiving", "baptism", "bar mitzvah", "bat mitzvah", "quinceanera", "gig",
                "premiere", "awards", "competition", "grad pics", "grad photos", "grad party",
                "graduation pics", "engagement photos", "engagement pics", "family photos",
-               "wedding photos")
+               "wedding photos", "graduates", "graduating", "vow renewal", "renewing our vows",
+               "renew our vows", "recital", "gala dinner", "ball", "formal", "mothers day",
+               "fathers day", "memorial day", "st patricks day", "fourth of july", "4th of july",
+               "graduation ceremony", "work do", "works do", "black tie", "first communion",
+               "communion", "confirmation", "eid", "diwali", "hanukkah")
 
 # Generic words that mean a skin infection only when the patient answers the skin question or
 # names the skin or face in the same sentence ("ear infection" is not a skin infection).
@@ -284,7 +304,8 @@ PREGNANT = Term("pregnant", (
     "period late", "pos test", "positive preg test", "bfp", "pos pregnancy test", "late period", "missed my period",
     "missed period", "first trimester", "second trimester", "third trimester", "trimester",
     "positive test", "positive pregnancy test", "due date", "im due", "baby is due",
-    "baby due", "expecting twins"), "pregnant", "condition")
+    "baby due", "expecting twins", "weeks with number", "wks with number", "weeks with baby",
+    "weeks with my second", "weeks with my third", "weeks with my first"), "pregnant", "condition")
 BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
@@ -332,7 +353,11 @@ EVERYDAY_USES = {
                        r"(laugh|smile|giggle|energy|enthusiasm|personality|vibe|mood|attitude|"
                        r"positivity|yawn)s? (is |are |was |so )*infectious",
                        r"\bsore (about|from|after|loser|over|because)\b.*", r"(im|i am|so|feel) sore",
-                       r"sore (muscles|legs|arms|back|feet|throat)", r"muscles? (are |is )?sore"),
+                       r"sore (muscles|legs|arms|back|feet|throat)", r"muscles? (are |is )?sore",
+                       # a reaction to something, said of an allergy: not an infection now
+                       r"(bring|brings|bringing|brought|come|comes|came|break|breaks|broke) "
+                       r"(me )?out in (a |an )?(\w+ )?rash(es)?",
+                       r"(give|gives|gave|giving) me (a |an )?(\w+ )?rash(es)?"),
     "neuromuscular": (r"pulled a muscle", r"muscle (ache|pull|strain|soreness)", r"my nerves",
                       r"nervous", r"nerves? (before|about)", r"nerve wracking",
                       r"got on my nerves", r"weak (spot|point|for)"),

@@ -14,8 +14,8 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, NOT_ME, PRESENT_CUES, Clause,
-                      clauses, ended_now, find_phrase, followup_polarity, is_question, normalise,
+from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, NOT_ME, PRESENT_CUES, SELF_DENIAL, Clause,
+                      clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_question, normalise,
                       polarity_at, segment_at, tokens, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
@@ -106,12 +106,15 @@ def _bare(text: str, topic: str, item: str, detail: dict | None = None) -> list[
 NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|available|monday|" \
     r"tuesday|wednesday|thursday|friday|saturday|sunday|weekend|morning|afternoon|evening|" \
     r"whatever you think|you tell me|up to you|you decide|dont mind|no preference)\b"
+# "hold on, baby's crying": the patient stepping away answers no question at all.
+HOLD_ON = r"^(hold on|hang on|one sec|1 sec|brb|one moment|be right back|give me a (sec|second|" \
+    r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min))\b"
 
 
 def not_an_answer(text: str, topic: str) -> bool:
     """True when free text given to `topic` plainly answers something else."""
     norm = normalise(text)
-    if topic != "event" and re.search(NON_ANSWER, norm):
+    if re.search(HOLD_ON, norm) or (topic != "event" and re.search(NON_ANSWER, norm)):
         return True
     if topic != "concerns" and _terms_in(norm, lexicon.AREAS) and not _terms_in(
             norm, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.PRODUCTS):
@@ -128,11 +131,17 @@ def _is_bare_answer(text: str) -> bool:
 # --- concerns ---------------------------------------------------------------------------------
 
 REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m |im |i am |my face is |its |" \
-    r"theyre |face is )?(relaxed|not moving|resting|still|neutral)|" \
-    r"when relaxed|resting|constantly|permanent|etched|static|no matter what)\b"
+    r"theyre |face is )?(relaxed|not moving|resting|still|neutral|asleep|sleeping)|" \
+    r"when relaxed|resting|constantly|permanent|etched|static|no matter what|24/?7|" \
+    r"in my sleep|(dont|do not|never|no longer|wont) (fade|go away|disappear|soften)|" \
+    r"(stay|stays|still there|there all day)|used to (fade|go away|disappear|soften))\b"
 MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
     r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
-    r"when i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking))\b"
+    r"when i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking|reading|" \
+    r"thinking|focusing|working)|reading|concentrating|focusing|squint|squints)\b"
+# Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
+EXPRESSION_TYPOS = ("smile", "smiling", "frown", "frowning", "laugh", "laughing", "squint",
+                    "squinting", "relaxed", "resting", "raise", "talking")
 
 
 def shows_from(norm: str) -> str | None:
@@ -150,9 +159,16 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
     cls = clauses(text)
     named = _match_terms(cls, lexicon.AREAS, "concerns")
     found = [f for f in named if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
+    norm = normalise(text)
+    if named and not found and asked and (re.search(
+            r"\b(i want|i would like|id like|id love|want the same|same for me|me too|i need)\b",
+            norm) or re.match(r"^(can|could|do|would) you (fix|treat|do|help( with)?|sort( out)?|"
+                             r"get rid of|improve|reduce)\b", norm)):
+        # "my friend had her 11s done, I want the same", "can you fix a gummy smile?"
+        found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
+                 if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
     if named and not found:  # "my friend had her crow's feet done": not the patient's concern
         return [f for f in named if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
-    norm = normalise(text)
     shows = shows_from(norm)
     for finding in found:
         finding.polarity = Polarity.PRESENT
@@ -166,9 +182,20 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
 
 def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]:
     """Answer to "do they show at rest, with expression, or both?"."""
-    shows = shows_from(normalise(text))
-    if shows is None and asked and re.search(r"\b(all|everything|yes)\b", normalise(text)):
+    norm = normalise(text)
+    if asked:  # "wen i smlie": a misspelt expression word, only in answer to this question
+        norm = " ".join(next((t for t in EXPRESSION_TYPOS if t == w or (
+            len(w) >= 4 and w[0] == t[0] and len(t) <= 7 and edit_distance(w, t) == 1)), w)
+            for w in norm.split())
+    shows = shows_from(norm)
+    if asked and re.search(r"\b(hard to (tell|say)|not sure|unsure|dont know|dunno|idk|no idea|"
+                           r"maybe|perhaps|possibly)\b", norm) and shows in (None, "both"):
+        return []  # "hard to tell, maybe both?": asked again in other words
+    if shows is None and asked and re.search(r"\b(all|everything|yes)\b", norm):
         shows = "both"
+    if shows is None and asked and re.search(r"\b(smile|smiles|frown|frowns|laugh|laughs|talk|"
+                                             r"move|expressions?)\b", norm):
+        shows = "expression"  # "wen i smile", in answer to "at rest or when you move?"
     if shows is None:
         return []
     return [Finding(topic="concern_timing", item="shows", polarity=Polarity.PRESENT,
@@ -202,15 +229,19 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
     if not asked:
         return []
     norm = normalise(text)
-    if re.search(r"\b(bring|later|at the (appointment|consult|visit)|in person|tomorrow)\b", norm):
+    if re.search(r"\b(bring|brimg|bribg|brng|brin|later|at the (appointment|consult|visit)|"
+                 r"in person|tomorrow|on the day)\b", norm):
         plan = "bring"
-    elif re.search(r"\b(upload|attach|send|sent|here|sending|attached)\b", norm):
+    elif re.search(r"\b(upload|attach|send|sent|here|sending|attached|pick|choose|select|"
+                   r"camera roll|gallery)\b", norm):
         plan = "upload"
     else:
         answer = yes_no(text)
         if answer is None:
             return []
-        plan = {"yes": "upload", "no": "none", "unsure": "unsure"}[answer]
+        if answer == "unsure":
+            return []  # "maybe, I'll have a look": asked again, with the choices
+        plan = {"yes": "upload", "no": "none"}[answer]
     polarity = Polarity.ABSENT if plan == "none" else Polarity.PRESENT
     return [Finding(topic="photos", item="photos", polarity=polarity, evidence=text.strip(),
                     detail={"plan": plan})]
@@ -221,6 +252,9 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
 GENERIC_MEDS = lexicon.Term("any", ("medication", "medications", "meds", "medicine", "medicines",
                                     "supplements", "supplement", "pills", "vitamins",
                                     "prescriptions", "anything", "drugs"), None, "generic")
+# Volunteered, only a medicine word says "no medicines": "no MG or anything" is not about them.
+GENERIC_MEDS_NAMED = lexicon.Term("any", tuple(p for p in GENERIC_MEDS.phrases
+                                               if p not in ("anything", "drugs")), None, "generic")
 
 
 def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
@@ -228,7 +262,8 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     cls = clauses(text)
     found = _match_terms(cls, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.BLEEDING_DISORDERS,
                          "medications")
-    generic = [f for f in _match_terms(cls, [GENERIC_MEDS], "medications")
+    generic = [f for f in _match_terms(cls, [GENERIC_MEDS if asked else GENERIC_MEDS_NAMED],
+                                       "medications")
                if f.polarity == Polarity.ABSENT]
     if found:
         return found + generic
@@ -313,7 +348,8 @@ TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
 BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "night feed", "night feeds", "morning feed", "bedtime feed", "feeding him", "feeding her",
     "feeding the baby", "feeding my", "feed him", "feed her", "on the boob", "latch", "feeds a day",
-    "a feed", "one feed", "expressing"), "breastfeeding", "condition")
+    "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for"),
+    "breastfeeding", "condition")
 BOTTLE = ("bottle feed", "bottle feeding", "bottle fed", "formula feed", "formula feeding",
           "formula fed", "bottle feeds", "formula feeds")
 
@@ -323,11 +359,18 @@ def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
     mask = lexicon.REPRODUCTIVE_MASKS.get(terms[0].item, ()) + (
         BOTTLE if terms[0].item == "breastfeeding" else ())
     found = _match_terms(clauses(text), terms[:1], topic, mask)
+    if found and asked and all(f.polarity in (Polarity.HYPOTHETICAL, Polarity.OTHER_PERSON)
+                               for f in found):  # "is pumping the same? yes I pump for him"
+        found += [f for f in _match_terms(clauses(text), terms[1:], topic, mask)
+                  if f.polarity == Polarity.PRESENT]
     if not found and asked and yes_no(text) != "no":
         found = _match_terms(clauses(text), terms[1:], topic, mask)
     elif not found and asked:  # "no, not trying": the no, and the word it negates
+        # ("nothing except one night feed": the exception is a yes)
+        exception = re.search(r"\b(except|apart from|other than|besides|but|only|just)\b",
+                              normalise(text))
         found = [f for f in _match_terms(clauses(text), terms[1:], topic, mask)
-                 if f.polarity == Polarity.ABSENT]
+                 if f.polarity == Polarity.ABSENT or (exception and f.polarity == Polarity.PRESENT)]
     for finding in found:  # "stopped nursing in january", "weaned": a clear no to now
         evidence = normalise(finding.evidence)
         if finding.polarity == Polarity.PAST and re.search(r"\b(in order |so as )?to try\b",
@@ -352,9 +395,21 @@ def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
     return _reproductive(text, asked, "pregnancy", [PREGNANT, PREGNANT_WHEN_ASKED])
 
 
+# A baby fed only by bottle or formula, said in answer: the patient is not breastfeeding.
+BOTTLE_ONLY = r"\b(on (the )?(bottle|bottles|formula)|(switched|moved|changed|gone) (over )?to " \
+    r"(the )?(formula|bottles?)|formula (fed|feeding|only)|bottle ?(fed|feeding)|" \
+    r"(only|just|all) (formula|bottles?))\b"
+
+
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     """Breastfeeding, nursing, pumping or chestfeeding now."""
-    return _reproductive(text, asked, "breastfeeding", [BREASTFEEDING, BREASTFEEDING_WHEN_ASKED])
+    found = _reproductive(text, asked, "breastfeeding", [BREASTFEEDING, BREASTFEEDING_WHEN_ASKED])
+    if asked and not any(f.detail.get("category") for f in found) and \
+            re.search(BOTTLE_ONLY, normalise(text)) and not re.search(HYPOTHETICAL_CUES,
+                                                                      normalise(text)):
+        return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    return found
 
 
 def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
@@ -374,7 +429,7 @@ NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im heal
 # Words that say an unrecognised answer names a condition: recorded for the clinician to judge.
 CONDITION_WORDS = r"\b(diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
     r"dystrophy|neuropathy|myopathy|weakness|weak|apnea|apnoea|bronchitis|lung|lungs|wheez\w*|" \
-    r"cough\w*|choke|chok\w*)\b"
+    r"cough\w*|choke|chok\w*|twitch\w*|spasms?|tremors?)\b"
 # Everyday words that name a condition only in a short first-person answer ("I have trouble
 # with my grip"), not in a sentence ("we have limited bandwidth to address issues").
 CONDITION_WORDS_SHORT = r"^(i|im|ive|i have|my)\b.*\b(have|had|trouble|problems?|issues?)\b"
@@ -389,12 +444,17 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
         # the patient's words
         return [Finding(topic=topic, item=bare_item, polarity=Polarity.ABSENT,
                         evidence=text.strip())]
-    if not found and asked:
-        found = _abbreviation(text, topic, abbreviations or {})
+    if not found:  # volunteered, only as the patient's own: "apart from my MG"
+        found = _abbreviation(text, topic, abbreviations or {}, owned=not asked)
     if found:
         return found
     if not asked:
         return []
+    if re.search(r"\b(nothing|none|no|not|fine|clear|ok|okay|gone|normal)( at all)? (now|anymore|"
+                 r"any more|these days|at the moment|currently|today|nowadays)[.!]*$",
+                 normalise(text)):  # "used to get eye twitches from stress, nothing now"
+        return [Finding(topic=topic, item=bare_item, polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     return _bare(text, topic, bare_item) or _nothing(text, topic, bare_item) or \
         _unrecognised_condition(text, topic)
 
@@ -410,15 +470,20 @@ def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
 
-def _abbreviation(text: str, topic: str, abbreviations: dict[str, str]) -> list[Finding]:
-    """"MG", "MS" answer the question asked; anywhere else they are a dose or a title."""
+def _abbreviation(text: str, topic: str, abbreviations: dict[str, str], owned: bool = False
+                  ) -> list[Finding]:
+    """"MG", "MS" answer the question asked; anywhere else they are a dose or a title, unless
+    the patient owns them ("my MG", "I have MG")."""
     norm = normalise(text)
+    owner = r"\b(?:my|i have|ive got|i got|diagnosed with|living with|i live with) " if owned \
+        else ""
     for abbreviation, item in abbreviations.items():
-        match = re.search(rf"(?<!\d)(?<!\d )\b{abbreviation}\b", norm)
+        match = re.search(rf"(?<!\d)(?<!\d ){owner}\b(?P<abbr>{abbreviation})\b", norm)
         if match:
-            return [Finding(topic=topic, item=item, polarity=polarity_at(norm, match.start(),
+            return [Finding(topic=topic, item=item, polarity=polarity_at(norm, match.start("abbr"),
                                                                        len(abbreviation)),
-                            evidence=text.strip(), detail={"kind": "condition"})]
+                            evidence=text.strip(), detail={"kind": "condition", "category": next(
+                                (t.category for t in lexicon.all_terms() if t.item == item), None)})]
     return []
 
 
@@ -543,6 +608,16 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         if not asked and not when and polarity != Polarity.ABSENT and word in ("event", "shoot"):
             continue  # "a photo event" without a date, unasked, is too vague to record
         results.append(_event_finding(clause.original, word, polarity, when, today))
+    exception = re.match(r"^(nothing|none|no|not really|nope|nah)\b.*?\b(except|apart from|"
+                         r"other than|besides|but|only|just)\b(.+)$", normalise(text))
+    if asked and exception and not past_event and not any(
+            r.polarity == Polarity.PRESENT for r in results) and not re.search(
+            HYPOTHETICAL_CUES, exception.group(3)):
+        # "nothing except our vow renewal on the 15th": the exception is the event
+        when = event_date(exception.group(3), today)
+        if _event_word(exception.group(3)) and not (when and when[0] < today):
+            results.append(_event_finding(text.strip(), _event_word(exception.group(3)) or
+                                          "event", Polarity.PRESENT, when, today))
     if results:  # "no events but a big presentation tomorrow": the event named wins
         return _most_current(results)
     if asked and past_event and re.search(NOTHING_ELSE, normalise(text)):
@@ -642,7 +717,10 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     if aside and len(aside) == len(products):  # "my mom gets botox": kept, answers nothing
         return [Finding(topic="prior_treatment", item="toxin", polarity=aside[0].polarity,
                         evidence=text.strip(), detail={"product": _product_name(aside)})]
-    if re.search(FIRST_TIME, norm) and (asked or products or "botox" in norm):
+    # "haven't had it since", "not in years": had it before, so not a first-timer
+    had_before = re.search(r"\b(havent|have not|not) (had|done|been) (it|any|them|one|some)? ?"
+                           r"(since|in (years|ages|a while|a long time))\b", norm)
+    if re.search(FIRST_TIME, norm) and not had_before and (asked or products or "botox" in norm):
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     products = [f for f in products if not any(
@@ -651,7 +729,7 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                              (normalise(f.evidence) for f in products)):
         return []
     answer = yes_no(text)
-    if products and all(f.polarity == Polarity.ABSENT for f in products):
+    if products and all(f.polarity == Polarity.ABSENT for f in products) and not had_before:
         # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -710,7 +788,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         norm = everyday_masked(clause.norm, "allergies")
         has_allergy_word = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
         exception = re.match(EXCEPT, norm)
-        if exception and previous_about_allergies and (not has_allergy_word or (
+        if exception and previous_about_allergies and not re.search(SELF_DENIAL, norm) and (
+                not has_allergy_word or (
                 not _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
                 and not re.match(EXCEPT + r"(no|not|none|nothing|never)\b", norm))):
             # "no allergies except to Botox", "none besides cats": the exception is an allergy
@@ -838,7 +917,11 @@ AGE_VOLUNTEERED = re.compile(
     # "29f", "34 M": the age-and-sex shorthand of messages and forms
     r"|(?<![\d/.:-])\b(\d{2})\s?(?:f|m|female|male)\b(?![\d/])"
     # "just had my 50th", "turned 40 last month"
-    r"|\b(?:had|celebrated|just had|turned) my (\d{2})(?:st|nd|rd|th)\b")
+    r"|\b(?:had|celebrated|just had|turned) my (\d{2})(?:st|nd|rd|th)\b"
+    # "I am a 68 year old lady": the patient is the one who is that old
+    r"|\b(?:i am|im) an? (\d{1,3})[\s-]*(?:years?|yrs?|yr)[\s-]*old\b"
+    # "just turned the big 6-0", "the big 40"
+    r"|\b(?:turned|turning|hit|hitting|reached) the big (\d)[\s-]?(?:0|oh|o)\b")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}"
                       r"|^(\d{2}) (?:next|in|on|this) (?:week|month|year|monday|tuesday|wednesday|"
@@ -874,26 +957,31 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
 
     "under 18" or "over 21" without a number is kept as a range: enough to screen.
     """
+    original = text
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
     text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|"
                   r"grade|class|page|version|v)\s*\d+\b", " ", text, flags=re.I)  # "size 8"
+    # "24 but everyone says I look 30": how old they look or feel is not their age
+    text = re.sub(r"\b(?:but )?(?:every ?one|people|they|he|she|my \w+)? ?(?:says?|said|thinks?|"
+                  r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
+                  r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
     norm = normalise(text)
     someone = re.search(FAMILY_WORDS + r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
         own = _stated_age(norm[someone.end():])  # "my son is 19, I'm 47"
-        return [_age_finding(text, own)] if own is not None else []  # "my daughter is 16"
+        return [_age_finding(original, own)] if own is not None else []  # "my daughter is 16"
     age = _stated_age(norm)
     if age is None and re.search(UNDER_18, norm):
         young = re.search(r"\b(1[0-7])\b(?!\s*(?:weeks?|days?|months?))", norm)
         age = int(young.group(1)) if young else None  # "I'm not 18 yet - 17"
     if age is None and re.search(UNDER_18, norm) and (asked or re.search(r"\b(i am|im)\b", norm)):
-        return [_age_finding(text, None, under_18=True)]
+        return [_age_finding(original, None, under_18=True)]
     if age is None and asked and re.search(ADULT, norm):
-        return [_age_finding(text, None, under_18=False)]
+        return [_age_finding(original, None, under_18=False)]
     if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
                                                                     r"birthday)\b", norm)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
-    return [_age_finding(text, age)] if age is not None and 1 <= age <= 120 else []
+    return [_age_finding(original, age)] if age is not None and 1 <= age <= 120 else []
 
 
 def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Finding:
@@ -910,11 +998,19 @@ AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am 
                           r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b")
 
 
+# "no health problems except hayfever, 36, looking at forehead": two digits alone between
+# commas, among words, with no other number beside them (not "the 12, 13 or 14").
+AGE_MID_ITEM = re.compile(r"(?<=[a-z]),\s*([2-9]\d)\s*,\s*(?=[a-z])(?!.*\b(?:or|and) \d{1,2}\b)")
+
+
 def _stated_age(norm: str) -> int | None:
     """An age the patient states in any message: "I'm 52", "17 years old", "turning 18"."""
-    match = AGE_VOLUNTEERED.search(norm) or AGE_FIRST_ITEM.search(norm)
+    match = AGE_VOLUNTEERED.search(norm) or AGE_FIRST_ITEM.search(norm) or (
+        AGE_MID_ITEM.search(norm) if not re.search(r"\b(on|the|from|till|until|by|before|"
+                                                   r"after)\s*,?\s*\d{1,2}\s*,", norm) else None)
     if match:
-        return int(next(g for g in match.groups() if g))
+        value = int(next(g for g in match.groups() if g))
+        return value * 10 if re.search(r"\bthe big \d", match.group()) else value
     words = AGE_IN_WORDS.search(norm)
     if words:
         return _words_to_number(words.group(1))
@@ -924,6 +1020,9 @@ def _stated_age(norm: str) -> int | None:
 
 def _answered_age(text: str, norm: str, today: date) -> int | None:
     """An age given in answer to "how old are you?": "34", "thirty four", "born in 2009"."""
+    now = re.search(r"\b(\d{2}) (now|today|currently|atm|rn)\b", norm)
+    if now:  # "not 30 till august, 29 now"
+        return int(now.group(1))
     year = re.search(r"\b(19|20)\d\d\b", norm)
     if year:
         when = find_date(text, today, "past")

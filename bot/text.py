@@ -78,6 +78,15 @@ FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|g
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
     r"in-?law|bestie|bff|roommate|flatmate|client|patient)s?\b"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
+# The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
+# "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
+SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i never (have|did)|" \
+    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy)\b" \
+    r"(?! (know|think|remember|reckon|believe|care|mind|understand|want|like|need|see|get|sure)\b)|" \
+    r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
+    r"healthy|perfect|great)\b|" \
+    r"\bim (just )?the (bloke|guy|man|dad|husband|father|boyfriend|daddy)\b|" \
+    r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b"
 
 YES_WORDS = {"y", "yes", "ya", "yah", "yeah", "yea", "yep", "yup", "ye", "yass", "yesh", "sure",
              "correct", "affirmative", "absolutely", "definitely", "true", "right", "ok", "okay",
@@ -95,7 +104,7 @@ OWN_DOUBT = r"^(ma+y+be+|possibly|perhaps|probably|hmm+|could be|might be|may be
     r"(might|may|could|possibly|probably|maybe|perhaps)\b|\bi (might|may|could) be\b|" \
     r"^(it|its|that|thats|there|theres) (might|may|could|possibly|probably)( be)?( \w+)?[.!?]*$"
 NO_WORDS = {"n", "no", "nope", "nah", "na", "none", "nothing", "never", "negative", "nada", "nil",
-            "nay", "noo", "nooo", "nopes", "non", "zero", "neither", "nothin"}
+            "nay", "noo", "nooo", "nopes", "non", "zero", "neither", "nothin", "naw", "nae", "nop", "nahh", "nvr"}
 
 
 def normalise(text: str) -> str:
@@ -116,7 +125,9 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "nevr": "never",
+SHORTHAND = {"janury": "january", "feburary": "february", "augest": "august",
+             "setember": "september", "octobor": "october", "decemeber": "december", "nien": "nine", "thirtey": "thirty", "fourtey": "forty", "fivety": "fifty",
+             "sevan": "seven", "twentey": "twenty", "nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "nevr": "never",
              "neva": "never", "mnth": "month", "mnths": "months", "wk": "week", "yr": "year",
              "yrs": "years", "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow",
              "b4": "before", "cuz": "because", "coz": "because", "abt": "about",
@@ -125,7 +136,7 @@ SHORTHAND = {"nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "ne
              "rly": "really", "wanna": "want to", "gonna": "going to", "dunno": "dont know",
              "yh": "yeah", "tomorow": "tomorrow", "tommorow": "tomorrow",
              "tommorrow": "tomorrow", "tomoro": "tomorrow", "2morrow": "tomorrow",
-             "2mrw": "tomorrow", "febuary": "february", "feburary": "february",
+             "2mrw": "tomorrow", "febuary": "february",
              "janurary": "january", "wensday": "wednesday", "wendsday": "wednesday",
              "wednsday": "wednesday", "saterday": "saturday", "satuday": "saturday",
              "thurday": "thursday", "fridy": "friday", "agust": "august",
@@ -238,17 +249,58 @@ def find_phrase(norm: str, phrase: str) -> int:
     if match:
         return match.start()
     target = _normalised_phrase(phrase)
-    if " " in target or len(target) < 6 or not _TYPOS_ALLOWED.get():
+    if not _TYPOS_ALLOWED.get():
+        return -1
+    if " " in target:
+        return _find_misspelt_words(norm, target.split())
+    if len(target) < 6:
         return -1
     for m in re.finditer(r"[a-z]+", norm):
-        word = m.group()
-        if abs(len(word) - len(target)) <= 2 and len(word) >= 5 and (
-                word[0] == target[0] or sounds_alike(word)[0] == sounds_alike(target)[0]):
-            if word not in known_words() and not is_english_word(word) and (
-                    SequenceMatcher(None, word, target).ratio() >= 0.84
-                    or sounds_alike(word) == sounds_alike(target) or swapped(word, target)):
-                return m.start()
+        if is_typo_of(m.group(), target):
+            return m.start()
     return -1
+
+
+@lru_cache(maxsize=65536)
+def is_typo_of(word: str, target: str) -> bool:
+    """`word` is a misspelling of `target` (not a real word, close in letters or in sound)."""
+    if word == target or len(target) < 6 or abs(len(word) - len(target)) > 2 or len(word) < 5:
+        return False
+    if word[0] != target[0] and sounds_alike(word)[0] != sounds_alike(target)[0]:
+        return False
+    if word in known_words() or is_english_word(word):
+        return False
+    return (SequenceMatcher(None, word, target).ratio() >= 0.84
+            or sounds_alike(word) == sounds_alike(target) or swapped(word, target)
+            or edit_distance(word, target) <= (
+                2 if len(target) >= 8 and word[:2] == target[:2] and word[-1] == target[-1]
+                else 1))
+
+
+def _find_misspelt_words(norm: str, words: list[str]) -> int:
+    """A phrase of several words with one of them misspelt ("difficulty swolloing")."""
+    found = list(re.finditer(r"[a-z0-9']+", norm))
+    for i in range(len(found) - len(words) + 1):
+        window = [m.group() for m in found[i:i + len(words)]]
+        typos = sum(w != t for w, t in zip(window, words))
+        if typos == 1 and all(w == t or is_typo_of(w, t) for w, t in zip(window, words)):
+            return found[i].start()
+    return -1
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, transpositions."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def swapped(word: str, target: str) -> bool:
@@ -289,7 +341,9 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
     r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
     r"(start|need|have to|go on|be put|put me|begin|try|get|develop|end up|break out)|" \
-    r"(put|start|starting|putting) me on|someday|some day|one day|wants? me to|" \
+    r"(starting|putting) me on|someday|some day|one day|wants? me to|" \
+    r"(id|i would|would) (like|love) to|(ill|i will|will) (go|be going|be put|be starting|need " \
+    r"to go) on|" \
     r"supposed to (start|take|begin|go on)|(well|ill|will|gonna|going to|probably|plan to) " \
     r"start|havent started|not started yet|" \
     r"(after|once|when|until|till) (we|i) (buy|get|move|finish|find|save|sell|settle|marry|go|" \
@@ -300,12 +354,14 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
 AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|each (day|morning)|" \
     r"\d+ ?mg|regularly|still|yes|only|just)\b"
 # After another person's statement, the patient's own no: "my mom has MG, I don't".
-NOT_ME = r"\b(i dont|i do not|not me|im not|i am not|i havent|i have not|but not me|i dont have|" \
-    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear)\b"
+NOT_ME = SELF_DENIAL  # "my mom has MG, I don't"
 # Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
+    r"on hold|taking a break|having a break|given up|gave up|paused|" \
+    r"completely gone|all gone|gone completely|totally gone|fully healed|completely healed|" \
+    r"healed up|all healed|cleared up completely|completely cleared|" \
     r"well controlled|under control|no attacks( in (years|ages|a long time))?|" \
     r"(grew|grown) out of (it|them)|outgrew (it|them)|" \
     r"no (symptoms|flare ?ups?|attacks) (in|for) (years|ages|a long time)|" \
@@ -375,6 +431,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     raised = re.sub(r"\b((dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)|"
                     r"no chance|no way|not a chance|zero chance|theres no way)"
                     r"( that)? (im|i am|i|ive|i have|i was|id be)\b", "not", clause[:pos])
+    # "not sure what it's called, the lines by my mouth": unsure of a name, not denying a thing
+    raised = re.sub(r"\b(not|dont|do not) (really )?(sure|know) (what|which|how) (its|it is|theyre|"
+                    r"they are|this is|thats|the \w+ (is|are)) (called|named)\b", " ", raised)
     if re.search(AFFIRMED, segment) and seg_start > 0:
         raised = raised[seg_start:]  # "no aspirin, Xarelto daily": the no ends at the comma
     if _negated_before(raised):
@@ -392,6 +451,10 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         return Polarity.PAST
     if re.search(PRESENT_CUES, segment) or re.search(STILL_CURRENT, segment):
         return Polarity.PRESENT  # "stopped Plavix last year, now just fish oil"
+    if re.search(r"\b(started|began|begun|start|been on|been taking|put me on|got me on)"
+                 r"( \w+){0,2}\s*$",
+                 clause[:pos]) and not ended_now(clause):
+        return Polarity.PRESENT  # "started fish oil last week": taken since then
     # A word that ends a thing reaches a few words ahead ("stopped taking Xarelto") or back
     # across the clause ("Eliquis, stopped it in May"); a weaker one ("was", "in 2023") only its
     # own segment ("was on the pill, pregnant again").
@@ -455,12 +518,20 @@ NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|don
     r"active|outbreak|flare|flaring|at present)\b"
 
 
+# The patient's own present statement after a question about a thing: "I take one daily".
+STATED_AFTER_QUESTION = r"^(because |cause |cos |coz |as |and |well |but )?(yes |yeah |yep |ya )?" \
+    r"(i (take|use|have|get|do|pump|am on|am taking|am using)|im (on|taking|using|doing)|" \
+    r"we (are|do)|i am|im)\b(?!\s+(not|never)\b)"
+
+
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     """How a following clause with no term of its own changes the previous one, if at all."""
     if re.search(RESOLVED_LATER, next_clause) or re.search(RESOLVED_NOW, next_clause):
         return Polarity.ABSENT  # over now: a clear "not now"
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT
+    if term_clause.rstrip().endswith("?") and re.search(STATED_AFTER_QUESTION, next_clause):
+        return Polarity.PRESENT  # "does aspirin count? I take one most mornings"
     if (term_clause.rstrip().endswith("?") and len(tokens(next_clause)) <= 3) or (
             len(tokens(next_clause)) <= 2 and yes_no(next_clause) in ("yes", "no")):
         answer = yes_no(next_clause)  # the patient echoed the question: "Pregnant? no"
@@ -483,6 +554,10 @@ def _negated_before(prefix: str) -> bool:
 def yes_no(text: str) -> str | None:
     """A bare answer's meaning: "yes", "no", "unsure" or None when it is not a yes/no answer."""
     norm = normalise(text)
+    # a laugh or an interjection first says nothing: "lol no", "haha yes", "omg no"
+    norm = re.sub(r"^((lol|lmao|haha\w*|hah|ha|omg|oh|ah|um+|uh+|hmm+|well|honestly|tbh|ok|okay|"
+                  r"so|aw+|aww+)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|nope|not|never|"
+                  r"definitely|absolutely)\b)", "", norm)
     if not norm:
         return None
     words = tokens(norm)
@@ -503,17 +578,25 @@ def yes_no(text: str) -> str | None:
         return None
     if re.search(r"(,|\bso|\bso thats a)\s+(no|nope)[.!]*$", norm):
         return "no"  # "had my tubes tied after my second, so no"
+    if re.search(r"(,|\bso|\bbut)\s+(definitely |def |deffo |certainly |obviously |defo )?not "
+                 r"(now|at the moment|anymore|any more|currently|these days)\b", norm):
+        return "no"  # "gave birth in march so definitely not now"
     if re.search(r"(,|\bso|\bso thats a)\s+(yes|yep|yeah)[.!]*$", norm) and not re.match(
             r"^(no|not|nope|nah)\b", norm):
         return "yes"
     first, rest = words[0], " ".join(words)
+    if re.match(r"^(yeah|yea|yeh|ya) (nah|na|no)\b", rest):
+        return "no"  # Australian "yeah nah": no
+    if re.match(r"^(nah|na) (yeah|yea|yeh)\b", rest):
+        return "yes"
     if first in WEAK_YES and len(words) > 4:
         return None  # "sure, that's the classic approach", "true if the files match"
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
                 r"arent|not at all|not really|no way|i think not|not me|not that i know|"
-                r"probably not|doubt it|i doubt it|not in the (slightest|least)|nuh uh|nu uh)",
-                rest):
-        return "no"
+                r"probably not|doubt it|i doubt it|not in the (slightest|least)|nuh uh|nu uh|"
+                r"not (at the moment|right now|now|currently|yet|atm|rn|at present|for now|"
+                r"this year|these days)\b)", rest):
+        return "no"  # "not at the moment, maybe in a couple of years": no, for now
     if re.match(r"^(definitely|absolutely|certainly|of course|hell|surely) (not|no)\b", rest):
         return "no"
     if first in NO_WORDS or re.fullmatch(r"no+|n+o+p+e+|na+h+", first):
@@ -525,6 +608,7 @@ def yes_no(text: str) -> str | None:
         return "yes"
     if " ".join(words) in {"i am", "im", "i do", "i have", "i did", "i was", "i think so",
                            "i guess", "i guess so", "of course", "for sure", "thats right",
-                           "that is right", "uh huh", "i am yes", "i do yes", "yes i am"}:
+                           "that is right", "uh huh", "i am yes", "i do yes", "yes i am", "we are", "we do",
+                           "we have", "were", "we are yes"}:
         return "yes"
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,12 +129,13 @@ def report(results: list[Result], severities: dict[str, str]) -> dict[str, float
                                        for r in results) / n,
         "completion_rate": sum(r.completed for r in results) / n,
         "turns_per_intake": sum(r.turns for r in results) / n,
+        "median_turns": statistics.median(r.turns for r in results),
     }
     print(f"patients {n}; safety recall (defer+review found/expected) {found}/{expected} = "
           f"{figures['safety_recall']:.3f}; false alarms {false_alarms}; advisory differences "
           f"{advisory_misses}; recommendation accuracy {figures['recommendation_accuracy']:.3f}; "
           f"completion {figures['completion_rate']:.3f}; turns per intake "
-          f"{figures['turns_per_intake']:.1f}")
+          f"{figures['turns_per_intake']:.1f} (median {figures['median_turns']:g})")
     return figures
 
 
