@@ -39,6 +39,16 @@ SETUP = {"concern_timing": ("concerns", "frown lines"),
          "event_date": ("event", "yes, a wedding"),
          "prior_treatment_date": ("prior_treatment", "yes, botox")}
 CHECKED = ("closes", "flags", "answer", "age", "ask_again")
+# The question whose answer raises each flag (shared/screening-rules.md).
+FLAG_QUESTION = {"pregnant": "pregnancy", "breastfeeding": "breastfeeding",
+                 "trying_to_conceive": "trying_to_conceive", "skin_infection": "skin_infection",
+                 "toxin_allergy": "allergies", "milk_protein_allergy": "allergies",
+                 "under_18": "age", "neuromuscular_disorder": "neuromuscular",
+                 "swallowing_or_breathing_difficulty": "breathing",
+                 "interacting_medication": "medications", "anticoagulant": "medications",
+                 "bleeding_risk_supplement": "medications",
+                 "recent_toxin_treatment": ("prior_treatment", "prior_treatment_date"),
+                 "event_within_two_weeks": ("event", "event_date"), "heavy_eyelids": "concerns"}
 
 
 def load_suite(path: Path = SUITE) -> list[dict]:
@@ -103,6 +113,9 @@ def read(phrase: dict) -> dict:
         "age": _age(state),
         "ask_again": confirming or _still_asked(state, asked, turn.next_question),
         "next": turn.next_question,
+        # questions the conversation will still ask (or is checking): a missed flag on one of
+        # these gets another chance; on any other it is silent
+        "open": outstanding(state) + ([state.pending.topic] if state.pending else []),
     }
 
 
@@ -173,8 +186,14 @@ def print_report(results: list[dict]) -> None:
               for c in set(r["flags"]) - set(r["got"]["flags"])]
     invented = [(r["id"], c) for r in results if "flags" in r["wrong"]
                 for c in set(r["got"]["flags"]) - set(r["flags"])]
-    print(f"flags missed (expected, not raised): {len(missed)}; flags invented (raised, not "
+    opened = {r["id"]: set(r["got"].get("open", [])) for r in results}
+    silent = [(i, c) for i, c in missed if not opened[i] & set(
+        (FLAG_QUESTION[c],) if isinstance(FLAG_QUESTION[c], str) else FLAG_QUESTION[c])]
+    print(f"flags missed (expected, not raised): {len(missed)}, of which silent (their question "
+          f"closed, so never asked again): {len(silent)}; flags invented (raised, not "
           f"expected): {len(invented)}")
+    if silent:
+        print("silent misses: " + ", ".join(f"{i} {c}" for i, c in silent))
     print_table("class", table(results, "class"))
     print_table("question", table(results, "asked"))
     print(f"\nfailures ({n - right}):")
