@@ -234,7 +234,8 @@ def _ordinal_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
     """"the 14th", "on the 3rd": this month, or the next (past: the previous) when it has gone."""
     # "3rd trimester", "1st time": an ordinal followed by a noun is not a day of the month
     match = re.search(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)\b(?!\s+(?!(?:of|at|and|"
-                      r"this|next|in|for|so|but|or|is|was)\b)[a-z])", text)
+                      r"this|next|in|for|so|but|or|is|was|if|unless|otherwise|then|when|as|because|cos|"
+                      r"though|probably|maybe|hopefully|at|on|i|we|its|it)\b)[a-z])", text)
     if not match or not 1 <= int(match.group(1)) <= 31:
         return None
     day = int(match.group(1))

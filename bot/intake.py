@@ -40,7 +40,7 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
     r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
 # A conventional no that still leaves room: checked on defer questions only.
-SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bthat i (know|am aware|" \
+SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bthat (i|im) (know|am aware|aware|" \
     r"can think) of\b|\bas far as i (know|am aware)\b|\bafaik\b|\bi (dont )?reckon( not)?\b|" \
     r"\bnot (really )?preventing\b|\bif it happens\b"
 # Statements that do not answer a question about the patient now: kept, never closing it.
@@ -185,7 +185,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
         replies.append("utter_emergency")
     side = side_question(text, intent, confidence)
     chatter = bool(re.fullmatch(r"(hi+|hello|hey+|hiya|good (morning|afternoon|evening)|thanks?|"
-                                r"thank you|ty|thx|ok|okay|cool|great|bye)( there)?[!. ]*",
+                                r"thank you|ty|thx|ok|okay|k+|okk+|oki|okie|cool|great|bye)"
+                                r"( there)?[!. ]*",
                                 normalise(text)))
     other_language = foreign_language(text, name_expected=asked == "name")
     if other_language:  # kept word for word: staff call the patient and read what they wrote
@@ -195,7 +196,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     # ...except a question that is itself an answer: "maybe?", "yes?" to "are you pregnant?"
     answer_first = answer_then_question(text)
     question_only = text.endswith("?") and yes_no(text) is None and not answer_first and not (
-        asked == "concerns" and re.match(REQUEST, normalise(text)))  # "can you fix my 11s?"
+        asked == "concerns" and re.match(REQUEST, normalise(text))
+        and EXTRACTORS["concerns"](text, False, today))  # "can you fix my 11s?"
     answering = asked if not ((side and not answer_first) or other_language or (chatter and asked != "name")
                               or question_only) else None
     changed = _apply_findings(state, text, answering, today, intent)
@@ -220,8 +222,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
 
 
 # A request put as a question names what the patient wants treated: "can you fix a gummy smile?"
-REQUEST = r"^(can|could|do|would) you (fix|treat|do|help( with)?|sort( out)?|get rid of|improve|" \
-    r"reduce)\b"
+REQUEST = r"^(if )?(can|could|do|would) you (fix|treat|do|help( with)?|sort( out)?|get rid of|" \
+    r"improve|reduce)\b"
 QUESTION_WORDS = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|why|" \
     r"when|which|any|anyone|isnt|wont|will|would|hows|thats)\b"
 
@@ -233,7 +235,8 @@ def answer_then_question(text: str) -> bool:
     question at its end is still answered as a side question.
     """
     parts = _parts(text)
-    return len(parts) > 1 and not re.match(QUESTION_WORDS, normalise(parts[0]))
+    return len(parts) > 1 and not re.match(QUESTION_WORDS, normalise(parts[0])) and not re.match(
+        r"(if|what if|in case|suppose|say|when|once)\b", normalise(parts[0]))
 
 
 def _parts(text: str) -> list[str]:

@@ -112,8 +112,12 @@ def _english_words() -> frozenset[str]:
 
     from bot.lexicon import all_terms
 
+    from bot.text import NO_WORDS, YES_WORDS
+
     lexicon_words = {w for term in all_terms() for p in term.phrases for w in p.lower().split()}
-    return frozenset(STOP_WORDS) | frozenset(lexicon_words)
+    body = {"lungs", "lung", "chest", "skin", "face", "breathing", "swallowing", "throat", "eyes",
+            "lips", "good", "fine", "ok", "okay", "lol", "haha", "thanks", "pls", "plz"}
+    return frozenset(STOP_WORDS) | frozenset(lexicon_words) | YES_WORDS | NO_WORDS | body
 
 
 def _hinted(hint: re.Match | None) -> str | None:

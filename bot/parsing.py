@@ -107,7 +107,7 @@ NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|avail
     r"tuesday|wednesday|thursday|friday|saturday|sunday|weekend|morning|afternoon|evening|" \
     r"whatever you think|you tell me|up to you|you decide|dont mind|no preference)\b"
 # "hold on, baby's crying": the patient stepping away answers no question at all.
-HOLD_ON = r"^(hold on|hang on|one sec|1 sec|brb|one moment|be right back|give me a (sec|second|" \
+HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|brb|one moment|be right back|give me a (sec|second|" \
     r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min))\b"
 
 
@@ -162,8 +162,8 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
     norm = normalise(text)
     if named and not found and asked and (re.search(
             r"\b(i want|i would like|id like|id love|want the same|same for me|me too|i need)\b",
-            norm) or re.match(r"^(can|could|do|would) you (fix|treat|do|help( with)?|sort( out)?|"
-                             r"get rid of|improve|reduce)\b", norm)):
+            norm) or re.match(r"^(if you (can|could)|(can|could|do|would) you) (fix|treat|do|help( with)?|"
+                             r"sort( out)?|get rid of|improve|reduce)\b", norm)):
         # "my friend had her 11s done, I want the same", "can you fix a gummy smile?"
         found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
                  if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
@@ -232,8 +232,11 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
     if re.search(r"\b(bring|brimg|bribg|brng|brin|later|at the (appointment|consult|visit)|"
                  r"in person|tomorrow|on the day)\b", norm):
         plan = "bring"
+    elif re.search(r"\b(none|no (photos|pics|pictures)|nothing) of me\b|\bdont have (any )?"
+                   r"(photos|pics|pictures)\b", norm):
+        plan = "none"  # "my phone's full of photos of my dog, none of me"
     elif re.search(r"\b(upload|attach|send|sent|here|sending|attached|pick|choose|select|"
-                   r"camera roll|gallery)\b", norm):
+                   r"camera roll|gallery|email|e-mail|whatsapp|text them|message them)\b", norm):
         plan = "upload"
     else:
         answer = yes_no(text)
@@ -265,6 +268,12 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     generic = [f for f in _match_terms(cls, [GENERIC_MEDS if asked else GENERIC_MEDS_NAMED],
                                        "medications")
                if f.polarity == Polarity.ABSENT]
+    if found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT) for f in found) and \
+            re.search(r"\b(now (nothing|none)|nothing now|(not on|not taking) anything now|"
+                      r"now (im )?not on anything|none now)\b", normalise(text)):
+        # "stopped the Eliquis last week, now nothing": a clear no to now
+        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())] + found
     if found:
         return found + generic
     if generic:
@@ -273,20 +282,41 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     if not asked:
         return []
     answer = yes_no(text)
-    if answer == "no":
+    norm = normalise(text)
+    besides = re.search(r"\b(?:except|apart from|other than|besides|but (?:i|im|i am)(?: on| take|"
+                        r" taking)?|only|just)\b\s*(?P<rest>.*)$", norm)
+    if answer == "no" and besides and re.search(r"[a-z]{4}", besides["rest"]) and not re.search(
+            r"^(no|not|nothing|none|never|that|this|it|the odd)\b", besides["rest"]):
+        # "nothing except tramadol for my back": the exception is a medicine to ask about
+        if re.match(r"(a |some |my )?(multi ?)?vit(amin)?s?\b", besides["rest"]):
+            return [Finding(topic="medications", item="multivitamin", polarity=Polarity.PRESENT,
+                            evidence=text.strip(), detail={"kind": "supplement",
+                                                           "category": None})]
+        return [_unrecognised_medicine(text)]
+    if answer == "no" or (re.search(r"\b(caffeine|coffee|tea|chocolate|wine)\b", norm) and
+                          re.search(r"\b(nothing|none) else\b", norm)):
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
-                        evidence=text.strip())]
+                        evidence=text.strip())]  # "my only drug is caffeine lol, nothing else"
     if answer is not None and _is_bare_answer(text):
         return []  # "yes" alone: ask which ones
+    if re.search(FAMILY_WORDS, norm) and not re.search(FIRST_PERSON, norm):
+        # "my son's on loads of meds for his epilepsy": kept, answers nothing for the patient
+        return [Finding(topic="medications", item="unrecognised", polarity=Polarity.OTHER_PERSON,
+                        evidence=text.strip(), detail={"kind": "unknown", "category": None})]
     if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "medications"):
-        detail = {"kind": "unknown", "category": None}
-        purpose = stated_purpose(text)
-        if purpose and (purpose_category(purpose) or not re.search(UNCLEAR_PURPOSE, purpose)):
-            # "my thyroid meds": what it is for is already said ("heart pills" is asked about)
-            detail.update(purpose=purpose, category=purpose_category(purpose))
-        return [Finding(topic="medications", item="unrecognised", polarity=Polarity.PRESENT,
-                        evidence=text.strip(), detail=detail)]
+        return [_unrecognised_medicine(text)]
     return []
+
+
+def _unrecognised_medicine(text: str) -> Finding:
+    """A medicine the lexicon does not know, with what it is for when the patient said so."""
+    detail: dict = {"kind": "unknown", "category": None}
+    purpose = stated_purpose(text)
+    if purpose and (purpose_category(purpose) or not re.search(UNCLEAR_PURPOSE, purpose)):
+        # "my thyroid meds": what it is for is already said ("heart pills" is asked about)
+        detail.update(purpose=purpose, category=purpose_category(purpose))
+    return Finding(topic="medications", item="unrecognised", polarity=Polarity.PRESENT,
+                   evidence=text.strip(), detail=detail)
 
 
 # "my thyroid med", "blood pressure pills", "something for my reflux": what it is taken for.
@@ -348,10 +378,12 @@ TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
 BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "night feed", "night feeds", "morning feed", "bedtime feed", "feeding him", "feeding her",
     "feeding the baby", "feeding my", "feed him", "feed her", "on the boob", "latch", "feeds a day",
-    "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for"),
+    "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for",
+    "comfort feed", "comfort feeds", "feeding", "feeds"),
     "breastfeeding", "condition")
 BOTTLE = ("bottle feed", "bottle feeding", "bottle fed", "formula feed", "formula feeding",
-          "formula fed", "bottle feeds", "formula feeds")
+          "formula fed", "bottle feeds", "formula feeds", "bottle feeing", "bottle feedin",
+          "bottle feding", "bottle-fed", "formula feeing", "bottle only")
 
 
 def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
@@ -398,7 +430,7 @@ def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
 # A baby fed only by bottle or formula, said in answer: the patient is not breastfeeding.
 BOTTLE_ONLY = r"\b(on (the )?(bottle|bottles|formula)|(switched|moved|changed|gone) (over )?to " \
     r"(the )?(formula|bottles?)|formula (fed|feeding|only)|bottle ?(fed|feeding)|" \
-    r"(only|just|all) (formula|bottles?))\b"
+    r"(only|just|all) (formula|bottles?)|bottle (feeing|feedin|feding) only)\b"
 
 
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
@@ -407,6 +439,13 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     if asked and not any(f.detail.get("category") for f in found) and \
             re.search(BOTTLE_ONLY, normalise(text)) and not re.search(HYPOTHETICAL_CUES,
                                                                       normalise(text)):
+        return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
+    norm = normalise(text)
+    if asked and not any(f.polarity == Polarity.PRESENT for f in found) and (
+            ended_now(norm) or re.search(r"\b(dried up|no more feeds|not any ?more)\b", norm)) \
+            and not re.search(HYPOTHETICAL_CUES + r"|\b(still|but)\b", norm):
+        # "gave up at 6 weeks", "my milk dried up a month ago": a clear no to now
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     return found
@@ -425,7 +464,11 @@ NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im heal
     r"perfectly healthy|" \
     r"nothing|none|all clear|clear)\b|" \
     r"^((my )?(skin|face|breathing|swallowing|lungs|chest|everything|all|it)( is| are|s)? " \
-    r"(fine|clear|good|ok|okay|normal|great|healthy|perfect)( now)?( and|,)?\s*)+$"
+    r"(fine|clear|good|ok|okay|normal|great|healthy|perfect)( now)?( and|,)?\s*)+$|" \
+    r"^(no|nah|nope),? (my )?(lungs|breathing|chest|skin|swallowing)( are| is|s)? (fine|good|ok|" \
+    r"okay|great|clear)\b|" \
+    r"\b(breathing|lungs|chest|swallowing)(s| is| are| has| have)?( been)? (fine|great|good|ok|" \
+    r"okay|normal|perfect)( since| now| ever since)?\b(?!.*\b(trouble|problem|issue|hard|short)\b)"
 # Words that say an unrecognised answer names a condition: recorded for the clinician to judge.
 CONDITION_WORDS = r"\b(diagnosed|disease|syndrome|disorder|condition|palsy|sclerosis|" \
     r"dystrophy|neuropathy|myopathy|weakness|weak|apnea|apnoea|bronchitis|lung|lungs|wheez\w*|" \
@@ -464,8 +507,8 @@ def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     norm = normalise(text)
     if not re.search(NOTHING_TO_REPORT, norm) and not re.search(
             r"\b(lungs|breathing|swallowing|skin|face|chest|everything)( is| are|s)? (fine|clear|"
-            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$|(^|,\s*)no (issues|problems|trouble|"
-            r"complaints)( at all| there)?[.!]*$", norm):
+            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$|(^|,\s*)(but )?no (medical |health )?"
+            r"(issues|problems|trouble|complaints)( at all| there)?[.!]*$", norm):
         return []
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
@@ -733,10 +776,13 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
-    if asked and not products and answer == "no":
+    if asked and not products and (answer == "no" or (re.search(
+            r"\b(filler|fillers|microneedling|laser|peels?|facials?|hydrafacial|prp|profhilo|skin "
+            r"boosters?|thread lift|threads|microdermabrasion)\b", norm) and re.search(
+            r"\b(only|just|never)\b", norm))):  # "only ever had filler and microneedling"
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
-    when = find_date(text, today, "past")
+    when = _latest_past_date(text, today)
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
             and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?)\b", norm):
         return []  # "my 11s between my brows": the concerns, not a treatment
@@ -758,12 +804,23 @@ def _product_name(products: list[Finding]) -> str | None:
     return named[0] if named else ("botulinum toxin" if products else None)
 
 
+def _latest_past_date(text: str, today: date) -> tuple | None:
+    """The most recent past date in a message: "stopped for a couple of years but went back for
+    a top-up 3 weeks ago" is 3 weeks ago."""
+    parts = [p for p in re.split(r",|;|\bbut\b|\band\b", text) if p.strip()]
+    dates = [w for p in parts if (w := find_date(p, today, "past")) and w[0] <= today]
+    if len(dates) > 1:
+        return max(dates, key=lambda w: w[0])
+    return find_date(text, today, "past")
+
+
 def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Finding]:
     """When the last toxin treatment was (not someone else's: "my sister went last week")."""
     norm = normalise(text)
-    if re.search(FAMILY_WORDS, norm) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm):
-        return []
-    when = find_date(text, today, "past")
+    if re.search(FAMILY_WORDS, norm) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm) \
+            and not (asked and re.search(r"\b(same (day|time|week) as|with|together with)\b", norm)):
+        return []  # "my sister went last week"; but "same day as my sister, the 2nd of March"
+    when = _latest_past_date(text, today)
     if when and when[0] <= today:
         return [Finding(topic="prior_treatment_date", item="date", polarity=Polarity.PRESENT,
                         evidence=text.strip(),
@@ -793,6 +850,10 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
                 not _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
                 and not re.match(EXCEPT + r"(no|not|none|nothing|never)\b", norm))):
             # "no allergies except to Botox", "none besides cats": the exception is an allergy
+            if re.search(r"lactose|intoleran|upsets?|stomach|bloat|digest|diarr", norm):
+                found.append(Finding(topic="allergies", item="lactose intolerance",
+                                     polarity=Polarity.PRESENT, evidence=clause.original))
+                continue  # "no allergies, but dairy upsets my stomach (lactose)"
             found += _allergy_in_clause(Clause(text.strip(), norm), "allergic to "
                                         f"{norm[exception.end():]}", True)
             continue
@@ -822,6 +883,11 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
             r"[a-z]{3}", normalise(rest))):
         return []  # "yes" alone: ask to what
     norm = normalise(text)
+    if (re.search(FAMILY_WORDS, norm) and re.search(SELF_DENIAL, norm)) or re.search(
+            r"\b(grew out of|outgrew|grown out of)\b.*\b(nothing|none|fine|not any ?more)( now)?\b",
+            norm):  # "my husband's the allergic one, not me", "grew out of it, nothing now"
+        return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if re.search(FAMILY_WORDS, norm) and not re.search(FIRST_PERSON, norm):
         # "my son has a peanut allergy": kept, but it does not answer for the patient
         return [Finding(topic="allergies", item="other", polarity=Polarity.OTHER_PERSON,
@@ -860,7 +926,7 @@ def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
 
 # Toxin words that can carry an allergy: not bare "injection", which may be a flu shot.
 TOXIN_ALLERGENS = tuple(p for t in lexicon.PRODUCTS for p in t.phrases
-                        if p not in ("injection", "injections")) + lexicon.ALBUMIN
+                        if p not in ("injection", "injections", "lip flip")) + lexicon.ALBUMIN
 
 
 def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Polarity:
@@ -910,6 +976,8 @@ _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|k
 AGE_VOLUNTEERED = re.compile(
     rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
     rf"im actually|i am actually|im only|i am only)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+    r"(?!\s*(?:years?|yrs?)\s+(?:post|since|after|into|clean|sober|married|out|of|in|ago|together|"
+    r"with|at|on))"
     r"|(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?<!the )(?<!their )"
     r"\b(\d{1,3})\s*(?:years? old|yrs? old|yo|y/o|yr old|years young|years of age)\b"
     # "hi I'm Jen, 34, ...": a name, then two digits on their own
@@ -965,12 +1033,22 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     text = re.sub(r"\b(?:but )?(?:every ?one|people|they|he|she|my \w+)? ?(?:says?|said|thinks?|"
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
                   r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
+    # years of something else, a school year, a number the age is near: not the age
+    text = re.sub(r"\b(?:married|together|worked|working|lived|living|been with \w+)(?: for)? "
+                  r"\d{1,3} (?:years?|yrs?)\b|\bclass of \d{2,4}\b|\bgraduated(?: in)? \d{4}\b|"
+                  r"\b(?:not quite|nearly|almost|soon to be|about to turn|(?:on )?the (?:wrong|right|"
+                  r"other) side of|wrong side of)\s+(?!18\b)\d{2}\b|\bto be (?:exact|precise)\b",
+                  " ", text, flags=re.I)
     norm = normalise(text)
+    between = re.search(r"\bbetween (\d{2}) and (\d{2})\b", norm)
+    if between and asked and int(between.group(1)) >= 18:  # "somewhere between 30 and 35"
+        return [_age_finding(original, None, under_18=False)]
     someone = re.search(FAMILY_WORDS + r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
         own = _stated_age(norm[someone.end():])  # "my son is 19, I'm 47"
         return [_age_finding(original, own)] if own is not None else []  # "my daughter is 16"
     age = _stated_age(norm)
+    norm = re.sub(r"\b(no longer|not|nt|never) (a )?teen(ager)?\b", " ", norm)  # "no longer a teen"
     if age is None and re.search(UNDER_18, norm):
         young = re.search(r"\b(1[0-7])\b(?!\s*(?:weeks?|days?|months?))", norm)
         age = int(young.group(1)) if young else None  # "I'm not 18 yet - 17"
@@ -978,6 +1056,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
         return [_age_finding(original, None, under_18=True)]
     if age is None and asked and re.search(ADULT, norm):
         return [_age_finding(original, None, under_18=False)]
+    after_question = re.search(r"\?\s*(\d{1,3})\s*[.!]*$", text)
+    if age is None and asked and after_question:  # "why do u need my age? 38"
+        age = int(after_question.group(1))
     if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
                                                                     r"birthday)\b", norm)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
@@ -991,7 +1072,8 @@ def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Fi
 
 
 # "hi, 33, no meds, ...": two digits on their own as the first item of an opening list
-AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya)\b[\s,!.]*)?(\d{2})\s*,\s*(?=[a-z])")
+AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning)\b[\s,!.]*)?(\d{2})\s*(?:,\s*(?=[a-z])|"
+                            r"here\b)|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                           r"(?:[\s-]?(?:one|two|three|four|five|six|seven|eight|nine))?|"
@@ -1000,7 +1082,7 @@ AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am 
 
 # "no health problems except hayfever, 36, looking at forehead": two digits alone between
 # commas, among words, with no other number beside them (not "the 12, 13 or 14").
-AGE_MID_ITEM = re.compile(r"(?<=[a-z]),\s*([2-9]\d)\s*,\s*(?=[a-z])(?!.*\b(?:or|and) \d{1,2}\b)")
+AGE_MID_ITEM = re.compile(r"(?<=[a-z]),\s*([2-9]\d)\s*(?:,|-)\s*(?=[a-z])(?!.*\b(?:or|and) \d{1,2}\b)")
 
 
 def _stated_age(norm: str) -> int | None:
@@ -1033,11 +1115,11 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
     # a number is an age when nothing but age words follow it: "34", "34 now", "34 yrs";
     # "2 kids, 1 dog" counts things
     numbers = re.findall(r"\b(\d{1,3})\b(?=\s*(?:$|[,.;!?)(]|(?:years?|yrs?|yo|y/?o|now|next|this|"
-                         r"soon|lol|haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|ish|"
+                         r"soon|lol|haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|ish|as|"
                          r"last|please|thanks|x+|tho|mate|hun)\b))", norm)
     if numbers and not re.search(r"\b\d{1,3} (?!(?:years?|yrs?|yo|y/?o|now|next|this|soon|lol|"
                                  r"haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|"
-                                 r"ish|last|please|thanks|tho)\b)[a-z]{2,}", norm):
+                                 r"ish|last|please|thanks|tho|as)\b)[a-z]{2,}", norm):
         return int(numbers[0])
     return _words_to_number(norm)
 

@@ -121,7 +121,10 @@ def _codes_for(finding: Finding, today: date | None) -> list[str]:
     if topic == "skin_infection":
         return ["skin_infection"] if current else []
     if topic == "neuromuscular":
-        return ["neuromuscular_disorder"] if current else []
+        # a named condition the lexicon knows is not neuromuscular (fibromyalgia, MS, migraine)
+        # is kept for the clinician without a flag; a bare yes or an unknown condition is flagged
+        known_other = "category" in detail and detail["category"] is None
+        return ["neuromuscular_disorder"] if current and not known_other else []
     if topic == "breathing":
         return ["swallowing_or_breathing_difficulty"] if current else []
     if topic == "eyelids":

@@ -47,7 +47,7 @@ WEAK_PAST = [r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\b
              r"\blast (year|month|week|summer|spring|fall|autumn|winter|time)\b",
              r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
              r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b"]
-STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|" \
+STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|diagnosis|" \
     r"was told i have|born with|ongoing|chronic|since|ive had|i have had|ive been|i have been|" \
     r"for the (past|last))\b"
 PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
@@ -81,7 +81,8 @@ FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
 SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i never (have|did)|" \
-    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy)\b" \
+    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
+    r"i take nothing|im not on anything|nothing for me)\b" \
     r"(?! (know|think|remember|reckon|believe|care|mind|understand|want|like|need|see|get|sure)\b)|" \
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
     r"healthy|perfect|great)\b|" \
@@ -90,7 +91,8 @@ SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i 
 
 YES_WORDS = {"y", "yes", "ya", "yah", "yeah", "yea", "yep", "yup", "ye", "yass", "yesh", "sure",
              "correct", "affirmative", "absolutely", "definitely", "true", "right", "ok", "okay",
-             "k", "kk", "indeed", "certainly", "aye", "uh-huh", "yess", "yesss", "mhm", "yas"}
+             "k", "kk", "indeed", "certainly", "aye", "uh-huh", "yess", "yesss", "mhm", "yas",
+             "opo", "oho", "haan"}
 # Yes words that mean yes only in a short reply.
 WEAK_YES = {"sure", "correct", "true", "right", "ok", "okay", "k", "kk", "indeed", "certainly",
             "absolutely", "definitely", "affirmative"}
@@ -125,7 +127,9 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"janury": "january", "feburary": "february", "augest": "august",
+SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd": "weekend",
+             "jaunary": "january", "ninteen": "nineteen", "consentrating": "concentrating",
+             "janury": "january", "feburary": "february", "augest": "august",
              "setember": "september", "octobor": "october", "decemeber": "december", "nien": "nine", "thirtey": "thirty", "fourtey": "forty", "fivety": "fifty",
              "sevan": "seven", "twentey": "twenty", "nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "nevr": "never",
              "neva": "never", "mnth": "month", "mnths": "months", "wk": "week", "yr": "year",
@@ -359,7 +363,9 @@ NOT_ME = SELF_DENIAL  # "my mom has MG, I don't"
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
-    r"on hold|taking a break|having a break|given up|gave up|paused|" \
+    r"on hold|taking a break|having a break|given up|gave up|paused|stopped for now|" \
+    r"all negative|came back (negative|clear|normal|fine)|tested negative|ruled out|" \
+    r"nothing since|gone now|cleared now|healed now|" \
     r"completely gone|all gone|gone completely|totally gone|fully healed|completely healed|" \
     r"healed up|all healed|cleared up completely|completely cleared|" \
     r"well controlled|under control|no attacks( in (years|ages|a long time))?|" \
@@ -431,10 +437,14 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     raised = re.sub(r"\b((dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)|"
                     r"no chance|no way|not a chance|zero chance|theres no way)"
                     r"( that)? (im|i am|i|ive|i have|i was|id be)\b", "not", clause[:pos])
+    raised = re.sub(r"\bno more\b", "no", raised)  # "so no more feeds"
     # "not sure what it's called, the lines by my mouth": unsure of a name, not denying a thing
     raised = re.sub(r"\b(not|dont|do not) (really )?(sure|know) (what|which|how) (its|it is|theyre|"
                     r"they are|this is|thats|the \w+ (is|are)) (called|named)\b", " ", raised)
-    if re.search(AFFIRMED, segment) and seg_start > 0:
+    if (re.search(AFFIRMED, segment) or re.match(
+            r"\s*(its|it is|thats|that is|mainly|mostly|just|only|more|rather|its more)\b",
+            clause[seg_start:pos])) and seg_start > 0:
+        # "no aspirin, Xarelto daily", "not bothered about wrinkles, it's my gummy smile"
         raised = raised[seg_start:]  # "no aspirin, Xarelto daily": the no ends at the comma
     if _negated_before(raised):
         return Polarity.ABSENT
@@ -478,6 +488,8 @@ def _word_at(clause: str, pos: int) -> str:
 
 def _unsure(clause: str) -> bool:
     # "a blood thinner, not sure which one": sure of the thing, not of its name
+    clause = re.sub(r"\b(cant|can not|cannot|dont) (remember|recall|know) (the |its |what its )?"
+                    r"(name|called)\b|\bforgot (the|its) name\b", " ", clause)
     clause = re.sub(r"\bnot (really )?sure (which|what|of the|about the) (one|kind|type|brand|name|"
                     r"dose|its called|it is called)\w*", " ", clause)
     return _any(UNSURE_PATTERNS, re.sub(FUTURE_PLAN, " ", clause))
@@ -521,7 +533,9 @@ NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|don
 # The patient's own present statement after a question about a thing: "I take one daily".
 STATED_AFTER_QUESTION = r"^(because |cause |cos |coz |as |and |well |but )?(yes |yeah |yep |ya )?" \
     r"(i (take|use|have|get|do|pump|am on|am taking|am using)|im (on|taking|using|doing)|" \
-    r"we (are|do)|i am|im)\b(?!\s+(not|never)\b)"
+    r"we (are|do)|i am|im)\b(?!\s+(not|never|thinking|considering|planning|going|hoping|" \
+    r"wondering|asking|curious|worried)\b)|^thats (all|it|the only one|what) (i (take|use|have)" \
+    r"|for me)\b"
 
 
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
@@ -556,7 +570,7 @@ def yes_no(text: str) -> str | None:
     norm = normalise(text)
     # a laugh or an interjection first says nothing: "lol no", "haha yes", "omg no"
     norm = re.sub(r"^((lol|lmao|haha\w*|hah|ha|omg|oh|ah|um+|uh+|hmm+|well|honestly|tbh|ok|okay|"
-                  r"so|aw+|aww+)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|nope|not|never|"
+                  r"so|aw+|aww+|abeg|abi|eh|lah|sha|o)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|nope|not|never|"
                   r"definitely|absolutely)\b)", "", norm)
     if not norm:
         return None
