@@ -54,9 +54,9 @@ HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "x
             "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
             "boxing day": (12, 26), "st patricks day": (3, 17), "st paddys day": (3, 17),
             "st pattys day": (3, 17), "paddys day": (3, 17), "patricks day": (3, 17),
-            "independence day": (7, 4), "fourth of july": (7, 4), "4th of july": (7, 4),
-            "canada day": (7, 1), "australia day": (1, 26), "cinco de mayo": (5, 5),
-            "valentines day": (2, 14), "st valentines day": (2, 14), "anzac day": (4, 25)}
+            "pattys day": (3, 17), "independence day": (7, 4), "fourth of july": (7, 4),
+            "4th of july": (7, 4), "canada day": (7, 1), "australia day": (1, 26),
+            "cinco de mayo": (5, 5), "anzac day": (4, 25)}
 # Holidays on the n-th (or last, -1) weekday of a month: (month, weekday Mon=0, n).
 WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour day": (9, 0, 1),
                     "mothers day": (5, 6, 2), "fathers day": (6, 6, 3), "mlk day": (1, 0, 3),

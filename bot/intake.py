@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
-from bot.parsing import EXTRACTORS, purpose_category
+from bot.parsing import EXTRACTORS, REQUEST, purpose_category
 from bot.screening import screen
 from bot.text import FAMILY_WORDS, SELF_DENIAL, clauses, normalise, typo_tolerance, yes_no
 
@@ -221,9 +221,6 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                 next_question=todo[0] if todo else None)
 
 
-# A request put as a question names what the patient wants treated: "can you fix a gummy smile?"
-REQUEST = r"^(if )?(can|could|do|would) you (fix|treat|do|help( with)?|sort( out)?|get rid of|" \
-    r"improve|reduce)\b"
 QUESTION_WORDS = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|why|" \
     r"when|which|any|anyone|isnt|wont|will|would|hows|thats)\b"
 

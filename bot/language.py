@@ -62,7 +62,7 @@ def foreign_language(text: str, name_expected: bool = False) -> str | None:
     non_latin = len(_NON_LATIN.findall(text)) >= 2
     if not words or not (hint or non_latin or len(words) >= MIN_WORDS):
         return None
-    if not (hint or non_latin) and _english_share(words) >= ENGLISH_SHARE:
+    if not (hint or non_latin) and _mostly_english(words):
         return None  # "no, not pergnant", "trynig for baby #2": English with a typo
     looks_like_a_name = name_expected or all(w[0].isupper() for w in words)
     if looks_like_a_name and not (hint or non_latin):
@@ -88,21 +88,53 @@ def _clinical_terms() -> frozenset[str]:
     return frozenset(p for term in all_terms() for p in term.phrases if " " not in p)
 
 
-def _english_share(words: list[str]) -> float:
-    """The share of `words` that are common English words or words of the clinic's lexicon."""
+def _mostly_english(words: list[str]) -> bool:
+    """At least ENGLISH_SHARE of `words` are common English words, words of the clinic's lexicon,
+    SMS shorthand, or one slip from a lexicon word. Known words are counted first; the costlier
+    misspelling check runs only while the answer is still open."""
     from bot.text import SHORTHAND
 
-    return sum(_plain(w) in _english_words() or _plain(w) in SHORTHAND or _misspelt_english(
-        _plain(w)) for w in words) / len(words)
+    need = ENGLISH_SHARE * len(words)
+    plain = [_plain(w) for w in words]
+    unknown = [w for w in plain if w not in _english_words() and w not in SHORTHAND]
+    english = len(plain) - len(unknown)
+    for seen, word in enumerate(unknown):
+        if english >= need or english + len(unknown) - seen < need:
+            break
+        english += _misspelt_english(word)
+    return english >= need
 
 
 @lru_cache(maxsize=4096)
 def _misspelt_english(word: str) -> bool:
     """"smlie", "pregnat": one slip from a word of the lexicon (five letters or more)."""
-    from bot.text import edit_distance
+    by_start = _english_by_start_and_length()
+    return len(word) >= 5 and any(_one_slip(word, e) for size in range(
+        len(word) - 1, len(word) + 2) for e in by_start.get((word[0], size), ()))
 
-    return len(word) >= 5 and any(abs(len(e) - len(word)) <= 1 and e[0] == word[0]
-                                  and edit_distance(word, e) == 1 for e in _english_words())
+
+def _one_slip(a: str, b: str) -> bool:
+    """`a` and `b` differ by exactly one edit (a letter changed, added, dropped, or two
+    neighbours swapped): `bot.text.edit_distance(a, b) == 1`, in one pass."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return shorter[i:] == longer[i + 1:]
+
+
+@lru_cache(maxsize=1)
+def _english_by_start_and_length() -> dict[tuple[str, int], tuple[str, ...]]:
+    """The English words of `_english_words`, grouped by first letter and length."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for word in _english_words():
+        if word:
+            groups.setdefault((word[0], len(word)), []).append(word)
+    return {key: tuple(words) for key, words in groups.items()}
 
 
 @lru_cache(maxsize=1)

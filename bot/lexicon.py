@@ -85,7 +85,8 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                                   "neomicina", "estreptomicina"),
     "muscle relaxant": ("cyclobenzaprine", "flexeril", "tizanidine", "zanaflex", "baclofen",
                         "methocarbamol", "robaxin", "carisoprodol", "soma", "metaxalone",
-                        "orphenadrine", "dantrolene", "skelaxin", "norflex", "muscle relaxant", "muscle relaxants",
+                        "orphenadrine", "dantrolene", "skelaxin", "norflex", "muscle relaxant",
+                        "muscle relaxants",
                         "muscle relaxer", "muscle relaxers", "lioresal", "baclofeno",
                         "ciclobenzaprina", "tizanidina", "sirdalud", "metocarbamol"),
     "anticholinergic": ("oxybutynin", "ditropan", "scopolamine", "glycopyrrolate", "robinul",
@@ -251,7 +252,7 @@ SKIN_INFECTION = _terms("condition", "skin_infection", {
 
 PRODUCTS = _terms("product", None, {
     "Botox": ("botox", "botox cosmetic", "onabotulinumtoxina", "botax", "botux", "botex", "botix",
-              "bottox", "btox", "bottox"),
+              "bottox", "btox"),
     "Dysport": ("dysport", "abobotulinumtoxina", "disport"),
     "Xeomin": ("xeomin", "incobotulinumtoxina", "xiomin"),
     "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),

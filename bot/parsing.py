@@ -14,7 +14,7 @@ from typing import Callable
 from bot import lexicon
 from bot.dates import find_date
 from bot.models import Finding, Polarity
-from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, NOT_ME, PRESENT_CUES, SELF_DENIAL, Clause,
+from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
                       clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_question, normalise,
                       polarity_at, segment_at, tokens, yes_no)
 
@@ -62,7 +62,7 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
             evidence = clause.original
             if i + 1 < len(cls) and not _terms_in(norms[i + 1], terms):
                 later = followup_polarity(norm, norms[i + 1])
-                if polarity == Polarity.OTHER_PERSON and re.search(NOT_ME, norms[i + 1]):
+                if polarity == Polarity.OTHER_PERSON and re.search(SELF_DENIAL, norms[i + 1]):
                     later = Polarity.ABSENT  # "my aunt had ALS / but I don't"
                 if later is not None and polarity != Polarity.ABSENT:
                     polarity, evidence = later, f"{clause.original} {cls[i + 1].original}"
@@ -154,6 +154,12 @@ def shows_from(norm: str) -> str | None:
     return "rest" if rest else "expression" if move else None
 
 
+# A request put as a question names what the patient wants treated: "can you fix a gummy smile?",
+# "if you can do something about a pebbly chin".
+REQUEST = r"^(if you (can|could)|(can|could|do|would) you) (fix|treat|do|help( with)?|" \
+    r"sort( out)?|get rid of|improve|reduce)\b"
+
+
 def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
     """Treatment areas the patient wants help with, and whether they show at rest or moving."""
     cls = clauses(text)
@@ -162,8 +168,7 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
     norm = normalise(text)
     if named and not found and asked and (re.search(
             r"\b(i want|i would like|id like|id love|want the same|same for me|me too|i need)\b",
-            norm) or re.match(r"^(if you (can|could)|(can|could|do|would) you) (fix|treat|do|help( with)?|"
-                             r"sort( out)?|get rid of|improve|reduce)\b", norm)):
+            norm) or re.match(REQUEST, norm)):
         # "my friend had her 11s done, I want the same", "can you fix a gummy smile?"
         found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
                  if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]

@@ -130,8 +130,10 @@ def normalise(text: str) -> str:
 SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd": "weekend",
              "jaunary": "january", "ninteen": "nineteen", "consentrating": "concentrating",
              "janury": "january", "feburary": "february", "augest": "august",
-             "setember": "september", "octobor": "october", "decemeber": "december", "nien": "nine", "thirtey": "thirty", "fourtey": "forty", "fivety": "fifty",
-             "sevan": "seven", "twentey": "twenty", "nxt": "next", "lst": "last", "bth": "both", "fourty": "forty", "nevr": "never",
+             "setember": "september", "octobor": "october", "decemeber": "december",
+             "nien": "nine", "thirtey": "thirty", "fourtey": "forty", "fivety": "fifty",
+             "sevan": "seven", "twentey": "twenty", "nxt": "next", "lst": "last", "bth": "both",
+             "fourty": "forty", "nevr": "never",
              "neva": "never", "mnth": "month", "mnths": "months", "wk": "week", "yr": "year",
              "yrs": "years", "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow",
              "b4": "before", "cuz": "because", "coz": "because", "abt": "about",
@@ -357,8 +359,6 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
 # Words that affirm what their segment names: a negation before a comma does not reach it.
 AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|each (day|morning)|" \
     r"\d+ ?mg|regularly|still|yes|only|just)\b"
-# After another person's statement, the patient's own no: "my mom has MG, I don't".
-NOT_ME = SELF_DENIAL  # "my mom has MG, I don't"
 # Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
@@ -418,7 +418,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         and not re.search(FIRST_PERSON, clause[seg_start:pos]))
     if in_segment and about_someone_else(clause, pos):
         # "my mom has MG, I don't": the patient's own no, by contrast
-        return Polarity.ABSENT if re.search(NOT_ME, later) else Polarity.OTHER_PERSON
+        return Polarity.ABSENT if re.search(SELF_DENIAL, later) else Polarity.OTHER_PERSON
     before = re.sub(r"\b(not sure|unsure|dont know|no idea|idk|not certain|wondering|unclear) "
                     r"(if|whether)\b", "unsure", clause[seg_start:pos])
     stated = re.search(r"\b(while|since|as|because|cos|cause|given|seeing as) (im|i am|i have|ive|"
