@@ -8,7 +8,141 @@ because a brand is matched anywhere in a message.
 from __future__ import annotations
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
-    "anticoagulant": {},
-    "interacting_medication": {},
-    "bleeding_risk_supplement": {},
+    "anticoagulant": {
+        "warfarin": ("uniwarfin",),  # India
+        "acenocoumarol": ("nicoumalone", "acitrom"),  # UK generic name; India
+        "phenprocoumon": ("phenprocoumon", "fenprocumona", "marcoumar", "marcumar", "falithrom"),
+        "phenindione": ("phenindione", "fenindiona", "dindevan"),
+        "clopidogrel": ("grepid", "duoplavin",  # UK, Europe (with aspirin)
+                        "clopilet", "clavix", "plagril", "clopitab",
+                        "noklot",  # India
+                        "lowplat"),  # Pakistan
+        "ticagrelor": ("axcer",),  # India
+        "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
+                    "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "multiparin",
+                    "lmwh"),
+        "other antiplatelet": ("persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
+                               "pletaal", "triflusal"),
+    },
+    "interacting_medication": {
+        "aminoglycoside antibiotic": (
+            # gentamicin
+            "garamycin", "genticin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
+            # tobramycin, amikacin
+            "tobradex", "bramitob", "tobi podhaler", "amikin", "arikayce",
+            # neomycin, framycetin
+            "neosporin", "maxitrol", "otosporin", "betnovate-n", "framycetin", "framicetina",
+            "sofradex", "soframycin",
+            # others
+            "kanamicina", "netilmicin", "netilmicina", "paromomycin", "paromomicina", "humatin",
+            "plazomicin", "zemdri"),
+        "muscle relaxant": (
+            # cyclobenzaprine
+            "amrix", "fexmid", "yurelax",
+            # baclofen
+            "kemstro", "ozobax", "lyvispah", "fleqsuvy", "gablofen", "lyflex",
+            # methocarbamol (alone and in combinations)
+            "robaxisal", "robaxacet",
+            # carisoprodol (Naxodol: with naproxen)
+            "naxodol",
+            # chlorzoxazone
+            "chlorzoxazone", "clorzoxazona", "parafon forte", "lorzone",
+            # thiocolchicoside
+            "thiocolchicoside", "tiocolchicosido", "muscoril", "myoril", "adalgur",
+            # eperisone, tolperisone
+            "eperisone", "eperisona", "myonal", "tolperisone", "tolperisona", "mydocalm",
+            # dantrolene
+            "dantrium", "ryanodex", "dantroleno",
+            # orphenadrine (alone and in combinations)
+            "orfenadrina", "norgesic", "orphengesic", "biorphen",
+            # metaxalone
+            "metaxalona"),
+        "anticholinergic": (
+            # oxybutynin
+            "oxytrol", "gelnique", "cystrin",
+            # tolterodine
+            "detrusitol", "tolterodina",
+            # solifenacin, darifenacin, fesoterodine, trospium, propiverine
+            "solifenacina", "vesomni", "emselex", "darifenacina", "fesoterodina",
+            "propiverine", "propiverina", "detrunorm", "mictonorm",
+            # hyoscine / scopolamine
+            "scopoderm", "travacalm", "hioscina", "butilhioscina",
+            # glycopyrrolate
+            "glycopyrronium", "glicopirrolato", "cuvposa", "dartisla", "sialanar",
+            # hyoscyamine and belladonna alkaloids
+            "levbid", "anaspaz", "hiosciamina", "donnatal",
+            # drugs for Parkinson's: procyclidine, benztropine, trihexyphenidyl, biperiden
+            "procyclidine", "prociclidina", "kemadrin", "arpicolin", "benzatropine",
+            "benzatropina", "pacitane", "trihexifenidilo", "biperiden", "biperideno", "akineton",
+            # gut antispasmodics: dicyclomine, clidinium, propantheline, methscopolamine
+            "cyclopam", "meftal spas", "clidinium", "normaxin",
+            "pro-banthine", "methscopolamine"),
+        "quinidine": ("quinidina", "nuedexta"),
+    },
+    "bleeding_risk_supplement": {
+        "aspirin": (
+            # UK, Ireland
+            "anadin", "anadin extra", "micropirin", "beechams powders",
+            # US
+            "stanback", "goodys headache powder", "aspergum", "vazalore", "durlaza",
+            "yosprala", "fiorinal", "percodan",
+            # Canada
+            "entrophen", "asaphen", "novasen",
+            # Australia, New Zealand
+            "cardiprin", "solprin",
+            # India, Pakistan
+            "loprin",
+            # Nigeria, Ghana, Kenya
+            "phensic", "cafenol",
+            # Philippines
+            "aspilets",
+            # Spain, Latin America
+            "tromalyt", "cafiaspirina", "acido acetil salicilico"),
+        "nsaid": (
+            # Spanish and British generic names
+            "ketoprofeno", "dexketoprofeno", "indometacin", "indometacina", "ketorolaco",
+            "nimesulida", "aceclofenaco", "acido mefenamico", "flurbiprofeno", "sulindaco",
+            # other generics
+            "flurbiprofen", "fenoprofen", "oxaprozin", "sulindac", "tolmetin", "diflunisal",
+            "meclofenamate", "tenoxicam", "lornoxicam", "dexibuprofen", "tiaprofenic acid",
+            "parecoxib", "clonixinato", "clonixin",
+            # ibuprofen
+            "calprofen", "cuprofen", "ibuleve", "nuromol", "combogesic", "maxigesic",
+            "myprodol", "ibugesic", "arinac", "espidifen", "neobrufen", "junifen", "dalsy",
+            "ibupirac", "caldolor", "duexis", "vicoprofen", "feminax express",
+            # naproxen
+            "synflex", "apronax", "naprelan", "vimovo", "treximet", "feminax ultra",
+            # diclofenac
+            "voltarol", "cataflam", "caflam", "voltral", "arthrotec", "motifene",
+            "pennsaid", "solaraze", "dynapar", "diclomol", "panamor",
+            "dolo-neurobion",
+            # aceclofenac
+            "hifenac",
+            # ketoprofen, dexketoprofen
+            "orudis", "oruvail", "profenid", "keral", "ketesse",
+            # ketorolac
+            "sprix", "supradol", "ketanov",
+            # flurbiprofen (throat lozenges)
+            "strepsils intensive",
+            # piroxicam, meloxicam, lornoxicam
+            "brexidol", "mobicox", "vivlodex", "xefo",
+            # celecoxib, etoricoxib, parecoxib
+            "elyxyb", "nucoxia", "etoshine",
+            # indomethacin, sulindac, oxaprozin, diflunisal
+            "indocin", "tivorbex", "clinoril", "daypro", "dolobid",
+            # nimesulide, lysine clonixinate
+            "nimulid", "dorixina"),
+        "fish oil": ("omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
+                     "scotts emulsion", "emulsion de scott", "aceite de krill"),
+        "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
+        "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan"),
+        "garlic supplement": ("kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
+                              "garlic extract", "garlic oil capsules", "odourless garlic",
+                              "odorless garlic", "capsulas de ajo"),
+        "ginseng": ("panax", "pharmaton"),
+        "turmeric": ("curcuminoids", "theracurmin", "longvida"),
+        "st john's wort": ("hypericum", "hypericin"),
+        "other bleeding-risk herb": ("angelica sinensis", "dang gui", "danggui",
+                                     "tanacetum parthenium"),
+    },
 }
