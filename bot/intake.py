@@ -15,7 +15,8 @@ from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS, REQUEST, purpose_category
 from bot.screening import screen
-from bot.text import FAMILY_WORDS, SELF_DENIAL, clauses, normalise, typo_tolerance, yes_no
+from bot.text import (FAMILY_WORDS, SELF_DENIAL, clauses, corrected_answer, normalise, typo_tolerance,
+                      yes_no)
 
 QUESTIONS = ["name", "concerns", "concern_timing", "photos", "medications", "pregnancy",
              "breastfeeding", "trying_to_conceive", "neuromuscular", "breathing",
@@ -169,7 +170,7 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     """Apply one patient message to the intake and decide what to say."""
     state = state.model_copy(deep=True)
     state.turns += 1
-    text = (text or "").strip()
+    text = corrected_answer((text or "").strip())  # "no - actually yes, in March": the yes
     if is_restart(text) or (intent == "start_over" and confidence >= 0.8):
         return Turn(state=IntakeState(turns=1), replies=["utter_restarted"], restarted=True,
                     changed=list(QUESTIONS), next_question=QUESTIONS[0])

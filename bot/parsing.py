@@ -216,7 +216,8 @@ def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]
 
 # "my eyelids feel heavy", "my brows are starting to droop": the lid and the word apart.
 LIDS_THEN_HEAVY = re.compile(r"\b(eye ?lids?|lids|brows?|eyebrows?)\b(?:\s+\w+){0,4}?\s+"
-                             r"(heavy|heavier|hooded|droop\w*|sag\w*|sink\w*|falling|low)\b")
+                             r"(heavy|heavier|hooded|droop\w*|sag\w*|sink\w*|falling|low|dropped|"
+                             r"dropping|fallen|hanging)\b")
 
 
 def extract_eyelids(text: str, asked: bool, today: date) -> list[Finding]:

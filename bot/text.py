@@ -366,7 +366,8 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
     r"later on|down the (road|line))\b"
 # Words that affirm what their segment names: a negation before a comma does not reach it.
 AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|each (day|morning)|" \
-    r"\d+ ?mg|regularly|still|yes|only|just)\b"
+    r"\d+ ?mg|regularly|still|yes|only|just|prn|as needed|when needed|if needed|sometimes|" \
+    r"occasionally|now and then|the odd|most days)\b"
 # Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
@@ -562,6 +563,10 @@ def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
         return Polarity.ABSENT  # over now: a clear "not now"
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT
+    if re.search(r"\b(started|starting|begun|began|back on|back to|going) (again|it again|back|"
+                 r"back up|over)\b|\b(again|back on it) (now|this (cycle|month|week|year))\b",
+                 next_clause) and not re.search(HYPOTHETICAL_CUES, next_clause):
+        return Polarity.PRESENT
     if term_clause.rstrip().endswith("?") and re.search(STATED_AFTER_QUESTION, next_clause):
         return Polarity.PRESENT  # "does aspirin count? I take one most mornings"
     if (term_clause.rstrip().endswith("?") and len(tokens(next_clause)) <= 3) or (
@@ -581,6 +586,22 @@ def _negated_before(prefix: str) -> bool:
         if word in SCOPE_RESETS:
             return False
     return False
+
+
+# "No, never - actually hang on, I had some in February", "Yes - no sorry, thought you said
+# breastfeeding!": a first yes or no taken back at once; what follows is the answer.
+SELF_CORRECTION = re.compile(
+    r"^\W*(yes|yeah|yep|ya|no|nope|nah)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
+    r"(wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
+    r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
+    r"(?P<rest>\S.*)$", re.I | re.S)
+
+
+def corrected_answer(text: str) -> str:
+    """The answer after a first yes or no the patient took back; else the text unchanged."""
+    match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
+    rest = match["rest"].strip() if match else ""
+    return rest if len(rest) > 1 else text
 
 
 def yes_no(text: str) -> str | None:
