@@ -172,7 +172,10 @@ NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
             "motor neuron disease", "motor neurone disease",
             "mnd", "amyotrophic lateral sclerosis", "riluzole", "rilutek", "edaravone",
             "radicava"),
-    "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy"),
+    "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy", "cidp",
+                         "chronic inflammatory demyelinating polyneuropathy", "charcot-marie-tooth",
+                         "charcot marie tooth", "hereditary motor neuropathy",
+                         "spinal muscular atrophy"),
     "neuromuscular disorder": ("neuromuscular disorder", "neuromuscular disease",
                                "neuromuscular condition", "muscular dystrophy", "myopathy",
                                "guillain-barre", "guillain barre", "nerve condition",
@@ -253,7 +256,9 @@ MEDICINES, SUPPLEMENTS = _with_extra_names(MEDICINES, True), _with_extra_names(S
 
 BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
     "bleeding disorder": ("bleeding disorder", "hemophilia", "haemophilia", "von willebrand",
-                          "low platelets", "thrombocytopenia", "bruise easily", "bleed easily"),
+                          "low platelets", "thrombocytopenia", "bruise easily", "bleed easily",
+                          "itp", "immune thrombocytopenia", "bruise really easily",
+                          "bruise very easily", "bruise so easily", "bleed really easily"),
 })
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
@@ -339,7 +344,8 @@ PREGNANT = Term("pregnant", (
     "pregant", "pregnat", "pregnent", "prenant",
     "i am expecting", "were expecting", "expecting a baby", "weeks along", "baby on the way",
     "bun in the oven", "with child", "period is late", "periods late",
-    "period late", "periods a week late", "period is a week late", "period a week late",
+    "period late", "got a positive", "got my positive", "faint line", "faint positive",
+    "periods a week late", "period is a week late", "period a week late",
     "periods a few days late", "period is a few days late", "period a few days late",
     "periods days late", "pos test", "positive preg test", "bfp", "pos pregnancy test", "late period", "missed my period",
     "missed period", "first trimester", "second trimester", "third trimester", "trimester",

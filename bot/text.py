@@ -175,7 +175,9 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\
                            r"|\s+(?=\b(?:other than|besides|apart from|aside from)\b)"
                            r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
                            # "I had a baby in August and I'm nursing": a new subject, a new clause
-                           r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)", re.I)
+                           # ...but "me and my husband are trying": one subject, with the patient
+                           r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)"
+                           r"(?!and my \w+ (?:are|were|have|both)\b)", re.I)
 
 
 # "only breathless when I see the bill lol jk, no": what comes before "jk" was a joke.
@@ -348,7 +350,8 @@ SEGMENT_BREAK = re.compile(r"\s*,\s*|\s+(?=\b(?:and|so|then)\b\s+(?:now|currentl
                            r"yes|no|i|im|ive|we|were|weve|my|just|only|then|today)\b)")
 # Words that make a statement about now, whatever tense the segment is in.
 PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|these days|" \
-    r"nowadays|today|found out|just found|just learned|finding out)\b"
+    r"nowadays|today|found out|just found|just learned|finding out|" \
+    r"got (my|a|the) (bfp|positive|big fat positive|faint line))\b"
 # A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
 HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
     r"^(lets )?say (im|i am|i was|i have|i get|i take)|suppose|supposing|imagine|hypothetically|" \
@@ -554,7 +557,8 @@ STATED_AFTER_QUESTION = r"^(because |cause |cos |coz |as |and |well |but )?(yes 
     r"(i (take|use|have|get|do|pump|am on|am taking|am using)|im (on|taking|using|doing)|" \
     r"we (are|do)|i am|im)\b(?!\s+(not|never|thinking|considering|planning|going|hoping|" \
     r"wondering|asking|curious|worried)\b)|^thats (all|it|the only one|what) (i (take|use|have)" \
-    r"|for me)\b"
+    r"|for me)\b|^thats (what im on|what i am on|what i take|me|my age|mine|the one i (take|use|" \
+    r"have))\b"
 
 
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
