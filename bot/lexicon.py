@@ -197,6 +197,8 @@ NOT_NEUROMUSCULAR = _terms("condition", None, {
     "arthritis": ("arthritis", "rheumatoid arthritis", "osteoarthritis"),
     "back pain": ("back pain", "sciatica", "slipped disc"),
     "carpal tunnel": ("carpal tunnel",),
+    "sensory neuropathy": ("diabetic neuropathy", "sensory neuropathy", "small fibre neuropathy",
+                           "small fiber neuropathy"),
     "chronic fatigue": ("chronic fatigue", "me/cfs"),
     # nervous-system conditions outside the label's list (not of the neuromuscular junction):
     # kept in the patient's words for the clinician, as two independent labellers read the
@@ -377,6 +379,8 @@ REPRODUCTIVE_MASKS = {
 EVERYDAY_USES = {
     "pregnancy": (r"pregnant (with|w) (ideas?|anticipation|excitement|possibilit\w+|hope|"
                   r"thoughts?|plans?|meaning)", r"pregnant pause",
+                  r"(the only thing )?(im|i am) due (is |are )?(a|an|my|the|some) (?!(baby|babies|bub|"
+                  r"bubba|boy|girl|twins|little)\b)\w+.*",
                   r"expecting (great|good|amazing|the best|nice|natural|big|too much|a lot|"
                   r"miracles|results|to|that|it|you|a call|an? (email|text|reply))\b.*",
                   # "the only thing I'm expecting is a package": expecting something, not a baby
@@ -395,13 +399,15 @@ EVERYDAY_USES = {
                            r"trying for (is )?(a|an|the|my|our) (?!(baby|babies|another|number|"
                            r"second|third|kid|child|family|little|boy|girl|sibling|brother|"
                            r"sister|bub|bubba)\b)\w+"),
-    "breastfeeding": (r"(the )?only (thing|one) (im|i am|ive been|i) (pumping|pump|nursing|nurse|"
+    "breastfeeding": (r"feeding the (ducks|birds|cats?|dogs?|kids|family|fish|horses|chickens|"
+                      r"five thousand|meter)", r"(the )?only (thing|one) (im|i am|ive been|i) (pumping|pump|nursing|nurse|"
                       r"feeding|feed) (is|are) (?!(my|the|a|our) (baby|babies|son|daughter|little|"
                       r"lo|bub|bubba|boy|girl)\b)\w+.*",),
     "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
                   r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing",
+                  r"(leaves?|left|leaving|makes?|made) me breathless", r"takes? my breath away",
                   r"breathless (just )?(thinking|at the thought|with (excitement|anticipation)|"
                   r"from (laughing|excitement))\b.*",
                   r"(so busy|swamped|flat out|run off my feet|snowed under|so stressed)[^.,]{0,40}"

@@ -577,10 +577,14 @@ def extract_neuromuscular(text: str, asked: bool, today: date) -> list[Finding]:
 
 
 def _neuromuscular(text: str, asked: bool) -> list[Finding]:
-    return _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR + lexicon.OTHER_NEURO
-                      + (lexicon.NOT_NEUROMUSCULAR if asked else []),
-                      "neuromuscular disorder",
-                      {"mg": "myasthenia gravis", "ms": "multiple sclerosis"})
+    found = _condition(text, asked, "neuromuscular", lexicon.NEUROMUSCULAR + lexicon.OTHER_NEURO
+                       + (lexicon.NOT_NEUROMUSCULAR if asked else []),
+                       "neuromuscular disorder",
+                       {"mg": "myasthenia gravis", "ms": "multiple sclerosis"})
+    if any(f.item == "sensory neuropathy" for f in found):
+        # "diabetic neuropathy": the named kind, not the bare word "neuropathy", is the answer
+        found = [f for f in found if f.item != "peripheral neuropathy"]
+    return found
 
 
 def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
@@ -760,7 +764,7 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
     r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
-    r"cancel+ed|bailed|not once|never once)\b"
+    r"cancel+ed|bailed|not once|never once|(toxin|botox|tox|needle) virgin)\b"
 WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
@@ -858,6 +862,26 @@ def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Fi
 
 # --- allergies ----------------------------------------------------------------------------------
 
+def _toxin_named_apart(text: str, found: list[Finding]) -> list[Finding]:
+    """"Yes, to Xeomin - my eyelids swelled", "yes, Botox. I got hives": the toxin and the
+    reaction in different clauses of one answer to the allergy question are one allergy."""
+    norm = normalise(text)
+    named = [(t, pos) for t, _, pos in _terms_in(norm, lexicon.PRODUCTS)
+             if t.item != "botulinum toxin" or re.search(r"\b(botulinum|toxin|tox)\b", norm)]
+    reaction = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
+    if not named or not (reaction or (yes_no(text) == "yes" and not found)) or re.search(
+            r"\b(fine|no (problem|issue|reaction)s?|was ok|were ok|never reacted)\b|" + WANTS + \
+            r"|\b(book|booking|appointment|get|getting|have|having) (some |my |a )?(botox|tox)\b",
+            norm):
+        return []  # "penicillin, and I want botox": the toxin is what they came for
+    polarity = polarity_at(norm, named[0][1])
+    if polarity not in (Polarity.PRESENT, Polarity.PAST):  # an old reaction is still an allergy
+        return []
+    rest = [f for f in found if not (f.item == "other" and f.polarity == Polarity.PRESENT)]
+    return rest + [Finding(topic="allergies", item="toxin_allergy", polarity=Polarity.PRESENT,
+                           evidence=text.strip(), detail={})]
+
+
 def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     """Allergy to a toxin product or albumin (defer), cow's milk protein (review), or others."""
     found: list[Finding] = []
@@ -886,6 +910,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         found += _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
         if asked and not has_allergy_word:
             found += _milk_named_as_allergy(clause, norm)
+    if asked and not any(f.item == "toxin_allergy" for f in found):
+        found = _toxin_named_apart(text, found) or found
     if found:
         return found
     if not asked:

@@ -24,7 +24,7 @@ EMOJI_WORDS = {
 
 NEGATION_CUES = {"no", "not", "never", "none", "nothing", "nor", "neither", "without", "nope",
                  "nah", "negative", "deny", "denies", "dont", "doesnt", "isnt", "arent", "havent",
-                 "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada", "nuh"}
+                 "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada", "nuh", "nt"}
 # Words that end a negation's reach: "no blood thinners, just fish oil".
 SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though", "although", "yet",
                 "also", "apart", "aside", "than", "plus", "i", "im", "we", "were", "ive", "weve",
@@ -68,6 +68,8 @@ UNSURE_PATTERNS = [
     r"getting checked|being investigated|investigating me|waiting on tests?|awaiting tests?|"
     r"checking me|check me|referred|referred me) for\b",
     r"\b(couldnt|cant|could not|cannot) (say|tell)\b", r"\bnever been tested\b",
+    r"\b(bloods?|blood tests?|tests?|scans?|an? emg|an? mri|nerve tests?|referral|referred) (for|to "
+    r"(check|test|look) for|to rule out)\b", r"\bto (check|test|look) for\b",
 ]
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
@@ -82,7 +84,8 @@ FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|g
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
     r"in-?law|bestie|bff|roommate|flatmate|client|patient|hubby|hubs|wifey|missus|fiance|fiancee|" \
     r"mate|best mate|pal|buddy|boss|twin|stepmum|stepmom|stepdad|stepson|stepdaughter|godmother|" \
-    r"other half|household|whole house|everyone (else|at home|at work)|everybody else)s?\b"
+    r"other half|household|whole house|everyone (else|at home|at work)|everybody else|mam|mammy|" \
+    r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny)s?\b"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
@@ -377,6 +380,7 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
     r"on hold|taking a break|having a break|given up|gave up|paused|stopped for now|" \
     r"(decided|chose|agreed) to (stop|quit|pause|give up)|(we|i) (have |ve )?stopped( trying)?$|" \
+    r"sorted (since|now)|all sorted|healed( up| over)?( a| \w+)? (days?|weeks?|months?) ago|" \
     r"dormant|havent needed (a|an|my|one|it|any)\b|havent (used|had) (a|an|my) (puffer|inhaler)|fine with (it|them|that|those) now|" \
     r"now (all |just |only |fully |exclusively )?(formula|bottle)( fed| feeding)?|" \
     r"all negative|came back (negative|clear|normal|fine)|tested negative|ruled out|" \
