@@ -50,6 +50,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from twilio.request_validator import RequestValidator
 
+from bot.checkins import CareService
 from bot.config import Settings
 from bot.intake import is_restart
 from bot.models import Status
@@ -473,8 +474,12 @@ def create_sms_router(
     env: Mapping[str, str] | None = None,
     limiter: RateLimiter | None = None,
     clock: Callable[[], datetime] | None = None,
+    care: CareService | None = None,
 ) -> APIRouter:
     """The `POST /sms/twilio` webhook; environment from `env` (default os.environ).
+
+    With `care`, a reply to a two-week check-in goes to the check-in, not the intake assistant,
+    and STOP also cancels the number's check-ins.
 
     With a MediaFetcher each MMS photo is downloaded, stripped of metadata and stored like a
     website upload; without one (no TWILIO_ACCOUNT_SID) the patient is asked to bring photos.
@@ -487,7 +492,7 @@ def create_sms_router(
         logger.warning("TWILIO_AUTH_TOKEN is not set: %s refuses every request.", ROUTE)
     limiter = limiter or RateLimits.from_env(env).sms
     channel = SmsChannel(settings, store, rasa, media, config.id_key, limiter,
-                         new_intake_after=config.new_intake_after, clock=clock)
+                         new_intake_after=config.new_intake_after, clock=clock, care=care)
     router = APIRouter()
 
     @router.post(ROUTE)
@@ -521,6 +526,7 @@ class SmsChannel:
         *,
         new_intake_after: timedelta = NEW_INTAKE_AFTER,
         clock: Callable[[], datetime] | None = None,
+        care: CareService | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -530,6 +536,7 @@ class SmsChannel:
         self.limiter = limiter or RateLimiter(())
         self.new_intake_after = new_intake_after
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.care = care
 
     async def receive(self, form: MultiDict) -> list[str]:
         """The texts to send back for one incoming message (none for a repeat or after STOP)."""
@@ -551,6 +558,10 @@ class SmsChannel:
         if not verdict.allowed:
             logger.warning("An SMS number passed the rate limit; its text was not taken in.")
             return split_message(SLOW_DOWN) if verdict.notify else []
+        if self.care is not None and text:
+            answered = await run_in_threadpool(self._checkin_reply, number, text)
+            if answered is not None:
+                return answered
         offered, note = contact["buttons"], []
         if await run_in_threadpool(self._starts_new_intake, conversation_id, text):
             conversation_id = await run_in_threadpool(self._new_conversation, number,
@@ -576,6 +587,11 @@ class SmsChannel:
         if word in HELP_WORDS:
             return await self._canned(conversation_id, text, self._help(HELP_REPLY))
         return None
+
+    def _checkin_reply(self, number: str, text: str) -> list[str] | None:
+        """The answer to a reply to a two-week check-in, or None if none is waiting."""
+        assert self.care is not None
+        return self.care.sms_reply(self.store.sms_conversations_of(number), text)
 
     def _current_conversation(self, number: str) -> str:
         """The conversation the number's texts go to: the recorded one, else its first."""
@@ -654,6 +670,9 @@ class SmsChannel:
         """Opt the number out (STOP) or back in (START), in all its conversations; confirm once."""
         await run_in_threadpool(self.store.set_sms_number_opted_out,
                                 sms_number_key(number, self.id_key), number, opted_out)
+        if opted_out and self.care is not None:  # no check-in texts after STOP
+            await run_in_threadpool(self.care.cancel_for_conversations,
+                                    self.store.sms_conversations_of(number), "patient texted STOP")
         logger.info("SMS conversation %s opted %s.", conversation_id, "out" if opted_out else "in")
         template = OPTED_OUT_REPLY if opted_out else OPTED_IN_REPLY
         return await self._canned(

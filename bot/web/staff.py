@@ -230,8 +230,12 @@ def create_staff_router(
     photos_dir: Path | None = None,
     clock: Callable[[], float] = time.time,
     trust_forwarded: bool | None = None,
+    care: Any = None,
 ) -> APIRouter:
     """The /staff pages.
+
+    `care` (a bot.checkins.CareService, optional) adds the checklist sent, the check-ins and the
+    "treatment given" action to the intake page, and check-in replies to the queue.
 
     Session times come from staff_store's clock; `clock` drives the sign-in form's cookie and
     the sign-in throttle (tests give both the same fake clock; see bot/login_throttle.py).
@@ -244,7 +248,7 @@ def create_staff_router(
     throttle = LoginThrottle(LimitsCounter(settings.staff_throttle_storage, clock))
     pages = _environment()
     ctx = _Context(settings, intake_store, staff_store, sessions, pages, tracker_db_path,
-                   Path(photos_dir) if photos_dir is not None else None, throttle)
+                   Path(photos_dir) if photos_dir is not None else None, throttle, care)
     router = APIRouter(route_class=_route_class(ctx))
     _add_session_routes(router, ctx)
     _add_queue_routes(router, ctx)
@@ -265,6 +269,7 @@ class _Context:
     tracker_db_path: Path | None
     photos_dir: Path | None
     throttle: LoginThrottle
+    care: Any = None  # bot.checkins.CareService, when check-ins are on
 
     def render(self, request: Request, name: str, status_code: int = 200,
                **values: Any) -> HTMLResponse:
@@ -700,7 +705,20 @@ def _intake_view(ctx: _Context, summary: IntakeSummary, staff: Staff,
     if staff.is_clinician:
         view.update(_medical_view(ctx, summary))
         view["changes"] = changes  # the patient's words: clinicians only
+    if ctx.care is not None:
+        view["checklist"] = _checklist_view(ctx, summary.conversation_id, staff)
     return view
+
+
+def _checklist_view(ctx: _Context, conversation_id: str, staff: Staff) -> dict[str, Any] | None:
+    """The pre-appointment checklist the patient was sent: when and how for everyone, the
+    lines (which name medicines) for clinicians."""
+    sent = ctx.care.store.checklist(conversation_id)
+    if sent is None:
+        return None
+    return {"at": _local(sent["sent_at"], ctx.settings), "channel": sent["channel"],
+            "texts": len(sent["texts"]),
+            "lines": [line["text"] for line in sent["lines"]] if staff.is_clinician else None}
 
 
 def _changes_since_review(ctx: _Context, conversation_id: str, review: Any
