@@ -1,6 +1,8 @@
 """The check-in timer: APScheduler with its SQLAlchemy job store in the intake database, so
 scheduled check-ins survive a restart. One job per check-in ("checkin-<id>", a date trigger);
-when it fires, it calls CareService.deliver, which decides what to send.
+when it fires, it calls CareService.deliver, which decides what to send. A job id names the
+check-in and its time ("checkin-7@1764079200"): a job that moves itself to office hours adds a
+new job while APScheduler is still finishing (and removing) the one that ran.
 
 Every web process opens the scheduler so it can add and remove jobs, but only one may run them:
 INTAKE_SCHEDULER=0 opens it paused (jobs are written to the shared store, never run here). The
@@ -108,20 +110,32 @@ class CareScheduler:
 
     def add(self, checkin_id: int, run_at: datetime) -> None:
         """Run the check-in's delivery at run_at (replacing an earlier time)."""
+        self.remove(checkin_id, keep_running=True)
         self.scheduler.add_job(run_checkin_job, "date", run_date=run_at, args=[checkin_id],
-                               id=f"{JOB_PREFIX}{checkin_id}", replace_existing=True)
+                               id=f"{JOB_PREFIX}{checkin_id}@{int(run_at.timestamp())}",
+                               replace_existing=True)
 
-    def remove(self, checkin_id: int) -> None:
-        """Forget the check-in's job, if it has one."""
-        try:
-            self.scheduler.remove_job(f"{JOB_PREFIX}{checkin_id}")
-        except JobLookupError:
-            pass
+    def remove(self, checkin_id: int, keep_running: bool = False) -> None:
+        """Forget the check-in's jobs (keep_running: except one already due, which may be the
+        one running now; it ends by itself)."""
+        now = datetime.now(utc)
+        for job in self._jobs(checkin_id):
+            if keep_running and job.next_run_time is not None and job.next_run_time <= now:
+                continue
+            try:
+                self.scheduler.remove_job(job.id)
+            except JobLookupError:
+                pass
 
     def due_times(self) -> dict[int, datetime]:
-        """Each check-in job's next run time, by check-in id."""
-        return {int(job.id[len(JOB_PREFIX):]): job.next_run_time
+        """Each check-in's next job time, by check-in id."""
+        return {int(job.id[len(JOB_PREFIX):].split("@")[0]): job.next_run_time
                 for job in self.scheduler.get_jobs() if job.id.startswith(JOB_PREFIX)}
+
+    def _jobs(self, checkin_id: int) -> list:
+        """The jobs of one check-in."""
+        prefix = f"{JOB_PREFIX}{checkin_id}@"
+        return [job for job in self.scheduler.get_jobs() if job.id.startswith(prefix)]
 
     def run_due(self) -> None:
         """Run due jobs now (StepScheduler only)."""

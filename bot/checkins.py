@@ -51,7 +51,7 @@ DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 URGENT = re.compile(
     r"\b(droop\w*|ptosis|(eye ?lid|lid|brow)s? (is |are |has |have )?(dropp|fall|hang|heavy|"
     r"low)\w*|heavy (eye ?lid|lid|brow)\w*|can'?t (open|close) my eye|swallow\w*|chok\w*|"
-    r"breath\w*|short of breath|speak\w*|slurr\w*|doubl\w* vision|blurr\w*|vision|"
+    r"breath\w*|short of breath|speak\w*|slurr\w*|doubl\w* vision|seeing double|blurr\w*|vision|"
     r"hoarse|weak(ness)? (in )?my (neck|arms?|legs?|face)|allergic|hives|swell\w* (up )?(of )?"
     r"my (face|lips|throat|tongue)|throat)\b", re.I)
 _PATTERNS = (

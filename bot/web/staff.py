@@ -967,7 +967,7 @@ def _add_action_routes(router: APIRouter, ctx: _Context) -> None:
         if ctx.care is None or not ctx.care.store.mark_handled(checkin_id, staff.user.username):
             raise HTTPException(404, "No open check-in reply with that id.")
         row = ctx.care.store.checkin(checkin_id)
-        ctx.staff.audit(staff.user.username, "checkin handled", row["conversation_id"],
+        ctx.staff.audit(staff.user.username, "checkin_handled", row["conversation_id"],
                         f"check-in {checkin_id}")
         return RedirectResponse("/staff?done=handled", status_code=303)
 
