@@ -336,3 +336,85 @@ def test_the_cli_lists_and_cancels_checkins(clinic, capsys):
     assert clinic.care.store.checkin(row["id"])["status"] == "cancelled"
     clinic.restart()
     assert clinic.scheduler.due_times() == {}  # the job is gone from the shared store
+
+
+def a_png() -> bytes:
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "tan").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_photo_sent_with_the_checkin_reaches_clinicians_only(clinic):
+    with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
+        clinic.treatment_given("conv-web")
+    with time_machine.travel(at(2026, 11, 25, 14, 0, 5), tick=False):
+        clinic.scheduler.run_due()
+    secret = re.search(r"/checkin/(\S+)",
+                       clinic.intakes.list_messages("conv-web")[-1]["text"]).group(1)
+    answered = clinic.client.post(f"/checkin/{secret}", data={"answer": "not_enough"},
+                                  files={"photo": ("me.png", a_png(), "image/png")})
+    assert "be in touch about a touch-up" in answered.text
+    [row] = clinic.care.store.checkins_for("conv-web")
+    assert len(row["photos"]) == 1 and row["answer"] == "not_enough"
+    with time_machine.travel(at(2026, 11, 25, 15, 0), tick=False):
+        clinic.sign_in()
+        page = clinic.client.get("/staff/intakes/conv-web").text
+        assert "Check-in photo 1" in page and "Not enough" in page
+        photo = clinic.client.get(f"/staff/checkins/{row['id']}/photos/1")
+    assert photo.status_code == 200 and photo.headers["content-type"].startswith("image/")
+    assert clinic.client.get(f"/checkin/{secret}").status_code == 200  # says it is answered
+
+
+def test_a_cross_site_form_and_a_missing_answer_are_refused(clinic):
+    with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
+        clinic.treatment_given("conv-web")
+    with time_machine.travel(at(2026, 11, 25, 14, 0, 5), tick=False):
+        clinic.scheduler.run_due()
+    secret = re.search(r"/checkin/(\S+)",
+                       clinic.intakes.list_messages("conv-web")[-1]["text"]).group(1)
+    assert clinic.client.post(f"/checkin/{secret}", data={"answer": "happy"},
+                              headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert clinic.client.post(f"/checkin/{secret}", data={"answer": "meh"}).status_code == 422
+    assert clinic.care.store.checkins_for("conv-web")[0]["status"] == "sent"
+
+
+def test_staff_see_the_checklist_that_was_sent(clinic):
+    clinic.care.store.record_checklist(
+        "conv-sms", "sms", [{"code": "prescribed", "text": "Keep taking apixaban exactly as "
+                             "prescribed."}], ["Before your consult:", "- Keep taking ..."])
+    with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
+        clinic.sign_in()
+        page = clinic.client.get("/staff/intakes/conv-sms").text
+    assert "Pre-appointment checklist sent" in page and "by sms (2 texts)" in page
+    assert "Keep taking apixaban exactly as prescribed." in page
+
+
+def test_deleting_a_patient_removes_their_checkins_and_checklist(clinic):
+    with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
+        clinic.treatment_given("conv-sms")
+        clinic.care.store.record_checklist("conv-sms", "sms", [], [])
+        token = clinic.sign_in()
+        clinic.client.post("/staff/intakes/conv-sms/delete", data={"confirm": "DELETE",
+                                                                   "csrf_token": token})
+    assert clinic.care.store.checkins_for("conv-sms") == []
+    assert clinic.care.store.checklist("conv-sms") is None
+    with time_machine.travel(at(2026, 11, 25, 14, 0, 5), tick=False):
+        clinic.scheduler.run_due()  # the orphaned job finds nothing to send
+    assert clinic.sender.sent == []
+
+
+def test_a_refused_text_is_tried_again_later(clinic):
+    with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
+        clinic.treatment_given("conv-sms")
+    clinic.sender.fail = True
+    with time_machine.travel(at(2026, 11, 25, 14, 0, 5), tick=False):
+        clinic.scheduler.run_due()
+    [row] = clinic.care.store.checkins_for("conv-sms")
+    assert row["status"] == "scheduled" and row["due_at"].startswith("2026-11-25T15:00:05")
+    clinic.sender.fail = False
+    with time_machine.travel(at(2026, 11, 25, 15, 1), tick=False):
+        clinic.scheduler.run_due()
+    assert len(clinic.sender.sent) == 1
