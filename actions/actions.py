@@ -280,7 +280,12 @@ def send_checklist(dispatcher: CollectingDispatcher, summary: IntakeSummary) -> 
     """Send the pre-appointment checklist (by SMS: texts of at most 2 segments, cut between
     items) and keep what was sent for the staff page."""
     conf = settings()
-    checklist = build_checklist(summary, conf.today(), summary.channel, care_catalogue(),
+    try:
+        catalogue = care_catalogue()
+    except (OSError, ValueError) as exc:  # the intake is saved; never fail the patient here
+        logger.error("No checklist sent: the care catalogue cannot be read (%s)", exc)
+        return
+    checklist = build_checklist(summary, conf.today(), summary.channel, catalogue,
                                 conf.clinic_name, conf.clinic_phone)
     texts = checklist.sms_texts() if summary.channel == "sms" else [checklist.as_text()]
     for text in texts:

@@ -114,6 +114,18 @@ async def test_submit_sends_the_checklist_by_sms_and_keeps_what_was_sent():
         "concerns", "photos", "prescribed", "supplements", "review"]
 
 
+async def test_a_broken_clinic_catalogue_never_blocks_the_submission(tmp_path, monkeypatch):
+    bad = tmp_path / "clinic.yml"
+    bad.write_text("checklist:\n  heading: 'At {clinc}'\n")
+    monkeypatch.setenv("CLINIC_CARE_CATALOGUE", str(bad))
+    _, events = await run(acts.ValidateIntakeForm(), tracker("botox for my 11s", sender="c12"))
+    dispatcher, out = await run(acts.ActionSubmitIntake(), tracker("yes", slots_from(events),
+                                                                   sender="c12"))
+    assert dispatcher.messages[0]["response"] == "utter_submitted"
+    assert SlotSet("intake_complete", True) in out
+    assert acts.care_store().checklist("c12") is None
+
+
 async def test_a_deferred_patient_gets_no_checklist():
     _, events = await run(acts.ValidateIntakeForm(), tracker("I have a cold sore", sender="c11"))
     await run(acts.ActionSubmitIntake(), tracker("yes", slots_from(events), sender="c11"))
