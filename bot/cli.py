@@ -171,7 +171,8 @@ def _list_checkins(settings: Settings, args: argparse.Namespace) -> int:
     """Print one tab-separated line per check-in."""
     care = CareStore(open_store(settings).path)
     if args.due:
-        rows = care.list_checkins("scheduled", datetime.now(timezone.utc).isoformat())
+        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # the store's form
+        rows = care.list_checkins("scheduled", now)
     else:
         rows = care.list_checkins(args.status)
     for row in rows:

@@ -20,6 +20,7 @@ from bot.checkins import (CareService, OfficeHours, checkin_due_at, read_reply,
 from bot.config import Settings, database_url
 from bot.models import IntakeSummary, Status
 from bot.sms_sender import FakeSmsSender
+from bot.sms_text import Segments, sms_segments
 from bot.web.app import create_app
 from bot.web.rasa_client import FakeRasaClient
 from tests.staff_samples import stores
@@ -192,6 +193,7 @@ def test_scheduled_checkin_survives_a_restart_and_is_texted_on_day_14_in_office_
         sent_at = datetime.now(UTC)
     [(to, body)] = clinic.sender.sent
     assert to == PHONE and NY.is_open(sent_at)
+    assert sms_segments(body) == Segments("GSM-7", 2)  # one text, two segments at most
     assert body.startswith("Hi Ana, it's Brightside: 2 weeks since your treatment.")
     assert "Reply 1 Happy, 2 Uneven, 3 Not enough, 4 Side effects" in body
     link = re.search(r"https://clinic\.example/checkin/(\S+)", body).group(1)
