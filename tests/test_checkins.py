@@ -4,6 +4,7 @@ sleeping), answered by SMS or on the check-in page, cancelled by STOP."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, datetime, timezone
 
 import pytest
@@ -19,6 +20,7 @@ from bot.checkins import (CareService, OfficeHours, checkin_due_at, read_reply,
                           secret_hash)
 from bot.config import Settings, database_url
 from bot.models import IntakeSummary, Status
+from bot.store import IntakeStore
 from bot.sms_sender import FakeSmsSender
 from bot.sms_text import Segments, sms_segments
 from bot.web.app import create_app
@@ -108,6 +110,7 @@ class Clinic:
         self.start()
 
     def start(self) -> None:
+        self.intakes = IntakeStore(self.db_path)  # nothing carried over but the file
         self.sender = FakeSmsSender()
         self.scheduler = CareScheduler(database_url(self.settings), step=True)
         self.care = CareService(CareStore(self.db_path), self.intakes, load_care_catalogue(), NY,
@@ -420,3 +423,35 @@ def test_a_refused_text_is_tried_again_later(clinic):
     with time_machine.travel(at(2026, 11, 25, 15, 1), tick=False):
         clinic.scheduler.run_due()
     assert len(clinic.sender.sent) == 1
+
+
+class SignalingSender(FakeSmsSender):
+    """A fake sender that also tells a waiting test when a text went out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done = threading.Event()
+
+    def send(self, to: str, body: str) -> None:
+        super().send(to, body)
+        self.done.set()
+
+
+def test_the_production_scheduler_thread_sends_a_checkin_that_came_due_while_down(clinic):
+    """The BackgroundScheduler the app runs (not the step scheduler): started after day 14, it
+    sends the stored job by itself. The test waits on an event, never sleeps."""
+    with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
+        clinic.treatment_given("conv-sms")
+    clinic.stop()
+    running = CareScheduler(database_url(clinic.settings))  # runs jobs, in its own thread
+    sender = SignalingSender()
+    care = CareService(CareStore(clinic.db_path), IntakeStore(clinic.db_path),
+                       load_care_catalogue(), NY, sender=sender, scheduler=running)
+    with time_machine.travel(at(2026, 11, 25, 15, 0), tick=False):
+        running.start(care)
+        try:
+            assert sender.done.wait(timeout=20), "the scheduler thread sent nothing"
+        finally:
+            running.shutdown()
+    assert [to for to, _ in sender.sent] == [PHONE]
+    clinic.start()  # for the fixture's stop()
