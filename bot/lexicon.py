@@ -234,6 +234,22 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
 
+def _with_extra_names(terms: list[Term], new_items: bool) -> list[Term]:
+    """`terms` with the brand names of bot.drug_names merged in; new items appended if asked."""
+    from bot.drug_names import EXTRA_NAMES
+    merged = [Term(t.item, t.phrases + tuple(n for n in EXTRA_NAMES.get(t.category or "", {})
+                                             .get(t.item, ()) if n not in t.phrases),
+                   t.category, t.kind) for t in terms]
+    known = {(t.category, t.item) for t in MEDICINES + SUPPLEMENTS}
+    if new_items:
+        merged += [Term(item, names, category, "medicine")
+                   for category, items in EXTRA_NAMES.items() for item, names in items.items()
+                   if (category, item) not in known]
+    return merged
+
+
+MEDICINES, SUPPLEMENTS = _with_extra_names(MEDICINES, True), _with_extra_names(SUPPLEMENTS, False)
+
 BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
     "bleeding disorder": ("bleeding disorder", "hemophilia", "haemophilia", "von willebrand",
                           "low platelets", "thrombocytopenia", "bruise easily", "bleed easily"),
@@ -259,7 +275,10 @@ PRODUCTS = _terms("product", None, {
     "Daxxify": ("daxxify", "daxi", "daxibotulinumtoxina"),
     "other toxin brand": ("bocouture", "azzalure", "letybo", "alluzience", "nabota", "botulax",
                           "vistabel", "relfydess", "vistabex", "meditoxin", "neuronox",
-                          "hutox", "innotox", "relatox"),
+                          "hutox", "innotox", "relatox", "nuceiva", "coretox", "liztox",
+                          "lantox", "prosigne", "hengli", "regenox", "xeomeen", "myobloc",
+                          "neurobloc", "rimabotulinumtoxinb", "letibotulinumtoxina",
+                          "relabotulinumtoxina", "botulift", "zentox"),
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
                         "wrinkle injections", "injections", "injection", "tox injections",
                         "lip flip"),
@@ -326,6 +345,7 @@ PREGNANT = Term("pregnant", (
 BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
+    "on the breast", "on the boob", "i pump for", "pump for my", "pumping for my",
     "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed",
     "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",
     "still feeding", "combo feeding", "combi feeding", "weaning", "weaned"), "breastfeeding",
@@ -360,11 +380,20 @@ EVERYDAY_USES = {
                            # "try to find out", "try using it": trying something, not for a baby
                            r"(try|tries|tried) (?!(to )?(conceive|concieve|get pregnant|have a baby|"
                            r"have another|fall pregnant|start a family|get preg|for|again|now|"
-                           r"since|naturally)\b)\w+", r"(a|another|one more) try\b"),
+                           r"since|naturally)\b)\w+", r"(a|another|one more) try\b",
+                           # "the only thing we're trying for is a mortgage"
+                           r"trying for (is )?(a|an|the|my|our) (?!(baby|babies|another|number|"
+                           r"second|third|kid|child|family|little|boy|girl|sibling|brother|"
+                           r"sister|bub|bubba)\b)\w+"),
+    "breastfeeding": (r"(the )?only (thing|one) (im|i am|ive been|i) (pumping|pump|nursing|nurse|"
+                      r"feeding|feed) (is|are) (?!(my|the|a|our) (baby|babies|son|daughter|little|"
+                      r"lo|bub|bubba|boy|girl)\b)\w+.*",),
     "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
                   r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing",
+                  r"breathless (just )?(thinking|at the thought|with (excitement|anticipation)|"
+                  r"from (laughing|excitement))\b.*",
                   r"(so busy|swamped|flat out|run off my feet|snowed under|so stressed)[^.,]{0,40}"
                   r"(breathe|breath)\w*"),
     "skin_infection": (r"infected with (wrinkles|lines|\w+ lines|laughter|\w+ness)",

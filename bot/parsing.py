@@ -81,10 +81,15 @@ def _polarity_of_mentions(norm: str, term: lexicon.Term) -> Polarity:
         for match in re.finditer(rf"(?<![a-z0-9]){re.escape(normalise(phrase))}s?(?![a-z0-9])", norm):
             if not any(start <= match.start() < start + len(p) for start, p in spans):
                 spans.append((match.start(), phrase))
-    if not spans:  # a typo match: read where find_phrase found it
+    lengths = {}
+    if not spans:  # a typo match: read where find_phrase found it, over the words it matched
         found = _terms_in(norm, [term])
         spans = [(found[0][2], found[0][1])] if found else []
-    readings = [polarity_at(norm, pos, len(phrase)) for pos, phrase in sorted(spans)]
+        for pos, phrase in spans:  # "appixaban" is one letter longer than "apixaban"
+            words = re.match(r"\S+(?:\s+\S+){%d}" % (len(phrase.split()) - 1), norm[pos:])
+            lengths[pos] = len(words.group()) if words else len(phrase)
+    readings = [polarity_at(norm, pos, lengths.get(pos, len(phrase)))
+                for pos, phrase in sorted(spans)]
     for wanted in (Polarity.ABSENT, Polarity.PRESENT):
         if wanted in readings:
             return wanted
@@ -108,7 +113,8 @@ NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|avail
     r"whatever you think|you tell me|up to you|you decide|dont mind|no preference)\b"
 # "hold on, baby's crying": the patient stepping away answers no question at all.
 HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|brb|one moment|be right back|give me a (sec|second|" \
-    r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min))\b"
+    r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min)|" \
+    r"(hmm+ )?(let me|lemme|ill|i need to|i have to|i gotta|got to) (check|look|find out|ask))\b"
 
 
 def not_an_answer(text: str, topic: str) -> bool:
@@ -138,7 +144,8 @@ REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m |im |i am |my face
 MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
     r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
     r"when i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking|reading|" \
-    r"thinking|focusing|working)|reading|concentrating|focusing|squint|squints)\b"
+    r"thinking|focusing|working)|reading|concentrating|focusing|squint|squints|" \
+    r"pull(ing)? (a )?faces?|make (a )?faces?|making faces|on (a |my )?(\w+ )?calls?|animated)\b"
 # Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
 EXPRESSION_TYPOS = ("smile", "smiling", "frown", "frowning", "laugh", "laughing", "squint",
                     "squinting", "relaxed", "resting", "raise", "talking")
@@ -238,9 +245,11 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
                  r"in person|tomorrow|on the day)\b", norm):
         plan = "bring"
     elif re.search(r"\b(none|no (photos|pics|pictures)|nothing) of me\b|\bdont have (any )?"
-                   r"(photos|pics|pictures)\b", norm):
+                   r"(photos|pics|pictures)\b|\b(arent|are not|isnt) any (photos|pics|pictures)\b",
+                   norm):
         plan = "none"  # "my phone's full of photos of my dog, none of me"
-    elif re.search(r"\b(upload|attach|send|sent|here|sending|attached|pick|choose|select|"
+    elif re.search(r"\b(upload|attach|send|sent|sned|snd|here|heres|sending|attached|pick|choose|"
+                   r"tonight|select|"
                    r"camera roll|gallery|email|e-mail|whatsapp|text them|message them)\b", norm):
         plan = "upload"
     else:
@@ -663,7 +672,12 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
             HYPOTHETICAL_CUES, exception.group(3)):
         # "nothing except our vow renewal on the 15th": the exception is the event
         when = event_date(exception.group(3), today)
-        if _event_word(exception.group(3)) and not (when and when[0] < today):
+        # "no wedding, but I'm on a panel being filmed next Tuesday": a dated exception is one
+        # ... within the two weeks where it matters; a day at work or a free slot is no event
+        ordinary = re.search(r"\b(free|available|appointment|appt|book\w*|work|working|shift|"
+                             r"day off|off work|busy|school run|gym|job)\b", exception.group(3))
+        soon = when and 0 <= (when[0] - today).days < 14 and not ordinary
+        if (_event_word(exception.group(3)) or soon) and not (when and when[0] < today):
             results.append(_event_finding(text.strip(), _event_word(exception.group(3)) or
                                           "event", Polarity.PRESENT, when, today))
     if results:  # "no events but a big presentation tomorrow": the event named wins
@@ -776,6 +790,9 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     if not asked and not any(re.search(PRIOR_MARKERS, f_norm) for f_norm in
                              (normalise(f.evidence) for f in products)):
         return []
+    if not asked and re.search(r"\b(booked|booking|scheduled|appointment|appt|coming up)\b", norm) \
+            and not re.search(r"\b(had|ago|last (time|one|session|round)|was done|previously)\b", norm):
+        return []  # "I've got botox booked Thursday": a plan, not a treatment had
     answer = yes_no(text)
     if products and all(f.polarity == Polarity.ABSENT for f in products) and not had_before:
         # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
@@ -980,7 +997,7 @@ _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|k
     r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?|st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
     rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
-    rf"im actually|i am actually|im only|i am only)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+    rf"im actually|i am actually|im only|i am only|^me,?)\s+(\d{{1,3}})\b{_NOT_YEARS}"
     r"(?!\s*(?:years?|yrs?)\s+(?:post|since|after|into|clean|sober|married|out|of|in|ago|together|"
     r"with|at|on))"
     r"|(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?<!the )(?<!their )"
@@ -999,7 +1016,12 @@ AGE_VOLUNTEERED = re.compile(
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}"
                       r"|^(\d{2}) (?:next|in|on|this) (?:week|month|year|monday|tuesday|wednesday|"
                       r"thursday|friday|saturday|sunday|jan\w*|feb\w*|mar\w*|apr\w*|may|june?|"
-                      r"july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b")
+                      r"july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
+)
+# "18 in three weeks", "I'm 40 in a couple of months": that age comes later, so one less now
+AGE_SOON = re.compile(r"(?:^|\b(?:im|i am|ill be|i will be) )(\d{2}) (?:in|within) (?:a|an|one|two|"
+                      r"three|four|five|six|a few|a couple(?: of)?|\d{1,2}) (?:days?|weeks?|wks?|"
+                      r"months?|mths?)\b")
 UNDER_18 = r"\b(under|below|not yet|not|almost|nearly|about to turn|soon to be) (18|eighteen)\b|\bunder ?age\b|\b(a|still a|im a|i am a|as a) minor\b|^minor[.!]*$|\bteen(ager)?\b|" \
     r"\bhigh school\b|\bnot an adult\b"
 ADULT = r"\b(over|above|older than) (18|21|twenty one|eighteen)\b|\b(18|21)\s*\+|\b(\d)0s\b|" \
@@ -1039,10 +1061,16 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
                   r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
     # years of something else, a school year, a number the age is near: not the age
-    text = re.sub(r"\b(?:married|together|worked|working|lived|living|been with \w+)(?: for)? "
-                  r"\d{1,3} (?:years?|yrs?)\b|\bclass of \d{2,4}\b|\bgraduated(?: in)? \d{4}\b|"
-                  r"\b(?:not quite|nearly|almost|soon to be|about to turn|(?:on )?the (?:wrong|right|"
-                  r"other) side of|wrong side of)\s+(?!18\b)\d{2}\b|\bto be (?:exact|precise)\b",
+    text = re.sub(r"\b(?:married|together|worked|working|lived|living|been with \w+|retired|"
+                  r"(?:been |was )?(?:a|an) \w+|been \w+ing|been (?:in|at|with) \w+)(?: for)? "
+                  r"\d{1,3} (?:years?|yrs?)\b|"
+                  # "I started getting lines at 28": when something began, not the age now
+                  r"\b(?:started|began|begun|first (?:got|noticed|had)|since)\b[^.,;!?]{0,30}?"
+                  r"\bat (?:age )?\d{1,2}\b|\bclass of \d{2,4}\b|\bgraduated(?: in)? \d{4}\b|"
+                  r"\b(?:not quite|nearly|almost|soon to be|about to turn|pushing|approaching|"
+                  r"knocking on|getting on for|(?:on )?the (?:wrong|right|"
+                  r"other) side of|wrong side of)\s+(?!18\b)\d{2}\b|\bto be (?:exact|precise)\b|"
+                  r"\bnot (?!18\b)\d{2} (?:yet|till|until)\b",
                   " ", text, flags=re.I)
     norm = normalise(text)
     between = re.search(r"\bbetween (\d{2}) and (\d{2})\b", norm)
@@ -1092,6 +1120,9 @@ AGE_MID_ITEM = re.compile(r"(?<=[a-z]),\s*([2-9]\d)\s*(?:,|-)\s*(?=[a-z])(?!.*\b
 
 def _stated_age(norm: str) -> int | None:
     """An age the patient states in any message: "I'm 52", "17 years old", "turning 18"."""
+    soon = AGE_SOON.search(norm)
+    if soon:
+        return int(soon.group(1)) - 1
     match = AGE_VOLUNTEERED.search(norm) or AGE_FIRST_ITEM.search(norm) or (
         AGE_MID_ITEM.search(norm) if not re.search(r"\b(on|the|from|till|until|by|before|"
                                                    r"after)\s*,?\s*\d{1,2}\s*,", norm) else None)

@@ -58,6 +58,9 @@ def build_summary(conversation_id: str, state: IntakeState, today: date, channel
     summary.answers = {topic: _screening_answer(state, topic) for topic in QUESTION_LABELS
                        if topic in answers}
     summary.notes = _notes(state, summary)
+    if unknown_medicines(state) and summary.recommendation == Recommendation.PROCEED:
+        # a medicine nobody could name may thin the blood or interact: a clinician checks it
+        summary.recommendation = Recommendation.CLINICIAN_REVIEW
     if state.unread:
         summary.language, summary.unread_messages = state.language, list(state.unread)
         if summary.recommendation != Recommendation.DEFER:
@@ -111,8 +114,19 @@ def _screening_answer(state: IntakeState, topic: str) -> ScreeningAnswer:
                            text=answer.text, understood=understood)
 
 
+def unknown_medicines(state: IntakeState) -> list:
+    """The patient's own current medicines that the assistant could not identify."""
+    return [f for f in _present(state, "medications")
+            if f.item == "unrecognised" and not f.detail.get("category")]
+
+
 def _notes(state: IntakeState, summary: IntakeSummary) -> list[str]:
     notes = []
+    for finding in unknown_medicines(state):
+        purpose = finding.detail.get("purpose")
+        notes.append(f"Medicine not recognised: \"{finding.evidence}\""
+                     + (f" (taken for: {purpose})" if purpose else "")
+                     + ". Check what it is before treating.")
     if summary.prior_treatment and summary.prior_treatment.had_before is False:
         notes.append("First-time patient.")
     if summary.prior_treatment and summary.prior_treatment.complications:

@@ -24,7 +24,7 @@ EMOJI_WORDS = {
 
 NEGATION_CUES = {"no", "not", "never", "none", "nothing", "nor", "neither", "without", "nope",
                  "nah", "negative", "deny", "denies", "dont", "doesnt", "isnt", "arent", "havent",
-                 "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada"}
+                 "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada", "nuh"}
 # Words that end a negation's reach: "no blood thinners, just fish oil".
 SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though", "although", "yet",
                 "also", "apart", "aside", "than", "plus", "i", "im", "we", "were", "ive", "weve",
@@ -36,7 +36,7 @@ STRONG_PAST = [
     r"\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
     r"swollen|scabby|worse|bigger|up|down|pink|sore|hot))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
-    r"\bcame off\b", r"\bgot off\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
+    r"\bcame off\b", r"\bgot off\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
 ]
 # Words that place a thing in the past only when nothing in the clause says it is current:
@@ -46,8 +46,10 @@ WEAK_PAST = [r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\b
              r"\bin (19|20)\d\d\b", r"\bchildhood\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
              r"\blast (year|month|week|summer|spring|fall|autumn|winter|time)\b",
              r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
-             r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b"]
-STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|diagnosis|" \
+             r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b",
+             r"\bin my (teens|twenties|thirties|forties|fifties|sixties|\d0s)\b",
+             r"\btook\b[^.,;]{0,40}\bfor (a while|a bit|a few \w+|a couple of \w+|years|months|ages)\b"]
+STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|diagnosis|dx|" \
     r"was told i have|born with|ongoing|chronic|since|ive had|i have had|ive been|i have been|" \
     r"for the (past|last))\b"
 PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
@@ -63,7 +65,9 @@ UNSURE_PATTERNS = [
     r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
     r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
     r"\b(testing me|tested me|being tested|getting tested|been tested|to be tested|being checked|"
-    r"getting checked|being investigated|investigating me|waiting on tests?|awaiting tests?) for\b",
+    r"getting checked|being investigated|investigating me|waiting on tests?|awaiting tests?|"
+    r"checking me|check me|referred|referred me) for\b",
+    r"\b(couldnt|cant|could not|cannot) (say|tell)\b", r"\bnever been tested\b",
 ]
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
@@ -76,12 +80,15 @@ ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do
 FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
-    r"in-?law|bestie|bff|roommate|flatmate|client|patient)s?\b"
+    r"in-?law|bestie|bff|roommate|flatmate|client|patient|hubby|hubs|wifey|missus|fiance|fiancee|" \
+    r"mate|best mate|pal|buddy|boss|twin|stepmum|stepmom|stepdad|stepson|stepdaughter|godmother|" \
+    r"other half|household|whole house|everyone (else|at home|at work)|everybody else)s?\b"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
 SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i never (have|did)|" \
     r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
+    r"im grand|im sound|im alright|im all right|except (me|myself)|apart from me|but not me|" \
     r"i take nothing|im not on anything|nothing for me)\b" \
     r"(?! (know|think|remember|reckon|believe|care|mind|understand|want|like|need|see|get|sure)\b)|" \
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
@@ -92,7 +99,7 @@ SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i 
 YES_WORDS = {"y", "yes", "ya", "yah", "yeah", "yea", "yep", "yup", "ye", "yass", "yesh", "sure",
              "correct", "affirmative", "absolutely", "definitely", "true", "right", "ok", "okay",
              "k", "kk", "indeed", "certainly", "aye", "uh-huh", "yess", "yesss", "mhm", "yas",
-             "opo", "oho", "haan"}
+             "opo", "oho", "haan", "ja"}
 # Yes words that mean yes only in a short reply.
 WEAK_YES = {"sure", "correct", "true", "right", "ok", "okay", "k", "kk", "indeed", "certainly",
             "absolutely", "definitely", "affirmative"}
@@ -344,6 +351,7 @@ PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|the
     r"nowadays|today|found out|just found|just learned|finding out)\b"
 # A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
 HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
+    r"^(lets )?say (im|i am|i was|i have|i get|i take)|suppose|supposing|imagine|hypothetically|" \
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
     r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
     r"(start|need|have to|go on|be put|put me|begin|try|get|develop|end up|break out)|" \
@@ -364,6 +372,9 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
     r"on hold|taking a break|having a break|given up|gave up|paused|stopped for now|" \
+    r"(decided|chose|agreed) to (stop|quit|pause|give up)|(we|i) (have |ve )?stopped( trying)?$|" \
+    r"dormant|havent needed (a|an|my|one|it|any)\b|havent (used|had) (a|an|my) (puffer|inhaler)|fine with (it|them|that|those) now|" \
+    r"now (all |just |only |fully |exclusively )?(formula|bottle)( fed| feeding)?|" \
     r"all negative|came back (negative|clear|normal|fine)|tested negative|ruled out|" \
     r"nothing since|gone now|cleared now|healed now|" \
     r"completely gone|all gone|gone completely|totally gone|fully healed|completely healed|" \
@@ -438,6 +449,13 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
                     r"no chance|no way|not a chance|zero chance|theres no way)"
                     r"( that)? (im|i am|i|ive|i have|i was|id be)\b", "not", clause[:pos])
     raised = re.sub(r"\bno more\b", "no", raised)  # "so no more feeds"
+    # "not currently pregnant", "no way am I pregnant": the negation reaches past these words
+    raised = re.sub(r"\b(not|isnt|arent|never) (currently|presently|now|right now|at present|"
+                    r"at the moment|even|actually|really)\b", "not", raised)
+    raised = re.sub(r"\b(ruled out|excluded|tested negative for|cleared of|no sign of|no signs of)\b",
+                    "not", raised)  # "they ruled out MND in February"
+    raised = re.sub(r"\b(no way|no chance|not a chance|theres no way|not likely) (am i|are we|"
+                    r"is it|would i|have i|do i)\b", "not", raised)
     # "not sure what it's called, the lines by my mouth": unsure of a name, not denying a thing
     raised = re.sub(r"\b(not|dont|do not) (really )?(sure|know) (what|which|how) (its|it is|theyre|"
                     r"they are|this is|thats|the \w+ (is|are)) (called|named)\b", " ", raised)
@@ -570,11 +588,20 @@ def yes_no(text: str) -> str | None:
     norm = normalise(text)
     # a laugh or an interjection first says nothing: "lol no", "haha yes", "omg no"
     norm = re.sub(r"^((lol|lmao|haha\w*|hah|ha|omg|oh|ah|um+|uh+|hmm+|well|honestly|tbh|ok|okay|"
-                  r"so|aw+|aww+|abeg|abi|eh|lah|sha|o)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|nope|not|never|"
+                  r"so|aw+|aww+|abeg|abi|eh|eish|lah|sha|o)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|ja|nope|not|never|"
                   r"definitely|absolutely)\b)", "", norm)
     if not norm:
         return None
+    # "No - wait, sorry, yes!", "yes - well no": the patient corrected themself; the last answer
+    corrected = re.match(r"^(yes|yeah|yep|no|nope|nah)\b[\s,.!:-]*((wait|actually|sorry|oops|"
+                         r"i mean|scratch that|correction|my bad|hang on|hold on|well|um+|er+)"
+                         r"\b[\s,.!:-]*)+(?P<last>yes|yeah|yep|no|nope|nah)\b", norm)
+    if corrected:
+        return "yes" if corrected["last"].startswith("y") else "no"
     words = tokens(norm)
+    if re.match(r"^(i am|im|i do|i have|we are|i sure am|i certainly am),? (yes|yeah|yep|yup)\b",
+                norm):
+        return "yes"  # "I am, yes. Twins, would you believe"
     if re.match(r"^no (idea|clue)\b", norm) or (
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
         # doubt about the patient, not a sentence that happens to hedge ("the arguments may be
@@ -611,6 +638,8 @@ def yes_no(text: str) -> str | None:
                 r"not (at the moment|right now|now|currently|yet|atm|rn|at present|for now|"
                 r"this year|these days)\b)", rest):
         return "no"  # "not at the moment, maybe in a couple of years": no, for now
+    if re.match(r"^(theres|there is|there s) (nothing|no|none)\b", rest):
+        return "no"  # "there's nothing special happening"
     if re.match(r"^(definitely|absolutely|certainly|of course|hell|surely) (not|no)\b", rest):
         return "no"
     if first in NO_WORDS or re.fullmatch(r"no+|n+o+p+e+|na+h+", first):

@@ -91,3 +91,39 @@ def test_real_words_are_never_read_as_a_misspelt_condition_or_drug(asked, text):
 
     state = take_turn(IntakeState(), text, asked, date(2026, 12, 4)).state
     assert screen(state.answers, date(2026, 12, 4)) == []
+
+
+@pytest.mark.parametrize("asked,text,expected", [
+    # a negation reaches past "currently" and an inverted "no way am I"
+    ("pregnancy", "I am not currently pregnant", set()),
+    ("pregnancy", "no way am I pregnant, we've been apart since spring", set()),
+    ("pregnancy", "mi nuh pregnant", set()),
+    # the patient corrected themself: the last answer stands
+    ("pregnancy", "No - wait, sorry, yes! 7 weeks", {"pregnant"}),
+    ("breastfeeding", "yes - well no, I stopped on Sunday", set()),
+    # a misspelt drug one letter longer than its name is still that drug, and still current
+    ("medications", "appixaban", {"anticoagulant"}),
+    ("medications", "clopidogrell", {"anticoagulant"}),
+    # someone else's drug or news, said with slang for who they are
+    ("medications", "hubby's the one on Pradaxa, I'm on nothing", set()),
+    ("pregnancy", "my best mate just found out she's pregnant", set()),
+    ("pregnancy", "say I'm pregnant and don't know it yet, what happens?", set()),
+])
+def test_negation_corrections_typos_and_other_people(asked, text, expected):
+    turn = take_turn(IntakeState(), text, asked, TODAY)
+    assert {f.code for f in screen(turn.state.answers, TODAY)} == expected
+
+
+@pytest.mark.parametrize("text", ["Voveran SR 100 for my back", "Zorblex 5mg"])
+def test_a_medicine_nobody_could_name_goes_to_clinician_review_with_the_words(text):
+    from bot.models import Recommendation
+    from bot.summary import build_summary
+    turn = take_turn(IntakeState(), text, "medications", TODAY)
+    if turn.state.pending is not None:  # asked what it is for; the patient doesn't know
+        turn = take_turn(turn.state, "not sure, my doctor gave it me", "confirm_answer", TODAY)
+    summary = build_summary("c-unknown", turn.state, TODAY)
+    assert summary.recommendation == Recommendation.CLINICIAN_REVIEW
+    assert any(text in note and "not recognised" in note for note in summary.notes)
+    plain = build_summary("c-none", take_turn(IntakeState(), "none", "medications", TODAY).state,
+                          TODAY)
+    assert plain.recommendation == Recommendation.PROCEED

@@ -30,6 +30,8 @@ from pathlib import Path
 import yaml
 
 from bot.intake import QUESTIONS, IntakeState, outstanding, take_turn
+from bot.models import Recommendation
+from bot.summary import build_summary
 from bot.screening import screen
 
 SUITE = Path(__file__).resolve().parent / "phrases.yml"
@@ -116,6 +118,8 @@ def read(phrase: dict) -> dict:
         # questions the conversation will still ask (or is checking): a missed flag on one of
         # these gets another chance; on any other it is silent
         "open": outstanding(state) + ([state.pending.topic] if state.pending else []),
+        # the summary goes to a clinician anyway (another flag, or a medicine nobody could name)
+        "reviewed": build_summary("eval", state, TODAY).recommendation != Recommendation.PROCEED,
     }
 
 
@@ -192,8 +196,12 @@ def print_report(results: list[dict]) -> None:
     print(f"flags missed (expected, not raised): {len(missed)}, of which silent (their question "
           f"closed, so never asked again): {len(silent)}; flags invented (raised, not "
           f"expected): {len(invented)}")
+    reviewed = {r["id"] for r in results if r["got"].get("reviewed")}
+    unseen = [(i, c) for i, c in silent if i not in reviewed]
+    print(f"silent misses that no clinician would see (the summary says proceed): {len(unseen)}")
     if silent:
-        print("silent misses: " + ", ".join(f"{i} {c}" for i, c in silent))
+        print("silent misses: " + ", ".join(f"{i} {c}" + (" (reviewed)" if i in reviewed else "")
+                                            for i, c in silent))
     print_table("class", table(results, "class"))
     print_table("question", table(results, "asked"))
     print(f"\nfailures ({n - right}):")
