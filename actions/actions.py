@@ -14,6 +14,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.care_catalogue import CareCatalogue, load_care_catalogue
+from bot.care_store import CareStore
+from bot.checklist import build_checklist, should_send_checklist
 from bot.config import Settings, load_settings
 from bot.intake import (QUESTIONS, IntakeState, Turn, clear_defers, take_turn, updated_answers,
                         with_known_contact)
@@ -44,6 +47,18 @@ def store() -> IntakeStore:
 def state_store() -> StateStore:
     """Where the working state is kept beside the summary (survives a lost tracker)."""
     return StateStore(settings().db_path)
+
+
+@lru_cache(maxsize=1)
+def care_store() -> CareStore:
+    """Checklists sent and check-ins, in the intake database (opened on first use)."""
+    return CareStore(store().path)
+
+
+@lru_cache(maxsize=1)
+def care_catalogue() -> CareCatalogue:
+    """The checklist's wording, with the clinic's CLINIC_CARE_CATALOGUE over the default."""
+    return load_care_catalogue()
 
 
 @lru_cache(maxsize=1)
@@ -255,5 +270,26 @@ class ActionSubmitIntake(Action):
         if not already:
             dispatcher.utter_message(response="utter_submitted")
             dispatcher.utter_message(response=f"utter_outcome_{patient_outcome(state, summary)}")
+            if should_send_checklist(summary) and patient_outcome(state, summary) != "defer":
+                send_checklist(dispatcher, summary)
         logger.info("intake %s completed: %s", tracker.sender_id[:8], summary.recommendation.value)
         return [SlotSet("intake_complete", True), SlotSet("rephrase", False)]
+
+
+def send_checklist(dispatcher: CollectingDispatcher, summary: IntakeSummary) -> None:
+    """Send the pre-appointment checklist (by SMS: texts of at most 2 segments, cut between
+    items) and keep what was sent for the staff page."""
+    conf = settings()
+    try:
+        catalogue = care_catalogue()
+    except (OSError, ValueError) as exc:  # the intake is saved; never fail the patient here
+        logger.error("No checklist sent: the care catalogue cannot be read (%s)", exc)
+        return
+    checklist = build_checklist(summary, conf.today(), summary.channel, catalogue,
+                                conf.clinic_name, conf.clinic_phone)
+    texts = checklist.sms_texts() if summary.channel == "sms" else [checklist.as_text()]
+    for text in texts:
+        dispatcher.utter_message(text=text)
+    care_store().record_checklist(summary.conversation_id, summary.channel,
+                                  [{"code": line.code, "text": line.text}
+                                   for line in checklist.lines], texts)

@@ -4,6 +4,8 @@
     python -m bot.cli list-intakes --status completed
     python -m bot.cli cleanup-photos --dry-run
     python -m bot.cli rasa-api-token        # a JWT for Rasa's HTTP API (needs RASA_JWT_SECRET)
+    python -m bot.cli list-checkins --due   # two-week check-ins due now and not yet sent
+    python -m bot.cli cancel-checkin 12     # cancel one (it is never sent)
 
 The database is the one named by INTAKE_DB (see bot.config).
 """
@@ -12,9 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
-from bot.config import Settings, load_settings
+from bot.care_catalogue import load_care_catalogue
+from bot.care_scheduler import CareScheduler
+from bot.care_store import CareStore
+from bot.checkins import CareService, OfficeHours
+from bot.config import Settings, database_url, load_settings
 from bot.internal_auth import JWT_SECRET_ENV, MissingSecret, rasa_api_jwt, require_secret
 from bot.screening import load_policy
 from bot.models import Recommendation, Status
@@ -86,6 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     jwt.add_argument("--minutes", type=float, default=5.0, help="lifetime (default 5)")
     jwt.set_defaults(run=_rasa_api_token)
+
+    checkins = commands.add_parser(
+        "list-checkins",
+        help="print the two-week check-ins: id, status, due time, channel, conversation",
+        description="Print two-week check-ins, soonest due first, as tab-separated lines "
+                    "(id, status, due at in UTC, channel, conversation id, answer).",
+    )
+    checkins.add_argument("--status", choices=["scheduled", "sent", "answered", "cancelled"],
+                          help="only this status")
+    checkins.add_argument("--due", action="store_true",
+                          help="only scheduled check-ins whose time has come (not yet sent)")
+    checkins.set_defaults(run=_list_checkins)
+
+    cancel = commands.add_parser(
+        "cancel-checkin",
+        help="cancel a two-week check-in that has not been answered (it is never sent)",
+        description="Cancel a scheduled (or sent, unanswered) check-in by its id and remove its "
+                    "job from the scheduler's store. Exit 1 if there was nothing to cancel.",
+    )
+    cancel.add_argument("checkin_id", type=int, help="the id list-checkins prints")
+    cancel.add_argument("--by", default="cli", help="who cancelled it, for the record")
+    cancel.set_defaults(run=_cancel_checkin)
     return parser
 
 
@@ -95,7 +124,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if args.run is _rasa_api_token:
         return _rasa_api_token(os.environ if env is None else env, args)
     settings = load_settings(dict(env) if env is not None else None)
-    if args.run in (_check_policy, _cleanup_photos):
+    if args.run in (_check_policy, _cleanup_photos, _list_checkins, _cancel_checkin):
         return args.run(settings, args)
     return args.run(open_store(settings), args)
 
@@ -135,6 +164,39 @@ def _rasa_api_token(env: Mapping[str, str], args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(rasa_api_jwt(secret, "cli", ttl_seconds=int(args.minutes * 60)))
+    return 0
+
+
+def _list_checkins(settings: Settings, args: argparse.Namespace) -> int:
+    """Print one tab-separated line per check-in."""
+    care = CareStore(open_store(settings).path)
+    if args.due:
+        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # the store's form
+        rows = care.list_checkins("scheduled", now)
+    else:
+        rows = care.list_checkins(args.status)
+    for row in rows:
+        print("\t".join(str(row[k] or "") for k in ("id", "status", "due_at", "channel",
+                                                      "conversation_id", "answer")))
+    return 0
+
+
+def _cancel_checkin(settings: Settings, args: argparse.Namespace) -> int:
+    """Cancel the check-in and drop its scheduler job; say what happened."""
+    scheduler = CareScheduler(database_url(settings), runs_jobs=False, step=True)
+    care = CareService(CareStore(open_store(settings).path), None, load_care_catalogue(),
+                       OfficeHours.from_env({"CLINIC_TZ": settings.clinic_timezone}),
+                       scheduler=scheduler)
+    scheduler.start(care)  # paused: it only reaches the job store
+    try:
+        cancelled = care.cancel(args.checkin_id, args.by)
+    finally:
+        scheduler.shutdown()
+    if not cancelled:
+        print(f"check-in {args.checkin_id}: nothing to cancel (unknown, answered or cancelled)",
+              file=sys.stderr)
+        return 1
+    print(f"check-in {args.checkin_id} cancelled")
     return 0
 
 

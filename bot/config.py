@@ -71,6 +71,16 @@ def is_web_link(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+def database_url(settings: Settings | None = None, env: dict[str, str] | None = None) -> str:
+    """The SQLAlchemy URL of the intake database: INTAKE_DATABASE_URL if set, else the SQLite
+    file the intake store uses (INTAKE_DB). The check-in scheduler keeps its jobs there."""
+    env = dict(os.environ if env is None else env)
+    if env.get("INTAKE_DATABASE_URL", "").strip():
+        return env["INTAKE_DATABASE_URL"].strip()
+    settings = settings or load_settings(env)
+    return f"sqlite:///{Path(settings.db_path).resolve()}"
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build Settings from environment variables (INTAKE_DB, CLINIC_TZ, ...)."""
     env = dict(os.environ if env is None else env)

@@ -43,7 +43,7 @@ ROLES = ("clinician", "front_desk")
 # "changed_after_review": a reviewed intake changed (written by the intake store, actor
 # "patient"). The audit table's CHECK is built from this list; ensure_schema migrates old files.
 ACTIONS = ("view", "export", "review", "delete", "login", "logout", "print",
-           "changed_after_review")
+           "changed_after_review", "treatment", "checkin_handled")
 MIN_PASSWORD_CHARS = 10
 MAX_NOTE_CHARS = 4000
 SESSION_ID_BYTES = 32

@@ -363,6 +363,13 @@ class IntakeStore:
             rows = list(db[SMS_CONTACTS].rows_where("conversation_id = ?", [conversation_id]))
         return _sms_row(rows[0]) if rows else None
 
+    def sms_conversations_of(self, phone: str) -> list[str]:
+        """Every conversation a phone number has texted in, oldest first."""
+        with self._connect() as db:
+            rows = list(db[SMS_CONTACTS].rows_where("phone = ?", [phone], order_by="created_at",
+                                                    select="conversation_id"))
+        return [row["conversation_id"] for row in rows]
+
     def set_sms_opted_out(self, conversation_id: str, opted_out: bool) -> None:
         """Mark an SMS contact as opted out (STOP) or back in (START)."""
         with self._write() as db:

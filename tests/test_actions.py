@@ -98,6 +98,40 @@ async def test_submit_marks_completed_and_tells_the_patient_the_outcome():
     assert summary.status.value == "completed" and summary.completed_at is not None
 
 
+async def test_submit_sends_the_checklist_by_sms_and_keeps_what_was_sent():
+    _, events = await run(acts.ValidateIntakeForm(),
+                          tracker("botox for my 11s, I take Eliquis and fish oil", sender="c10"))
+    dispatcher, _ = await run(acts.ActionSubmitIntake(), tracker("yes", slots_from(events),
+                                                                 sender="c10"))
+    texts = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert texts[0].startswith("Before your consult at")
+    joined = "\n".join(texts)
+    assert "Keep taking apixaban exactly as prescribed" in joined
+    assert "unless the clinic advises you to pause them" in joined
+    sent = acts.care_store().checklist("c10")
+    assert sent["channel"] == "sms" and sent["texts"] == texts
+    assert [line["code"] for line in sent["lines"]] == [
+        "concerns", "photos", "prescribed", "supplements", "review"]
+
+
+async def test_a_broken_clinic_catalogue_never_blocks_the_submission(tmp_path, monkeypatch):
+    bad = tmp_path / "clinic.yml"
+    bad.write_text("checklist:\n  heading: 'At {clinc}'\n")
+    monkeypatch.setenv("CLINIC_CARE_CATALOGUE", str(bad))
+    _, events = await run(acts.ValidateIntakeForm(), tracker("botox for my 11s", sender="c12"))
+    dispatcher, out = await run(acts.ActionSubmitIntake(), tracker("yes", slots_from(events),
+                                                                   sender="c12"))
+    assert dispatcher.messages[0]["response"] == "utter_submitted"
+    assert SlotSet("intake_complete", True) in out
+    assert acts.care_store().checklist("c12") is None
+
+
+async def test_a_deferred_patient_gets_no_checklist():
+    _, events = await run(acts.ValidateIntakeForm(), tracker("I have a cold sore", sender="c11"))
+    await run(acts.ActionSubmitIntake(), tracker("yes", slots_from(events), sender="c11"))
+    assert acts.care_store().checklist("c11") is None
+
+
 async def test_restart_clears_every_answer():
     _, events = await run(acts.ValidateIntakeForm(), tracker("Jane, I take fish oil"))
     slots = slots_from(events)

@@ -121,7 +121,7 @@ def test_audit_entries_are_appended_newest_first(staff):
 
 def test_only_known_audit_actions_are_accepted(staff):
     assert set(ACTIONS) == {"view", "export", "review", "delete", "login", "logout", "print",
-                            "changed_after_review"}
+                            "changed_after_review", "treatment", "checkin_handled"}
     with pytest.raises(ValueError):
         staff.audit("dr.lee", "edit", "c1")
 

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 from string import Template
 from typing import Any, Callable
@@ -35,11 +36,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from bot.config import Settings, is_web_link, load_settings
+from bot.care_scheduler import CareScheduler, scheduler_runs_jobs
+from bot.checkins import CareService, care_from_env
+from bot.config import Settings, database_url, is_web_link, load_settings
 from bot.intake import is_restart
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, open_store
 from bot.web import photos
+from bot.web.checkin import create_checkin_router
 from bot.web.limits import BodySizeLimit, RateLimits, read_limited_body
 from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.staff_store import StaffStore
@@ -109,8 +113,13 @@ def create_app(
     trust_forwarded: bool | None = None,
     media: MediaFetcher | None = None,
     limits: RateLimits | None = None,
+    care: CareService | None = None,
 ) -> FastAPI:
     """Build the web app; tests pass an in-memory store and a FakeRasaClient.
+
+    care (default: built from the environment when the store is a file) sends and receives the
+    two-week check-ins; its scheduler starts and stops with the app (INTAKE_SCHEDULER=0: opened
+    but paused in this process, see bot/care_scheduler.py).
 
     trust_forwarded (default: env TRUST_FORWARDED=1) believes X-Forwarded-Proto from a reverse
     proxy when deciding whether the session cookie must be Secure. limits (default: the
@@ -126,8 +135,13 @@ def create_app(
     chat = Chat(store, rasa)
     # No HTML docs pages at all (Swagger UI and ReDoc load scripts from a CDN); the JSON
     # description only when INTAKE_API_DOCS turns it on.
+    if care is None and store.path is not None:
+        url = database_url(settings.model_copy(update={"db_path": store.path}))
+        care = care_from_env(settings, store, os.environ,
+                             scheduler=CareScheduler(url, scheduler_runs_jobs(os.environ)))
     app = FastAPI(title="Intake assistant", docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json" if settings.api_docs else None)
+                  openapi_url="/openapi.json" if settings.api_docs else None,
+                  lifespan=_care_lifespan(care))
     app.add_middleware(BodySizeLimit)  # added first, so inside _security_headers: 413s get them
     app.middleware("http")(_security_headers)
     _add_page_routes(app, settings)
@@ -140,13 +154,34 @@ def create_app(
         """Liveness check for the process manager."""
         return {"ok": True}
 
-    app.include_router(create_sms_router(settings, store, rasa, media, limiter=limits.sms))
+    app.include_router(create_sms_router(settings, store, rasa, media, limiter=limits.sms,
+                                         care=care))
+    if care is not None:
+        app.include_router(create_checkin_router(care, photos.photos_root(settings.db_path)))
     tracker_db = os.environ.get("RASA_TRACKER_DB")
     app.include_router(create_staff_router(
         settings, store, StaffStore(store.path),
         tracker_db_path=Path(tracker_db) if tracker_db else None,
-        photos_dir=photos.photos_root(settings.db_path), trust_forwarded=trust_forwarded))
+        photos_dir=photos.photos_root(settings.db_path), trust_forwarded=trust_forwarded,
+        care=care))
     return app
+
+
+def _care_lifespan(care: CareService | None) -> Callable:
+    """Start the check-in scheduler with the app and stop it with the app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        scheduler = getattr(care, "scheduler", None)
+        if isinstance(scheduler, CareScheduler):
+            scheduler.start(care)
+        try:
+            yield
+        finally:
+            if isinstance(scheduler, CareScheduler):
+                scheduler.shutdown()
+
+    return lifespan
 
 
 def app_factory() -> FastAPI:

@@ -44,16 +44,20 @@ from typing import Protocol
 from urllib.parse import parse_qsl, urlparse
 from xml.sax.saxutils import escape
 
-import gsm0338  # noqa: F401  (registers the "gsm03.38" codec used to count SMS segments)
 import httpx
 from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from twilio.request_validator import RequestValidator
 
+from bot.checkins import CareService
 from bot.config import Settings
 from bot.intake import is_restart
 from bot.models import Status
+# The SMS length rules live in the domain (the checklist and check-ins count segments too);
+# their names stay importable from here.
+from bot.sms_text import (GSM7_PART, GSM7_SINGLE, MAX_SEGMENTS, UCS2_PART,  # noqa: F401
+                          UCS2_SINGLE, Segments, gsm_friendly, sms_segments, split_message)
 from bot.store import IntakeStore
 from bot.web import photos
 from bot.web.limits import SLOW_DOWN, RateLimiter, RateLimits, read_limited_body
@@ -66,11 +70,6 @@ MAX_BODY_BYTES = 64 * 1024  # a Twilio post with 1,600 characters and 10 media U
 MAX_FORM_FIELDS = 200
 MAX_TEXT_CHARS = 1600  # Twilio's own limit for one (concatenated) message
 MAX_MEDIA = 10  # Twilio sends at most 10 media per MMS
-MAX_SEGMENTS = 2  # per text sent: short enough to read, few enough to keep costs down
-# Segment sizes (3GPP TS 23.040): one segment, or each part of a concatenated message, which
-# gives up room to the header that joins the parts again.
-GSM7_SINGLE, GSM7_PART = 160, 153  # septets; an extension character (€ [ ] { } ...) takes 2
-UCS2_SINGLE, UCS2_PART = 70, 67  # UTF-16 code units; an emoji takes 2
 NEW_INTAKE_AFTER = timedelta(days=30)  # a text this long after a sent intake starts a new one
 MAX_MEDIA_REDIRECTS = 3
 
@@ -148,13 +147,6 @@ _NUMBERED_REPLY = re.compile(r"#?(\d{1,2})[.)]?")
 _DIAL_NOISE = re.compile(r"[\s().\-\u00a0]")
 _E164 = re.compile(r"\+[1-9]\d{6,14}")
 _PHRASE_NOISE = re.compile(r"[^\w' -]+")
-# Typographic characters with a plain GSM-7 equivalent: one curly apostrophe would otherwise
-# send the whole text as UCS-2, at 67 characters a segment instead of 153.
-_GSM_FRIENDLY = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"',
-    "\u201e": '"', "\u2033": '"', "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
-    "\u2026": "...", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2022": "-",
-})
 # Twilio's MediaUrl is on api.twilio.com (HTTP basic auth with the account SID and auth token).
 # It redirects to the file: to a short-lived mms.twiliocdn.com URL when the account enforces
 # HTTP auth on media, else to s3-external-1.amazonaws.com (Twilio support, "Protect Media Access
@@ -367,42 +359,6 @@ def is_opt_out(text: str) -> bool:
     return any(pattern.fullmatch(phrase) for pattern in OPT_OUT_PHRASES)
 
 
-def gsm_friendly(text: str) -> str:
-    """Text with curly quotes, dashes, ellipses and odd spaces as their GSM-7 equivalents."""
-    return text.translate(_GSM_FRIENDLY)
-
-
-@dataclass(frozen=True)
-class Segments:
-    """How a text travels: its encoding ("GSM-7" or "UCS-2") and how many segments it takes."""
-
-    encoding: str
-    count: int
-
-
-def sms_segments(text: str) -> Segments:
-    """The encoding and segment count a carrier uses for text (GSM 03.38 when every character
-    has a GSM-7 code, else UCS-2)."""
-    try:
-        costs = [len(char.encode("gsm03.38")) for char in text]
-    except UnicodeEncodeError:
-        costs = [len(char.encode("utf-16-le")) // 2 for char in text]
-        return Segments("UCS-2", _pack(costs, UCS2_SINGLE, UCS2_PART))
-    return Segments("GSM-7", _pack(costs, GSM7_SINGLE, GSM7_PART))
-
-
-def _pack(costs: list[int], single: int, part: int) -> int:
-    """Segments needed for characters of these costs; a character never straddles two parts."""
-    if sum(costs) <= single:
-        return 1 if costs else 0
-    count, used = 1, 0
-    for cost in costs:
-        if used + cost > part:
-            count, used = count + 1, 0
-        used += cost
-    return count
-
-
 def clean_text(text: str) -> str:
     """Text without control characters, with newlines normalised and outer space stripped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -422,44 +378,6 @@ def options_line(buttons: list[dict[str, str]], first: int = 1) -> str:
     """Buttons as one SMS line: "Reply 1 for Yes, 2 for No, 3 for Not sure."."""
     choices = [f"{first + i} for {b['title']}" for i, b in enumerate(buttons)]
     return "Reply " + ", ".join(choices) + "."
-
-
-def split_message(text: str, max_segments: int = MAX_SEGMENTS) -> list[str]:
-    """Text cut into texts of at most `max_segments` SMS segments each, at a paragraph, line,
-    sentence or word boundary (the latest strong one in the second half of a part, else the
-    latest word boundary); a single word too long for one part is the only thing ever cut."""
-    parts: list[str] = []
-    rest = text.strip()
-    while sms_segments(rest).count > max_segments:
-        cut = _cut_point(rest, _fitting_chars(rest, max_segments))
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-def _fitting_chars(text: str, max_segments: int) -> int:
-    """The longest prefix of text (in characters) that fits in max_segments segments."""
-    low, high = 1, len(text)  # a prefix only grows in segments as it grows, so bisect
-    while low < high:
-        middle = (low + high + 1) // 2
-        if sms_segments(text[:middle]).count <= max_segments:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _cut_point(text: str, limit: int) -> int:
-    """Where to end the next part of text (see split_message)."""
-    window = text[: limit + 1]  # a boundary right after the limit still leaves a full part
-    for pattern in (r"\n\s*\n", r"\n", r"[.!?…][)\"'”’]*\s"):
-        ends = [m.end() for m in re.finditer(pattern, window) if m.end() - 1 <= limit]
-        if ends and ends[-1] > limit // 2:
-            return min(ends[-1], limit)
-    spaces = [m.start() for m in re.finditer(r"\s", window)]
-    return spaces[-1] if spaces and spaces[-1] > 0 else limit
 
 
 def twiml(messages: list[str]) -> str:
@@ -556,8 +474,12 @@ def create_sms_router(
     env: Mapping[str, str] | None = None,
     limiter: RateLimiter | None = None,
     clock: Callable[[], datetime] | None = None,
+    care: CareService | None = None,
 ) -> APIRouter:
     """The `POST /sms/twilio` webhook; environment from `env` (default os.environ).
+
+    With `care`, a reply to a two-week check-in goes to the check-in, not the intake assistant,
+    and STOP also cancels the number's check-ins.
 
     With a MediaFetcher each MMS photo is downloaded, stripped of metadata and stored like a
     website upload; without one (no TWILIO_ACCOUNT_SID) the patient is asked to bring photos.
@@ -570,7 +492,7 @@ def create_sms_router(
         logger.warning("TWILIO_AUTH_TOKEN is not set: %s refuses every request.", ROUTE)
     limiter = limiter or RateLimits.from_env(env).sms
     channel = SmsChannel(settings, store, rasa, media, config.id_key, limiter,
-                         new_intake_after=config.new_intake_after, clock=clock)
+                         new_intake_after=config.new_intake_after, clock=clock, care=care)
     router = APIRouter()
 
     @router.post(ROUTE)
@@ -604,6 +526,7 @@ class SmsChannel:
         *,
         new_intake_after: timedelta = NEW_INTAKE_AFTER,
         clock: Callable[[], datetime] | None = None,
+        care: CareService | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -613,6 +536,7 @@ class SmsChannel:
         self.limiter = limiter or RateLimiter(())
         self.new_intake_after = new_intake_after
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.care = care
 
     async def receive(self, form: MultiDict) -> list[str]:
         """The texts to send back for one incoming message (none for a repeat or after STOP)."""
@@ -634,6 +558,10 @@ class SmsChannel:
         if not verdict.allowed:
             logger.warning("An SMS number passed the rate limit; its text was not taken in.")
             return split_message(SLOW_DOWN) if verdict.notify else []
+        if self.care is not None and text:
+            answered = await run_in_threadpool(self._checkin_reply, number, text)
+            if answered is not None:
+                return answered
         offered, note = contact["buttons"], []
         if await run_in_threadpool(self._starts_new_intake, conversation_id, text):
             conversation_id = await run_in_threadpool(self._new_conversation, number,
@@ -659,6 +587,11 @@ class SmsChannel:
         if word in HELP_WORDS:
             return await self._canned(conversation_id, text, self._help(HELP_REPLY))
         return None
+
+    def _checkin_reply(self, number: str, text: str) -> list[str] | None:
+        """The answer to a reply to a two-week check-in, or None if none is waiting."""
+        assert self.care is not None
+        return self.care.sms_reply(self.store.sms_conversations_of(number), text)
 
     def _current_conversation(self, number: str) -> str:
         """The conversation the number's texts go to: the recorded one, else its first."""
@@ -737,6 +670,9 @@ class SmsChannel:
         """Opt the number out (STOP) or back in (START), in all its conversations; confirm once."""
         await run_in_threadpool(self.store.set_sms_number_opted_out,
                                 sms_number_key(number, self.id_key), number, opted_out)
+        if opted_out and self.care is not None:  # no check-in texts after STOP
+            await run_in_threadpool(self.care.cancel_for_conversations,
+                                    self.store.sms_conversations_of(number), "patient texted STOP")
         logger.info("SMS conversation %s opted %s.", conversation_id, "out" if opted_out else "in")
         template = OPTED_OUT_REPLY if opted_out else OPTED_IN_REPLY
         return await self._canned(

@@ -39,6 +39,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import fhir
 from bot.changes import clinical_snapshot
+from bot.checkins import ANSWER_LABELS
 from bot.labels import RECOMMENDATION_LABELS, answer_details, flag_label
 from bot.config import Settings
 from bot.login_throttle import LimitsCounter, LoginThrottle, wait_phrase
@@ -85,7 +86,12 @@ SHOWS_LABELS = {"rest": "at rest", "expression": "with expression",
                 "both": "at rest and with expression"}
 # The queue's status filter: "needs review" is any intake not reviewed since it last changed.
 STATUS_FILTERS = {"needs_review": "Needs review (any status)", **STATUS_LABELS}
-NOTICES = {"reviewed": "Marked as reviewed.", "deleted": "The patient's data has been deleted."}
+NOTICES = {"reviewed": "Marked as reviewed.", "deleted": "The patient's data has been deleted.",
+           "treatment": "Treatment recorded; the two-week check-in is scheduled.",
+           "handled": "Check-in reply marked as handled."}
+CHECKIN_STATUS = {"scheduled": "Scheduled", "sent": "Sent, waiting for the reply",
+                  "answered": "Answered", "cancelled": "Cancelled"}
+MAX_TREATMENT_AGE_DAYS = 60  # a treatment date further back is a typo
 
 
 class LoginRequired(Exception):
@@ -230,8 +236,12 @@ def create_staff_router(
     photos_dir: Path | None = None,
     clock: Callable[[], float] = time.time,
     trust_forwarded: bool | None = None,
+    care: Any = None,
 ) -> APIRouter:
     """The /staff pages.
+
+    `care` (a bot.checkins.CareService, optional) adds the checklist sent, the check-ins and the
+    "treatment given" action to the intake page, and check-in replies to the queue.
 
     Session times come from staff_store's clock; `clock` drives the sign-in form's cookie and
     the sign-in throttle (tests give both the same fake clock; see bot/login_throttle.py).
@@ -244,7 +254,7 @@ def create_staff_router(
     throttle = LoginThrottle(LimitsCounter(settings.staff_throttle_storage, clock))
     pages = _environment()
     ctx = _Context(settings, intake_store, staff_store, sessions, pages, tracker_db_path,
-                   Path(photos_dir) if photos_dir is not None else None, throttle)
+                   Path(photos_dir) if photos_dir is not None else None, throttle, care)
     router = APIRouter(route_class=_route_class(ctx))
     _add_session_routes(router, ctx)
     _add_queue_routes(router, ctx)
@@ -265,6 +275,7 @@ class _Context:
     tracker_db_path: Path | None
     photos_dir: Path | None
     throttle: LoginThrottle
+    care: Any = None  # bot.checkins.CareService, when check-ins are on
 
     def render(self, request: Request, name: str, status_code: int = 200,
                **values: Any) -> HTMLResponse:
@@ -499,6 +510,7 @@ def _add_queue_routes(router: APIRouter, ctx: _Context) -> None:
         filters = _QueueFilters.parse(recommendation, status, date_from, date_to, q)
         rows = _queue_rows(ctx, filters, staff)
         return ctx.render(request, "queue.html", rows=rows, filters=filters,
+                          checkin_requests=_checkin_requests(ctx, staff),
                           notice=NOTICES.get(done), recommendation_labels=RECOMMENDATION_LABELS,
                           status_labels=STATUS_FILTERS, limit=QUEUE_LIMIT)
 
@@ -509,6 +521,22 @@ def _add_queue_routes(router: APIRouter, ctx: _Context) -> None:
         entries = ctx.staff.audit_log(limit=500, conversation_id=conversation_id or None)
         return ctx.render(request, "audit.html", entries=entries, conversation_id=conversation_id,
                           local=lambda iso: _local(iso, ctx.settings))
+
+
+def _checkin_requests(ctx: _Context, staff: Staff) -> list[dict[str, Any]]:
+    """Check-in replies staff must follow up (touch-up requests), side effects first; the
+    patient's own words for clinicians only."""
+    if ctx.care is None:
+        return []
+    rows = []
+    for row in ctx.care.store.open_requests():
+        summary = ctx.intakes.get_summary(row["conversation_id"])
+        rows.append({"id": row["id"], "conversation_id": row["conversation_id"],
+                     "name": (summary.patient_name if summary else None) or row["first_name"],
+                     "answer": ANSWER_LABELS.get(row["answer"], row["answer"]),
+                     "urgent": row["urgent"], "at": _local(row["answered_at"], ctx.settings),
+                     "text": row["answer_text"] if staff.is_clinician else None})
+    return rows
 
 
 @dataclass
@@ -652,6 +680,22 @@ def _add_intake_routes(router: APIRouter, ctx: _Context) -> None:
         ctx.staff.audit(staff.user.username, "view", conversation_id, f"photo {number}")
         return FileResponse(found[0], media_type=found[1], content_disposition_type="inline")
 
+    @router.get("/staff/checkins/{checkin_id}/photos/{number}")
+    def checkin_photo(checkin_id: int, number: int,
+                      staff: Staff = Depends(clinician)) -> Response:
+        """A photo sent with a check-in (clinicians only), numbered from 1."""
+        row = ctx.care.store.checkin(checkin_id) if ctx.care is not None else None
+        if row is None or not 1 <= number <= len(row["photos"]) or ctx.photos_dir is None:
+            raise HTTPException(404, "No such photo.")
+        photo = row["photos"][number - 1]
+        found = _inside_folder(ctx.photos_dir, row["conversation_id"], photo["file"],
+                               photo["media_type"])
+        if found is None:
+            raise HTTPException(404, "No such photo.")
+        ctx.staff.audit(staff.user.username, "view", row["conversation_id"],
+                        f"check-in {checkin_id} photo {number}")
+        return FileResponse(found[0], media_type=found[1], content_disposition_type="inline")
+
     @router.get("/staff/intakes/{conversation_id}/fhir")
     def fhir_export(conversation_id: str, staff: Staff = Depends(clinician)) -> Response:
         """The intake as a FHIR R4 QuestionnaireResponse (a download); audited as an export."""
@@ -700,7 +744,40 @@ def _intake_view(ctx: _Context, summary: IntakeSummary, staff: Staff,
     if staff.is_clinician:
         view.update(_medical_view(ctx, summary))
         view["changes"] = changes  # the patient's words: clinicians only
+    if ctx.care is not None:
+        view["checklist"] = _checklist_view(ctx, summary.conversation_id, staff)
+        view["checkins"] = _checkins_view(ctx, summary.conversation_id, staff)
+        view["areas"] = AREA_LABELS
+        view["today"] = settings.today().isoformat()
     return view
+
+
+def _checkins_view(ctx: _Context, conversation_id: str, staff: Staff) -> list[dict[str, Any]]:
+    """The intake's two-week check-ins; answers in the patient's words for clinicians only."""
+    views = []
+    for row in ctx.care.store.checkins_for(conversation_id):
+        views.append({
+            "id": row["id"], "treated_on": row["treated_on"], "channel": row["channel"],
+            "areas": [AREA_LABELS.get(a, a) for a in row["areas"]],
+            "due": _local(row["due_at"], ctx.settings), "status": row["status"],
+            "status_label": CHECKIN_STATUS.get(row["status"], row["status"]),
+            "answer": ANSWER_LABELS.get(row["answer"], row["answer"]) if row["answer"] else None,
+            "urgent": row["urgent"], "handled": bool(row["handled_at"]),
+            "text": row["answer_text"] if staff.is_clinician else None,
+            "photos": list(range(1, len(row["photos"]) + 1)) if staff.is_clinician else [],
+            "by": row["scheduled_by"], "cancelled_by": row["cancelled_by"]})
+    return views
+
+
+def _checklist_view(ctx: _Context, conversation_id: str, staff: Staff) -> dict[str, Any] | None:
+    """The pre-appointment checklist the patient was sent: when and how for everyone, the
+    lines (which name medicines) for clinicians."""
+    sent = ctx.care.store.checklist(conversation_id)
+    if sent is None:
+        return None
+    return {"at": _local(sent["sent_at"], ctx.settings), "channel": sent["channel"],
+            "texts": len(sent["texts"]),
+            "lines": [line["text"] for line in sent["lines"]] if staff.is_clinician else None}
 
 
 def _changes_since_review(ctx: _Context, conversation_id: str, review: Any
@@ -829,8 +906,21 @@ def _inside_folder(root: Path, conversation_id: str, relative: str,
 # --- actions --------------------------------------------------------------------------------------
 
 
+def _treatment_day(text: str, today: date) -> date:
+    """The treatment date from the form: today or up to MAX_TREATMENT_AGE_DAYS back, else 422."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise HTTPException(422, "Give the treatment date as YYYY-MM-DD.") from None
+    if day > today or (today - day).days > MAX_TREATMENT_AGE_DAYS:
+        raise HTTPException(422, f"The treatment date must be today or in the last "
+                                 f"{MAX_TREATMENT_AGE_DAYS} days.")
+    return day
+
+
 def _add_action_routes(router: APIRouter, ctx: _Context) -> None:
-    """Mark reviewed and delete (clinicians only, CSRF-checked)."""
+    """Mark reviewed, treatment given, check-in handled, and delete (clinicians only,
+    CSRF-checked)."""
     clinician_form = _csrf(ctx, CLINICIAN)
 
     @router.post("/staff/intakes/{conversation_id}/review")
@@ -850,6 +940,36 @@ def _add_action_routes(router: APIRouter, ctx: _Context) -> None:
             raise HTTPException(422, str(exc)) from None
         ctx.staff.audit(staff.user.username, "review", conversation_id, f"seen change {seen}")
         return RedirectResponse(f"/staff/intakes/{conversation_id}?done=reviewed", status_code=303)
+
+    @router.post("/staff/intakes/{conversation_id}/treatment")
+    def treatment_given(conversation_id: str, treated_on: str = Form(""),
+                        areas: list[str] = Form([]),
+                        staff: Staff = Depends(clinician_form)) -> Response:
+        """Record that the treatment was given (date, areas); schedule the two-week check-in."""
+        if ctx.care is None:
+            raise HTTPException(404, "Check-ins are not available on this server.")
+        summary = ctx.summary_or_404(conversation_id)
+        day = _treatment_day(treated_on, ctx.settings.today())
+        chosen = [a for a in dict.fromkeys(areas) if a in AREA_LABELS]
+        if not chosen:
+            raise HTTPException(422, "Choose at least one treated area.")
+        row = ctx.care.schedule(conversation_id, day, chosen, staff.user.username,
+                                patient_name=summary.patient_name,
+                                channel="sms" if summary.channel == "sms" else "web")
+        ctx.staff.audit(staff.user.username, "treatment", conversation_id,
+                        f"given {day.isoformat()}; check-in {row['id']} due {row['due_at']}")
+        return RedirectResponse(f"/staff/intakes/{conversation_id}?done=treatment",
+                                status_code=303)
+
+    @router.post("/staff/checkins/{checkin_id}/handled")
+    def checkin_handled(checkin_id: int, staff: Staff = Depends(clinician_form)) -> Response:
+        """Take a check-in reply off the queue once someone has followed it up."""
+        if ctx.care is None or not ctx.care.store.mark_handled(checkin_id, staff.user.username):
+            raise HTTPException(404, "No open check-in reply with that id.")
+        row = ctx.care.store.checkin(checkin_id)
+        ctx.staff.audit(staff.user.username, "checkin_handled", row["conversation_id"],
+                        f"check-in {checkin_id}")
+        return RedirectResponse("/staff?done=handled", status_code=303)
 
     @router.post("/staff/intakes/{conversation_id}/delete")
     def delete(conversation_id: str, confirm: str = Form(""),

@@ -30,6 +30,21 @@
     }
   }
 
+  /* The two-week check-in link the clinic posts in the chat: made clickable as a link to this
+     site's own /checkin/ page (the token only; everything else stays text). */
+  var CHECKIN_LINK = /(?:https?:\/\/\S+)?\/checkin\/([A-Za-z0-9_-]{20,100})/;
+
+  function withCheckinLink(text) {
+    var span = element("span", "text");
+    var match = CHECKIN_LINK.exec(text);
+    span.appendChild(document.createTextNode(text.slice(0, match.index)));
+    var link = element("a", null, "open your check-in");
+    link.href = "/checkin/" + match[1];
+    span.appendChild(link);
+    span.appendChild(document.createTextNode(text.slice(match.index + match[0].length)));
+    return span;
+  }
+
   /* One bubble in the log. role: "bot", "patient" or "note"; text keeps its line breaks. */
   function addMessage(message) {
     var role = message.role === "patient" ? "patient" : message.role === "note" ? "note" : "bot";
@@ -43,6 +58,8 @@
       image.alt = "Your photo";
       bubble.appendChild(image);
       bubble.appendChild(element("span", "caption", message.caption || "Photo sent"));
+    } else if (role === "bot" && CHECKIN_LINK.test(String(message.text || ""))) {
+      bubble.appendChild(withCheckinLink(String(message.text)));
     } else {
       bubble.appendChild(element("span", "text", String(message.text || "")));
     }

@@ -1,0 +1,174 @@
+"""The pre-appointment checklist a patient gets once their intake is sent, built from their
+answers: confirm the top two concerns, the photos still missing, prescribed blood thinners
+(keep taking them) and bruising supplements (pause only if the clinic advises), timing around
+an upcoming event, and booking the two-week review.
+
+Each line has a condition here and its wording in the care catalogue (bot/care_catalogue.py),
+which the clinic can override. Never says to stop a prescribed medicine.
+
+    >>> from datetime import date
+    >>> from bot.models import IntakeSummary, Medication
+    >>> s = IntakeSummary(conversation_id="c", medications=[Medication(
+    ...     name="apixaban", kind="medicine", category="anticoagulant", text="I take Eliquis")])
+    >>> [line.code for line in build_checklist(s, date(2025, 3, 3), "web").lines]
+    ['concerns', 'photos', 'prescribed', 'review']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.care_catalogue import CareCatalogue, load_care_catalogue
+from bot.lexicon import BLEEDING_DISORDERS
+from bot.models import IntakeSummary, Recommendation
+from bot.sms_text import MAX_SEGMENTS, gsm_friendly, sms_segments, split_message
+from bot.summary import AREA_LABELS
+
+FULL_EFFECT_DAYS = 14  # treatment at least this long before an event (screening-rules.md)
+PHOTOS_WANTED = 2  # one where they like how their face looks, one where they don't
+ANTICOAGULANT = "anticoagulant"
+BRUISING_SUPPLEMENT = "bleeding_risk_supplement"
+# Conditions filed under the blood-thinner flag (a bleeding disorder) are not medicines to keep
+# taking; the clinician discusses them.
+CONDITIONS = {term.item for term in BLEEDING_DISORDERS}
+# Group names the patient would not recognise, in plain words.
+PLAIN_NAMES = {"nsaid": "anti-inflammatory painkillers (like ibuprofen)"}
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One item: `code` says which condition raised it, `text` is what the patient reads."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """The whole checklist for one patient."""
+
+    heading: str
+    lines: tuple[ChecklistLine, ...]
+    footer: str
+
+    def as_text(self) -> str:
+        """One message (the web chat): heading, one "- " line per item, footer."""
+        items = [f"- {line.text}" for line in self.lines]
+        return "\n".join([self.heading, *items, self.footer]).strip()
+
+    def sms_texts(self, max_segments: int = MAX_SEGMENTS) -> list[str]:
+        """The checklist as texts of at most max_segments segments each, cut between items
+        (an item too long for one text on its own is split at a sentence or word)."""
+        texts: list[str] = []
+        current = gsm_friendly(self.heading)
+        for item in [f"- {line.text}" for line in self.lines] + [self.footer]:
+            item = gsm_friendly(item).strip()
+            if not item:
+                continue
+            joined = f"{current}\n{item}" if current else item
+            if sms_segments(joined).count <= max_segments:
+                current = joined
+                continue
+            if current:
+                texts.append(current)
+            parts = split_message(item, max_segments)
+            texts.extend(parts[:-1])
+            current = parts[-1] if parts else ""
+        if current:
+            texts.append(current)
+        return texts
+
+
+def should_send_checklist(summary: IntakeSummary) -> bool:
+    """Only to patients who may go ahead (perhaps after a clinician's review): a patient told
+    to wait (defer) gets no treatment plan, and one who wrote in a language the assistant does
+    not read (needs a call) could not read it."""
+    return summary.recommendation in (Recommendation.PROCEED, Recommendation.CLINICIAN_REVIEW)
+
+
+def build_checklist(summary: IntakeSummary, today: date, channel: str,
+                    catalogue: CareCatalogue | None = None, clinic: str = "the clinic",
+                    phone: str = "") -> Checklist:
+    """The checklist for this summary, for the channel it goes out on ("web" or "sms")."""
+    text = (catalogue or load_care_catalogue()).checklist
+    lines = [_concerns_line(summary, text), _photos_line(summary, channel, text),
+             _prescribed_line(summary, text), _supplements_line(summary, text),
+             _event_line(summary, today, text), ChecklistLine("review", text["review"])]
+    footer = text["footer"].format(phone=phone) if phone else ""
+    return Checklist(heading=text["heading"].format(clinic=clinic),
+                     lines=tuple(line for line in lines if line is not None), footer=footer)
+
+
+def _concerns_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine:
+    """Confirm the top two concerns (or think about them, if none were given)."""
+    top = [AREA_LABELS.get(c.area, c.area.replace("_", " ")) for c in summary.concerns[:2]]
+    if not top:
+        return ChecklistLine("concerns", text["concerns_missing"])
+    return ChecklistLine("concerns", text["concerns"].format(concerns=" and ".join(top)))
+
+
+def _photos_line(summary: IntakeSummary, channel: str, text: dict[str, str]
+                 ) -> ChecklistLine | None:
+    """The photos still missing, and how to send them on this channel."""
+    have = len(summary.photos)
+    if have >= PHOTOS_WANTED:
+        return None
+    how = "sms" if channel == "sms" else "web"
+    key = "photos_missing" if have == 0 else "photos_one_more"
+    return ChecklistLine("photos", text[f"{key}_{how}"])
+
+
+def _prescribed_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine | None:
+    """Prescribed blood thinners: keep taking them (never advice to stop)."""
+    names = _names(summary, ANTICOAGULANT)
+    return ChecklistLine("prescribed", text["prescribed"].format(medicines=names)) if names \
+        else None
+
+
+def _supplements_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine | None:
+    """Bruising supplements and painkillers: pause only if the clinic advises it."""
+    names = _names(summary, BRUISING_SUPPLEMENT)
+    if not names:
+        return None
+    return ChecklistLine("supplements", text["supplements"].format(
+        supplements=names[0].upper() + names[1:]))
+
+
+def _event_line(summary: IntakeSummary, today: date, text: dict[str, str]
+                ) -> ChecklistLine | None:
+    """Treatment at least FULL_EFFECT_DAYS before an upcoming event (none once it is past)."""
+    event = summary.event
+    if event is None:
+        return None
+    name = event.description or "event"
+    if event.date is None:
+        return ChecklistLine("event", text["event_no_date"].format(event=name))
+    days = (event.date - today).days
+    if days < 0:
+        return None
+    if days < FULL_EFFECT_DAYS:
+        return ChecklistLine("event", text["event_soon"].format(event=name, when=_when(days)))
+    latest = event.date - timedelta(days=FULL_EFFECT_DAYS)
+    return ChecklistLine("event", text["event_plan"].format(
+        event=name, event_date=_day(event.date, today), latest=_day(latest, today)))
+
+
+def _names(summary: IntakeSummary, category: str) -> str:
+    """The medicines and supplements of one category, as "fish oil and aspirin"."""
+    names = list(dict.fromkeys(PLAIN_NAMES.get(m.name, m.name.replace("_", " ")) for m in
+                               summary.medications + summary.supplements
+                               if m.category == category and m.name not in CONDITIONS))
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _when(days: int) -> str:
+    """"today", "tomorrow" or "in 10 days"."""
+    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def _day(day: date, today: date) -> str:
+    """"Saturday, June 14" (with the year when it is not this year's)."""
+    shown = f"{day:%A, %B} {day.day}"
+    return shown if day.year == today.year else f"{shown}, {day.year}"
