@@ -108,6 +108,18 @@ def test_real_words_are_never_read_as_a_misspelt_condition_or_drug(asked, text):
     ("medications", "hubby's the one on Pradaxa, I'm on nothing", set()),
     ("pregnancy", "my best mate just found out she's pregnant", set()),
     ("pregnancy", "say I'm pregnant and don't know it yet, what happens?", set()),
+    # the toxin in one clause, the reaction in the next: one allergy; the toxin they came for: not
+    ("allergies", "Yes, to Dysport - my lips swelled up", {"toxin_allergy"}),
+    ("allergies", "yes, Xeomin. I came out in hives", {"toxin_allergy"}),
+    ("allergies", "yes penicillin, and I'd like botox for my frown", set()),
+    ("allergies", "no, Botox was fine, hives from penicillin", set()),
+    # a yes or no taken back at once, then the real answer
+    ("prior_treatment", "no, never - actually hang on, I had jaw botox at the dentist 3 weeks ago",
+     {"recent_toxin_treatment"}),
+    ("trying_to_conceive", "stopped trying after our first, but we've started again this month",
+     {"trying_to_conceive"}),
+    ("medications", "none regular, ibuprofen prn", {"bleeding_risk_supplement"}),
+    ("medications", "is botox ok with Xarelto? that's what I'm on", {"anticoagulant"}),
 ])
 def test_negation_corrections_typos_and_other_people(asked, text, expected):
     turn = take_turn(IntakeState(), text, asked, TODAY)
