@@ -19,7 +19,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "lowplat"),  # Pakistan
         "ticagrelor": ("axcer",),  # India
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
-                    "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "multiparin",
+                    "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin",
                     "lmwh"),
         "other antiplatelet": ("persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal"),
@@ -85,7 +85,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "anadin", "anadin extra", "micropirin", "beechams powders",
             # US
             "stanback", "goodys headache powder", "aspergum", "vazalore", "durlaza",
-            "yosprala", "fiorinal", "percodan",
+            "yosprala", "percodan",
             # Canada
             "entrophen", "asaphen", "novasen",
             # Australia, New Zealand

@@ -68,8 +68,11 @@ UNSURE_PATTERNS = [
     r"getting checked|being investigated|investigating me|waiting on tests?|awaiting tests?|"
     r"checking me|check me|referred|referred me) for\b",
     r"\b(couldnt|cant|could not|cannot) (say|tell)\b", r"\bnever been tested\b",
-    r"\b(bloods?|blood tests?|tests?|scans?|an? emg|an? mri|nerve tests?|referral|referred) (for|to "
-    r"(check|test|look) for|to rule out)\b", r"\bto (check|test|look) for\b",
+    # "GP has sent bloods for myasthenia", "doing an EMG next week to check for MND"
+    r"\b(bloods|blood tests?|blood work|an? emg|an? mri|nerve (conduction )?tests?|a biopsy|"
+    r"referred me|referred) (for|to (check|test|look) for|to rule out)\b",
+    r"\b(doing|having|booked|waiting (on|for)|sent|getting) (me )?(an? |some |my )?(tests?|bloods|"
+    r"emg|mri|scans?|biopsy)\b[^.;]{0,30}\b(for|to (check|rule out))\b",
 ]
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
