@@ -20,6 +20,9 @@ class Settings(BaseModel):
     """Runtime configuration shared by every process."""
 
     db_path: Path = ROOT / "var" / "intake.db"
+    # PostgreSQL for the intake, staff and state stores instead of the db_path file (bot/db.py);
+    # photos stay in files beside db_path. A secret (it holds the password): kept out of repr().
+    database_url: str | None = Field(None, repr=False)
     clinic_timezone: str = "America/New_York"
     clinic_name: str = "Brightside Aesthetics"
     clinic_phone: str = "(555) 010-0199"
@@ -40,6 +43,11 @@ class Settings(BaseModel):
     privacy_text: str = "Your answers go only to the care team at {clinic}."
     privacy_url: str = "/privacy"
     api_docs: bool = False  # serve the OpenAPI description at /openapi.json (JSON only)
+
+    @property
+    def db_location(self) -> str | Path:
+        """Where the stores live: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     def today(self) -> date:
         """Today's date in the clinic's timezone (relative dates resolve against it)."""
@@ -77,6 +85,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     values: dict[str, object] = {}
     mapping = {
         "INTAKE_DB": "db_path",
+        "INTAKE_DATABASE_URL": "database_url",
         "CLINIC_TZ": "clinic_timezone",
         "CLINIC_NAME": "clinic_name",
         "CLINIC_PHONE": "clinic_phone",
