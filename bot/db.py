@@ -61,6 +61,14 @@ def engine(url: str) -> Any:
         return _engines[url]
 
 
+def dispose(url: str) -> None:
+    """Close the pooled connections of url's engine and forget it (tests use many URLs)."""
+    with _engines_lock:
+        made = _engines.pop(url, None)
+    if made is not None:
+        made.dispose()
+
+
 def pg_sql(sql: str) -> str:
     """sqlite3-style SQL for psycopg2: `?` -> `%s`, `:name` -> `%(name)s`, `%` -> `%%`.
 
