@@ -36,8 +36,9 @@ class Settings(BaseModel):
     staff_idle_minutes: float = Field(30.0, gt=0)
     staff_session_hours: float = Field(12.0, gt=0)
     # Where sign-in failures are counted (a `limits` storage URI); "redis://host:6379" shares
-    # the counts between worker processes.
-    staff_throttle_storage: str = "memory://"
+    # the counts between worker processes (INTAKE_REDIS_URL sets it when this is not set).
+    # It may hold a password: kept out of repr().
+    staff_throttle_storage: str = Field("memory://", repr=False)
     # The line under the chat saying where answers go, and the link to the clinic's notice:
     # "/..." on this site, or an http(s) address; anything else (javascript:, data:) is refused.
     privacy_text: str = "Your answers go only to the care team at {clinic}."
@@ -104,4 +105,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     for var, field in mapping.items():
         if env.get(var):
             values[field] = env[var]
+    if "staff_throttle_storage" not in values and env.get("INTAKE_REDIS_URL"):
+        # Several web apps: sign-in failures are counted where all of them see them.
+        values["staff_throttle_storage"] = env["INTAKE_REDIS_URL"]
     return Settings(**values)
