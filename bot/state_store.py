@@ -29,15 +29,19 @@ class StateStore:
         self.path = None if self.url else Path(path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
+        with self._connect(schema=True) as conn:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (conversation_id TEXT PRIMARY KEY,"
                          " turns INTEGER NOT NULL, state TEXT NOT NULL, updated_at TEXT NOT NULL)")
 
     @contextmanager
-    def _connect(self) -> Iterator[Any]:
-        """A connection that commits each statement (SQLite autocommit; PostgreSQL at the end)."""
+    def _connect(self, schema: bool = False) -> Iterator[Any]:
+        """A connection that commits each statement (SQLite autocommit; PostgreSQL at the end).
+
+        Each statement is one atomic step, so PostgreSQL needs the stores' write lock only for
+        the schema (two processes creating the table at once would otherwise collide).
+        """
         if self.url is not None:
-            with backend.pg_write(self.url) as conn:
+            with (backend.pg_write if schema else backend.pg_connect)(self.url) as conn:
                 yield conn
             return
         conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)

@@ -158,3 +158,25 @@ def _play(patient: Patient) -> str | None:
         return None
     except Exception as exc:  # reported with the conversation id by the test
         return f"{type(exc).__name__}: {exc}"
+
+
+def test_a_resent_message_that_was_handled_is_answered_from_the_tracker(replicas):
+    """The retry a web app makes when a server dropped the connection after saving the turn:
+    same message_id, `retry`. The channel answers from the tracker and handles nothing again."""
+    web = httpx.Client(base_url=replicas.web_urls[0], timeout=60)
+    conversation_id = web.post("/api/conversations").json()["conversation_id"]
+    web.post("/webhooks/rest/webhook", json={"sender": conversation_id, "message": "hi"})
+    replies = web.post("/webhooks/rest/webhook",
+                       json={"sender": conversation_id, "message": "Jane Doe"}).json()
+    with backend.pg_connect(replicas.tracker_db) as conn:
+        rows = conn.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' "
+                            "ORDER BY id", [conversation_id]).fetchall()
+    first_try = json.loads(rows[-1][0])["metadata"]
+    assert first_try["message_id"]  # several Rasa servers: every message carries one
+
+    body = json.dumps({"sender": conversation_id, "message": "Jane Doe",
+                       "metadata": {**first_try, "retry": True}}).encode()
+    resent = httpx.post(f"{replicas.url('rasa2')}/webhooks/webapp/webhook", content=body,
+                        headers=replicas.channel_headers(body), timeout=60).json()
+    assert [r.get("text") for r in resent] == [r.get("text") for r in replies]
+    assert tracker_user_texts(replicas, conversation_id) == ["hi", "Jane Doe"]
