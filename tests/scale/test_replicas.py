@@ -56,6 +56,7 @@ class Patient:
         self.stack, self.plan, self.rng, self.sent_total = stack, plan, rng, sent_total
         self.http = httpx.Client(timeout=120)  # one cookie jar: the same browser throughout
         self.sent: list[str] = []
+        self.seconds: list[float] = []  # each reply's wait
         self.apologies: list[str] = []
         created = self.http.post(f"{rng.choice(stack.web_urls)}/api/conversations")
         created.raise_for_status()
@@ -63,8 +64,10 @@ class Patient:
 
     def say(self, text: str) -> list[dict]:
         time.sleep(self.rng.uniform(0.3, 1.2))  # reading the question, typing (fast)
+        began = time.monotonic()
         response = self.http.post(f"{self.rng.choice(self.stack.web_urls)}/webhooks/rest/webhook",
                                   json={"sender": self.id, "message": text})
+        self.seconds.append(time.monotonic() - began)
         response.raise_for_status()
         self.sent.append(text)
         self.sent_total()
@@ -133,8 +136,11 @@ def test_fifty_patients_over_two_of_everything_lose_nothing_when_a_rasa_server_d
     with ThreadPoolExecutor(PATIENTS) as pool:
         outcomes = list(pool.map(_play, patients))
     seconds = time.monotonic() - began
+    waits = sorted(w for p in patients for w in p.seconds)
     print(f"\nreplica run: {PATIENTS} patients, {count['sent']} messages in {seconds:.0f} s "
-          f"(ready in {replicas.ready_seconds:.0f} s); rasa1 killed after {count['at_kill']}")
+          f"(ready in {replicas.ready_seconds:.0f} s); rasa1 killed after {count['at_kill']}; "
+          f"reply p50 {waits[len(waits) // 2]:.2f} s, p95 {waits[int(len(waits) * .95)]:.2f} s, "
+          f"max {waits[-1]:.1f} s")
 
     assert killed.is_set() and "rasa1" not in replicas.procs, "the kill never happened"
     failures = [(p.id, error) for p, error in zip(patients, outcomes) if error]
