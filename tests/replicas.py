@@ -12,13 +12,12 @@ import secrets
 import signal
 import subprocess
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from bot import db as backend
-from tests.stack import VENV_BIN, Stack, free_port
+from tests.stack import ROOT, VENV_BIN, Stack, free_port
 
 NAMES = ("actions1", "actions2", "rasa1", "rasa2", "web1", "web2")
 
@@ -97,7 +96,7 @@ class ReplicaStack(Stack):
         began = time.monotonic()
         for name in NAMES:
             log = open(self.dir / f"{name}.log", "ab")
-            self.procs[name] = subprocess.Popen(self.command(name), cwd=self.root,
+            self.procs[name] = subprocess.Popen(self.command(name), cwd=ROOT,
                                                 env=self.process_env(name), stdout=log,
                                                 stderr=subprocess.STDOUT)
         for name in NAMES:
@@ -123,9 +122,3 @@ class ReplicaStack(Stack):
         proc = self.procs.pop(name)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-
-    @property
-    def root(self) -> Path:
-        from tests.stack import ROOT
-
-        return ROOT
