@@ -1,5 +1,5 @@
 # Targets a newcomer can guess. `make run` and `make test` set everything up first.
-.PHONY: setup run test train lint bench token rasa-token lock nlu-eval simulate
+.PHONY: setup run test test-scale train lint bench token rasa-token lock nlu-eval simulate
 
 setup:
 	bash scripts/setup.sh
@@ -9,6 +9,10 @@ run:
 
 test:
 	bash scripts/test.sh
+
+# Two of everything on PostgreSQL + Redis, 50 patients, one Rasa server killed (a few minutes).
+test-scale:
+	bash scripts/test_scale.sh
 
 train:
 	bash scripts/setup.sh

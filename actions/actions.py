@@ -46,7 +46,7 @@ def store() -> IntakeStore:
 @lru_cache(maxsize=1)
 def state_store() -> StateStore:
     """Where the working state is kept beside the summary (survives a lost tracker)."""
-    return StateStore(settings().db_path)
+    return StateStore(settings().db_location)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,9 @@ class Settings(BaseModel):
     """Runtime configuration shared by every process."""
 
     db_path: Path = ROOT / "var" / "intake.db"
+    # PostgreSQL for the intake, staff and state stores instead of the db_path file (bot/db.py);
+    # photos stay in files beside db_path. A secret (it holds the password): kept out of repr().
+    database_url: str | None = Field(None, repr=False)
     clinic_timezone: str = "America/New_York"
     clinic_name: str = "Brightside Aesthetics"
     clinic_phone: str = "(555) 010-0199"
@@ -33,13 +36,19 @@ class Settings(BaseModel):
     staff_idle_minutes: float = Field(30.0, gt=0)
     staff_session_hours: float = Field(12.0, gt=0)
     # Where sign-in failures are counted (a `limits` storage URI); "redis://host:6379" shares
-    # the counts between worker processes.
-    staff_throttle_storage: str = "memory://"
+    # the counts between worker processes (INTAKE_REDIS_URL sets it when this is not set).
+    # It may hold a password: kept out of repr().
+    staff_throttle_storage: str = Field("memory://", repr=False)
     # The line under the chat saying where answers go, and the link to the clinic's notice:
     # "/..." on this site, or an http(s) address; anything else (javascript:, data:) is refused.
     privacy_text: str = "Your answers go only to the care team at {clinic}."
     privacy_url: str = "/privacy"
     api_docs: bool = False  # serve the OpenAPI description at /openapi.json (JSON only)
+
+    @property
+    def db_location(self) -> str | Path:
+        """Where the stores live: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.database_url or self.db_path
 
     def today(self) -> date:
         """Today's date in the clinic's timezone (relative dates resolve against it)."""
@@ -87,6 +96,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     values: dict[str, object] = {}
     mapping = {
         "INTAKE_DB": "db_path",
+        "INTAKE_DATABASE_URL": "database_url",
         "CLINIC_TZ": "clinic_timezone",
         "CLINIC_NAME": "clinic_name",
         "CLINIC_PHONE": "clinic_phone",
@@ -105,4 +115,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     for var, field in mapping.items():
         if env.get(var):
             values[field] = env[var]
+    if "staff_throttle_storage" not in values and env.get("INTAKE_REDIS_URL"):
+        # Several web apps: sign-in failures are counted where all of them see them.
+        values["staff_throttle_storage"] = env["INTAKE_REDIS_URL"]
     return Settings(**values)

@@ -33,7 +33,7 @@ from typing import Callable, Protocol
 from urllib.parse import quote
 
 from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerSecond
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 MIN_WAIT = 0.001
@@ -85,9 +85,11 @@ class LimitsCounter:
     fake clock patch `limits.storage.memory.time` to it as well.
     """
 
-    def __init__(self, storage_uri: str = "memory://",
+    def __init__(self, storage_uri: str | Storage = "memory://",
                  clock: Callable[[], float] = time.time) -> None:
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        """storage_uri: a `limits` storage URI, or a storage (shared by tests)."""
+        storage = storage_from_string(storage_uri) if isinstance(storage_uri, str) else storage_uri
+        self.limiter = MovingWindowRateLimiter(storage)
         self.clock = clock
 
     def count(self, window: RateLimitItem, *key: str) -> int:

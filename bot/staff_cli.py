@@ -84,8 +84,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = dict(os.environ if env is None else env)
     args = build_parser().parse_args(argv)
     settings = load_settings(env)
-    Path(settings.db_path).parent.mkdir(parents=True, exist_ok=True)
-    store = StaffStore(settings.db_path)
+    if not settings.database_url:
+        Path(settings.db_path).parent.mkdir(parents=True, exist_ok=True)
+    store = StaffStore(settings.db_location)
     args.settings = settings  # session states depend on the configured lifetimes
     try:
         return args.run(store, args, env, prompt)

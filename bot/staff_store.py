@@ -1,9 +1,10 @@
 """Clinic staff accounts, intake reviews and the append-only audit log, in the intake database.
 
-The tables live in the same SQLite file as IntakeStore (WAL, a busy timeout, BEGIN IMMEDIATE
-writes, exactly as bot/store.py), so deleting a patient's data can sweep every table at once.
-The audit log has no update or delete method here, and SQLite triggers refuse UPDATE and DELETE
-on it, so a mistake elsewhere cannot rewrite history either.
+The tables live in the same database as IntakeStore (a SQLite file with WAL, a busy timeout and
+BEGIN IMMEDIATE writes, or PostgreSQL with bot.db's write lock, exactly as bot/store.py), so
+deleting a patient's data can sweep every table at once. The audit log has no update or delete
+method here, and triggers refuse UPDATE and DELETE on it (on both backends), so a mistake
+elsewhere cannot rewrite history either.
 
     >>> staff = StaffStore(None)
     >>> staff.create_user("dana", "clinician", "a long passphrase").role
@@ -31,6 +32,8 @@ from typing import Any, Callable, Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from bot import db as backend
 
 logger = logging.getLogger(__name__)
 
@@ -183,17 +186,28 @@ class StaffStore:
 
     def __init__(self, path: str | Path | None, clock: Callable[[], float] = time.time,
                  hasher: PasswordHasher | None = None) -> None:
-        self.path = Path(path) if path is not None else None
+        """path: the intake database file, a PostgreSQL URL, or None for memory."""
+        self.url = str(path) if backend.is_postgres(path) else None
+        self.path = Path(path) if path is not None and self.url is None else None
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
         self._lock = threading.Lock()
         self._memory: sqlite3.Connection | None = None
-        if self.path is None:
+        if self.path is None and self.url is None:
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
         self.ensure_schema()
 
+    @property
+    def location(self) -> str | Path | None:
+        """Where the store lives: its PostgreSQL URL, its file, or None (memory)."""
+        return self.url or self.path
+
     def ensure_schema(self) -> None:
         """Create the tables, indexes and audit triggers if missing; safe to call again."""
+        if self.url is not None:
+            with self._write() as conn:
+                conn.executescript(_PG_SCHEMA)
+            return
         with self._connect() as conn:
             if self._memory is None:
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -221,7 +235,7 @@ class StaffStore:
             with self._write() as conn:
                 conn.execute(f"INSERT INTO {USERS} VALUES (?, ?, ?, ?, 0)",
                              (name, role, digest, self._now()))
-        except sqlite3.IntegrityError:
+        except backend.INTEGRITY_ERRORS:
             raise ValueError(f"There is already an account called {name!r}.") from None
         return self.get_user(name)  # type: ignore[return-value]
 
@@ -431,8 +445,13 @@ class StaffStore:
         return moment.isoformat(timespec="microseconds")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """Yield a connection: the shared in-memory one, or a fresh one to the file."""
+    def _connect(self) -> Iterator[Any]:
+        """Yield a connection: the shared in-memory one, a fresh one to the file, or a pooled
+        PostgreSQL one (committed at the end)."""
+        if self.url is not None:
+            with backend.pg_connect(self.url) as conn:
+                yield conn
+            return
         if self._memory is not None:
             with self._lock:
                 yield self._memory
@@ -444,8 +463,12 @@ class StaffStore:
             conn.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Any]:
         """Yield a connection inside a transaction that already holds the write lock."""
+        if self.url is not None:
+            with backend.pg_write(self.url) as conn:
+                yield conn
+            return
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")  # wait for the lock now, not half-way (bot/store.py)
             try:
@@ -457,13 +480,14 @@ class StaffStore:
 
 
 def delete_patient_data(intake_store: Any, staff_store: StaffStore, conversation_id: str,
-                        tracker_db_path: Path | None, photos_dir: Path | None,
+                        tracker_db_path: Path | str | None, photos_dir: Path | None,
                         actor: str = "system") -> DeletionReport:
     """Delete everything kept about one conversation, then audit the deletion.
 
     Removes the summary, every row of any intake-database table with a conversation_id column
     (except the audit log and opt-out tables), Rasa's tracker events for the conversation and
-    its photo folder. The audit line holds only counts.
+    its photo folder. The audit line holds only counts. tracker_db_path is Rasa's SQLite
+    tracker file or, for a tracker store on PostgreSQL, its URL.
     """
     report = DeletionReport()
     try:
@@ -471,6 +495,10 @@ def delete_patient_data(intake_store: Any, staff_store: StaffStore, conversation
         with staff_store._write() as conn:
             report.rows = _sweep_conversation_rows(conn, conversation_id)
         intake_path = getattr(intake_store, "path", None)
+        intake_url = getattr(intake_store, "url", None)
+        if intake_url is not None and intake_url != staff_store.url:
+            with backend.pg_write(intake_url) as conn:
+                report.rows.update(_sweep_conversation_rows(conn, conversation_id))
         if intake_path is not None and not _same_file(intake_path, staff_store.path):
             conn = _open(Path(intake_path))
             try:
@@ -478,7 +506,10 @@ def delete_patient_data(intake_store: Any, staff_store: StaffStore, conversation
                     report.rows.update(_sweep_conversation_rows(conn, conversation_id))
             finally:
                 conn.close()
-        if tracker_db_path is not None:
+        if backend.is_postgres(tracker_db_path):
+            report.tracker_events = _delete_pg_tracker_events(str(tracker_db_path),
+                                                              conversation_id)
+        elif tracker_db_path is not None:
             report.tracker_events = _delete_tracker_events(Path(tracker_db_path), conversation_id)
         if photos_dir is not None:
             report.photo_files = _delete_photo_folder(Path(photos_dir), conversation_id)
@@ -490,7 +521,7 @@ def delete_patient_data(intake_store: Any, staff_store: StaffStore, conversation
     return report
 
 
-def _sweep_conversation_rows(conn: sqlite3.Connection, conversation_id: str) -> dict[str, int]:
+def _sweep_conversation_rows(conn: Any, conversation_id: str) -> dict[str, int]:
     """Delete the conversation's rows from every table that has a conversation_id column."""
     counts = {}
     for table in _tables_with_conversation_id(conn):
@@ -499,25 +530,17 @@ def _sweep_conversation_rows(conn: sqlite3.Connection, conversation_id: str) -> 
             # A number that texted STOP stays opted out, as the law requires: keep that row
             # (number and opt-out only); every other number's row goes.
             conn.execute("UPDATE sms_contacts SET buttons = '[]' WHERE conversation_id = ? AND "
-                         "opted_out", (conversation_id,))
-            where += " AND NOT opted_out"
+                         "opted_out <> 0", (conversation_id,))
+            where += " AND opted_out = 0"
         cursor = conn.execute(f"DELETE FROM {_quote(table)} WHERE {where}", (conversation_id,))
         counts[table] = cursor.rowcount
     return counts
 
 
-def _tables_with_conversation_id(conn: sqlite3.Connection) -> list[str]:
+def _tables_with_conversation_id(conn: Any) -> list[str]:
     """Tables holding per-conversation rows, minus the audit log and opt-out records."""
-    names = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    found = []
-    for name in names:
-        if name == AUDIT or _KEPT_TABLE.search(name):
-            continue
-        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({_quote(name)})")}
-        if "conversation_id" in columns:
-            found.append(name)
-    return found
+    return [name for name in backend.tables_with_column(conn, "conversation_id")
+            if name != AUDIT and not _KEPT_TABLE.search(name)]
 
 
 def _quote(name: str) -> str:
@@ -545,6 +568,14 @@ def _delete_tracker_events(tracker_db_path: Path, conversation_id: str) -> int:
             return cursor.rowcount
     finally:
         conn.close()
+
+
+def _delete_pg_tracker_events(url: str, conversation_id: str) -> int:
+    """Delete Rasa's tracker events for the conversation from a PostgreSQL tracker store."""
+    with backend.pg_connect(url) as conn:
+        if not backend.table_exists(conn, "events"):
+            return 0
+        return conn.execute("DELETE FROM events WHERE sender_id = ?", (conversation_id,)).rowcount
 
 
 def _delete_photo_folder(photos_dir: Path, conversation_id: str) -> int:
@@ -609,7 +640,7 @@ def _review(row: tuple) -> Review:
     return Review(*row[:4], snapshot=json.loads(row[4]) if row[4] else None, seen_change=row[5])
 
 
-def audit_change_after_review(conn: sqlite3.Connection, conversation_id: str, detail: str,
+def audit_change_after_review(conn: Any, conversation_id: str, detail: str,
                               at: str) -> bool:
     """Audit a change to an intake a clinician has reviewed, inside the caller's transaction.
 
@@ -619,9 +650,7 @@ def audit_change_after_review(conn: sqlite3.Connection, conversation_id: str, de
     audit table predates the action (the web app migrates it on start): saving the patient's
     answer must never fail because of the audit.
     """
-    found = {row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
-        (REVIEWS, AUDIT))}
+    found = backend.table_exists(conn, REVIEWS, AUDIT)
     if found != {REVIEWS, AUDIT} or not conn.execute(
             f"SELECT 1 FROM {REVIEWS} WHERE conversation_id = ? LIMIT 1",
             (conversation_id,)).fetchone():
@@ -698,3 +727,43 @@ def _check_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
         raise ValueError(f"A password must be at least {MIN_PASSWORD_CHARS} characters.")
     return password
+
+
+# The same tables for PostgreSQL (the audit table is created with every action of ACTIONS in
+# its CHECK; there are no PostgreSQL files from before, so no migration).
+_PG_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {USERS} (
+    username TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('clinician', 'front_desk')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS {REVIEWS} (
+    id BIGSERIAL PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    note TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    snapshot TEXT,
+    seen_change INTEGER
+);
+CREATE INDEX IF NOT EXISTS {REVIEWS}_conversation ON {REVIEWS} (conversation_id, id);
+{_audit_table_sql(AUDIT).replace("id INTEGER PRIMARY KEY", "id BIGSERIAL PRIMARY KEY")};
+CREATE INDEX IF NOT EXISTS {AUDIT}_conversation ON {AUDIT} (conversation_id);
+CREATE TABLE IF NOT EXISTS {SESSIONS} (
+    id BIGSERIAL PRIMARY KEY,
+    id_hash TEXT NOT NULL UNIQUE,
+    username TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_reason TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS {SESSIONS}_username ON {SESSIONS} (username);
+CREATE OR REPLACE FUNCTION {AUDIT}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE OR REPLACE TRIGGER {AUDIT}_no_change BEFORE UPDATE OR DELETE ON {AUDIT}
+FOR EACH ROW EXECUTE FUNCTION {AUDIT}_append_only();
+"""

@@ -1,8 +1,11 @@
-"""SQLite storage for intake summaries, chat history, photos and staff API tokens (sqlite-utils).
+"""Storage for intake summaries, chat history, photos and staff API tokens.
 
-The Rasa action server and the web app write the same file from different processes, so the
-database runs in WAL mode, every connection waits up to 5 s for a lock, and every write takes
-the write lock up front (BEGIN IMMEDIATE) so it waits instead of failing half-way.
+A SQLite file (sqlite-utils) by default, or PostgreSQL when INTAKE_DATABASE_URL is set
+(bot/db.py): the same SQL and the same tests run on both. The Rasa action server and the web app
+write the same database from different processes (on PostgreSQL, from several machines), so
+every write takes the write lock up front (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory
+lock in bot.db.pg_write) and waits instead of failing half-way. A SQLite file runs in WAL mode
+and every connection waits up to 5 s for a lock.
 
 Both processes rewrite an intake's summary JSON (the action server on every message, the web
 app when it links a photo), so each row has a version: a writer that computed its summary from
@@ -32,6 +35,7 @@ from typing import Any, Callable, Iterator
 
 from sqlite_utils import Database
 
+from bot import db as backend
 from bot.changes import Change, clinical_snapshot, describe_changes
 from bot.config import Settings, load_settings
 from bot.models import IntakeSummary, Recommendation, Status
@@ -63,20 +67,31 @@ class VersionConflict(Exception):
 
 
 class IntakeStore:
-    """Intake summaries and staff API tokens in one SQLite file (or in memory for tests)."""
+    """Intake summaries and staff API tokens in one SQLite file, in PostgreSQL, or in memory."""
 
     def __init__(self, path: str | Path | None) -> None:
-        self.path = Path(path) if path is not None else None
+        """path: a SQLite file, a PostgreSQL URL (postgresql://...), or None for memory."""
+        self.url = str(path) if backend.is_postgres(path) else None
+        self.path = Path(path) if path is not None and self.url is None else None
         self._memory: Database | None = None
         self._lock = threading.Lock()
-        if self.path is None:
+        if self.path is None and self.url is None:
             # One shared connection, because each new ":memory:" connection is a new, empty
             # database; FastAPI runs sync endpoints in a thread pool, hence check_same_thread.
             self._memory = Database(sqlite3.connect(":memory:", check_same_thread=False))
         self.ensure_schema()
 
+    @property
+    def location(self) -> str | Path | None:
+        """Where the store lives: its PostgreSQL URL, its file, or None (memory)."""
+        return self.url or self.path
+
     def ensure_schema(self) -> None:
         """Create tables and indexes if missing and switch the file to WAL; safe to call again."""
+        if self.url is not None:
+            with self._write() as db:
+                db.executescript(_PG_SCHEMA)
+            return
         with self._connect() as db:
             if self._memory is None:
                 db.enable_wal()  # persistent in the file; lets readers and a writer overlap
@@ -164,19 +179,18 @@ class IntakeStore:
     def changes_after(self, conversation_id: str, after_id: int = 0) -> list[dict[str, Any]]:
         """Recorded changes with an id above after_id, oldest first: {id, changed_at, changes}."""
         with self._connect() as db:
-            rows = list(db[CHANGES].rows_where(
-                "conversation_id = ? and id > ?", [conversation_id, after_id], order_by="id",
-                select="id, changed_at, changes"))
+            rows = _select(db, f"select id, changed_at, changes from {CHANGES} "
+                           "where conversation_id = ? and id > ? order by id",
+                           [conversation_id, after_id])
         return [{**row, "changes": [Change.model_validate(c) for c in json.loads(row["changes"])]}
                 for row in rows]
 
     def get_summary(self, conversation_id: str) -> IntakeSummary | None:
         """The stored summary for a conversation, or None if there is none."""
         with self._connect() as db:
-            rows = list(
-                db[INTAKES].rows_where("conversation_id = ?", [conversation_id], select="summary")
-            )
-        return IntakeSummary.model_validate_json(rows[0]["summary"]) if rows else None
+            row = db.execute(f"select summary from {INTAKES} where conversation_id = ?",
+                             [conversation_id]).fetchone()
+        return IntakeSummary.model_validate_json(row[0]) if row else None
 
     def list_summaries(
         self, status: str | None = None, recommendation: str | None = None, limit: int = 200
@@ -192,17 +206,12 @@ class IntakeStore:
         if recommendation is not None:
             clauses.append("recommendation = ?")
             args.append(Recommendation(recommendation).value)
+        where = f"where {' and '.join(clauses)} " if clauses else ""
         with self._connect() as db:
-            rows = list(
-                db[INTAKES].rows_where(
-                    " and ".join(clauses) or None,
-                    args,
-                    order_by="updated_at desc, conversation_id",
-                    select="summary",
-                    limit=limit,
-                )
-            )
-        return [IntakeSummary.model_validate_json(row["summary"]) for row in rows]
+            rows = db.execute(f"select summary from {INTAKES} {where}"
+                              "order by updated_at desc, conversation_id limit ?",
+                              [*args, limit]).fetchall()
+        return [IntakeSummary.model_validate_json(row[0]) for row in rows]
 
     def mark_abandoned(self, idle_hours: float = 24.0, now: datetime | None = None) -> int:
         """Mark in-progress intakes idle for `idle_hours` as abandoned; returns how many.
@@ -212,9 +221,9 @@ class IntakeStore:
         now = now or datetime.now(timezone.utc)
         cutoff = (now - timedelta(hours=idle_hours)).isoformat()
         with self._connect() as db:
-            rows = list(db[INTAKES].rows_where("status = ? and updated_at < ?",
-                                               [Status.IN_PROGRESS.value, cutoff],
-                                               select="summary, version"))
+            rows = _select(db, f"select summary, version from {INTAKES} "
+                           "where status = ? and updated_at < ?",
+                           [Status.IN_PROGRESS.value, cutoff])
         marked = 0
         with self._write() as db:
             for row in rows:
@@ -242,7 +251,7 @@ class IntakeStore:
         token = secrets.token_urlsafe(32)
         row = {"token_sha256": _sha256(token), "label": label.strip(), "created_at": _utc_iso(None)}
         with self._write() as db:
-            db[TOKENS].insert(row)
+            _insert(db, TOKENS, row)
         return token
 
     def verify_api_token(self, token: str) -> bool:
@@ -251,7 +260,7 @@ class IntakeStore:
             return False
         digest = _sha256(token)
         with self._connect() as db:
-            stored = [row["token_sha256"] for row in db[TOKENS].rows_where(select="token_sha256")]
+            stored = [row[0] for row in db.execute(f"select token_sha256 from {TOKENS}")]
         # Compare against every hash without stopping early, so timing reveals nothing.
         found = False
         for candidate in stored:
@@ -276,17 +285,14 @@ class IntakeStore:
             "created_at": _utc_iso(None),
         }
         with self._write() as db:
-            db[MESSAGES].insert(row)
+            _insert(db, MESSAGES, row)
 
     def list_messages(self, conversation_id: str, limit: int = 1000) -> list[dict[str, Any]]:
         """A conversation's latest messages, oldest first (role, text, buttons, photo_id, created_at)."""
         with self._connect() as db:
-            rows = list(
-                db[MESSAGES].rows_where(
-                    "conversation_id = ?", [conversation_id], order_by="id desc", limit=limit,
-                    select="role, text, buttons, photo_id, created_at",
-                )
-            )
+            rows = _select(db, f"select role, text, buttons, photo_id, created_at from {MESSAGES} "
+                           "where conversation_id = ? order by id desc limit ?",
+                           [conversation_id, limit])
         for row in rows:
             row["buttons"] = json.loads(row["buttons"] or "[]")
         return rows[::-1]
@@ -309,18 +315,14 @@ class IntakeStore:
         with self._write() as db:
             if _count_refs(db, conversation_id) >= limit:
                 raise PhotoLimitReached(conversation_id)
-            db[PHOTOS].insert(row)
+            _insert(db, PHOTOS, row)
             _link_photo_refs(db, conversation_id, [photo_id])
 
     def get_photo(self, conversation_id: str, photo_id: str) -> dict[str, Any] | None:
         """The stored file (relative path) and media type of one photo of a conversation."""
         with self._connect() as db:
-            rows = list(
-                db[PHOTOS].rows_where(
-                    "conversation_id = ? and photo_id = ?", [conversation_id, photo_id],
-                    select="photo_id, file, media_type, created_at",
-                )
-            )
+            rows = _select(db, f"select photo_id, file, media_type, created_at from {PHOTOS} "
+                           "where conversation_id = ? and photo_id = ?", [conversation_id, photo_id])
         return rows[0] if rows else None
 
     def add_photo_refs(self, conversation_id: str, refs: list[str]) -> None:
@@ -335,10 +337,7 @@ class IntakeStore:
     def photo_refs(self, conversation_id: str) -> list[str]:
         """Every photo reference linked to a conversation, oldest first."""
         with self._connect() as db:
-            rows = db[PHOTO_REFS].rows_where(
-                "conversation_id = ?", [conversation_id], order_by="rowid", select="ref"
-            )
-            return [row["ref"] for row in rows]
+            return _refs(db, conversation_id)
 
     def touch_sms_contact(self, conversation_id: str, phone: str) -> dict[str, Any]:
         """Record that a phone number texted its conversation; return its contact row.
@@ -360,7 +359,8 @@ class IntakeStore:
     def sms_contact(self, conversation_id: str) -> dict[str, Any] | None:
         """The SMS contact row of a conversation (opted_out as bool, buttons as a list), or None."""
         with self._connect() as db:
-            rows = list(db[SMS_CONTACTS].rows_where("conversation_id = ?", [conversation_id]))
+            rows = _select(db, f"select * from {SMS_CONTACTS} where conversation_id = ?",
+                           [conversation_id])
         return _sms_row(rows[0]) if rows else None
 
     def sms_conversations_of(self, phone: str) -> list[str]:
@@ -394,8 +394,8 @@ class IntakeStore:
                "received_at": _utc_iso(None)}
         with self._write() as db:
             cursor = db.execute(
-                f"insert or ignore into {SMS_MESSAGES} (message_sid, conversation_id, received_at) "
-                "values (:message_sid, :conversation_id, :received_at)",
+                f"insert into {SMS_MESSAGES} (message_sid, conversation_id, received_at) "
+                "values (:message_sid, :conversation_id, :received_at) on conflict do nothing",
                 row,
             )
             return cursor.rowcount == 1
@@ -403,9 +403,9 @@ class IntakeStore:
     def sms_current_conversation(self, number_key: str) -> str | None:
         """The conversation a number's texts go to now, if one was ever recorded for it."""
         with self._connect() as db:
-            rows = list(db[SMS_NUMBERS].rows_where("number_key = ?", [number_key],
-                                                   select="conversation_id"))
-        return rows[0]["conversation_id"] if rows else None
+            row = db.execute(f"select conversation_id from {SMS_NUMBERS} where number_key = ?",
+                             [number_key]).fetchone()
+        return row[0] if row else None
 
     def switch_sms_conversation(self, number_key: str, current: str, new: str) -> str:
         """Point the number at `new` unless another text already moved it off `current`;
@@ -414,35 +414,40 @@ class IntakeStore:
         Two texts racing to start a new intake then share one new conversation.
         """
         with self._write() as db:
-            rows = list(db[SMS_NUMBERS].rows_where("number_key = ?", [number_key],
-                                                   select="conversation_id"))
-            if rows and rows[0]["conversation_id"] != current:
-                return rows[0]["conversation_id"]
-            db[SMS_NUMBERS].upsert({"number_key": number_key, "conversation_id": new,
-                                    "updated_at": _utc_iso(None)}, pk="number_key")
+            row = db.execute(f"select conversation_id from {SMS_NUMBERS} where number_key = ?",
+                             [number_key]).fetchone()
+            if row and row[0] != current:
+                return row[0]
+            _upsert(db, SMS_NUMBERS, {"number_key": number_key, "conversation_id": new,
+                                      "updated_at": _utc_iso(None)}, pk="number_key")
             return new
 
     def sms_number_opted_out(self, number_key: str) -> bool:
         """True while the number's last word was STOP (or an opt-out phrase)."""
         with self._connect() as db:
-            rows = list(db[SMS_OPT_OUTS].rows_where("number_key = ?", [number_key],
-                                                    select="opted_out"))
-        return bool(rows and rows[0]["opted_out"])
+            row = db.execute(f"select opted_out from {SMS_OPT_OUTS} where number_key = ?",
+                             [number_key]).fetchone()
+        return bool(row and row[0])
 
     def set_sms_number_opted_out(self, number_key: str, phone: str, opted_out: bool) -> None:
         """Opt a number out (STOP) or back in (START) across every conversation it has had."""
         now = _utc_iso(None)
         with self._write() as db:
-            db[SMS_OPT_OUTS].upsert({"number_key": number_key, "opted_out": int(opted_out),
-                                     "changed_at": now}, pk="number_key")
+            _upsert(db, SMS_OPT_OUTS, {"number_key": number_key, "opted_out": int(opted_out),
+                                       "changed_at": now}, pk="number_key")
             # The per-conversation flag too: deletion keeps an opted-out contact row.
             db.execute(
                 f"update {SMS_CONTACTS} set opted_out = ?, opted_out_at = ?, updated_at = ? "
                 "where phone = ?", [int(opted_out), now if opted_out else None, now, phone])
 
     @contextmanager
-    def _connect(self) -> Iterator[Database]:
-        """Yield a Database: the shared in-memory one, or a fresh connection to the file."""
+    def _connect(self) -> Iterator[Any]:
+        """Yield a Database: the shared in-memory one, or a fresh connection to the file
+        (on PostgreSQL a pooled connection, committed at the end)."""
+        if self.url is not None:
+            with backend.pg_connect(self.url) as conn:
+                yield conn
+            return
         if self._memory is not None:
             with self._lock:
                 yield self._memory
@@ -457,8 +462,12 @@ class IntakeStore:
             conn.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
+    def _write(self) -> Iterator[Any]:
         """Yield a Database inside a transaction that already holds the write lock."""
+        if self.url is not None:
+            with backend.pg_write(self.url) as conn:
+                yield conn
+            return
         with self._connect() as db:
             # A deferred transaction that reads first can fail with SQLITE_BUSY when it later
             # needs to write, without waiting; IMMEDIATE waits for the lock at the start.
@@ -472,8 +481,10 @@ class IntakeStore:
 
 
 def open_store(settings: Settings | None = None) -> IntakeStore:
-    """Open the store at settings.db_path, creating its folder if needed."""
+    """Open the store at settings.database_url, else settings.db_path (creating its folder)."""
     settings = settings or load_settings()
+    if settings.database_url:
+        return IntakeStore(settings.database_url)
     path = Path(settings.db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return IntakeStore(path)
@@ -556,9 +567,10 @@ def _create_sms_tables(db: Database) -> None:
     )
 
 
-def _sms_contact(db: Database, conversation_id: str) -> dict[str, Any]:
+def _sms_contact(db: Any, conversation_id: str) -> dict[str, Any]:
     """One SMS contact row, decoded (it must exist)."""
-    return _sms_row(next(db[SMS_CONTACTS].rows_where("conversation_id = ?", [conversation_id])))
+    return _sms_row(_select(db, f"select * from {SMS_CONTACTS} where conversation_id = ?",
+                            [conversation_id])[0])
 
 
 def _sms_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -566,12 +578,22 @@ def _sms_row(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "opted_out": bool(row["opted_out"]), "buttons": json.loads(row["buttons"])}
 
 
-def _count_refs(db: Database, conversation_id: str) -> int:
+def _count_refs(db: Any, conversation_id: str) -> int:
     """How many photos are linked to a conversation."""
-    return db[PHOTO_REFS].count_where("conversation_id = ?", [conversation_id])
+    return db.execute(f"select count(*) from {PHOTO_REFS} where conversation_id = ?",
+                      [conversation_id]).fetchone()[0]
 
 
-def _link_photo_refs(db: Database, conversation_id: str, refs: list[str]) -> None:
+def _refs(db: Any, conversation_id: str) -> list[str]:
+    """Every photo ref linked to a conversation, in the order they were recorded."""
+    # SQLite's rowid; on PostgreSQL a serial column (seq) keeps the order of insertion.
+    order = "seq" if backend.is_pg_connection(db) else "rowid"
+    rows = db.execute(f"select ref from {PHOTO_REFS} where conversation_id = ? order by {order}",
+                      [conversation_id]).fetchall()
+    return [row[0] for row in rows]
+
+
+def _link_photo_refs(db: Any, conversation_id: str, refs: list[str]) -> None:
     """Record refs for the conversation and add them to its summary, if there is one.
 
     Every recorded ref, not just these: refs recorded before the summary existed catch up.
@@ -579,16 +601,14 @@ def _link_photo_refs(db: Database, conversation_id: str, refs: list[str]) -> Non
     """
     now = _utc_iso(None)
     rows = [{"conversation_id": conversation_id, "ref": ref, "created_at": now} for ref in refs]
-    db[PHOTO_REFS].insert_all(rows, ignore=True)
+    for row in rows:
+        _insert(db, PHOTO_REFS, row, ignore=True)
     found = db.execute(f"select summary from {INTAKES} where conversation_id = ?",
                        [conversation_id]).fetchone()
     if not found:
         return
     summary = IntakeSummary.model_validate_json(found[0])
-    # Read to the end before writing: SQLite refuses schema changes (sqlite-utils' upsert makes
-    # one) on a connection that still has a half-read query open.
-    recorded = {row["ref"] for row in db[PHOTO_REFS].rows_where(
-        "conversation_id = ?", [conversation_id], select="ref")}
+    recorded = set(_refs(db, conversation_id))
     if recorded - set(summary.photos):
         _put_summary(db, summary)  # adds every recorded ref
 
@@ -604,7 +624,7 @@ def _create_changes_table(db: Database) -> None:
     db[CHANGES].create_index(["conversation_id", "id"], if_not_exists=True)
 
 
-def _put_summary(db: Database, summary: IntakeSummary, expected_version: int | None = None) -> int:
+def _put_summary(db: Any, summary: IntakeSummary, expected_version: int | None = None) -> int:
     """Upsert a summary (with every recorded photo ref) and return its new version; if its
     clinical content differs from the stored one, record how.
 
@@ -617,14 +637,13 @@ def _put_summary(db: Database, summary: IntakeSummary, expected_version: int | N
     version = found[1] if found else 0
     if expected_version is not None and expected_version != version:
         raise VersionConflict(summary.conversation_id)
-    recorded = db[PHOTO_REFS].rows_where("conversation_id = ?", [summary.conversation_id],
-                                         order_by="rowid", select="ref")
-    summary.photos = summary.photos + [r["ref"] for r in recorded if r["ref"] not in summary.photos]
+    recorded = _refs(db, summary.conversation_id)
+    summary.photos = summary.photos + [ref for ref in recorded if ref not in summary.photos]
     if found:
         changes = _changes_from(found[0], summary)
         if changes:
             _record_changes(db, summary.conversation_id, changes)
-    db[INTAKES].upsert({**_intake_row(summary), "version": version + 1}, pk="conversation_id")
+    _upsert(db, INTAKES, {**_intake_row(summary), "version": version + 1}, pk="conversation_id")
     return version + 1
 
 
@@ -637,15 +656,38 @@ def _changes_from(stored_json: str, summary: IntakeSummary) -> list[Change]:
     return describe_changes(before, clinical_snapshot(summary))
 
 
-def _record_changes(db: Database, conversation_id: str, changes: list[Change]) -> None:
+def _record_changes(db: Any, conversation_id: str, changes: list[Change]) -> None:
     """Append one intake_changes row, and an audit line if a clinician has reviewed the intake."""
     now = _utc_iso(None)
-    cursor = db.execute(
-        f"insert into {CHANGES} (conversation_id, changed_at, changes) values (?, ?, ?)",
-        [conversation_id, now, json.dumps([c.model_dump() for c in changes])])
+    change_id = db.execute(
+        f"insert into {CHANGES} (conversation_id, changed_at, changes) values (?, ?, ?) "
+        "returning id", [conversation_id, now, json.dumps([c.model_dump() for c in changes])]
+    ).fetchone()[0]
     kinds = ", ".join(dict.fromkeys(c.kind for c in changes))
     # Only kinds of change go in the audit log (it is kept forever, even after a deletion).
-    audit_change_after_review(db.conn, conversation_id, f"change {cursor.lastrowid}: {kinds}", now)
+    audit_change_after_review(db.conn, conversation_id, f"change {change_id}: {kinds}", now)
+
+
+def _select(db: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Rows of a query as dicts (either backend)."""
+    return backend.rows_as_dicts(db.execute(sql, params))
+
+
+def _insert(db: Any, table: str, row: dict[str, Any], ignore: bool = False) -> None:
+    """Insert one row; with ignore, a row whose key exists already is skipped."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    tail = " on conflict do nothing" if ignore else ""
+    db.execute(f"insert into {table} ({columns}) values ({marks}){tail}", list(row.values()))
+
+
+def _upsert(db: Any, table: str, row: dict[str, Any], pk: str) -> None:
+    """Insert one row, or update every given column of the row with the same key."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != pk)
+    db.execute(f"insert into {table} ({columns}) values ({marks}) "
+               f"on conflict ({pk}) do update set {updates}", list(row.values()))
 
 
 def _intake_row(summary: IntakeSummary) -> dict[str, Any]:
@@ -672,3 +714,44 @@ def _utc_iso(moment: datetime | None) -> str:
 def _sha256(token: str) -> str:
     """Hex SHA-256 of a token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# The same tables as ensure_schema builds with sqlite-utils, for PostgreSQL (all text columns
+# hold the same ISO timestamps and JSON as on SQLite; photo_refs.seq stands in for rowid).
+_PG_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {INTAKES} (
+    conversation_id TEXT PRIMARY KEY, status TEXT NOT NULL, recommendation TEXT NOT NULL,
+    patient_name TEXT, started_at TEXT, updated_at TEXT NOT NULL, summary TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS idx_{INTAKES}_status ON {INTAKES} (status);
+CREATE INDEX IF NOT EXISTS idx_{INTAKES}_recommendation ON {INTAKES} (recommendation);
+CREATE INDEX IF NOT EXISTS idx_{INTAKES}_updated_at ON {INTAKES} (updated_at);
+CREATE TABLE IF NOT EXISTS {TOKENS} (
+    token_sha256 TEXT PRIMARY KEY, label TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {MESSAGES} (
+    id BIGSERIAL PRIMARY KEY, conversation_id TEXT NOT NULL, role TEXT NOT NULL,
+    text TEXT NOT NULL, buttons TEXT, photo_id TEXT, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_{MESSAGES}_conversation ON {MESSAGES} (conversation_id, id);
+CREATE TABLE IF NOT EXISTS {PHOTOS} (
+    photo_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, file TEXT NOT NULL,
+    media_type TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_{PHOTOS}_conversation ON {PHOTOS} (conversation_id);
+CREATE TABLE IF NOT EXISTS {PHOTO_REFS} (
+    conversation_id TEXT NOT NULL, ref TEXT NOT NULL, created_at TEXT NOT NULL,
+    seq BIGSERIAL, PRIMARY KEY (conversation_id, ref));
+CREATE TABLE IF NOT EXISTS {SMS_CONTACTS} (
+    conversation_id TEXT PRIMARY KEY, phone TEXT NOT NULL, opted_out INTEGER NOT NULL DEFAULT 0,
+    opted_out_at TEXT, buttons TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_{SMS_CONTACTS}_phone ON {SMS_CONTACTS} (phone);
+CREATE TABLE IF NOT EXISTS {SMS_MESSAGES} (
+    message_sid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {SMS_NUMBERS} (
+    number_key TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {SMS_OPT_OUTS} (
+    number_key TEXT PRIMARY KEY, opted_out INTEGER NOT NULL, changed_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {CHANGES} (
+    id BIGSERIAL PRIMARY KEY, conversation_id TEXT NOT NULL, changed_at TEXT NOT NULL,
+    changes TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS idx_{CHANGES}_conversation ON {CHANGES} (conversation_id, id);
+"""

@@ -14,12 +14,31 @@ import pytest  # noqa: E402  (after the environment is set)
 
 from bot.store import IntakeStore  # noqa: E402
 from bot.web.rasa_client import FakeRasaClient  # noqa: E402
+from tests.databases import fresh_postgres, stop_services  # noqa: E402
 
 
 @pytest.fixture
 def store() -> IntakeStore:
     """An empty in-memory intake store."""
     return IntakeStore(None)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_location(request, tmp_path):
+    """Where a store under test lives: a SQLite file, then a fresh PostgreSQL schema (its URL).
+
+    Tests that take it run once per backend: one store interface, one suite, both engines.
+    """
+    if request.param == "sqlite":
+        yield tmp_path / "intake.db"
+        return
+    with fresh_postgres() as url:
+        yield url
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop PostgreSQL and Redis if this session started them."""
+    stop_services()
 
 
 @pytest.fixture

@@ -115,10 +115,9 @@ def tracker_db(path: Path, sender_ids: list[str]) -> Path:
     return path
 
 
-def count(db_path: Path, table: str, where: str, args: tuple) -> int:
-    """Rows of a table matching a condition."""
-    conn = sqlite3.connect(db_path)
-    try:
+def count(db_path: Path | str, table: str, where: str, args: tuple) -> int:
+    """Rows of a table matching a condition (a SQLite file or a PostgreSQL URL)."""
+    from tests.databases import raw
+
+    with raw(db_path) as conn:
         return conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", args).fetchone()[0]
-    finally:
-        conn.close()

@@ -5,6 +5,7 @@ the same intake. Both rewrite the summary JSON, so a save computed from a stale 
 the photo (or the photo link would drop the answer). Each round both processes start together
 (a barrier), one of them a random fraction of a few milliseconds later, and then the round is
 checked: the answer of that round and every photo so far must be in the stored summary.
+Run on both backends (a SQLite file, PostgreSQL).
 """
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ def name_state(round_no: int):
 
 def action_server_side(db: str, start, done, results) -> None:
     """The action server's own save (actions.actions.save_summary), once per round."""
-    os.environ["INTAKE_DB"] = db
+    from tests.databases import env_for
+
+    os.environ.update(env_for(db))  # a SQLite file or a PostgreSQL URL
     from rasa_sdk import Tracker
 
     from actions import actions as acts
@@ -97,8 +100,8 @@ def _sleep_ms(ms: float) -> None:
     time.sleep(ms / 1000)
 
 
-def test_a_save_and_a_photo_link_at_the_same_moment_lose_nothing_200_times(tmp_path):
-    db = str(tmp_path / "intake.db")
+def test_a_save_and_a_photo_link_at_the_same_moment_lose_nothing_200_times(db_location):
+    db = str(db_location)
     from bot.store import IntakeStore
 
     IntakeStore(db)  # the schema exists before either side starts

@@ -119,3 +119,16 @@ def test_make_test_lints_first_and_a_lint_error_fails_it():
     run = subprocess.run([sys.executable, "-m", "ruff", "check", "--stdin-filename", "bot/x.py",
                           "-"], cwd=ROOT, input="import os\n", capture_output=True, text=True)
     assert run.returncode == 1 and "F401" in run.stdout
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_a_test_needing_postgres_or_redis_fails_in_ci_when_they_cannot_start(monkeypatch,
+                                                                             required):
+    """Under REQUIRE_SERVICES=1 (make test, make test-scale) or CI: a failure, never a skip."""
+    from tests import databases
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("REQUIRE_SERVICES", "1" if required else "0")
+    expected = pytest.fail.Exception if required else pytest.skip.Exception
+    with pytest.raises(expected):
+        databases._missing("scripts/services.sh start failed")

@@ -7,17 +7,20 @@ import sqlite3
 import pytest
 
 from bot import staff_cli
+from bot.db import DATABASE_ERRORS
 from bot.staff_store import ACTIONS, StaffStore, delete_patient_data
 from bot.state_store import StateStore
 from bot.intake import IntakeState
 from bot.store import IntakeStore
 from bot.web.limits import FakeClock
+from tests.databases import env_for, raw
 from tests.staff_samples import FAST_HASHER, PASSWORD, count, deferred, reviewable, tracker_db
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "intake.db"
+def db_path(db_location):
+    """The intake database on each backend in turn: a SQLite file, then a PostgreSQL URL."""
+    return db_location
 
 
 @pytest.fixture
@@ -39,9 +42,8 @@ def test_a_created_account_signs_in_with_its_password_only(staff):
 
 def test_the_password_is_stored_only_as_an_argon2_hash(staff, db_path):
     staff.create_user("dr.lee", "clinician", PASSWORD)
-    conn = sqlite3.connect(db_path)
-    stored = conn.execute("SELECT password_hash FROM staff_users").fetchone()[0]
-    conn.close()
+    with raw(db_path) as conn:
+        stored = conn.execute("SELECT password_hash FROM staff_users").fetchone()[0]
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
 
@@ -130,10 +132,9 @@ def test_only_known_audit_actions_are_accepted(staff):
                                        "DELETE FROM staff_audit"])
 def test_the_database_refuses_to_rewrite_the_audit_log(staff, db_path, statement):
     staff.audit("dr.lee", "view", "c1")
-    conn = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute(statement)
-    conn.close()
+    with pytest.raises(DATABASE_ERRORS, match="append-only"):
+        with raw(db_path) as conn:
+            conn.execute(statement)
     assert [e.actor for e in staff.audit_log()] == ["dr.lee"]
 
 
@@ -142,7 +143,10 @@ def test_the_store_offers_no_way_to_change_the_audit_log():
     assert names == ["audit", "audit_log"]
 
 
-def test_same_file_as_the_intake_store_in_wal_mode(db_path, staff):
+def test_same_file_as_the_intake_store_in_wal_mode(tmp_path):
+    db_path = tmp_path / "intake.db"
+    IntakeStore(db_path)
+    StaffStore(db_path, hasher=FAST_HASHER)
     conn = sqlite3.connect(db_path)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -168,11 +172,9 @@ def kept_everywhere(tmp_path, db_path, staff):
         staff.add_review(cid, "dr.lee", "seen")
         (tmp_path / "photos" / cid).mkdir(parents=True)
         (tmp_path / "photos" / cid / f"photo-{cid}.jpg").write_bytes(b"\xff\xd8\xff")
-    conn = sqlite3.connect(db_path)
-    with conn:  # an opt-out register, which the law says must outlive a deletion
+    with raw(db_path) as conn:  # an opt-out register, which the law says must outlive a deletion
         conn.execute("CREATE TABLE sms_opt_outs (conversation_id TEXT, phone_sha256 TEXT)")
         conn.execute("INSERT INTO sms_opt_outs VALUES ('gone', 'abc')")
-    conn.close()
     tracker = tracker_db(tmp_path / "tracker.db", ["gone", "stays"])
     return intakes, tracker, tmp_path / "photos"
 
@@ -243,7 +245,7 @@ def clocked(db_path) -> StaffStore:
 def test_a_session_is_stored_only_as_a_hash_of_its_secret_id(clocked, db_path):
     secret = clocked.start_session("dr.lee", "203.0.113.7 Firefox")
     assert len(secret) >= 40
-    with sqlite3.connect(db_path) as conn:
+    with raw(db_path) as conn:
         rows = conn.execute("SELECT * FROM staff_sessions").fetchall()
     assert len(rows) == 1 and not any(secret in str(value) for value in rows[0])
     assert clocked.resume_session(secret, IDLE, LONGEST).username == "dr.lee"
@@ -330,9 +332,9 @@ def test_sessions_unused_for_a_month_are_swept(clocked):
 
 
 def test_cli_creates_a_user_from_the_environment_and_lists_it(db_path, capsys):
-    env = {"INTAKE_DB": str(db_path), "STAFF_PASSWORD": PASSWORD}
+    env = {**env_for(db_path), "STAFF_PASSWORD": PASSWORD}
     assert staff_cli.main(["create-user", "--username", "dr.lee", "--role", "clinician"], env) == 0
-    assert staff_cli.main(["list-users"], {"INTAKE_DB": str(db_path)}) == 0
+    assert staff_cli.main(["list-users"], env_for(db_path)) == 0
     out = capsys.readouterr().out
     assert "created dr.lee (clinician)" in out
     assert "dr.lee\tclinician\t" in out and out.rstrip().endswith("active")
@@ -343,20 +345,20 @@ def test_cli_creates_a_user_from_the_environment_and_lists_it(db_path, capsys):
 def test_cli_asks_for_the_password_twice_and_refuses_a_mismatch(db_path, capsys):
     answers = iter(["first password", "second password"])
     code = staff_cli.main(["create-user", "--username", "a", "--role", "front_desk"],
-                          {"INTAKE_DB": str(db_path)}, prompt=lambda _: next(answers))
+                          env_for(db_path), prompt=lambda _: next(answers))
     assert code == 2
     assert "did not match" in capsys.readouterr().err
 
 
 def test_cli_refuses_a_short_password(db_path, capsys):
     code = staff_cli.main(["create-user", "--username", "a", "--role", "front_desk"],
-                          {"INTAKE_DB": str(db_path), "STAFF_PASSWORD": "short"})
+                          {**env_for(db_path), "STAFF_PASSWORD": "short"})
     assert code == 2
     assert "at least 10" in capsys.readouterr().err
 
 
 def test_cli_disables_an_account(db_path):
-    env = {"INTAKE_DB": str(db_path), "STAFF_PASSWORD": PASSWORD}
+    env = {**env_for(db_path), "STAFF_PASSWORD": PASSWORD}
     staff_cli.main(["create-user", "--username", "a", "--role", "front_desk"], env)
     assert staff_cli.main(["disable-user", "--username", "a"], env) == 0
     assert StaffStore(db_path).authenticate("a", PASSWORD) is None
@@ -368,7 +370,7 @@ def test_cli_lists_sessions_without_their_secrets(db_path, capsys):
     live = store.start_session("dr.lee", "203.0.113.7 Firefox")
     ended = store.start_session("dr.lee")
     store.end_session(ended)
-    env = {"INTAKE_DB": str(db_path)}
+    env = env_for(db_path)
     assert staff_cli.main(["list-sessions", "--username", "dr.lee"], env) == 0
     out = capsys.readouterr().out
     rows = [line.split("\t") for line in out.splitlines()]
@@ -382,7 +384,7 @@ def test_cli_revokes_sessions_and_says_how_many(db_path, capsys):
     store = StaffStore(db_path, hasher=FAST_HASHER)
     store.create_user("dr.lee", "clinician", PASSWORD)
     secrets = [store.start_session("dr.lee") for _ in range(2)]
-    env = {"INTAKE_DB": str(db_path)}
+    env = env_for(db_path)
     assert staff_cli.main(["revoke-sessions", "--username", "dr.lee"], env) == 0
     assert "2 sessions ended for dr.lee" in capsys.readouterr().out
     assert all(store.resume_session(s, IDLE, LONGEST) is None for s in secrets)
@@ -403,12 +405,9 @@ def test_every_cli_command_has_help_and_a_description():
             assert option.help, f"{name} {option.dest}"
 
 
-def test_deleting_a_patient_keeps_an_sms_opt_out_but_drops_other_sms_numbers(tmp_path):
-    from bot.store import IntakeStore
-    from bot.staff_store import StaffStore, delete_patient_data
-
-    intake = IntakeStore(tmp_path / "i.db")
-    staff = StaffStore(intake.path)
+def test_deleting_a_patient_keeps_an_sms_opt_out_but_drops_other_sms_numbers(db_location):
+    intake = IntakeStore(db_location)
+    staff = StaffStore(intake.location)
     intake.touch_sms_contact("sms-a", "+15550100001")
     intake.touch_sms_contact("sms-b", "+15550100002")
     intake.set_sms_opted_out("sms-b", True)

@@ -28,8 +28,9 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def store() -> IntakeStore:
-    return IntakeStore(None)
+def store(db_location) -> IntakeStore:
+    """An empty store on each backend in turn (tests/conftest.py: db_location)."""
+    return IntakeStore(db_location)
 
 
 def full_summary(conversation_id: str = "conv-1") -> IntakeSummary:
@@ -136,9 +137,9 @@ def test_file_store_uses_wal_and_keeps_data_across_reopen(tmp_path):
         assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-def test_two_stores_on_one_file_write_concurrently(tmp_path):
-    path = tmp_path / "intake.db"
-    stores = [IntakeStore(path), IntakeStore(path)]  # like the action server and the web app
+def test_two_stores_on_one_database_write_concurrently(db_location):
+    # like the action server and the web app
+    stores = [IntakeStore(db_location), IntakeStore(db_location)]
     errors: list[BaseException] = []
 
     def writer(thread: int) -> None:
@@ -173,10 +174,7 @@ def test_store_and_cli_import_no_web_framework_or_rasa():
     assert result.stdout.strip() == "[]"
 
 
-def test_idle_in_progress_intakes_are_marked_abandoned_and_a_returning_patient_resumes():
-    from datetime import datetime, timedelta, timezone
-
-    store = IntakeStore(None)
+def test_idle_in_progress_intakes_are_marked_abandoned_and_a_returning_patient_resumes(store):
     old = IntakeSummary(conversation_id="idle")
     store.save_summary(old)
     store.save_summary(IntakeSummary(conversation_id="done", status="completed"))
@@ -228,10 +226,9 @@ def test_a_save_never_drops_a_recorded_photo(store):
 
 
 @pytest.mark.parametrize("photo_ids", [["k7"], ["zq", "ab"], ["m1", "c2", "x3", "a4"]])
-def test_every_photo_a_patient_uploads_reaches_their_summary_in_a_file_store(tmp_path, photo_ids):
+def test_every_photo_a_patient_uploads_reaches_their_summary_in_a_file_store(store, photo_ids):
     """Photo ids are random, so a new one often sorts before the earlier ones; such an upload
     used to fail on a file store (a half-read query of the refs blocked the write)."""
-    store = IntakeStore(tmp_path / "intake.db")
     store.save_summary(IntakeSummary(conversation_id="c", patient_name="Ana"))
     for photo_id in photo_ids:
         store.add_photo("c", photo_id, f"c/{photo_id}.jpg", "image/jpeg", limit=10)
@@ -270,3 +267,18 @@ def test_marking_abandoned_never_overwrites_a_newer_save(store):
     assert (saved.status, saved.patient_name) == (Status.IN_PROGRESS, "Back again")
     assert store.mark_abandoned(24, now=later) == 1
     assert store.get_summary("idle").patient_name == "Back again"
+
+
+def test_the_settings_pick_the_backend_for_every_store(db_location, tmp_path):
+    """INTAKE_DATABASE_URL, when set, wins over INTAKE_DB for the intake and state stores."""
+    from bot.config import load_settings
+    from bot.intake import IntakeState
+    from bot.state_store import StateStore
+    from tests.databases import env_for
+
+    settings = load_settings({"INTAKE_DB": str(tmp_path / "file.db"), **env_for(db_location)})
+    open_store(settings).save_summary(full_summary())
+    StateStore(settings.db_location).save("conv-1", IntakeState(turns=3))
+    assert IntakeStore(db_location).get_summary("conv-1") == full_summary()
+    assert StateStore(db_location).load("conv-1").turns == 3
+    assert "postgresql" not in repr(settings)  # the URL holds a password

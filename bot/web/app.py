@@ -158,10 +158,13 @@ def create_app(
                                          care=care))
     if care is not None:
         app.include_router(create_checkin_router(care, photos.photos_root(settings.db_path)))
+    # Rasa's tracker (deleting a patient's data removes their events): a PostgreSQL URL when the
+    # tracker store is on PostgreSQL (endpoints.replicas.yml), else the SQLite file.
+    tracker_url = os.environ.get("RASA_TRACKER_DATABASE_URL")
     tracker_db = os.environ.get("RASA_TRACKER_DB")
     app.include_router(create_staff_router(
-        settings, store, StaffStore(store.path),
-        tracker_db_path=Path(tracker_db) if tracker_db else None,
+        settings, store, StaffStore(store.location),
+        tracker_db_path=tracker_url or (Path(tracker_db) if tracker_db else None),
         photos_dir=photos.photos_root(settings.db_path), trust_forwarded=trust_forwarded,
         care=care))
     return app

@@ -17,9 +17,12 @@ Two kinds, both far above what a person manages, so only scripts and stuck clien
     >>> limiter.check("a").allowed
     True
 
-The counts live in this process: with several workers each keeps its own, which is enough to
-stop a flood but is not an exact quota. Set INTAKE_RATE_LIMITS=off for load tests and
-simulators that drive many scripted patients from one address at machine speed.
+By default the counts live in this process: with several workers each keeps its own, which is
+enough to stop a flood but is not an exact quota. With INTAKE_REDIS_URL set, every web app
+counts in Redis instead (`SharedRateLimiter`: the `limits` package's moving windows), so a
+patient whose messages reach different replicas meets the same limits. Set
+INTAKE_RATE_LIMITS=off for load tests and simulators that drive many scripted patients from one
+address at machine speed.
 """
 from __future__ import annotations
 
@@ -33,6 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from fastapi import HTTPException, Request
+from limits import RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from bot.web import photos
 
@@ -152,13 +158,58 @@ class RateLimiter:
         return buckets
 
 
+class SharedRateLimiter:
+    """The same rates, counted in a `limits` storage that several web apps share (Redis).
+
+    Moving windows instead of token buckets: at most `count` events in any `seconds`. An event
+    is counted only if every rate allows it (checked, then counted: two replicas at the same
+    instant may both pass the last place, which is fine for a flood brake). "Tell the sender
+    once per window" is itself a window of one event, so only one replica tells them.
+
+        >>> limiter = SharedRateLimiter([Rate(1, 60.0)], "memory://", "doc")
+        >>> [limiter.check("a").allowed for _ in range(2)]
+        [True, False]
+    """
+
+    def __init__(self, rates: tuple[Rate, ...] | list[Rate], storage: str | Storage,
+                 name: str) -> None:
+        """storage: a `limits` storage URI ("redis://...", "memory://") or storage."""
+        self.rates = tuple(rates)
+        self.name = name
+        if isinstance(storage, str):
+            storage = storage_from_string(storage)
+        self.limiter = MovingWindowRateLimiter(storage)
+        self._items = [RateLimitItemPerSecond(rate.count, max(1, math.ceil(rate.seconds)),
+                                              namespace="INTAKE") for rate in self.rates]
+
+    def check(self, key: str) -> Verdict:
+        """Count one event for key if allowed; refused events are not counted."""
+        ids = (self.name, _limits_key(key))
+        full = [item for item in self._items if not self.limiter.test(item, *ids)]
+        if not full:
+            for item in self._items:
+                self.limiter.hit(item, *ids)
+            return Verdict(True)
+        now = time.time()
+        wait = max(self.limiter.get_window_stats(item, *ids).reset_time - now for item in full)
+        window = max(item.get_expiry() for item in full)
+        notify = self.limiter.hit(RateLimitItemPerSecond(1, window, namespace="INTAKE"),
+                                  "notified", *ids)
+        return Verdict(False, max(wait, 0.001), notify)
+
+
+def _limits_key(text: str) -> str:
+    """Text safe inside a `limits` key, whose parts are joined with "/"."""
+    return text.replace("%", "%25").replace("/", "%2F")
+
+
 @dataclass
 class RateLimits:
     """The rate limiters of one web app: per conversation, per SMS number, per client address."""
 
-    conversation: RateLimiter
-    sms: RateLimiter
-    new_conversation: RateLimiter
+    conversation: RateLimiter | SharedRateLimiter
+    sms: RateLimiter | SharedRateLimiter
+    new_conversation: RateLimiter | SharedRateLimiter
 
     @classmethod
     def default(cls, clock: Callable[[], float] = time.monotonic) -> RateLimits:
@@ -175,9 +226,23 @@ class RateLimits:
         return cls(RateLimiter(()), RateLimiter(()), RateLimiter(()))
 
     @classmethod
+    def shared(cls, storage_uri: str) -> RateLimits:
+        """The production limits, counted in a storage every web app shares ("redis://...")."""
+        return cls(
+            SharedRateLimiter(CONVERSATION_RATES, storage_uri, "conversation"),
+            SharedRateLimiter(SMS_RATES, storage_uri, "sms"),
+            SharedRateLimiter(NEW_CONVERSATION_RATES, storage_uri, "new-conversation"),
+        )
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str]) -> RateLimits:
-        """The default limits, or none at all if INTAKE_RATE_LIMITS=off."""
-        return cls.off() if env.get("INTAKE_RATE_LIMITS", "").lower() == "off" else cls.default()
+        """None at all if INTAKE_RATE_LIMITS=off; shared in Redis if INTAKE_REDIS_URL is set;
+        else the default limits in this process."""
+        if env.get("INTAKE_RATE_LIMITS", "").lower() == "off":
+            return cls.off()
+        if env.get("INTAKE_REDIS_URL"):
+            return cls.shared(env["INTAKE_REDIS_URL"])
+        return cls.default()
 
     def check_conversation(self, conversation_id: str) -> None:
         """429 if this conversation is sending messages faster than a person could."""

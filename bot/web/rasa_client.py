@@ -1,8 +1,18 @@
-"""Adapter for Rasa's webapp channel (the REST protocol, signed), and a fake for tests."""
+"""Adapter for Rasa's webapp channel (the REST protocol, signed), and a fake for tests.
+
+Several Rasa servers (RASA_URL="http://a:5005,http://b:5005", all on one SQL tracker store and
+one Redis lock store): each conversation goes to the same server while it answers, and to the
+next one when it cannot be reached or drops the connection. Each message then carries a
+`message_id` in its metadata, and a resent one says `retry`: the channel (rasa_addons/channel.py)
+answers a retry of a message the tracker already holds from the tracker instead of handling it
+twice.
+"""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import secrets
 from typing import Any
 
 import httpx
@@ -27,7 +37,10 @@ class RasaClient:
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.url = base_url.rstrip("/") + WEBHOOK
+        """base_url: one Rasa server, or several separated by commas (see the module doc)."""
+        self.urls = [url.strip().rstrip("/") + WEBHOOK for url in base_url.split(",")
+                     if url.strip()]
+        self.url = self.urls[0]
         self._secret = require_secret(CHANNEL_SECRET_ENV, secret)
         self.timeout = timeout
         self._transport = transport  # tests pass httpx.MockTransport
@@ -48,17 +61,35 @@ class RasaClient:
         self, sender: str, message: str, metadata: dict | None = None
     ) -> list[dict]:
         """Post a message for a conversation; raise RasaUnavailable if Rasa fails."""
+        if len(self.urls) > 1:
+            metadata = {**(metadata or {}), "message_id": secrets.token_hex(16)}
+        failures = []
+        for attempt, url in enumerate(self._servers_for(sender)):
+            if attempt:
+                metadata = {**(metadata or {}), "retry": True}
+            try:
+                return _replies(await self._post(url, sender, message, metadata))
+            except httpx.TimeoutException as exc:  # it may still be handling it: never resend
+                raise RasaUnavailable(f"Rasa at {url} timed out: {exc!r}") from exc
+            except httpx.TransportError as exc:  # refused, or the connection dropped
+                failures.append(f"{url}: {exc!r}")
+        raise RasaUnavailable(f"cannot reach Rasa: {'; '.join(failures)}")
+
+    def _servers_for(self, sender: str) -> list[str]:
+        """Every server, starting with the conversation's own (a stable pick by its id)."""
+        start = int(hashlib.sha256(sender.encode()).hexdigest()[:8], 16) % len(self.urls)
+        return self.urls[start:] + self.urls[:start]
+
+    async def _post(self, url: str, sender: str, message: str,
+                    metadata: dict | None) -> httpx.Response:
+        """One signed POST of the message to one server."""
         payload: dict[str, Any] = {"sender": sender, "message": message}
         if metadata is not None:
             payload["metadata"] = metadata
         body = json.dumps(payload).encode()
         headers = {"Content-Type": "application/json",
                    SIGNATURE_HEADER: sign_body(self._secret, body)}
-        try:
-            response = await self._http().post(self.url, content=body, headers=headers)
-        except httpx.TransportError as exc:  # connection refused, timeout, dropped connection
-            raise RasaUnavailable(f"cannot reach Rasa at {self.url}: {exc!r}") from exc
-        return _replies(response)
+        return await self._http().post(url, content=body, headers=headers)
 
 
 def _replies(response: httpx.Response) -> list[dict]:

@@ -232,7 +232,7 @@ def create_staff_router(
     settings: Settings,
     intake_store: Any,
     staff_store: StaffStore,
-    tracker_db_path: Path | None = None,
+    tracker_db_path: Path | str | None = None,
     photos_dir: Path | None = None,
     clock: Callable[[], float] = time.time,
     trust_forwarded: bool | None = None,
@@ -272,7 +272,7 @@ class _Context:
     staff: StaffStore
     sessions: StaffSessions
     pages: Environment
-    tracker_db_path: Path | None
+    tracker_db_path: Path | str | None
     photos_dir: Path | None
     throttle: LoginThrottle
     care: Any = None  # bot.checkins.CareService, when check-ins are on
