@@ -19,6 +19,7 @@ import httpx
 from bot import db as backend
 from tests.stack import ROOT, VENV_BIN, Stack, free_port
 
+LOCK_LIFETIME = 10  # seconds a dead Rasa server's conversation locks outlive it (TICKET_LOCK_LIFETIME)
 NAMES = ("actions1", "actions2", "rasa1", "rasa2", "web1", "web2")
 
 
@@ -57,7 +58,7 @@ class ReplicaStack(Stack):
             "RASA_LOCK_REDIS_DB": lock.path.lstrip("/") or "0",
             # A server that dies holding a conversation's lock holds it this long: Rasa's 60 s
             # default outlasts the web app's 30 s wait for a reply (docs/deploy.md).
-            "TICKET_LOCK_LIFETIME": "10",
+            "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME),
         })
         self.env.pop("RASA_TRACKER_DB", None)
 
