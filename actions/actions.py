@@ -52,7 +52,7 @@ def state_store() -> StateStore:
 @lru_cache(maxsize=1)
 def care_store() -> CareStore:
     """Checklists sent and check-ins, in the intake database (opened on first use)."""
-    return CareStore(settings().db_path)  # SQLite even on PostgreSQL for now (docs/deploy.md)
+    return CareStore(settings().db_location)
 
 
 @lru_cache(maxsize=1)

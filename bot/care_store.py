@@ -1,10 +1,10 @@
 """Storage for aftercare: the pre-appointment checklist each patient was sent, and two-week
-check-ins (scheduled, sent, answered or cancelled), in the intake database (sqlite-utils).
+check-ins (scheduled, sent, answered or cancelled), in the intake database: the SQLite file or
+PostgreSQL (INTAKE_DATABASE_URL, bot/db.py), wherever the intake store lives, with the same SQL.
 
-A small interface on purpose: bot/checkins.py and the web adapters use only these methods, so
-the tables can move to another database with the rest of the store. Like bot/store.py, every
-call opens its own connection that waits up to 5 s for a lock, and every write takes the write
-lock up front. Rows carry a conversation_id column, so deleting a patient's data
+A small interface on purpose: bot/checkins.py and the web adapters use only these methods. Like
+bot/store.py, every call opens its own connection (SQLite waits up to 5 s for a lock; PostgreSQL
+connections come from the pool), and every write takes the write lock up front. Rows carry a conversation_id column, so deleting a patient's data
 (bot/staff_store.delete_patient_data) removes them too.
 
     >>> import tempfile, pathlib
@@ -17,12 +17,13 @@ lock up front. Rows carry a conversation_id column, so deleting a patient's data
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlite_utils import Database
+from bot import db as backend
 
 BUSY_TIMEOUT_MS = 5000
 CHECKLISTS = "care_checklists"
@@ -32,33 +33,22 @@ HAPPY = "happy"
 
 
 class CareStore:
-    """Checklists sent and check-ins, in one SQLite file (the intake store's)."""
+    """Checklists sent and check-ins, beside the intakes (a SQLite file or PostgreSQL)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, location: str | Path) -> None:
+        """location: the intake store's (IntakeStore.location): a SQLite file or a PostgreSQL
+        URL."""
+        self.url = str(location) if backend.is_postgres(location) else None
+        self.path = Path(location) if self.url is None else None
         self.ensure_schema()
 
     def ensure_schema(self) -> None:
         """Create the tables and indexes if missing; safe to call again."""
-        with self._write() as db:
-            db[CHECKLISTS].create(
-                {"conversation_id": str, "channel": str, "sent_at": str, "lines": str,
-                 "texts": str},
-                pk="conversation_id", not_null={"channel", "sent_at", "lines", "texts"},
-                if_not_exists=True)
-            db[CHECKINS].create(
-                {"id": int, "conversation_id": str, "channel": str, "first_name": str,
-                 "treated_on": str, "areas": str, "due_at": str, "status": str,
-                 "scheduled_by": str, "created_at": str, "sent_at": str, "secret_sha256": str,
-                 "answer": str, "answer_text": str, "urgent": int, "answered_at": str,
-                 "photos": str, "handled_at": str, "handled_by": str, "cancelled_at": str,
-                 "cancelled_by": str},
-                pk="id", not_null={"conversation_id", "channel", "treated_on", "areas", "due_at",
-                                   "status", "created_at", "urgent", "photos"},
-                defaults={"urgent": 0, "photos": "[]"}, if_not_exists=True)
-            db[CHECKINS].create_index(["conversation_id"], if_not_exists=True)
-            db[CHECKINS].create_index(["status", "due_at"], if_not_exists=True)
-            db[CHECKINS].create_index(["secret_sha256"], unique=True, if_not_exists=True)
+        schema = _SCHEMA.format(
+            id_type="BIGSERIAL PRIMARY KEY" if self.url else "INTEGER PRIMARY KEY")
+        with self._write() as db:  # statement by statement: sqlite3's executescript commits
+            for statement in filter(str.strip, schema.split(";\n")):
+                db.execute(statement)
 
     # --- the checklist -------------------------------------------------------------------------
 
@@ -67,13 +57,17 @@ class CareStore:
         """Keep what the patient was sent (the latest checklist replaces an earlier one)."""
         row = {"conversation_id": conversation_id, "channel": channel, "sent_at": _iso(sent_at),
                "lines": json.dumps(lines), "texts": json.dumps(texts)}
+        columns = ", ".join(row)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "conversation_id")
         with self._write() as db:
-            db[CHECKLISTS].upsert(row, pk="conversation_id")
+            db.execute(f"insert into {CHECKLISTS} ({columns}) values ({_marks(row)}) "
+                       f"on conflict (conversation_id) do update set {updates}", list(row.values()))
 
     def checklist(self, conversation_id: str) -> dict[str, Any] | None:
         """The checklist sent for a conversation {channel, sent_at, lines, texts}, or None."""
         with self._connect() as db:
-            rows = list(db[CHECKLISTS].rows_where("conversation_id = ?", [conversation_id]))
+            rows = backend.rows_as_dicts(db.execute(
+                f"select * from {CHECKLISTS} where conversation_id = ?", [conversation_id]))
         if not rows:
             return None
         row = rows[0]
@@ -89,7 +83,8 @@ class CareStore:
                "status": SCHEDULED, "scheduled_by": scheduled_by, "created_at": _iso(None),
                "urgent": 0, "photos": "[]"}
         with self._write() as db:
-            return db[CHECKINS].insert(row).last_pk
+            return db.execute(f"insert into {CHECKINS} ({', '.join(row)}) values ({_marks(row)}) "
+                              "returning id", list(row.values())).fetchone()[0]
 
     def checkin(self, checkin_id: int) -> dict[str, Any] | None:
         """One check-in, decoded, or None."""
@@ -165,8 +160,8 @@ class CareStore:
             row = db.execute(f"select photos from {CHECKINS} where id = ?",
                              [checkin_id]).fetchone()
             if row is not None:
-                db[CHECKINS].update(checkin_id, {"photos": json.dumps(
-                    json.loads(row[0]) + [photo])})
+                db.execute(f"update {CHECKINS} set photos = ? where id = ?",
+                           [json.dumps(json.loads(row[0]) + [photo]), checkin_id])
 
     def mark_handled(self, checkin_id: int, by: str, at: datetime | None = None) -> bool:
         """Take an answered check-in off the staff queue."""
@@ -180,8 +175,9 @@ class CareStore:
         return found[0] if found else None
 
     def _many(self, where: str | None, args: list[Any], order_by: str) -> list[dict[str, Any]]:
+        sql = f"select * from {CHECKINS}" + (f" where {where}" if where else "")
         with self._connect() as db:
-            rows = list(db[CHECKINS].rows_where(where, args, order_by=order_by))
+            rows = backend.rows_as_dicts(db.execute(f"{sql} order by {order_by}", args))
         return [_decoded(row) for row in rows]
 
     def _update(self, where: str, args: list[Any], values: dict[str, Any]) -> bool:
@@ -193,26 +189,57 @@ class CareStore:
             return cursor.rowcount > 0
 
     @contextmanager
-    def _connect(self) -> Iterator[Database]:
-        """A fresh connection per call (connections must not cross threads)."""
-        db = Database(self.path)
+    def _connect(self) -> Iterator[Any]:
+        """A fresh connection per call (sqlite3 connections must not cross threads); on
+        PostgreSQL a pooled one, committed at the end."""
+        if self.url is not None:
+            with backend.pg_connect(self.url) as conn:
+                yield conn
+            return
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            yield db
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            yield conn
         finally:
-            db.close()
+            conn.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
+    def _write(self) -> Iterator[Any]:
         """A transaction that holds the write lock from the start (waits instead of failing)."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        if self.url is not None:
+            with backend.pg_write(self.url) as conn:
+                yield conn
+            return
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield db
+                yield conn
             except BaseException:
-                db.conn.rollback()
+                conn.rollback()
                 raise
-            db.conn.commit()
+            conn.commit()
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {CHECKLISTS} (
+    conversation_id TEXT PRIMARY KEY, channel TEXT NOT NULL, sent_at TEXT NOT NULL,
+    lines TEXT NOT NULL, texts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {CHECKINS} (
+    id {{id_type}}, conversation_id TEXT NOT NULL, channel TEXT NOT NULL, first_name TEXT,
+    treated_on TEXT NOT NULL, areas TEXT NOT NULL, due_at TEXT NOT NULL, status TEXT NOT NULL,
+    scheduled_by TEXT, created_at TEXT NOT NULL, sent_at TEXT, secret_sha256 TEXT, answer TEXT,
+    answer_text TEXT, urgent INTEGER NOT NULL DEFAULT 0, answered_at TEXT,
+    photos TEXT NOT NULL DEFAULT '[]', handled_at TEXT, handled_by TEXT, cancelled_at TEXT,
+    cancelled_by TEXT);
+CREATE INDEX IF NOT EXISTS idx_{CHECKINS}_conversation_id ON {CHECKINS} (conversation_id);
+CREATE INDEX IF NOT EXISTS idx_{CHECKINS}_status_due_at ON {CHECKINS} (status, due_at);
+CREATE UNIQUE INDEX IF NOT EXISTS idx_{CHECKINS}_secret_sha256 ON {CHECKINS} (secret_sha256);
+"""
+
+
+def _marks(row: dict[str, Any]) -> str:
+    """One `?` per column."""
+    return ", ".join("?" for _ in row)
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

@@ -325,7 +325,8 @@ def care_from_env(settings, intakes, env: Mapping[str, str], *, scheduler: Sched
 
     hours = OfficeHours.from_env({**env, "CLINIC_TZ": settings.clinic_timezone})
     base_url = env.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000"
-    return CareService(CareStore(settings.db_path), intakes, load_care_catalogue(env=env), hours,
+    location = intakes.location if intakes is not None else settings.db_location
+    return CareService(CareStore(location), intakes, load_care_catalogue(env=env), hours,
                        sender=sender if sender is not None else sms_sender_from_env(env),
                        scheduler=scheduler, base_url=base_url, clinic=settings.clinic_name,
                        phone=settings.clinic_phone)

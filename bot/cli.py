@@ -169,7 +169,7 @@ def _rasa_api_token(env: Mapping[str, str], args: argparse.Namespace) -> int:
 
 def _list_checkins(settings: Settings, args: argparse.Namespace) -> int:
     """Print one tab-separated line per check-in."""
-    care = CareStore(settings.db_path)
+    care = CareStore(settings.db_location)
     if args.due:
         now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # the store's form
         rows = care.list_checkins("scheduled", now)
@@ -184,7 +184,7 @@ def _list_checkins(settings: Settings, args: argparse.Namespace) -> int:
 def _cancel_checkin(settings: Settings, args: argparse.Namespace) -> int:
     """Cancel the check-in and drop its scheduler job; say what happened."""
     scheduler = CareScheduler(database_url(settings), runs_jobs=False, step=True)
-    care = CareService(CareStore(settings.db_path), None, load_care_catalogue(),
+    care = CareService(CareStore(settings.db_location), None, load_care_catalogue(),
                        OfficeHours.from_env({"CLINIC_TZ": settings.clinic_timezone}),
                        scheduler=scheduler)
     scheduler.start(care)  # paused: it only reaches the job store

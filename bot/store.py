@@ -366,9 +366,9 @@ class IntakeStore:
     def sms_conversations_of(self, phone: str) -> list[str]:
         """Every conversation a phone number has texted in, oldest first."""
         with self._connect() as db:
-            rows = list(db[SMS_CONTACTS].rows_where("phone = ?", [phone], order_by="created_at",
-                                                    select="conversation_id"))
-        return [row["conversation_id"] for row in rows]
+            rows = db.execute(f"select conversation_id from {SMS_CONTACTS} where phone = ? "
+                              "order by created_at", [phone]).fetchall()
+        return [row[0] for row in rows]
 
     def set_sms_opted_out(self, conversation_id: str, opted_out: bool) -> None:
         """Mark an SMS contact as opted out (STOP) or back in (START)."""

@@ -96,24 +96,30 @@ def test_intake_scheduler_0_opts_a_process_out_of_running_jobs(value, runs):
 # --- the whole story, across a restart ------------------------------------------------------------
 
 class Clinic:
-    """The web app over one database file; `restart()` builds a new app and scheduler over
-    the same file, as a redeploy does."""
+    """The web app over one database (a SQLite file or PostgreSQL); `restart()` builds a new
+    app and scheduler over the same database, as a redeploy does."""
 
-    def __init__(self, tmp_path, monkeypatch) -> None:
-        self.db_path = tmp_path / "intake.db"
+    def __init__(self, tmp_path, monkeypatch, location) -> None:
+        self.db_path = tmp_path / "intake.db"  # photos live beside it on both backends
+        self.location = location
+        self.env = {"INTAKE_DB": str(self.db_path)}
+        if isinstance(location, str):  # PostgreSQL: what a deployment sets
+            self.env["INTAKE_DATABASE_URL"] = location
+            monkeypatch.setenv("INTAKE_DATABASE_URL", location)
         monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
         monkeypatch.setenv("INTAKE_RATE_LIMITS", "off")
-        self.intakes, self.staff = stores(self.db_path)
+        self.intakes, self.staff = stores(location)
         self.settings = Settings(secret_key="k", db_path=self.db_path, clinic_name="Brightside",
-                                 clinic_phone="555-0199")
+                                 clinic_phone="555-0199",
+                                 database_url=self.env.get("INTAKE_DATABASE_URL"))
         self.client: TestClient | None = None
         self.start()
 
     def start(self) -> None:
-        self.intakes = IntakeStore(self.db_path)  # nothing carried over but the file
+        self.intakes = IntakeStore(self.location)  # nothing carried over but the database
         self.sender = FakeSmsSender()
         self.scheduler = CareScheduler(database_url(self.settings), step=True)
-        self.care = CareService(CareStore(self.db_path), self.intakes, load_care_catalogue(), NY,
+        self.care = CareService(CareStore(self.location), self.intakes, load_care_catalogue(), NY,
                                 sender=self.sender, scheduler=self.scheduler,
                                 base_url="https://clinic.example", clinic="Brightside",
                                 phone="555-0199")
@@ -164,9 +170,10 @@ def at(*parts) -> datetime:
 
 
 @pytest.fixture
-def clinic(tmp_path, monkeypatch):
+def clinic(tmp_path, monkeypatch, db_location):
+    """The clinic on each backend (the care store sits wherever the intakes do)."""
     with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
-        clinic = Clinic(tmp_path, monkeypatch)
+        clinic = Clinic(tmp_path, monkeypatch, db_location)
         for cid, channel, name in (("conv-sms", "sms", "Ana Lopez"),
                                    ("conv-web", "web", "<b>Zoe</b> Kim")):
             clinic.intakes.save_summary(IntakeSummary(
@@ -296,7 +303,7 @@ def test_a_happy_answer_stays_out_of_the_queue(clinic):
 def test_a_paused_process_writes_jobs_that_the_running_one_runs(clinic, tmp_path):
     """INTAKE_SCHEDULER=0: a web replica adds jobs to the shared store and never runs them."""
     paused = CareScheduler(database_url(clinic.settings), runs_jobs=False)
-    replica = CareService(CareStore(clinic.db_path), clinic.intakes, load_care_catalogue(), NY,
+    replica = CareService(CareStore(clinic.location), clinic.intakes, load_care_catalogue(), NY,
                           sender=FakeSmsSender(), scheduler=paused)
     paused.start(replica)
     try:
@@ -332,7 +339,7 @@ def test_the_cli_lists_and_cancels_checkins(clinic, capsys):
     with time_machine.travel(at(2026, 11, 11, 16, 0), tick=False):
         clinic.treatment_given("conv-sms")
     [row] = clinic.care.store.checkins_for("conv-sms")
-    env = {"INTAKE_DB": str(clinic.db_path)}
+    env = clinic.env
     with time_machine.travel(at(2026, 11, 25, 14, 0, 5), tick=False):
         assert cli.main(["list-checkins", "--due"], env=env) == 0
     assert capsys.readouterr().out.split("\t")[:2] == [str(row["id"]), "scheduled"]
@@ -445,7 +452,7 @@ def test_the_production_scheduler_thread_sends_a_checkin_that_came_due_while_dow
     clinic.stop()
     running = CareScheduler(database_url(clinic.settings))  # runs jobs, in its own thread
     sender = SignalingSender()
-    care = CareService(CareStore(clinic.db_path), IntakeStore(clinic.db_path),
+    care = CareService(CareStore(clinic.location), IntakeStore(clinic.location),
                        load_care_catalogue(), NY, sender=sender, scheduler=running)
     with time_machine.travel(at(2026, 11, 25, 15, 0), tick=False):
         running.start(care)

@@ -135,8 +135,8 @@ def create_app(
     chat = Chat(store, rasa)
     # No HTML docs pages at all (Swagger UI and ReDoc load scripts from a CDN); the JSON
     # description only when INTAKE_API_DOCS turns it on.
-    if care is None and store.path is not None:
-        url = database_url(settings.model_copy(update={"db_path": store.path}))
+    if care is None and store.location is not None:
+        url = store.url or database_url(settings.model_copy(update={"db_path": store.path}), env={})
         care = care_from_env(settings, store, os.environ,
                              scheduler=CareScheduler(url, scheduler_runs_jobs(os.environ)))
     app = FastAPI(title="Intake assistant", docs_url=None, redoc_url=None,

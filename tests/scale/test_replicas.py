@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from bot import db as backend
+from bot.care_store import CareStore
 from bot.web.app import RASA_DOWN_REPLY, RETRY_REPLY
 from tests.databases import services
 from tests.replicas import LOCK_LIFETIME, ReplicaStack
@@ -151,9 +152,12 @@ def test_fifty_patients_over_two_of_everything_lose_nothing_when_a_rasa_server_d
     assert failures == [], failures[:3]
     web = httpx.Client(base_url=replicas.web_urls[1], timeout=60,
                        headers={"Authorization": f"Bearer {replicas.staff_token()}"})
+    care = CareStore(replicas.intake_db)
     for patient in patients:
         summary = web.get(f"/api/intakes/{patient.id}").json()
         assert summary["status"] == "completed", (patient.id, summary["status"])
+        # The checklist sent at submission is in the shared database, whichever server sent it.
+        assert care.checklist(patient.id) is not None, patient.id
         given = patient.plan.given()
         expected_flags = set().union(*(choice.flags for choice in given.values()))
         assert {f["code"] for f in summary["flags"]} == expected_flags, (patient.id, given)
