@@ -72,7 +72,11 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     >>> find_date("wedding in 9 days", date(2026, 11, 25))
     (datetime.date(2026, 12, 4), 'in 9 days')
     """
-    lowered = re.sub(r"(\w)'(\w)", r"\1\2", text.lower().replace("’", "'"))
+    lowered = text.lower().replace("’", "'")
+    # "my best friend's 30th is next Saturday": someone's birthday, unless a month follows
+    lowered = re.sub(r"\b\w+'s \d{1,2}(st|nd|rd|th)\b(?! (of )?(jan|feb|mar|apr|may|jun|jul|aug|"
+                     r"sep|oct|nov|dec))", " ", lowered)
+    lowered = re.sub(r"(\w)'(\w)", r"\1\2", lowered)
     lowered = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], lowered)  # "nxt sat", "lst month"
     lowered = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", lowered)  # "the 12nth"
     # "my 30th", "her 21st": a birthday, not the day of the month

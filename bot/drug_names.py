@@ -14,14 +14,14 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "phenprocoumon": ("phenprocoumon", "fenprocumona", "marcoumar", "marcumar", "falithrom"),
         "phenindione": ("phenindione", "fenindiona", "dindevan"),
         "clopidogrel": ("grepid", "duoplavin",  # UK, Europe (with aspirin)
-                        "clopilet", "clavix", "plagril", "clopitab",
+                        "clopilet", "clavix", "clopivas", "deplatt", "ceruvin", "plagril", "clopitab",
                         "noklot",  # India
                         "lowplat"),  # Pakistan
-        "ticagrelor": ("axcer",),  # India
+        "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
                     "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin",
                     "lmwh"),
-        "other antiplatelet": ("persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
+        "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal"),
     },
     "interacting_medication": {
@@ -29,7 +29,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # gentamicin
             "garamycin", "genticin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
             # tobramycin, amikacin
-            "tobradex", "bramitob", "tobi podhaler", "amikin", "arikayce",
+            "tobradex", "bramitob", "tobi podhaler", "tobi", "amikin", "arikayce",
             # neomycin, framycetin
             "neosporin", "maxitrol", "otosporin", "betnovate-n", "framycetin", "framicetina",
             "sofradex", "soframycin",
@@ -97,7 +97,9 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # Philippines
             "aspilets",
             # Spain, Latin America
-            "tromalyt", "cafiaspirina", "acido acetil salicilico"),
+            "tromalyt", "cafiaspirina", "acido acetil salicilico",
+            # combinations with aspirin: methocarbamol (Robaxisal), dipyridamole, clopidogrel
+            "robaxisal", "asasantin", "aggrenox", "duoplavin"),
         "nsaid": (
             # Spanish and British generic names
             "ketoprofeno", "dexketoprofeno", "indometacin", "indometacina", "ketorolaco",
@@ -108,7 +110,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "parecoxib", "clonixinato", "clonixin",
             # ibuprofen
             "calprofen", "cuprofen", "ibuleve", "nuromol", "combogesic", "maxigesic",
-            "myprodol", "ibugesic", "arinac", "espidifen", "neobrufen", "junifen", "dalsy",
+            "myprodol", "ibugesic", "medicol", "arinac", "espidifen", "neobrufen", "junifen", "dalsy",
             "ibupirac", "caldolor", "duexis", "vicoprofen", "feminax express",
             # naproxen
             "synflex", "apronax", "naprelan", "vimovo", "treximet", "feminax ultra",

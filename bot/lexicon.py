@@ -99,6 +99,7 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                         "buscapina", "hyoscine", "transderm scop", "scop patch", "kwells",
                         "escopolamina", "oxibutinina"),
     "quinidine": ("quinidine",),
+    "quinine": ("quinine", "quinine sulfate", "quinine sulphate", "qualaquin", "quinina"),
 }) + _terms("medicine", "bleeding_risk_supplement", {
     "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin", "aspirina",
                 "adiro", "acido acetilsalicilico", "acetylsalicylic acid", "excedrin",
@@ -402,7 +403,11 @@ EVERYDAY_USES = {
     "breastfeeding": (r"feeding the (ducks|birds|cats?|dogs?|kids|family|fish|horses|chickens|"
                       r"five thousand|meter)", r"(the )?only (thing|one) (im|i am|ive been|i) (pumping|pump|nursing|nurse|"
                       r"feeding|feed) (is|are) (?!(my|the|a|our) (baby|babies|son|daughter|little|"
-                      r"lo|bub|bubba|boy|girl)\b)\w+.*",),
+                      r"lo|bub|bubba|boy|girl)\b)\w+.*",
+                      # "feeding my Tamagotchi", "feeding my husband fibs": not a baby
+                      r"feed(ing|s)? (my|the|our|a|an) (?!(baby|babies|son|daughter|little|"
+                      r"lo|bub|bubba|boy|girl|twins?|newborn|infant|youngest|eldest|oldest|kid|"
+                      r"child|toddler|one|first|second|third|wee|newest|bairn|\d)\w*)[a-z]+",),
     "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
                   r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",

@@ -448,6 +448,14 @@ BOTTLE_ONLY = r"\b(on (the )?(bottle|bottles|formula)|(switched|moved|changed|go
     r"(only|just|all) (formula|bottles?)|bottle (feeing|feedin|feding) only)\b"
 
 
+# Weaning, not weaned: a feed or two still given is breastfeeding now.
+STILL_SOME_FEEDS = r"\b(mostly|almost|nearly|partly|partially|half|not fully|not quite) weaned\b|" \
+    r"\b(one|1|a|the|just the|only the|last|single) (\w+ ){0,2}(feed|feeding|nursing session|" \
+    r"boob feed|breastfeed)s? (left|a day|a night|per day|each day|at night|before bed|in the " \
+    r"morning|on a \w+|still)\b|\b(odd|occasional) (dream |night |bedtime |morning )?feeds?\b|" \
+    r"\bdream ?feeds?\b|\bstill (bf|bfing|breastfeeding|nursing|feeding)\b|\bwe still (bf|feed|nurse)\b"
+
+
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     """Breastfeeding, nursing, pumping or chestfeeding now."""
     found = _reproductive(text, asked, "breastfeeding", [BREASTFEEDING, BREASTFEEDING_WHEN_ASKED])
@@ -457,6 +465,13 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     norm = normalise(text)
+    if asked and not any(f.polarity == Polarity.PRESENT for f in found) and \
+            re.search(STILL_SOME_FEEDS, norm) and not re.search(HYPOTHETICAL_CUES, norm) and \
+            not re.search(r"\b(no|not|never|none|nothing)\b[^.,;]{0,20}\bfeed", norm):
+        # "mostly weaned, one feed left", "just the odd dream feed": still breastfeeding
+        return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.PRESENT,
+                        evidence=text.strip(), detail={"category": "breastfeeding",
+                                                       "kind": "condition"})]
     if asked and not any(f.polarity == Polarity.PRESENT for f in found) and (
             ended_now(norm) or re.search(r"\b(dried up|no more feeds|not any ?more)\b", norm)) \
             and not re.search(HYPOTHETICAL_CUES + r"|\b(still|but)\b", norm):

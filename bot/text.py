@@ -82,13 +82,15 @@ FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) family\b|\b(on|from) my (moms
     r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
     r"both of us|we both)\b"
-FAMILY_WORDS = r"\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
+FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
     r"in-?law|bestie|bff|roommate|flatmate|client|patient|hubby|hubs|wifey|missus|fiance|fiancee|" \
     r"mate|best mate|pal|buddy|boss|twin|stepmum|stepmom|stepdad|stepson|stepdaughter|godmother|" \
     r"other half|household|whole house|everyone (else|at home|at work)|everybody else|mam|mammy|" \
-    r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny)s?\b"
+    r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny|fella|feller|bloke|lad|" \
+    r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
+    r"stepbrother|little one)s?\b|\bmy (bf|gf|lo)\b)"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
@@ -100,7 +102,12 @@ SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i 
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
     r"healthy|perfect|great)\b|" \
     r"\bim (just )?the (bloke|guy|man|dad|husband|father|boyfriend|daddy)\b|" \
-    r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b"
+    r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b" \
+    r"|\b(ive got|i have got|i have|ive|i got) nothing( myself| at all)?\b|\bnothing myself\b|" \
+    r"\b(ive|i have|i) (not|never) (got|caught|had) (it|that|them|one|any)\b|" \
+    r"\bi (havent|have not|didnt|did not) (got|caught|catch|get) (it|that|them|one|any)\b|" \
+    r"\bim the non-? ?(birthing|pregnant|carrying|nursing|breastfeeding|gestational)\b|" \
+    r"\bthe (pregnant|expecting|breastfeeding|nursing|feeding|carrying) one\b"
 
 YES_WORDS = {"y", "yes", "ya", "yah", "yeah", "yea", "yep", "yup", "ye", "yass", "yesh", "sure",
              "correct", "affirmative", "absolutely", "definitely", "true", "right", "ok", "okay",
@@ -164,7 +171,8 @@ SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd"
              "tuesay": "tuesday", "wednesay": "wednesday", "wen": "when", "aprl": "april",
              "apirl": "april", "decembre": "december", "novembre": "november",
              "octobre": "october", "twnety": "twenty", "tewnty": "twenty", "thrity": "thirty",
-             "fourty-": "forty-"}
+             "fourty-": "forty-", "exc": "except", "excl": "except", "excpt": "except",
+             "xcept": "except", "xcpt": "except", "stil": "still", "stll": "still"}
 NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
@@ -177,7 +185,7 @@ class Clause:
     norm: str
 
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\bexcept\b)"
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\b(?:except|exc|excl|excpt|xcept|xcpt)\b)"
                            r"|\s+(?=\b(?:other than|besides|apart from|aside from)\b)"
                            r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
                            # "I had a baby in August and I'm nursing": a new subject, a new clause
@@ -602,7 +610,7 @@ def _negated_before(prefix: str) -> bool:
 # "No, never - actually hang on, I had some in February", "Yes - no sorry, thought you said
 # breastfeeding!": a first yes or no taken back at once; what follows is the answer.
 SELF_CORRECTION = re.compile(
-    r"^\W*(yes|yeah|yep|ya|no|nope|nah)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
+    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
     r"(wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
     r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
     r"(?P<rest>\S.*)$", re.I | re.S)
