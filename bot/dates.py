@@ -47,7 +47,7 @@ _RELATIVE = re.compile(
 _KEYWORDS = {  # words with their own direction: days from today
     "day after tomorrow": 2, "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1,
     "yesterday": -1, "next week": 7, "last week": -7, "next month": 30, "last month": -30,
-    "next year": 365, "last year": -365, "a week today": 7,
+    "next year": 365, "last year": -365, "a week today": 7, "the year before last": -730,
 }
 HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
             "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
@@ -56,7 +56,11 @@ HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "x
             "st pattys day": (3, 17), "paddys day": (3, 17), "patricks day": (3, 17),
             "pattys day": (3, 17), "independence day": (7, 4), "fourth of july": (7, 4),
             "4th of july": (7, 4), "canada day": (7, 1), "australia day": (1, 26),
-            "cinco de mayo": (5, 5), "anzac day": (4, 25)}
+            "cinco de mayo": (5, 5), "anzac day": (4, 25), "waitangi day": (2, 6),
+            "groundhog day": (2, 2), "burns night": (1, 25), "bonfire night": (11, 5),
+            "guy fawkes night": (11, 5), "st davids day": (3, 1), "st georges day": (4, 23),
+            "st andrews day": (11, 30), "juneteenth": (6, 19), "remembrance day": (11, 11),
+            "veterans day": (11, 11), "earth day": (4, 22), "may day": (5, 1)}
 # Holidays on the n-th (or last, -1) weekday of a month: (month, weekday Mon=0, n).
 WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour day": (9, 0, 1),
                     "mothers day": (5, 6, 2), "fathers day": (6, 6, 3), "mlk day": (1, 0, 3),
@@ -260,6 +264,10 @@ SEASONS = {"spring": 4, "summer": 7, "fall": 10, "autumn": 10, "winter": 1}  # m
 
 def _season(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"last summer", "this fall", "next spring": the middle of that season (northern)."""
+    before_last = re.search(r"\b(the )?(spring|summer|fall|autumn|winter) before last\b", text)
+    if before_last:  # "the summer before last": a year before the last one
+        last = _season(f"last {before_last.group(2)}", today, "past")
+        return _shift_year(last[0], -1), before_last.group().strip()
     match = re.search(r"\b(last|this|next|in the|over the) (spring|summer|fall|autumn|winter)\b",
                       text)
     if not match:

@@ -380,6 +380,10 @@ REPRODUCTIVE_MASKS = {
 EVERYDAY_USES = {
     "pregnancy": (r"pregnant (with|w) (ideas?|anticipation|excitement|possibilit\w+|hope|"
                   r"thoughts?|plans?|meaning)", r"pregnant pause",
+                  # "my fridge is pregnant with leftovers": with anything but a baby
+                  r"pregnant (with|w) (?!(twins?|triplets|quads|my|our|a|an|baby|babies|bub|"
+                  r"number|no|child|kid|his|her|the|first|second|third|fourth|1st|2nd|3rd|4th|"
+                  r"boy|girl|rainbow|ivf|\d)\b)[a-z]+",
                   r"(the only thing )?(im|i am) due (is |are )?(a|an|my|the|some) (?!(baby|babies|bub|"
                   r"bubba|boy|girl|twins|little)\b)\w+.*",
                   r"expecting (great|good|amazing|the best|nice|natural|big|too much|a lot|"
@@ -389,7 +393,11 @@ EVERYDAY_USES = {
                   r"her|their)\b(?! ?(baby|babies|bub|bubba|child|little|boy|girl|twins|"
                   r"triplets|first|second|third|fourth|fifth|number|no|kid|son|daughter|rainbow|"
                   r"new|2nd|3rd|4th|1st)\b).*"),
-    "trying_to_conceive": (r"(trying to )?conceive of", r"trying (my|our|hard|so hard|to (?!(conceive|concieve|"
+    "trying_to_conceive": (r"(trying to )?conceive of",
+                           # "trying to conceive a decent excuse": an idea, not a baby
+                           r"(trying to )?(conceive|concieve) (a|an|the|some|any|my|of) (?!(baby|"
+                           r"child|kid|sibling|brother|sister|second|third|little|family)\b)"
+                           r"[a-z]+( [a-z]+){0,4}", r"trying (my|our|hard|so hard|to (?!(conceive|concieve|"
                            r"get pregnant|have a baby|fall pregnant|start a family|have another|"
                            r"get preg))\w+)",
                            # "try to find out", "try using it": trying something, not for a baby
@@ -434,7 +442,11 @@ EVERYDAY_USES = {
                       r"got on my nerves", r"weak (spot|point|for)"),
     "allergies": (r"allergic to (mondays?|work|exercise|bad (\w+)|my (job|boss|ex|husband|wife|"
                   r"kids|mother in law)|people|mornings?|cardio|the gym|early mornings?|"
-                  r"drama|stress|housework|cleaning|math|running|wrinkles)\b",),
+                  r"drama|stress|housework|cleaning|math|running|wrinkles)\b",
+                  # "allergic to paying full price", "allergic to getting up": a doing, not a thing
+                  r"allergic to (?!(nothing|anything|something|bleaching|dyeing|tanning|"
+                  r"waxing|shaving|threading|piercing|tattooing)\b)[a-z]+ing\b( (full|the|my|a|"
+                  r"early|in|on|at|up|out|price|prices|bills?|mornings?|people|work)\b)*",),
     "medications": (r"(know|knew|heard|read|learn\w*|studied|studying|sell|selling|work with|"
                     r"deal with|dispense|dispensing) (all |a lot |lots |everything )?(about |of )?"
                     r"(\w+ ){0,2}\w+",),

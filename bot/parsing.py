@@ -777,9 +777,17 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 # --- prior treatment ----------------------------------------------------------------------------
 
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
+# Hyaluronic acid and other dermal fillers by brand: a treatment, but not a toxin.
+FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
+    r"revanesse|volbella|voluma|volift|volux|kysse|defyne|refyne|saypha|yvoire|perfectha|" \
+    r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
     r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
-    r"cancel+ed|bailed|not once|never once|(toxin|botox|tox|needle) virgin)\b"
+    r"cancel+ed|bailed|bottled it|not once|never once|(toxin|botox|tox|needle) virgin|" \
+    r"(botox|tox|toxin|injectables?) (newbie|novice|noob|beginner|first[- ]timer)|first[- ]timer|" \
+    r"(nobody|no one|noone|nobodys|no ones)( has)? ever (put|stuck|injected)|" \
+    r"only (botox|tox|toxin)\w* (ive|i have|i) (ever )?(met|seen|watched|known|heard of|come across)|" \
+    r"(supposed|meant) to (have|get|go)\b[^.;]{0,40}\b(left|bailed|didnt|never|chickened|backed))\b"
 WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
@@ -818,19 +826,24 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
-    if asked and not products and (answer == "no" or (re.search(
-            r"\b(filler|fillers|microneedling|laser|peels?|facials?|hydrafacial|prp|profhilo|skin "
-            r"boosters?|thread lift|threads|microdermabrasion)\b", norm) and re.search(
-            r"\b(only|just|never)\b", norm))):  # "only ever had filler and microneedling"
+    other_treatment = re.search(
+        r"\b(filler|fillers|microneedling|laser|peels?|facials?|hydrafacial|prp|profhilo|skin "
+        r"boosters?|thread lift|threads|microdermabrasion)\b", norm)
+    if asked and not products and (answer == "no" or (other_treatment and re.search(
+            r"\b(only|just|never)\b", norm)) or (answer is None and re.search(FILLER_BRANDS, norm)
+                                                  and not re.search(r"\b(tox|toxin|units?)\b", norm))):
+        # "only ever had filler and microneedling"; "Neuramis in my lips in April": a filler
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     when = _latest_past_date(text, today)
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
-            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?)\b", norm):
+            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|(i )?had (it|them|"
+                              r"some|one) (done )?(at|in|on|for|last)|started again)\b", norm):
         return []  # "my 11s between my brows": the concerns, not a treatment
     if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
             and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
-                              r"injections?)\b", norm):
+                              r"injections?|started again|went back|back on it|top ?ups?|"
+                              r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last))\b", norm):
         return []  # a long sentence with a date in it says nothing about a treatment
     detail: dict = {"product": _product_name(products),
                     "complications": [k for k, p in COMPLICATIONS.items() if re.search(p, norm)]}
@@ -907,6 +920,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         norm = everyday_masked(clause.norm, "allergies")
         has_allergy_word = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
         exception = re.match(EXCEPT, norm)
+        if exception and re.match(EXCEPT + r"(thats|that is|that s) (about |pretty much |basically |"
+                                  r"really )?(it|all|the lot)\b", norm):
+            continue  # "... but that's about it": nothing more
         if exception and previous_about_allergies and not re.search(SELF_DENIAL, norm) and (
                 not has_allergy_word or (
                 not _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
@@ -933,7 +949,15 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         return []
     masked = re.sub(r"\b(lol|haha\w*|lmao|jk|rofl)\b", " ", everyday_masked(normalise(text),
                                                                          "allergies"))
-    if masked.strip() != normalise(text) and not re.search(r"[a-z]{3}", masked):
+    only = r"\b(only|(but )?(thats|that is) (about |pretty much |basically )?(it|all|the lot)|" \
+        r"nothing else|apart from that|other than that)\b"
+    if masked.strip() != normalise(text) and not re.search(
+            r"[a-z]{3}", re.sub(only + r"|\b(im|i am|but|and|really|just|so)\b", " ", masked)):
+        if re.search(only, masked) or yes_no(text) == "no":
+            # "only allergic to paying full price", "... but that's it", "no, but I'm allergic
+            # to my ex"
+            return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                            evidence=text.strip())]
         return []  # "allergic to mondays lol": a joke, not an answer
     answer = yes_no(text)
     if answer == "no" or re.search(r"\b(no|none|nkda|nka|no known)\b", normalise(text)):

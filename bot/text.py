@@ -172,7 +172,10 @@ SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd"
              "apirl": "april", "decembre": "december", "novembre": "november",
              "octobre": "october", "twnety": "twenty", "tewnty": "twenty", "thrity": "thirty",
              "fourty-": "forty-", "exc": "except", "excl": "except", "excpt": "except",
-             "xcept": "except", "xcpt": "except", "stil": "still", "stll": "still"}
+             "xcept": "except", "xcpt": "except", "stil": "still", "stll": "still",
+             "marhc": "march", "mrach": "march", "aprli": "april", "juen": "june", "jnue": "june",
+             "jluy": "july", "spetember": "september", "octber": "october",
+             "novemeber": "november", "decmeber": "december"}
 NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
@@ -368,7 +371,8 @@ PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|the
     r"got (my|a|the) (bfp|positive|big fat positive|faint line))\b"
 # A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
 HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
-    r"^(lets )?say (im|i am|i was|i have|i get|i take)|suppose|supposing|imagine|hypothetically|" \
+    r"^(lets )?say (im|i am|i was|i have|i get|i take|i start|i begin|i go|i do|i need)|" \
+    r"(im|i am|were|we are) due to (start|begin|go on|have)|suppose|supposing|imagine|hypothetically|" \
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
     r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
     r"(start|need|have to|go on|be put|put me|begin|try|get|develop|end up|break out)|" \
