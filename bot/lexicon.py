@@ -59,7 +59,8 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
-    "warfarin": ("warfarin", "coumadin", "jantoven", "warfarina", "aldocumar",
+    "warfarin": ("warfarin", "coumadin", "jantoven", "warfarina", "aldocumar", "warfrin",
+                 "warferin", "wafarin", "warfarine", "warafin",
                  "marevan", "marevan"),
     "acenocoumarol": ("acenocoumarol", "acenocumarol", "sintrom"),
     "apixaban": ("apixaban", "eliquis", "eliquise", "elequis", "eliqis"),
@@ -168,7 +169,8 @@ NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
                           "mestinon", "pyridostigmine"),
     "lambert-eaton syndrome": ("lambert-eaton", "lambert eaton", "lems", "lambert eaten",
                                "firdapse", "amifampridine",
-                               "lambert eton", "lambert-eaten"),
+                               "lambert eton", "lambert-eaten", "lamber eaton", "lambart eaton",
+                               "lambert eatons"),
     "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs",
             "motor neuron disease", "motor neurone disease",
             "mnd", "amyotrophic lateral sclerosis", "riluzole", "rilutek", "edaravone",
@@ -235,8 +237,12 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "wheezing", "wheezy", "breathing is hard",
                              "breathing has been hard", "breathing is difficult",
                              "breathing has been difficult", "hard time breathing",
-                             "get puffed", "get winded", "out of breath"),
-    "asthma": ("asthma", "asthmatic", "inhaler", "asthma attack", "asthma attacks", "asma",
+                             "get puffed", "get winded", "out of breath", "chest is tight",
+                             "chest feels tight", "tight chest", "chest tightness",
+                             "tightness in my chest", "chest has been tight", "wheeze",
+                             "gasping for air", "breathing is laboured", "puffing and panting"),
+    "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
+               "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "asthma attack", "asthma attacks", "asma",
                "athsma", "asthama", "azma", "ashma"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
@@ -298,7 +304,9 @@ MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "c
 ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling", "swelled",
                  "swollen", "swell", "anaphylaxis", "anaphylactic", "rash after", "reacted",
                  "react", "reacts", "puffed up", "puffy", "anafalaxis", "anaphalaxis",
-                 "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen")
+                 "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen",
+                 "puff up", "puffed", "itched", "itching", "itch", "blew up", "came up in",
+                 "come up in", "bumps")
 ALBUMIN = ("albumin", "human albumin")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
@@ -346,7 +354,8 @@ PREGNANT = Term("pregnant", (
     "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting", "pregnet",
     "pregant", "pregnat", "pregnent", "prenant",
     "i am expecting", "were expecting", "expecting a baby", "weeks along", "baby on the way",
-    "bun in the oven", "with child", "period is late", "periods late",
+    "bun in the oven", "with child", "one on the way", "another on the way", "preg",
+    "bubba on the way", "bub on the way", "period is late", "periods late",
     "period late", "got a positive", "got my positive", "faint line", "faint positive",
     "periods a week late", "period is a week late", "period a week late",
     "periods a few days late", "period is a few days late", "period a few days late",

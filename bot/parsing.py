@@ -896,9 +896,12 @@ def _toxin_named_apart(text: str, found: list[Finding]) -> list[Finding]:
     norm = normalise(text)
     named = [(t, pos) for t, _, pos in _terms_in(norm, lexicon.PRODUCTS)
              if t.item != "botulinum toxin" or re.search(r"\b(botulinum|toxin|tox)\b", norm)]
-    reaction = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
+    # a reaction said, not denied ("no allergies" next to "had botox once" is no reaction)
+    reaction = any((pos := find_phrase(norm, w)) >= 0 and polarity_at(norm, pos, len(w)) not in (
+        Polarity.ABSENT, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL) for w in lexicon.ALLERGY_WORDS)
     if not named or not (reaction or (yes_no(text) == "yes" and not found)) or re.search(
-            r"\b(fine|no (problem|issue|reaction)s?|was ok|were ok|never reacted)\b|" + WANTS + \
+            r"\b(fine|no (problem|issue|reaction)s?|was ok|were ok|never reacted|(which|and) i "
+            r"(loved|liked)|loved it|no side effects)\b|" + WANTS + \
             r"|\b(book|booking|appointment|get|getting|have|having) (some |my |a )?(botox|tox)\b",
             norm):
         return []  # "penicillin, and I want botox": the toxin is what they came for
@@ -1037,7 +1040,13 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
                         evidence=clause.original)]
     order = [Polarity.PRESENT, Polarity.UNSURE, Polarity.ABSENT, Polarity.PAST,
              Polarity.HYPOTHETICAL, Polarity.OTHER_PERSON]
-    for item, words in (("toxin_allergy", TOXIN_ALLERGENS),
+    said = [polarity_at(norm, pos, len(w)) for w in lexicon.ALLERGY_WORDS
+            if (pos := find_phrase(norm, w)) >= 0]
+    # "I had botox once in 2021 which I loved, no allergies": the toxin is not an allergen
+    denied = bool(said) and all(p == Polarity.ABSENT for p in said) and not re.search(
+        r"\b(allerg\w*|reactions?|reacted)\b[^.;]{0,12}\b(except|apart from|other than|besides|but|"
+        r"only|just|bar)\b", norm)
+    for item, words in (("toxin_allergy", () if denied else TOXIN_ALLERGENS),
                         ("milk_protein_allergy", lexicon.MILK_ALLERGENS)):
         # "hives after Jeuveau, can I try Dysport instead": the product reacted to counts
         readings = [_allergy_polarity(norm, pos, len(word), whole) for word in words
