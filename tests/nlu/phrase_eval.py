@@ -55,20 +55,26 @@ FLAG_QUESTION = {"pregnant": "pregnancy", "breastfeeding": "breastfeeding",
 
 def load_suite(path: Path = SUITE) -> list[dict]:
     """The labelled phrases, as dicts (see the header of phrases.yml for the keys)."""
-    phrases = yaml.safe_load(path.read_text(encoding="utf-8"))["phrases"]
+    suite = yaml.safe_load(path.read_text(encoding="utf-8"))
+    phrases = suite["phrases"]
+    today = suite.get("today")  # a suite written on another day says so (default TODAY)
+    if isinstance(today, str):
+        today = date.fromisoformat(today)
     for phrase in phrases:  # YAML 1.1 reads a bare yes/no as a boolean
+        if today is not None:
+            phrase.setdefault("today", today)
         if isinstance(phrase.get("answer"), bool):
             phrase["answer"] = "yes" if phrase["answer"] else "no"
     return phrases
 
 
-def start_state(asked: str | None) -> IntakeState:
+def start_state(asked: str | None, today: date = TODAY) -> IntakeState:
     """An empty intake, or one where the follow-up `asked` is the next question."""
     if asked not in SETUP:
         return IntakeState()
     parent, text = SETUP[asked]
-    state = take_turn(IntakeState(), text, parent, TODAY).state
-    if asked not in outstanding(state) or screen(state.answers, TODAY):
+    state = take_turn(IntakeState(), text, parent, today).state
+    if asked not in outstanding(state) or screen(state.answers, today):
         raise RuntimeError(f"setup for {asked} ({text!r} to {parent}) no longer asks {asked} "
                            "or raises a flag: fix SETUP")
     return state
@@ -102,7 +108,8 @@ def _still_asked(state: IntakeState, asked: str | None, next_question: str | Non
 def read(phrase: dict) -> dict:
     """What the reader did with one phrase, in the suite's terms."""
     asked = phrase.get("asked")
-    turn = take_turn(start_state(asked), phrase["text"], asked, TODAY)
+    today = phrase.get("today", TODAY)
+    turn = take_turn(start_state(asked, today), phrase["text"], asked, today)
     state = turn.state
     answered = state.answers.get(asked) if asked else None
     confirming = any(r.startswith("utter_confirm_") for r in turn.replies) or (
@@ -110,7 +117,7 @@ def read(phrase: dict) -> dict:
     return {
         "closes": bool(asked in turn.changed and answered is not None
                        and answered.status == "answered" and turn.next_question != asked),
-        "flags": sorted(f.code for f in screen(state.answers, TODAY)),
+        "flags": sorted(f.code for f in screen(state.answers, today)),
         "answer": _answer(state, asked),
         "age": _age(state),
         "ask_again": confirming or _still_asked(state, asked, turn.next_question),
@@ -119,7 +126,7 @@ def read(phrase: dict) -> dict:
         # these gets another chance; on any other it is silent
         "open": outstanding(state) + ([state.pending.topic] if state.pending else []),
         # the summary goes to a clinician anyway (another flag, or a medicine nobody could name)
-        "reviewed": build_summary("eval", state, TODAY).recommendation != Recommendation.PROCEED,
+        "reviewed": build_summary("eval", state, today).recommendation != Recommendation.PROCEED,
     }
 
 
@@ -176,8 +183,8 @@ def print_report(results: list[dict]) -> None:
     n, right = len(results), sum(not r["wrong"] for r in results)
     held = [r for r in results if r.get("heldout")]
     held_right = sum(not r["wrong"] for r in held)
-    print("## Phrase suite through bot.intake.take_turn, today "
-          f"{TODAY.isoformat()}")
+    today = results[0].get("today", TODAY) if results else TODAY
+    print(f"## Phrase suite through bot.intake.take_turn, today {today.isoformat()}")
     print(f"overall {_cell(right, n)}; tuned {_cell(right - held_right, n - len(held))}; "
           f"held-out {_cell(held_right, len(held))}")
     labelled = {k: [r for r in results
