@@ -97,9 +97,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # Philippines
             "aspilets",
             # Spain, Latin America
-            "tromalyt", "cafiaspirina", "acido acetil salicilico",
-            # combinations with aspirin: methocarbamol (Robaxisal), dipyridamole, clopidogrel
-            "robaxisal", "asasantin", "aggrenox", "duoplavin"),
+            "tromalyt", "cafiaspirina", "acido acetil salicilico"),
         "nsaid": (
             # Spanish and British generic names
             "ketoprofeno", "dexketoprofeno", "indometacin", "indometacina", "ketorolaco",
