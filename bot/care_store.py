@@ -203,22 +203,9 @@ class CareStore:
         finally:
             conn.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[Any]:
+    def _write(self) -> Any:
         """A transaction that holds the write lock from the start (waits instead of failing)."""
-        if self.url is not None:
-            with backend.pg_write(self.url) as conn:
-                yield conn
-            return
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
-
+        return backend.write_transaction(self.url, self._connect)
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {CHECKLISTS} (

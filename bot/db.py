@@ -148,6 +148,26 @@ def pg_write(url: str) -> Iterator[PgConnection]:
         yield conn
 
 
+@contextmanager
+def write_transaction(url: str | None, connect: Any) -> Iterator[Any]:
+    """A store's write transaction holding the write lock from the start: pg_write on
+    PostgreSQL, else `connect()` (a SQLite connection) with BEGIN IMMEDIATE, which waits for the
+    lock now instead of failing half-way."""
+    if url is not None:
+        with pg_write(url) as conn:
+            yield conn
+        return
+    with connect() as conn:
+        raw = getattr(conn, "conn", conn)  # a sqlite-utils Database or a sqlite3 connection
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            raw.rollback()
+            raise
+        raw.commit()
+
+
 def is_pg_connection(conn: Any) -> bool:
     """True if conn (or the Database wrapping it) talks to PostgreSQL."""
     return getattr(conn, "dialect", None) == "postgresql"
