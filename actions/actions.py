@@ -14,6 +14,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot import photo_guide
 from bot.care_catalogue import CareCatalogue, load_care_catalogue
 from bot.care_store import CareStore
 from bot.checklist import build_checklist, should_send_checklist
@@ -167,7 +168,8 @@ class ValidateIntakeForm(FormValidationAction):
         if first_turn:
             dispatcher.utter_message(response="utter_welcome", **_clinic())
         for reply in turn.replies:
-            dispatcher.utter_message(response=reply, **_clinic(), **_reply_words(reply, turn))
+            dispatcher.utter_message(response=reply, **_clinic(),
+                                     **_reply_words(reply, turn, channel_of(tracker)))
         if complete and not turn.restarted and not turn.replies:
             dispatcher.utter_message(response="utter_update_saved" if turn.changed
                                      else "utter_already_submitted", **_clinic())
@@ -208,8 +210,11 @@ def recover_lost_tracker(tracker: Tracker, state: IntakeState) -> IntakeState:
     return stored
 
 
-def _reply_words(reply: str, turn: Turn) -> dict[str, str]:
-    """Words a response needs beyond the clinic's: the reply in the patient's own language."""
+def _reply_words(reply: str, turn: Turn, channel: str = "web") -> dict[str, str]:
+    """Words a response needs beyond the clinic's: the reply in the patient's own language,
+    how to send the guided photos on this channel."""
+    if reply == "utter_photo_guide":
+        return {"photo_how": photo_guide.how_to_send(channel)}
     if reply != "utter_other_language":
         return {}
     conf = settings()

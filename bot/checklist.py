@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot import photo_guide
 from bot.care_catalogue import CareCatalogue, load_care_catalogue
 from bot.lexicon import BLEEDING_DISORDERS
 from bot.models import IntakeSummary, Recommendation
@@ -25,7 +26,6 @@ from bot.sms_text import MAX_SEGMENTS, gsm_friendly, sms_segments, split_message
 from bot.summary import AREA_LABELS
 
 FULL_EFFECT_DAYS = 14  # treatment at least this long before an event (screening-rules.md)
-PHOTOS_WANTED = 2  # one where they like how their face looks, one where they don't
 ANTICOAGULANT = "anticoagulant"
 BRUISING_SUPPLEMENT = "bleeding_risk_supplement"
 # Conditions filed under the blood-thinner flag (a bleeding disorder) are not medicines to keep
@@ -109,13 +109,14 @@ def _concerns_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLin
 
 def _photos_line(summary: IntakeSummary, channel: str, text: dict[str, str]
                  ) -> ChecklistLine | None:
-    """The photos still missing, and how to send them on this channel."""
-    have = len(summary.photos)
-    if have >= PHOTOS_WANTED:
+    """The poses of the guided set still missing (bot.photo_guide), and how to send them on
+    this channel."""
+    missing = photo_guide.missing(summary.photo_poses.get(ref) for ref in summary.photos)
+    if not missing:
         return None
     how = "sms" if channel == "sms" else "web"
-    key = "photos_missing" if have == 0 else "photos_one_more"
-    return ChecklistLine("photos", text[f"{key}_{how}"])
+    poses = ", ".join(p.title.lower() for p in missing)
+    return ChecklistLine("photos", text[f"photos_missing_{how}"].format(poses=poses))
 
 
 def _prescribed_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine | None:

@@ -15,6 +15,7 @@ import re
 from datetime import date, datetime, timezone
 from typing import Any
 
+from bot import photo_guide
 from bot.models import IntakeSummary, ScreeningAnswer, Status
 from bot.screening import DEFAULT_SEVERITIES
 from bot.summary import AREA_LABELS, QUESTION_LABELS
@@ -31,6 +32,8 @@ KIND_SYSTEM = f"{BASE_URL}/CodeSystem/medication-kind"
 FLAG_SYSTEM = f"{BASE_URL}/CodeSystem/screening-flag"
 SEVERITY_SYSTEM = f"{BASE_URL}/CodeSystem/flag-severity"
 RECOMMENDATION_SYSTEM = f"{BASE_URL}/CodeSystem/recommendation"
+POSE_SYSTEM = f"{BASE_URL}/CodeSystem/photo-pose"
+POSES = {p.key: p.label for p in photo_guide.POSES}
 
 SHOWS = {"rest": "At rest", "expression": "With expression", "both": "Both"}
 REPORTED = {"yes": "Yes", "no": "No", "unsure": "Not sure", "unclear": "No clear answer"}
@@ -78,6 +81,13 @@ def _questionnaire_items() -> list[dict[str, Any]]:
         _group("photos", QUESTION_LABELS["photos"], [
             _question("photos.answer", "In the patient's words", "string"),
             _question("photos.count", "Photos received", "integer"),
+            _question("photos.missing", "Poses missing", "choice",
+                      options=_options(POSE_SYSTEM, POSES), repeats=True),
+            _group("photos.photo", "Photo", [
+                _question("photos.photo.number", "Photo number (as on the staff page)", "integer"),
+                _question("photos.photo.pose", "Pose", "choice",
+                          options=_options(POSE_SYSTEM, POSES)),
+            ], repeats=True),
         ]),
         _group("medications", QUESTION_LABELS["medications"], [
             _question("medications.name", "Name", "string"),
@@ -184,6 +194,14 @@ def questionnaire_response(summary: IntakeSummary) -> dict[str, Any]:
         _answer_group("photos", QUESTION_LABELS["photos"], [
             _string("photos.answer", "In the patient's words", summary.photos_answer),
             _integer("photos.count", "Photos received", len(summary.photos) or None),
+            _item("photos.missing", "Poses missing",
+                  [{"valueCoding": _coding(POSE_SYSTEM, p.key, p.label)}
+                   for p in photo_guide.missing(summary.photo_poses.values())]),
+            *[_answer_group("photos.photo", "Photo", [
+                _integer("photos.photo.number", "Photo number (as on the staff page)", number),
+                _choice("photos.photo.pose", "Pose", POSE_SYSTEM,
+                        summary.photo_poses.get(ref), POSES),
+            ]) for number, ref in enumerate(summary.photos, 1)],
         ]),
         *[_medication(m) for m in summary.medications + summary.supplements],
         *[_yes_no_answer(topic, summary.answers.get(topic)) for topic in YES_NO_TOPICS],

@@ -208,6 +208,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
         replies.append("utter_other_language")
     elif intent == "out_of_scope" and confidence >= 0.8 and asked not in changed:
         replies.append("utter_out_of_scope")
+    if answering == "photos" and "photos" in changed and _photo_plan(state) == "upload":
+        replies.append("utter_photo_guide")  # the poses, one at a time (bot.photo_guide)
     rephrase = False
     if answering and answering not in changed and not side and not (
             answering == "confirm" and changed):
@@ -220,6 +222,13 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
         todo.insert(0, answering)  # stay on the question until it is answered or unclear
     return Turn(state=state, changed=changed, replies=replies, rephrase=rephrase,
                 next_question=todo[0] if todo else None)
+
+
+def _photo_plan(state: IntakeState) -> str | None:
+    """"upload", "bring" or "none": what the patient said they will do with photos."""
+    answer = state.answers.get("photos")
+    plans = [f.detail.get("plan") for f in answer.findings] if answer else []
+    return plans[-1] if plans else None
 
 
 QUESTION_WORDS = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|why|" \

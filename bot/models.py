@@ -158,6 +158,8 @@ class IntakeSummary(BaseModel):
     age: Optional[int] = None
     concerns: list[Concern] = Field(default_factory=list)
     photos: list[str] = Field(default_factory=list)
+    # photo ref -> pose of the guided set (bot.photo_guide); filled by the store from its photos
+    photo_poses: dict[str, str] = Field(default_factory=dict)
     photos_answer: Optional[str] = None
     supplements: list[Medication] = Field(default_factory=list)
     medications: list[Medication] = Field(default_factory=list)

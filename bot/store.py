@@ -298,9 +298,11 @@ class IntakeStore:
         return rows[::-1]
 
     def add_photo(
-        self, conversation_id: str, photo_id: str, file: str, media_type: str, limit: int
+        self, conversation_id: str, photo_id: str, file: str, media_type: str, limit: int,
+        pose: str | None = None,
     ) -> None:
-        """Record a stored photo file and link it to the intake; PhotoLimitReached past `limit`.
+        """Record a stored photo file (with its pose of the guided set, if known: see
+        bot.photo_guide) and link it to the intake; PhotoLimitReached past `limit`.
 
         The count and the insert share one write transaction, so two uploads at once cannot
         both take the last place.
@@ -310,6 +312,7 @@ class IntakeStore:
             "conversation_id": conversation_id,
             "file": file,
             "media_type": media_type,
+            "pose": pose,
             "created_at": _utc_iso(None),
         }
         with self._write() as db:
@@ -321,9 +324,14 @@ class IntakeStore:
     def get_photo(self, conversation_id: str, photo_id: str) -> dict[str, Any] | None:
         """The stored file (relative path) and media type of one photo of a conversation."""
         with self._connect() as db:
-            rows = _select(db, f"select photo_id, file, media_type, created_at from {PHOTOS} "
+            rows = _select(db, f"select photo_id, file, media_type, pose, created_at from {PHOTOS} "
                            "where conversation_id = ? and photo_id = ?", [conversation_id, photo_id])
         return rows[0] if rows else None
+
+    def photo_poses(self, conversation_id: str) -> dict[str, str | None]:
+        """The pose of each of a conversation's stored photos, by photo id (None: no pose)."""
+        with self._connect() as db:
+            return _poses(db, conversation_id)
 
     def add_photo_refs(self, conversation_id: str, refs: list[str]) -> None:
         """Link photo references to an intake.
@@ -387,6 +395,14 @@ class IntakeStore:
                 f"update {SMS_CONTACTS} set buttons = ? where conversation_id = ?",
                 [json.dumps(buttons), conversation_id],
             )
+
+    def set_sms_pose_asked(self, conversation_id: str, pose: str | None) -> None:
+        """Remember the photo pose the last text asked for (bot.photo_guide key), or None once
+        the last text asked something else: an MMS photo then gets that pose, and "skip"
+        skips it."""
+        with self._write() as db:
+            db.execute(f"update {SMS_CONTACTS} set pose_asked = ? where conversation_id = ?",
+                       [pose, conversation_id])
 
     def claim_sms_message(self, message_sid: str, conversation_id: str) -> bool:
         """True the first time a provider message id is seen; False for a repeat (retry, replay)."""
@@ -513,12 +529,15 @@ def _create_chat_tables(db: Database) -> None:
             "conversation_id": str,
             "file": str,
             "media_type": str,
+            "pose": str,
             "created_at": str,
         },
         pk="photo_id",
         not_null={"conversation_id", "file", "media_type", "created_at"},
         if_not_exists=True,
     )
+    if "pose" not in db[PHOTOS].columns_dict:  # a file from before the guided photo set
+        db[PHOTOS].add_column("pose", str)
     db[PHOTOS].create_index(["conversation_id"], if_not_exists=True)
     db[PHOTO_REFS].create(
         {"conversation_id": str, "ref": str, "created_at": str},
@@ -537,6 +556,7 @@ def _create_sms_tables(db: Database) -> None:
             "opted_out": int,
             "opted_out_at": str,
             "buttons": str,
+            "pose_asked": str,
             "created_at": str,
             "updated_at": str,
         },
@@ -545,6 +565,8 @@ def _create_sms_tables(db: Database) -> None:
         defaults={"opted_out": 0, "buttons": "[]"},
         if_not_exists=True,
     )
+    if "pose_asked" not in db[SMS_CONTACTS].columns_dict:  # before the guided photo set
+        db[SMS_CONTACTS].add_column("pose_asked", str)
     db[SMS_MESSAGES].create(
         {"message_sid": str, "conversation_id": str, "received_at": str},
         pk="message_sid",
@@ -593,6 +615,13 @@ def _refs(db: Any, conversation_id: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def _poses(db: Any, conversation_id: str) -> dict[str, str | None]:
+    """photo_id -> pose of every stored photo of a conversation."""
+    rows = db.execute(f"select photo_id, pose from {PHOTOS} where conversation_id = ?",
+                      [conversation_id]).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
 def _link_photo_refs(db: Any, conversation_id: str, refs: list[str]) -> None:
     """Record refs for the conversation and add them to its summary, if there is one.
 
@@ -639,6 +668,8 @@ def _put_summary(db: Any, summary: IntakeSummary, expected_version: int | None =
         raise VersionConflict(summary.conversation_id)
     recorded = _refs(db, summary.conversation_id)
     summary.photos = summary.photos + [ref for ref in recorded if ref not in summary.photos]
+    poses = _poses(db, summary.conversation_id)
+    summary.photo_poses = {ref: poses[ref] for ref in summary.photos if poses.get(ref)}
     if found:
         changes = _changes_from(found[0], summary)
         if changes:
@@ -734,7 +765,8 @@ CREATE TABLE IF NOT EXISTS {MESSAGES} (
 CREATE INDEX IF NOT EXISTS idx_{MESSAGES}_conversation ON {MESSAGES} (conversation_id, id);
 CREATE TABLE IF NOT EXISTS {PHOTOS} (
     photo_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, file TEXT NOT NULL,
-    media_type TEXT NOT NULL, created_at TEXT NOT NULL);
+    media_type TEXT NOT NULL, pose TEXT, created_at TEXT NOT NULL);
+ALTER TABLE {PHOTOS} ADD COLUMN IF NOT EXISTS pose TEXT;
 CREATE INDEX IF NOT EXISTS idx_{PHOTOS}_conversation ON {PHOTOS} (conversation_id);
 CREATE TABLE IF NOT EXISTS {PHOTO_REFS} (
     conversation_id TEXT NOT NULL, ref TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -742,7 +774,8 @@ CREATE TABLE IF NOT EXISTS {PHOTO_REFS} (
 CREATE TABLE IF NOT EXISTS {SMS_CONTACTS} (
     conversation_id TEXT PRIMARY KEY, phone TEXT NOT NULL, opted_out INTEGER NOT NULL DEFAULT 0,
     opted_out_at TEXT, buttons TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL);
+    updated_at TEXT NOT NULL, pose_asked TEXT);
+ALTER TABLE {SMS_CONTACTS} ADD COLUMN IF NOT EXISTS pose_asked TEXT;
 CREATE INDEX IF NOT EXISTS idx_{SMS_CONTACTS}_phone ON {SMS_CONTACTS} (phone);
 CREATE TABLE IF NOT EXISTS {SMS_MESSAGES} (
     message_sid TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, received_at TEXT NOT NULL);

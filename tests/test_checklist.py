@@ -98,19 +98,25 @@ def test_no_concerns_asks_the_patient_to_think_about_two():
     assert "two things" in lines(IntakeSummary(conversation_id="c"))["concerns"]
 
 
-@pytest.mark.parametrize("photos, channel, expected", [
-    (0, "web", "with the photo button in this chat"),
-    (0, "sms", "text us 2 recent photos"),
-    (1, "sms", "One more"),
-    (1, "web", "One more"),
-    (2, "web", None),
+@pytest.mark.parametrize("poses, channel, expected, absent", [
+    ([], "web", "face at rest, frowning, eyebrows raised, big smile. Add them with the photo "
+     "guide in this chat", "one you like"),
+    ([], "sms", "face at rest, frowning, eyebrows raised, big smile. Text them to us", None),
+    (["rest", "frown"], "sms", "still to come: eyebrows raised, big smile.", "frowning"),
+    (["rest", None], "web", "still to come: frowning, eyebrows raised, big smile.", "face at rest"),
 ])
-def test_photos_still_missing_and_how_to_send_them(photos, channel, expected):
-    got = lines(summary_after(("photos", "I'll bring them"), photos=photos), channel)
-    if expected is None:
-        assert "photos" not in got
-    else:
-        assert expected in got["photos"]
+def test_photos_still_missing_are_named_by_pose(poses, channel, expected, absent):
+    summary = summary_after(("photos", "I'll bring them"), photos=len(poses))
+    summary.photo_poses = {ref: pose for ref, pose in zip(summary.photos, poses) if pose}
+    got = lines(summary, channel)["photos"]
+    assert expected in got
+    assert absent is None or absent not in got
+
+
+def test_no_photo_line_once_every_pose_is_in_even_without_the_optional_one():
+    summary = summary_after(("photos", "uploading now"), photos=4)
+    summary.photo_poses = dict(zip(summary.photos, ["rest", "frown", "brows", "smile"]))
+    assert "photos" not in lines(summary, "web")
 
 
 def test_every_checklist_books_the_two_week_review():

@@ -270,3 +270,20 @@ def test_unread_messages_and_a_needed_call_are_exported():
     assert [a["valueString"] for a in unread["answer"]] == ["estoy embarazada", "llámeme"]
     recommendation = next(i for i in response["item"] if i["linkId"] == "recommendation")
     assert recommendation["answer"][0]["valueCoding"]["code"] == "needs_call"
+
+
+def test_each_photo_is_exported_with_its_pose_and_the_missing_poses_are_named():
+    summary = proceeding()
+    summary.photos = ["p1", "p2", "p3"]
+    summary.photo_poses = {"p1": "rest", "p2": "smile"}  # p3 came without a pose
+    resource = fhir.questionnaire_response(summary)
+    validate_response(resource, fhir.questionnaire())
+    photos = next(i for i in resource["item"] if i["linkId"] == "photos")
+    rows = [{i["linkId"]: i["answer"][0] for i in group["item"]}
+            for group in photos["item"] if group["linkId"] == "photos.photo"]
+    assert [r["photos.photo.number"]["valueInteger"] for r in rows] == [1, 2, 3]
+    assert [r.get("photos.photo.pose", {}).get("valueCoding", {}).get("code") for r in rows] == [
+        "rest", "smile", None]
+    assert rows[0]["photos.photo.pose"]["valueCoding"]["display"] == "Face at rest"
+    missing = [a["valueCoding"]["code"] for a in answers_of(resource, "photos.missing")]
+    assert missing == ["frown", "brows"]  # the optional photo they like is never "missing"

@@ -66,8 +66,10 @@ def staff(store) -> dict[str, str]:
     return {"Authorization": f"Bearer {store.create_api_token('tests')}"}
 
 
-def upload(client: TestClient, data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
-    return client.post("/api/chat/photos", files={"photo": (name, data, content_type)})
+def upload(client: TestClient, data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg",
+           pose: str | None = None):
+    return client.post("/api/chat/photos", files={"photo": (name, data, content_type)},
+                       data={"pose": pose} if pose else None)
 
 
 # --- cleaning, without the web app ------------------------------------------------------------
@@ -125,7 +127,7 @@ def test_uploaded_photo_is_stored_privately_without_exif(client, settings, store
     response = upload(client, jpeg_with_gps())
     assert response.status_code == 200, response.text
     body = response.json()
-    assert "1 of 5" in body["messages"][0]["text"]
+    assert f"1 of {photos.MAX_PHOTOS}" in body["messages"][0]["text"]
     photo_id = body["photo"]["id"]
     root = settings.db_path.parent / "photos"
     [stored] = list((root / conversation).iterdir())
@@ -170,6 +172,50 @@ def test_a_sixth_photo_is_refused(client, store, conversation):
     assert response.status_code == 409
     assert response.json()["detail"] == photos.TOO_MANY
     assert len(store.photo_refs(conversation)) == photos.MAX_PHOTOS
+
+
+# --- the guided set: one photo per pose ---------------------------------------------------------
+
+
+def test_guide_lists_the_poses_in_order_and_what_is_still_to_take(client):
+    guide = client.get("/api/chat/photo-guide").json()
+    assert [p["key"] for p in guide["poses"]] == ["rest", "frown", "brows", "smile", "favourite"]
+    assert guide["next"] == "rest" and not any(p["taken"] for p in guide["poses"])
+    assert [p["optional"] for p in guide["poses"]] == [False, False, False, False, True]
+    assert "frown" in guide["poses"][1]["ask"].lower()
+
+
+def test_a_photo_sent_for_a_pose_is_labelled_with_it_everywhere(client, store, conversation):
+    response = upload(client, jpeg_with_gps(), pose="frown")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["messages"][0]["text"] == "Thanks, I've got your photo: Frowning."
+    taken = {p["key"]: p["taken"] for p in body["guide"]["poses"]}
+    assert taken["frown"] and not taken["rest"]
+    assert body["guide"]["next"] == "rest"  # the first pose still missing
+    photo_id = body["photo"]["id"]
+    assert store.get_photo(conversation, photo_id)["pose"] == "frown"
+    assert store.get_summary(conversation).photo_poses == {photo_id: "frown"}
+    # The transcript staff read names the pose too.
+    history = client.get("/api/chat/history").json()["messages"]
+    assert history[-2]["photo_url"].endswith(photo_id)
+
+
+def test_a_pose_outside_the_set_is_refused_and_nothing_is_kept(client, settings, store,
+                                                               conversation):
+    response = upload(client, jpeg_with_gps(), pose="<b>profile</b>")
+    assert response.status_code == 422
+    assert "photo guide" in response.json()["detail"]
+    assert store.photo_refs(conversation) == []
+    assert not (settings.db_path.parent / "photos" / conversation).exists()
+
+
+def test_poses_survive_a_later_save_of_the_summary_by_the_bot(client, store, conversation):
+    photo_id = upload(client, jpeg_with_gps(), pose="smile").json()["photo"]["id"]
+    later = IntakeSummary(conversation_id=conversation, patient_name="Ana")  # no photos in it
+    store.save_summary(later)
+    saved = store.get_summary(conversation)
+    assert saved.photos == [photo_id] and saved.photo_poses == {photo_id: "smile"}
 
 
 def test_upload_without_a_file_gets_a_clear_message(client):

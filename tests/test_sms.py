@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from twilio.request_validator import RequestValidator
 
+from bot import photo_guide
 from bot.config import Settings
 from bot.models import Concern, IntakeSummary, Status
 from bot.store import IntakeStore
@@ -409,7 +410,8 @@ def transcript(store, conversation_id: str) -> list[tuple[str, str]]:
 def test_mms_photos_are_downloaded_cleaned_and_stored_with_a_fetcher(mms, rasa):
     phone, store, fetcher, root = mms
     replies = phone.text("", media=((MEDIA, "image/jpeg"), (MEDIA + "x", "image/jpeg")))
-    assert replies == ["Thanks, I've got your photo (1 of 5).", photos.NOT_A_PHOTO]
+    assert replies[0].startswith("Thanks, I've got your photo: Face at rest.")
+    assert replies[1:] == [photos.NOT_A_PHOTO]
     assert fetcher.fetched == [MEDIA, MEDIA + "x"]
     [photo_id] = store.photo_refs(conversation())
     row = store.get_photo(conversation(), photo_id)
@@ -421,10 +423,73 @@ def test_mms_photo_lands_on_the_intake_and_the_text_is_answered(mms, rasa):
     phone, store, _, _ = mms
     store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
     replies = phone.text("here you go", media=((MEDIA, "image/jpeg"),))
-    assert replies == ["Thanks, I've got your photo (1 of 5).", "ok"]
+    # With text the intake's next question follows, not another photo request.
+    assert replies == ["Thanks, I've got your photo: Face at rest.", "ok"]
     assert store.get_summary(conversation()).photos == store.photo_refs(conversation())
     assert len(store.photo_refs(conversation())) == 1
     assert rasa.calls[0]["message"] == "here you go"
+
+
+# --- the guided set by MMS: one pose per photo, the next pose asked for ------------------------
+
+
+def poses_of(store) -> list[str | None]:
+    found = store.photo_poses(conversation())
+    return [found[ref] for ref in store.photo_refs(conversation())]
+
+
+def test_each_mms_photo_is_labelled_with_the_pose_asked_for_and_the_next_one_is_asked(mms, rasa):
+    phone, store, _, _ = mms
+    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
+    first = phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert first[0].startswith("Thanks, I've got your photo: Face at rest. Next photo (2 of 5): Frowning")
+    assert "SKIP" in first[0] and "DONE" in first[0]
+    second = phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert second[0].startswith("Thanks, I've got your photo: Frowning. Next photo (3 of 5)")
+    assert poses_of(store) == ["rest", "frown"]
+    assert store.get_summary(conversation()).photo_poses == dict(
+        zip(store.photo_refs(conversation()), ["rest", "frown"]))
+    assert rasa.calls == []
+
+
+def test_skip_after_a_pose_was_asked_moves_to_the_next_pose_not_to_the_intake(mms, rasa):
+    phone, store, _, _ = mms
+    phone.text("", media=((MEDIA, "image/jpeg"),))  # rest; frowning asked next
+    skipped = phone.text("skip this one")
+    assert skipped[0].startswith("OK, skipped. Next photo (3 of 5): Raising your eyebrows")
+    assert rasa.calls == []  # "skip" answered the photo guide, not the intake's question
+    phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert poses_of(store) == ["rest", "brows"]  # the skipped pose stays missing
+
+
+def test_done_ends_the_photos_and_the_next_photo_fills_the_first_missing_pose(mms, rasa):
+    phone, store, _, _ = mms
+    phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert phone.text("DONE") == [photo_guide.SMS_STOPPED]
+    assert rasa.calls == []
+    assert phone.text("skip") == ["ok"]  # nothing asked now: an ordinary text for the intake
+    assert rasa.calls[-1]["message"] == "skip"
+    phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert poses_of(store) == ["rest", "frown"]
+
+
+def test_an_answer_after_a_pose_was_asked_still_reaches_the_intake(mms, rasa):
+    phone, store, _, _ = mms
+    phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert phone.text("no i dont take anything") == ["ok"]
+    assert rasa.calls[-1]["message"] == "no i dont take anything"
+    assert store.sms_contact(conversation())["pose_asked"] is None
+
+
+def test_after_the_last_pose_the_patient_is_thanked_and_nothing_more_is_asked(mms, rasa):
+    phone, store, _, _ = mms
+    for _ in range(4):
+        reply = phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert "5 of 5" in reply[0] and "If you like" in reply[0]
+    last = phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert last == [f"Thanks, I've got your photo: A photo you like. {photo_guide.SMS_FINISHED}"]
+    assert poses_of(store) == ["rest", "frown", "brows", "smile", "favourite"]
+    assert store.sms_contact(conversation())["pose_asked"] is None
 
 
 def test_a_failed_media_fetch_asks_to_bring_the_photos_and_the_transcript_says_so(mms, rasa):

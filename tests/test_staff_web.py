@@ -11,6 +11,7 @@ import re
 import sqlite3
 import time
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -601,6 +602,59 @@ def test_photos_uploaded_through_the_widget_are_found_by_their_id(clinic, clinic
     photo = clinician.get("/staff/intakes/conv-defer/photos/1")
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
     assert clinic.staff.audit_log()[0].detail == "photo 1"
+
+
+def test_photos_are_laid_out_by_pose_with_the_missing_poses_named(clinic, clinician):
+    folder = clinic.photos / "conv-defer"
+    folder.mkdir(parents=True)
+    for photo_id, pose in (("p-smile", "smile"), ("p-rest", "rest"), ("p-extra", None)):
+        (folder / f"{photo_id}.jpg").write_bytes(b"\xff\xd8\xff\xe0fake")
+        clinic.intakes.add_photo("conv-defer", photo_id, f"conv-defer/{photo_id}.jpg",
+                                 "image/jpeg", 8, pose=pose)
+    html = clinician.get("/staff/intakes/conv-defer").text
+    figures = _Figures.of(html)
+    # The set's order, whatever order the photos came in; the extra photo last.
+    assert [f["pose"] for f in figures] == ["rest", "frown", "brows", "smile", "other"]
+    assert [f["caption"] for f in figures] == [
+        "Face at rest", "Frowning: missing", "Brows raised: missing", "Smiling (crow's feet)",
+        "Other photo"]
+    assert figures[0]["images"] == ["/staff/intakes/conv-defer/photos/2"]  # rest came second
+    assert figures[3]["images"] == ["/staff/intakes/conv-defer/photos/1"]
+    assert figures[1]["images"] == []
+    assert "Poses missing: Frowning, Brows raised." in html
+
+
+class _Figures(HTMLParser):
+    """The pose figures of a staff page: data-pose, image sources and caption text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict] = []
+        self.in_caption = False
+
+    @classmethod
+    def of(cls, html: str) -> list[dict]:
+        parser = cls()
+        parser.feed(html)
+        return parser.found
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "figure" and "data-pose" in values:
+            self.found.append({"pose": values["data-pose"], "images": [], "caption": ""})
+        elif tag == "img" and self.found:
+            self.found[-1]["images"].append(values["src"])
+        elif tag == "figcaption":
+            self.in_caption = True
+
+    def handle_endtag(self, tag):
+        if tag == "figcaption":
+            self.in_caption = False
+            self.found[-1]["caption"] = " ".join(self.found[-1]["caption"].split())
+
+    def handle_data(self, data):
+        if self.in_caption:
+            self.found[-1]["caption"] += data
 
 
 def test_a_wrong_confirmation_deletes_nothing(clinic, clinician):

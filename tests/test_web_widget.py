@@ -53,7 +53,7 @@ def test_page_names_the_clinic_escaped_and_loads_only_local_script(client):
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/chat.js" defer>']
     assert "http://" not in page and "https://" not in page  # no CDN
     assert 'role="log"' in page and 'aria-live="polite"' in page
-    assert '<label for="message"' in page and 'aria-label="Attach photos"' in page
+    assert '<label for="message"' in page and 'aria-label="Open the photo guide"' in page
     assert 'name="viewport"' in page
 
 

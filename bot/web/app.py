@@ -36,6 +36,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from bot import photo_guide
 from bot.care_scheduler import CareScheduler, scheduler_runs_jobs
 from bot.checkins import CareService, care_from_env
 from bot.config import Settings, database_url, is_web_link, load_settings
@@ -70,6 +71,7 @@ RASA_DOWN_REPLY = (
     "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
 )
 PHOTO_THANKS = "Thanks, I've got your photo ({count} of {limit})."
+PHOTO_POSE_THANKS = "Thanks, I've got your photo: {title}."
 UNKNOWN_CONVERSATION = "Unknown conversation. Start one with POST /api/conversations."
 NOT_YOUR_CONVERSATION = (
     "This conversation belongs to another browser session. "
@@ -546,8 +548,9 @@ def _add_photo_routes(
 
     @app.post("/api/chat/photos", dependencies=[Depends(_refuse_cross_site)])
     async def upload_photo(request: Request) -> dict[str, Any]:
-        """Accept one photo (multipart field "photo") for this browser's conversation, once its
-        intake has begun: a photo must belong to an intake staff can see (and delete)."""
+        """Accept one photo (multipart field "photo", and "pose": a key of the guided set, see
+        bot.photo_guide) for this browser's conversation, once its intake has begun: a photo
+        must belong to an intake staff can see (and delete)."""
         conversation_id = sessions.conversation_of(request)
         if conversation_id is None:
             raise HTTPException(409, PHOTO_NEEDS_CONVERSATION)
@@ -556,20 +559,34 @@ def _add_photo_routes(
             raise HTTPException(409, PHOTO_NEEDS_CONVERSATION)
         if len(await run_in_threadpool(store.photo_refs, conversation_id)) >= photos.MAX_PHOTOS:
             raise HTTPException(409, photos.TOO_MANY)
-        data = await _read_photo_upload(request)
+        data, pose = await _read_photo_upload(request)
         try:
             clean = await run_in_threadpool(photos.clean_photo, data)
         except photos.PhotoRefused as refused:
             status = 413 if str(refused) in (photos.TOO_BIG, photos.TOO_LARGE_IMAGE) else 422
             raise HTTPException(status, str(refused)) from None
-        photo_id = await run_in_threadpool(_keep_photo, store, root, conversation_id, clean)
+        photo_id = await run_in_threadpool(_keep_photo, store, root, conversation_id, clean, pose)
         count = len(await run_in_threadpool(store.photo_refs, conversation_id))
-        thanks = PHOTO_THANKS.format(count=count, limit=photos.MAX_PHOTOS)
+        if pose:
+            thanks = PHOTO_POSE_THANKS.format(title=photo_guide.pose(pose).title)
+        else:
+            thanks = PHOTO_THANKS.format(count=count, limit=photos.MAX_PHOTOS)
         await run_in_threadpool(store.add_message, conversation_id, "bot", thanks)
+        guide = await run_in_threadpool(_photo_guide, store, conversation_id)
         return {
-            "photo": {"id": photo_id, "url": f"/api/chat/photos/{photo_id}"},
+            "photo": {"id": photo_id, "url": f"/api/chat/photos/{photo_id}", "pose": pose},
             "messages": [{"role": "bot", "text": thanks, "buttons": []}],
+            "guide": guide,
         }
+
+    @app.get("/api/chat/photo-guide")
+    def photo_guide_state(request: Request) -> dict[str, Any]:
+        """The guided photo set for this browser's conversation: each pose, what to do for it,
+        and whether a photo of it has arrived (the widget's photo guide)."""
+        conversation_id = sessions.conversation_of(request)
+        if conversation_id is not None:
+            limits.check_conversation(conversation_id)
+        return _photo_guide(store, conversation_id)
 
     @app.get("/api/chat/photos/{photo_id}")
     def own_photo(request: Request, photo_id: str) -> FileResponse:
@@ -578,11 +595,22 @@ def _add_photo_routes(
         return _photo_response(store, root, conversation_id or "", photo_id)
 
 
+def _photo_guide(store: IntakeStore, conversation_id: str | None) -> dict[str, Any]:
+    """Each pose of the guided set with whether this conversation has a photo of it."""
+    taken = set(store.photo_poses(conversation_id).values()) if conversation_id else set()
+    poses = [{"key": p.key, "title": p.title, "ask": p.ask, "optional": p.optional,
+              "taken": p.key in taken} for p in photo_guide.POSES]
+    upcoming = photo_guide.next_pose(taken)
+    return {"poses": poses, "next": upcoming.key if upcoming else None,
+            "limit": photos.MAX_PHOTOS}
+
+
 def _keep_photo(
-    store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto
+    store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto,
+    pose: str | None = None,
 ) -> str:
     """Save the photo, link it to the intake and the transcript; its id. 409 past the limit."""
-    photo_id = photos.keep_photo(store, root, conversation_id, clean)
+    photo_id = photos.keep_photo(store, root, conversation_id, clean, pose)
     if photo_id is None:
         raise HTTPException(409, photos.TOO_MANY)
     return photo_id
@@ -601,8 +629,9 @@ def _photo_response(
     return FileResponse(path, media_type=row["media_type"], content_disposition_type="inline")
 
 
-async def _read_photo_upload(request: Request) -> bytes:
-    """The bytes of the "photo" file in a multipart body, with the size limit enforced."""
+async def _read_photo_upload(request: Request) -> tuple[bytes, str | None]:
+    """The bytes of the "photo" file in a multipart body, with the size limit enforced, and its
+    "pose" field (None if absent; 422 for a pose outside the guided set)."""
     too_big = HTTPException(413, photos.TOO_BIG)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
@@ -622,10 +651,14 @@ async def _read_photo_upload(request: Request) -> bytes:
         upload = form.get("photo")
         if not isinstance(upload, UploadFile):
             raise HTTPException(422, 'Attach the photo as a file in the "photo" field.')
+        pose = form.get("pose")
+        if pose is not None and (not isinstance(pose, str) or photo_guide.pose(pose) is None):
+            raise HTTPException(422, "That photo pose is not one of the guided set; "
+                                     "please choose it again from the photo guide.")
         data = await upload.read(photos.MAX_PHOTO_BYTES + 1)
     if len(data) > photos.MAX_PHOTO_BYTES:
         raise too_big
-    return data
+    return data, pose or None
 
 
 async def _read_limited_body(request: Request) -> bytes:

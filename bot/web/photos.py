@@ -23,8 +23,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from bot import photo_guide
+
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-MAX_PHOTOS = 5
+MAX_PHOTOS = 8  # the guided set of five (bot.photo_guide) and a few retakes
 MAX_PIXELS = 50_000_000  # about 8660 x 5770; bigger is a decompression bomb, not a selfie
 JPEG_QUALITY = 90
 
@@ -202,16 +204,20 @@ def remove_photo_files(root: Path, files: list[Path]) -> int:
 PHOTO_MESSAGE = "Photo"  # how a photo appears in the transcript
 
 
-def keep_photo(store, root: Path, conversation_id: str, clean: "CleanPhoto") -> str | None:
-    """Save a cleaned photo and link it to the intake and the transcript; its id, or None when
-    the intake already has the most photos it may carry (the file is then removed again)."""
+def keep_photo(store, root: Path, conversation_id: str, clean: "CleanPhoto",
+               pose: str | None = None) -> str | None:
+    """Save a cleaned photo with its pose (bot.photo_guide key, or None) and link it to the
+    intake and the transcript; its id, or None when the intake already has the most photos it
+    may carry (the file is then removed again)."""
     from bot.store import PhotoLimitReached
 
     photo_id, relative = save_photo(root, conversation_id, clean)
     try:
-        store.add_photo(conversation_id, photo_id, relative, clean.media_type, MAX_PHOTOS)
+        store.add_photo(conversation_id, photo_id, relative, clean.media_type, MAX_PHOTOS,
+                        pose=pose)
     except PhotoLimitReached:
         (root / relative).unlink(missing_ok=True)
         return None
-    store.add_message(conversation_id, "patient", PHOTO_MESSAGE, None, photo_id)
+    shown = f"{PHOTO_MESSAGE}: {photo_guide.label(pose)}" if pose else PHOTO_MESSAGE
+    store.add_message(conversation_id, "patient", shown, None, photo_id)
     return photo_id

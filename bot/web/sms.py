@@ -50,6 +50,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MultiDict
 from twilio.request_validator import RequestValidator
 
+from bot import photo_guide
 from bot.checkins import CareService
 from bot.config import Settings
 from bot.intake import is_restart
@@ -125,8 +126,6 @@ RETRY_REPLY = (
 RASA_DOWN_REPLY = (
     "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
 )
-PHOTO_THANKS = "Thanks, I've got your photo ({count} of {limit})."
-PHOTOS_THANKS = "Thanks, I've got your {added} photos ({count} of {limit})."
 NOT_A_PHOTO = "I can only take photos by text (JPEG, PNG or WebP), so I couldn't use that file."
 PHOTO_BRING_INSTEAD = (
     "Sorry, I couldn't receive that photo by text. Please bring your photos to your consult "
@@ -567,7 +566,9 @@ class SmsChannel:
             conversation_id = await run_in_threadpool(self._new_conversation, number,
                                                       conversation_id)
             offered, note = [], [NEW_INTAKE_NOTE]
-        return note + await self._converse(conversation_id, text, _media(form), offered)
+        pose_asked = None if note else contact.get("pose_asked")
+        return note + await self._converse(conversation_id, text, _media(form), offered,
+                                           pose_asked)
 
     async def _keywords(self, conversation_id: str, number: str, opted_out: bool, text: str
                         ) -> list[str] | None:
@@ -631,9 +632,23 @@ class SmsChannel:
         text: str,
         media: list[tuple[str, str]],
         offered: list[dict[str, str]],
+        pose_asked: str | None = None,
     ) -> list[str]:
-        """Record any photos, then pass the text (or the picked button's payload) to Rasa."""
-        texts = await self._photos(conversation_id, media) if media else []
+        """Record any photos, then pass the text (or the picked button's payload) to Rasa.
+
+        Photos follow the guided set (bot.photo_guide): each MMS photo gets the pose last asked
+        for (else the first one missing), and a photo without text is answered with the next
+        pose to send; SKIP or DONE right after a pose was asked answer the photo guide, not
+        the intake's question.
+        """
+        texts, asked = (await self._photos(conversation_id, media, pose_asked, not text)
+                        if media else ([], None))
+        if media and not text:
+            if asked != pose_asked:
+                await run_in_threadpool(self.store.set_sms_pose_asked, conversation_id, asked)
+            return texts
+        if not media and pose_asked and text and photo_guide.command(text):
+            return await self._pose_command(conversation_id, text, pose_asked)
         if not text:
             return texts or split_message(NO_TEXT_REPLY)
         if len(text) > MAX_TEXT_CHARS:
@@ -653,17 +668,35 @@ class SmsChannel:
             # an action failed. The buttons stay, so the patient can send the same number again.
             logger.error("Rasa sent no reply (action server down?); SMS patient asked to retry")
             return texts + split_message(RETRY_REPLY)
-        await run_in_threadpool(self._record_turn, conversation_id, replies, buttons)
+        await run_in_threadpool(self._record_turn, conversation_id, replies, buttons,
+                                pose_asked is not None)
         return texts + answer
 
-    def _record_turn(self, conversation_id: str, replies: list[dict], buttons: list) -> None:
-        """Keep the bot's replies in the transcript and remember the buttons just offered."""
+    def _record_turn(self, conversation_id: str, replies: list[dict], buttons: list,
+                     pose_was_asked: bool = False) -> None:
+        """Keep the bot's replies in the transcript and remember the buttons just offered
+        (and that the last text no longer asks for a photo pose)."""
         for reply in replies:
             text = clean_text(reply["text"]) if isinstance(reply.get("text"), str) else ""
             reply_buttons = _buttons(reply.get("buttons"))
             if text or reply_buttons:
                 self.store.add_message(conversation_id, "bot", text, reply_buttons)
         self.store.set_sms_buttons(conversation_id, buttons)
+        if pose_was_asked:
+            self.store.set_sms_pose_asked(conversation_id, None)
+
+    async def _pose_command(self, conversation_id: str, text: str, pose_asked: str) -> list[str]:
+        """SKIP (ask for the next pose) or DONE (no more photos) after a pose was asked for."""
+        taken = (await run_in_threadpool(self.store.photo_poses, conversation_id)).values()
+        following = photo_guide.next_pose(taken, after=pose_asked)
+        if photo_guide.command(text) == "done":
+            reply, asked = photo_guide.SMS_STOPPED, None
+        elif following is None:
+            reply, asked = f"{photo_guide.SMS_SKIPPED} {photo_guide.SMS_FINISHED}", None
+        else:
+            reply, asked = f"{photo_guide.SMS_SKIPPED} {photo_guide.sms_ask(following)}", following.key
+        await run_in_threadpool(self.store.set_sms_pose_asked, conversation_id, asked)
+        return await self._canned(conversation_id, text, reply)
 
     async def _opt(self, conversation_id: str, number: str, text: str, opted_out: bool
                    ) -> list[str]:
@@ -685,37 +718,56 @@ class SmsChannel:
         await run_in_threadpool(self.store.add_message, conversation_id, "bot", reply)
         return split_message(reply)
 
-    async def _photos(self, conversation_id: str, media: list[tuple[str, str]]) -> list[str]:
-        """Fetch, clean and keep the MMS photos; the texts that acknowledge them."""
+    async def _photos(self, conversation_id: str, media: list[tuple[str, str]],
+                      pose_asked: str | None, ask_next: bool) -> tuple[list[str], str | None]:
+        """Fetch, clean and keep the MMS photos, each with its pose; the texts that acknowledge
+        them (and, with ask_next, ask for the next pose), and the pose now asked for."""
         have = len(await run_in_threadpool(self.store.photo_refs, conversation_id))
         limit = photos.MAX_PHOTOS
         if have >= limit:
-            return [photos.TOO_MANY]
+            return [photos.TOO_MANY], None
         if self.media is None:
-            added, problem = 0, PHOTO_BRING_INSTEAD
+            added, problem = [], PHOTO_BRING_INSTEAD
             await run_in_threadpool(self.store.add_message, conversation_id, "patient",
                                     PHOTO_NOT_RECEIVED)
         else:
-            added, problem = await self._download(conversation_id, media, limit - have)
+            added, problem = await self._download(conversation_id, media, limit - have,
+                                                  pose_asked)
         texts = [problem] if problem else []
-        if added:
-            count = have + added
-            thanks = PHOTO_THANKS if added == 1 else PHOTOS_THANKS
-            texts.insert(0, thanks.format(added=added, count=count, limit=limit))
         if problem == PHOTO_BRING_INSTEAD:
             await run_in_threadpool(self.store.add_message, conversation_id, "bot", problem)
-        return texts
+        if not added:
+            return texts, pose_asked if problem != PHOTO_BRING_INSTEAD else None
+        thanks = photo_guide.sms_thanks(added)
+        asked = None
+        if ask_next and have + len(added) < limit:
+            taken = (await run_in_threadpool(self.store.photo_poses, conversation_id)).values()
+            following = (photo_guide.next_pose(taken, after=added[-1])
+                         or photo_guide.next_pose(taken))
+            asked = following.key if following else None
+            thanks += " " + (photo_guide.sms_ask(following) if following
+                             else photo_guide.SMS_FINISHED)
+        await run_in_threadpool(self.store.add_message, conversation_id, "bot", thanks)
+        texts.insert(0, thanks)
+        return texts, asked
 
     async def _download(
-        self, conversation_id: str, media: list[tuple[str, str]], room: int
-    ) -> tuple[int, str | None]:
-        """Fetch, clean and store up to `room` photos; (how many, a problem to tell, if any)."""
+        self, conversation_id: str, media: list[tuple[str, str]], room: int,
+        pose_asked: str | None,
+    ) -> tuple[list[str | None], str | None]:
+        """Fetch, clean and store up to `room` photos, the first as the pose asked for (else the
+        first missing) and each next one as the next missing pose; (their poses, a problem to
+        tell, if any)."""
         fetcher = self.media
         assert fetcher is not None
         root = photos.photos_root(self.settings.db_path)
-        added, problem = 0, None
+        taken = set((await run_in_threadpool(self.store.photo_poses, conversation_id)).values())
+        first = photo_guide.pose(pose_asked) or photo_guide.next_pose(taken)
+        pose = first.key if first else None
+        added: list[str | None] = []
+        problem = None
         for url, _kind in media:
-            if added >= room:
+            if len(added) >= room:
                 break
             try:
                 clean = await run_in_threadpool(photos.clean_photo, await fetcher.fetch(url))
@@ -729,16 +781,23 @@ class SmsChannel:
             except photos.PhotoRefused as refused:
                 problem = problem or str(refused)
                 continue
-            if await run_in_threadpool(_keep_photo, self.store, root, conversation_id, clean):
-                added += 1
+            if await run_in_threadpool(_keep_photo, self.store, root, conversation_id, clean,
+                                       pose):
+                added.append(pose)
+                taken.add(pose)
+                following = (photo_guide.next_pose(taken, after=pose)
+                             or photo_guide.next_pose(taken))
+                pose = following.key if following else None
         return added, problem
 
 
 def _keep_photo(
-    store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto
+    store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto,
+    pose: str | None = None,
 ) -> bool:
-    """Save a cleaned photo and link it to the intake and the transcript; False past the limit."""
-    return photos.keep_photo(store, root, conversation_id, clean) is not None
+    """Save a cleaned photo with its pose and link it to the intake and the transcript; False
+    past the limit."""
+    return photos.keep_photo(store, root, conversation_id, clean, pose) is not None
 
 
 def _media(form: MultiDict) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ from fastapi.routing import APIRoute
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot import fhir
+from bot import fhir, photo_guide
 from bot.changes import clinical_snapshot
 from bot.checkins import ANSWER_LABELS
 from bot.labels import RECOMMENDATION_LABELS, answer_details, flag_label
@@ -807,6 +807,7 @@ def _medical_view(ctx: _Context, summary: IntakeSummary) -> dict[str, Any]:
         "answers": _answers_view(summary),
         "photos": [n for n in range(1, len(summary.photos) + 1)
                    if _photo_file(ctx, summary, n) is not None],
+        "photo_poses": _photo_poses_view(ctx, summary),
         "photos_answer": summary.photos_answer,
         "notes": summary.notes,
         "transcript": _transcript(ctx, summary.conversation_id),
@@ -871,6 +872,15 @@ def _transcript(ctx: _Context, conversation_id: str) -> list[dict[str, Any]] | N
         return None
     return [{"role": r.get("role"), "text": r.get("text"),
              "at": _local(r.get("created_at"), ctx.settings)} for r in rows]
+
+
+def _photo_poses_view(ctx: _Context, summary: IntakeSummary) -> dict[str, Any]:
+    """The photos laid out by pose of the guided set (bot.photo_guide), side by side, with the
+    poses still missing named; only photos whose file is there."""
+    numbered = [(n, summary.photo_poses.get(ref)) for n, ref in enumerate(summary.photos, 1)
+                if _photo_file(ctx, summary, n) is not None]
+    return {"groups": photo_guide.grouped(numbered),
+            "missing": [p.label for p in photo_guide.missing(k for _, k in numbered)]}
 
 
 def _photo_file(ctx: _Context, summary: IntakeSummary, number: int) -> tuple[Path, str] | None:

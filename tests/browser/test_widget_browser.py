@@ -18,11 +18,15 @@ from bot.store import IntakeStore
 from bot.web import photos
 from bot.web.app import PHOTO_NEEDS_CONVERSATION, create_app
 from tests.browser import serve_app
+from tests.staff_samples import PASSWORD, stores
 
 pytestmark = pytest.mark.browser  # without Chromium: fails under `make test`/CI (conftest)
 
 SCREENSHOT = Path("/tmp/widget-375.png")
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshots" / "widget.png"  # rewritten on every run
+GUIDE_SCREENSHOT = Path("/tmp/widget-photo-guide.png")
+DOCS_GUIDE_SCREENSHOT = ROOT / "docs" / "screenshots" / "photo-guide.png"
+DOCS_STAFF_PHOTOS_SCREENSHOT = ROOT / "docs" / "screenshots" / "staff-photos.png"
 TIMEOUT_MS = 10_000
 
 
@@ -157,9 +161,16 @@ def test_patient_chats_by_keyboard_and_buttons_and_picks_up_after_reload(page, r
 
 
 def attach(page, path: Path) -> None:
-    """Choose one file with the widget's attach button."""
+    """Choose one file for the pose the photo guide shows (opened with the camera button)."""
+    if page.locator("#photo-guide").is_hidden():
+        page.get_by_role("button", name="Open the photo guide").click()
+    take_photo(page, path)
+
+
+def take_photo(page, path: Path) -> None:
+    """"Take or choose photo" in the open guide, choosing path in the file chooser."""
     with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="Attach photos").click()
+        page.get_by_role("button", name="Take or choose photo").click()
     chooser.value.set_files(str(path))
 
 
@@ -171,7 +182,7 @@ def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_p
     page.get_by_text("What's your first name?").wait_for()
 
     attach(page, gps_jpeg(tmp_path / "IMG_0001.jpg"))
-    page.get_by_text("Thanks, I've got your photo (1 of 5).").wait_for()
+    page.get_by_text("Thanks, I've got your photo: Face at rest.").wait_for()
     page.locator(".msg.photo img").first.wait_for()
 
     [stored] = list((db_path.parent / "photos").glob("*/*.jpg"))
@@ -180,11 +191,81 @@ def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_p
 
     fake = tmp_path / "holiday.jpg"
     fake.write_text("these are my notes, not a picture")
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="Attach photos").click()
-    chooser.value.set_files(str(fake))
+    take_photo(page, fake)
     page.locator(".msg.note", has_text=photos.NOT_A_PHOTO).wait_for()
     assert page.locator(".msg.photo").count() == 1  # the refused file left no thumbnail
+
+
+def test_guided_photos_on_a_phone_are_labelled_side_by_side_on_the_staff_page(
+        page, browser, base_url, db_path, rasa, tmp_path):
+    page.get_by_role("button", name="Start my intake").click()
+    page.get_by_text("What's your first name?").wait_for()
+    page.keyboard.type("Dana")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Both").click()
+    page.get_by_role("button", name="I'll upload").click()  # opens the guide by itself
+    guide = page.get_by_role("region", name="Photo guide")
+    guide.wait_for()
+    assert guide.locator(".guide-step").inner_text() == "Photo 1 of 5: Face at rest"
+    assert "relaxed" in guide.locator(".guide-ask").inner_text()
+
+    take_photo(page, gps_jpeg(tmp_path / "rest.jpg"))
+    page.get_by_text("Thanks, I've got your photo: Face at rest.").wait_for()
+    guide.locator(".guide-step", has_text="Photo 2 of 5: Frowning").wait_for()
+    take_photo(page, gps_jpeg(tmp_path / "frown.jpg"))
+    guide.locator(".guide-step", has_text="Photo 3 of 5: Eyebrows raised").wait_for()
+    page.get_by_role("button", name="Skip this one").click()
+    guide.locator(".guide-step", has_text="Photo 4 of 5: Big smile").wait_for()
+    take_photo(page, gps_jpeg(tmp_path / "smile.jpg"))
+    guide.locator(".guide-step", has_text="Photo 5 of 5: A photo you like").wait_for()
+    page.screenshot(path=str(GUIDE_SCREENSHOT))  # the guide as a patient sees it on a phone
+    page.screenshot(path=str(DOCS_GUIDE_SCREENSHOT))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for name in ("Take or choose photo", "Skip this one", "Done for now"):
+        assert page.get_by_role("button", name=name).bounding_box()["height"] >= 44
+    page.get_by_role("button", name="Skip this one").click()
+    guide.locator(".guide-step", has_text="All done").wait_for()
+    steps = dict(zip(guide.locator(".guide-steps li").evaluate_all(
+        "items => items.map(li => li.dataset.pose)"), guide.locator(".guide-steps li").evaluate_all(
+        "items => items.map(li => li.className)")))
+    assert steps == {"rest": "taken", "frown": "taken", "brows": "skipped", "smile": "taken",
+                     "favourite": "skipped"}
+    page.get_by_role("button", name="Done for now").click()
+    assert guide.is_hidden()
+    captions = page.locator(".msg.photo .caption").all_inner_texts()
+    assert captions == ["Photo sent: Face at rest", "Photo sent: Frowning", "Photo sent: Big smile"]
+
+    conversation_id = rasa.calls[-1]["sender"]
+    stores(db_path)  # the clinic's two staff accounts, in the app's own database
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk.set_default_timeout(TIMEOUT_MS)
+    try:
+        staff = desk.new_page()
+        staff.goto(f"{base_url}/staff")
+        staff.get_by_label("Username").fill("dr.lee")
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        staff.get_by_role("heading", name="Intake queue").wait_for()
+        staff.goto(f"{base_url}/staff/intakes/{conversation_id}")
+        grid = staff.locator(".pose-grid")
+        grid.wait_for()
+        figures = grid.locator("figure")
+        assert figures.evaluate_all("fs => fs.map(f => f.dataset.pose)") == [
+            "rest", "frown", "brows", "smile"]
+        assert figures.locator("figcaption").all_inner_texts() == [
+            "Face at rest", "Frowning", "Brows raised: missing", "Smiling (crow's feet)"]
+        for pose in ("rest", "frown", "smile"):  # each photo really loads beside the others
+            image = grid.locator(f"figure[data-pose={pose}] img")
+            image.wait_for()
+            staff.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                    arg=image.element_handle())
+        boxes = [grid.locator(f"figure[data-pose={p}]").bounding_box() for p in ("rest", "frown")]
+        assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
+        assert "Poses missing: Brows raised." in staff.inner_text("main")
+        staff.locator("section", has=staff.get_by_role("heading", name="Photos")).screenshot(
+            path=str(DOCS_STAFF_PHOTOS_SCREENSHOT))
+    finally:
+        desk.close()
 
 
 def test_markup_typed_by_a_patient_is_shown_as_text(page):
@@ -219,7 +300,7 @@ def test_fits_a_375px_phone_screen(page):
 
 def test_the_key_hint_shows_only_where_there_is_a_keyboard(page, browser, base_url):
     assert page.locator("#hint").is_visible()  # the photo limits still show on a phone
-    assert "Up to 5 photos" in page.locator("#hint").inner_text()
+    assert f"Up to {photos.MAX_PHOTOS} photos" in page.locator("#hint").inner_text()
     assert "Enter" not in page.locator("#hint").inner_text()
     desktop = browser.new_context(viewport={"width": 1280, "height": 800})
     try:

@@ -13,6 +13,9 @@
   var log, quick, typing, statusLine, form, input, sendButton, attachButton, fileInput, restartButton;
   var busy = false;
   var restartTimer = null;
+  /* The photo guide: the poses from the server, the one shown, and those skipped here. */
+  var guide = { panel: null, poses: [], current: null, skipped: {}, uploading: false };
+  var UPLOAD_PAYLOAD = "I'll upload them";
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -79,8 +82,9 @@
       var node = element("button", "", button.title);
       node.type = "button";
       node.disabled = busy;
-      node.addEventListener("click", function () {
-        sendMessage(button.payload, button.title);
+      node.addEventListener("click", async function () {
+        var sent = await sendMessage(button.payload, button.title);
+        if (sent && button.payload === UPLOAD_PAYLOAD) openGuide();
       });
       quick.appendChild(node);
     });
@@ -169,28 +173,122 @@
     return sent;
   }
 
-  async function uploadPhoto(file) {
+  /* Upload one photo; pose is a key of the guided set, or null. True when it was kept. */
+  async function uploadPhoto(file, pose) {
     var preview = URL.createObjectURL(file);
     var bubble = addMessage({ role: "patient", photoUrl: preview, caption: "Sending photo…" });
     var formData = new FormData();
     formData.append("photo", file, file.name || "photo");
+    if (pose) formData.append("pose", pose);
     try {
       var data = await request("POST", "/api/chat/photos", formData);
-      bubble.querySelector(".caption").textContent = "Photo sent";
+      var title = pose ? poseTitle(pose) : null;
+      bubble.querySelector(".caption").textContent = title ? "Photo sent: " + title : "Photo sent";
       (data.messages || []).forEach(addMessage);
+      if (data.guide) guide.poses = data.guide.poses || guide.poses;
+      return true;
     } catch (error) {
       bubble.remove();
       addNote(error.message);
+      return false;
     } finally {
       URL.revokeObjectURL(preview);
     }
+  }
+
+  function poseTitle(key) {
+    for (var i = 0; i < guide.poses.length; i++) {
+      if (guide.poses[i].key === key) return guide.poses[i].title;
+    }
+    return null;
+  }
+
+  /* The next pose neither taken nor skipped, after the given one, else from the start. */
+  function nextPose(after) {
+    var start = 0;
+    for (var i = 0; i < guide.poses.length; i++) {
+      if (guide.poses[i].key === after) start = i + 1;
+    }
+    var order = guide.poses.slice(start).concat(guide.poses.slice(0, start));
+    for (var j = 0; j < order.length; j++) {
+      if (!order[j].taken && !guide.skipped[order[j].key]) return order[j];
+    }
+    return null;
+  }
+
+  function renderGuide() {
+    var steps = document.getElementById("guide-steps");
+    steps.textContent = "";
+    guide.poses.forEach(function (pose) {
+      var state = pose.taken ? "taken" : guide.skipped[pose.key] ? "skipped" : "";
+      if (guide.current && pose.key === guide.current.key) state = (state + " current").trim();
+      var item = element("li", state, pose.title + (pose.taken ? " ✓" : ""));
+      item.setAttribute("data-pose", pose.key);
+      if (guide.current && pose.key === guide.current.key) item.setAttribute("aria-current", "step");
+      steps.appendChild(item);
+    });
+    var current = guide.current;
+    var index = current ? guide.poses.indexOf(current) + 1 : 0;
+    document.getElementById("guide-count").textContent = current ? "Photo " + index + " of " + guide.poses.length + ":" : "";
+    document.getElementById("guide-pose").textContent = current ? current.title : "All done";
+    document.getElementById("guide-ask").textContent = current ? current.ask : "Thank you, that's the photo set. You can close the guide.";
+    document.getElementById("guide-take").hidden = !current;
+    document.getElementById("guide-skip").hidden = !current;
+    document.getElementById("guide-take").disabled = guide.uploading;
+    document.getElementById("guide-skip").disabled = guide.uploading;
+  }
+
+  async function openGuide() {
+    try {
+      var data = await request("GET", "/api/chat/photo-guide");
+      guide.poses = (data && data.poses) || [];
+    } catch (error) {
+      addNote(error.message);
+      return;
+    }
+    guide.current = nextPose(null);
+    guide.panel.hidden = false;
+    renderGuide();
+    guide.panel.scrollIntoView({ block: "nearest" });
+    var first = guide.current ? document.getElementById("guide-take") : document.getElementById("guide-close");
+    first.focus();
+  }
+
+  function closeGuide() {
+    guide.panel.hidden = true;
+    restoreFocus();
+  }
+
+  async function onGuidePhoto(event) {
+    var file = event.target.files && event.target.files[0];
+    event.target.value = "";
+    var current = guide.current;
+    if (!file || !current) return;
+    guide.uploading = true;
+    renderGuide();
+    var kept = await uploadPhoto(file, current.key);
+    guide.uploading = false;
+    if (kept) {
+      current.taken = true;
+      guide.current = nextPose(current.key);
+    }
+    renderGuide();
+    (guide.current ? document.getElementById("guide-take") : document.getElementById("guide-close")).focus();
+  }
+
+  function onGuideSkip() {
+    if (!guide.current) return;
+    guide.skipped[guide.current.key] = true;
+    guide.current = nextPose(guide.current.key);
+    renderGuide();
+    (guide.current ? document.getElementById("guide-take") : document.getElementById("guide-close")).focus();
   }
 
   async function uploadChosenFiles() {
     var files = Array.prototype.slice.call(fileInput.files || []);
     fileInput.value = "";
     for (var i = 0; i < files.length; i++) {
-      await uploadPhoto(files[i]);
+      await uploadPhoto(files[i], null);
     }
     restoreFocus();
   }
@@ -277,10 +375,18 @@
       }
     });
     input.addEventListener("input", autoGrow);
-    attachButton.addEventListener("click", function () {
+    guide.panel = document.getElementById("photo-guide");
+    attachButton.addEventListener("click", openGuide);
+    fileInput.addEventListener("change", uploadChosenFiles);
+    document.getElementById("guide-take").addEventListener("click", function () {
+      document.getElementById("guide-input").click();
+    });
+    document.getElementById("guide-input").addEventListener("change", onGuidePhoto);
+    document.getElementById("guide-skip").addEventListener("click", onGuideSkip);
+    document.getElementById("guide-close").addEventListener("click", closeGuide);
+    document.getElementById("guide-other").addEventListener("click", function () {
       fileInput.click();
     });
-    fileInput.addEventListener("change", uploadChosenFiles);
     restartButton.addEventListener("click", onRestart);
     loadHistory();
   }
