@@ -172,27 +172,41 @@ def media_host(stack):
     thread.join(timeout=5)
 
 
-def test_an_mms_photo_is_fetched_cleaned_and_on_the_intake_for_staff(stack, staff, media_host):
+def test_mms_photos_follow_the_guided_poses_and_staff_see_them_labelled(stack, staff, media_host):
     phone = "+15550104479"
     before = sms_intakes(staff)
     texts(send_sms(stack, "hi", phone=phone))
-    replies = texts(send_sms(stack, "", phone=phone, media=(media_host["base"] + "/ME1",)))
-    assert replies == ["Thanks, I've got your photo (1 of 5)."]
+    photo_url = media_host["base"] + "/ME1"
+    replies = texts(send_sms(stack, "", phone=phone, media=(photo_url,)))
+    assert len(replies) == 1 and replies[0].startswith(
+        "Thanks, I've got your photo: Face at rest. Next photo (2 of 5): Frowning")
     assert media_host["seen"] == [("/2010-04-01/Accounts/AC0/Messages/MM1/Media/ME1", True)]
+    [skipped] = texts(send_sms(stack, "skip", phone=phone))
+    assert skipped.startswith("OK, skipped. Next photo (3 of 5): Raising your eyebrows")
+    [second] = texts(send_sms(stack, "", phone=phone, media=(photo_url,)))
+    assert second.startswith("Thanks, I've got your photo: Eyebrows raised. Next photo (4 of 5)")
+    assert all(sms_segments(r).count <= MAX_SEGMENTS for r in (replies[0], skipped, second))
 
     [conversation_id] = [cid for cid in sms_intakes(staff) if cid not in before]
-    [photo_id] = staff(f"/api/intakes/{conversation_id}").json()["photos"]
-    response = staff(f"/api/intakes/{conversation_id}/photos/{photo_id}")
+    intake = staff(f"/api/intakes/{conversation_id}").json()
+    first_id, second_id = intake["photos"]
+    assert intake["photo_poses"] == {first_id: "rest", second_id: "brows"}
+    response = staff(f"/api/intakes/{conversation_id}/photos/{first_id}")
     assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
     image = Image.open(io.BytesIO(response.content))
     assert image.size == (64, 48)
     assert not image.getexif() and b"Exif" not in response.content
     assert CAMERA.encode() not in response.content and b"Jane Doe" not in response.content
-    # ...and the clinician sees it on the intake page, served cleaned by the staff pages too.
+    # ...and the clinician sees them by pose on the intake page, served cleaned there too.
     clinician = stack.staff_browser("mms.clinician")
-    page = clinician.get(f"/staff/intakes/{conversation_id}")
-    [link] = re.findall(r'href="(/staff/intakes/[^"]+/photos/\d+)"', page.text)
-    shown = clinician.get(link)
+    page = clinician.get(f"/staff/intakes/{conversation_id}").text
+    shown_poses = re.findall(r'<figure class="pose[^"]*" data-pose="(\w+)"', page)
+    assert shown_poses == ["rest", "frown", "brows", "smile"]
+    assert "Frowning: <strong>missing</strong>" in page and "Smiling (crow" in page
+    assert "Poses missing: Frowning, Smiling (crow&#39;s feet)." in page
+    links = re.findall(r'href="(/staff/intakes/[^"]+/photos/\d+)"', page)
+    assert len(links) == 2
+    shown = clinician.get(links[0])
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(shown.content)).size == (64, 48) and b"Exif" not in shown.content
 
