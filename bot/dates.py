@@ -155,9 +155,19 @@ def _weekday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     names = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
     for match in re.finditer(rf"\b(?:(this|next|last|on|coming|this coming)\s+)?({names})\b",
                              text):
-        # "sat", "sun", "wed" (we'd), "mon" are ordinary words unless "on" or "next" precedes
-        if len(match.group(2)) > 3 or match.group(2) in ("fri", "tue", "thu") or match.group(1):
-            return _resolve_weekday(match, today, prefer)
+        # "sat", "sun", "wed" (we'd), "mon" are ordinary words unless "on" or "next" precedes,
+        # or an event ends the message with one: "hen do sat", "party sun"
+        event_day = match.end() == len(text.rstrip(" .!?")) and re.search(
+            r"\b(do|party|wedding|night|event|shoot|dinner|lunch|bash|drinks|gig|ball|gala|"
+            r"do on|function)\s+$", text[:match.start()])
+        if len(match.group(2)) > 3 or match.group(2) in ("fri", "tue", "thu") or match.group(1) \
+                or event_day:
+            day, words = _resolve_weekday(match, today, prefer)
+            if re.match(r" week\b", text[match.end():]) and prefer != "past" \
+                    and match.group(1) in (None, "on"):
+                # British "Tuesday week": the Tuesday after the coming one
+                return day + timedelta(days=7), words + " week"
+            return day, words
     return None
 
 
@@ -235,6 +245,14 @@ def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     else:
         resolved = _safe_date(today.year, month, day)
         resolved = resolved and _toward(resolved, today, prefer)
+        if a <= 12 and b <= 12 and a != b:
+            # "3/11" is March 11 or 3 November: the reading nearer today, so an event or a
+            # treatment that may be close is never read as far away (the words stay as evidence)
+            other = _safe_date(today.year, b, a)  # day first
+            other = other and _toward(other, today, prefer)
+            if other and (resolved is None or abs((other - today).days) < abs(
+                    (resolved - today).days)):
+                resolved = other
     return (resolved, match.group()) if resolved else None
 
 
@@ -243,7 +261,8 @@ def _ordinal_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
     # "3rd trimester", "1st time": an ordinal followed by a noun is not a day of the month
     match = re.search(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)\b(?!\s+(?!(?:of|at|and|"
                       r"this|next|in|for|so|but|or|is|was|if|unless|otherwise|then|when|as|because|cos|"
-                      r"though|probably|maybe|hopefully|at|on|i|we|its|it)\b)[a-z])", text)
+                      r"though|probably|maybe|hopefully|at|on|i|we|its|it|where|which|that|with|"
+                      r"too|also|lol|haha|please|right|and|x+|innit|yeah)\b)[a-z])", text)
     if not match or not 1 <= int(match.group(1)) <= 31:
         return None
     day = int(match.group(1))
@@ -359,6 +378,9 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
+        if re.fullmatch(r"\s*\d{1,3}\s*,\s*(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|"
+                        r"ten|eleven|twelve)\s*", words, re.I):
+            continue  # "I'm 39, two kids": numbers in a list, not a date
         if re.fullmatch(r"\W*\d{1,2}\s*-\s*\d{1,2}\W*", words):
             continue  # "lines 3-5": a range, not a date
         if re.search(r"\bmay\s*$", words) and re.match(

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
-        "warfarin": ("uniwarfin",),  # India
+        "warfarin": ("uniwarfin", "waran"),  # India; Sweden
         "acenocoumarol": ("nicoumalone", "acitrom"),  # UK generic name; India
         "phenprocoumon": ("phenprocoumon", "fenprocumona", "marcoumar", "marcumar", "falithrom"),
         "phenindione": ("phenindione", "fenindiona", "dindevan"),
+        "fluindione": ("fluindione", "previscan"),  # France
         "clopidogrel": ("grepid", "duoplavin",  # UK, Europe (with aspirin)
                         "clopilet", "clavix", "clopivas", "deplatt", "ceruvin", "plagril", "clopitab",
                         "noklot",  # India
-                        "lowplat"),  # Pakistan
+                        "lowplat",  # Pakistan
+                        "zyllt"),  # Central Europe
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
-                    "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin",
+                    "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "thorinane",
+                    "reviparin", "clivarin", "clivarine",
                     "lmwh"),
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal"),
@@ -48,9 +51,12 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # chlorzoxazone
             "chlorzoxazone", "clorzoxazona", "parafon forte", "lorzone",
             # thiocolchicoside
-            "thiocolchicoside", "tiocolchicosido", "muscoril", "myoril", "adalgur",
+            "thiocolchicoside", "tiocolchicosido", "muscoril", "myoril", "adalgur", "coltramyl",
             # eperisone, tolperisone
             "eperisone", "eperisona", "myonal", "tolperisone", "tolperisona", "mydocalm",
+            "mydeton",
+            # tizanidine (Japan, Korea)
+            "ternelin",
             # dantrolene
             "dantrium", "ryanodex", "dantroleno",
             # orphenadrine (alone and in combinations)
@@ -63,7 +69,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # tolterodine
             "detrusitol", "tolterodina",
             # solifenacin, darifenacin, fesoterodine, trospium, propiverine
-            "solifenacina", "vesomni", "emselex", "darifenacina", "fesoterodina",
+            "solifenacina", "vesomni", "vesikur", "emselex", "darifenacina", "fesoterodina",
             "propiverine", "propiverina", "detrunorm", "mictonorm",
             # hyoscine / scopolamine
             "scopoderm", "travacalm", "hioscina", "butilhioscina",
@@ -117,7 +123,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "pennsaid", "solaraze", "dynapar", "diclomol", "panamor",
             "dolo-neurobion",
             # aceclofenac
-            "hifenac",
+            "hifenac", "preservex", "airtal", "biofenac",
             # ketoprofen, dexketoprofen
             "orudis", "oruvail", "profenid", "keral", "ketesse",
             # ketorolac

@@ -119,7 +119,9 @@ MEDICINES = _terms("medicine", "anticoagulant", {
 }) + _terms("medicine", None, {
     name: (name,) + alts for name, alts in {
         "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid", "eutirox", "euthyrox",
-                                                                    "levotiroxina"),
+                                                                    "levotiroxina", "levaxin",
+                                                                    "thyroxine", "eltroxin"),
+        "lamotrigine": ("lamictal",), "propranolol": ("inderal",),
         "birth control": ("the pill", "contraceptive pill", "oral contraceptive"),
         "sertraline": ("zoloft",), "escitalopram": ("lexapro",), "fluoxetine": ("prozac",),
         "atorvastatin": ("lipitor",), "amlodipine": (), "omeprazole": (),
@@ -170,7 +172,8 @@ NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
     "lambert-eaton syndrome": ("lambert-eaton", "lambert eaton", "lems", "lambert eaten",
                                "firdapse", "amifampridine",
                                "lambert eton", "lambert-eaten", "lamber eaton", "lambart eaton",
-                               "lambert eatons"),
+                               "lambert eatons", "lambart eeton", "lambert eeton",
+                               "eaton lambert", "eaton-lambert", "lambart-eaton"),
     "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs",
             "motor neuron disease", "motor neurone disease",
             "mnd", "amyotrophic lateral sclerosis", "riluzole", "rilutek", "edaravone",
@@ -242,7 +245,7 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "tightness in my chest", "chest has been tight", "wheeze",
                              "gasping for air", "breathing is laboured", "puffing and panting"),
     "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
-               "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "asthma attack", "asthma attacks", "asma",
+               "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "asthma attack", "asthma attacks", "asma",
                "athsma", "asthama", "azma", "ashma"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
@@ -285,7 +288,8 @@ SKIN_INFECTION = _terms("condition", "skin_infection", {
 PRODUCTS = _terms("product", None, {
     "Botox": ("botox", "botox cosmetic", "onabotulinumtoxina", "botax", "botux", "botex", "botix",
               "bottox", "btox"),
-    "Dysport": ("dysport", "abobotulinumtoxina", "disport"),
+    "Dysport": ("dysport", "abobotulinumtoxina", "disport", "dysprot", "dyspot", "dysprt",
+                "dysort"),
     "Xeomin": ("xeomin", "incobotulinumtoxina", "xiomin"),
     "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),
     "Daxxify": ("daxxify", "daxi", "daxibotulinumtoxina"),
@@ -306,7 +310,7 @@ ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swell
                  "react", "reacts", "puffed up", "puffy", "anafalaxis", "anaphalaxis",
                  "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen",
                  "puff up", "puffed", "itched", "itching", "itch", "blew up", "came up in",
-                 "come up in", "bumps")
+                 "come up in", "bumps", "hivs")
 ALBUMIN = ("albumin", "human albumin")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
@@ -424,9 +428,17 @@ EVERYDAY_USES = {
                       # "feeding my Tamagotchi", "feeding my husband fibs": not a baby
                       r"feed(ing|s)? (my|the|our|a|an) (?!(baby|babies|son|daughter|little|"
                       r"lo|bub|bubba|boy|girl|twins?|newborn|infant|youngest|eldest|oldest|kid|"
-                      r"child|toddler|one|first|second|third|wee|newest|bairn|\d)\w*)[a-z]+",),
+                      r"child|toddler|one|first|second|third|wee|newest|bairn|\d)\w*)[a-z]+",
+                      # "expressing my concerns": speaking, not pumping milk
+                      r"express(ing|ed|es)? (my|our|your|his|her|their|some|an?|the)? ?(concerns?|"
+                      r"interest|views?|opinions?|gratitude|thanks|feelings?|worries|worry|"
+                      r"frustration|doubts?|myself|herself|themselves|an? interest)\b",),
     "breathing": (r"(cant|can not|cannot|couldnt) breathe? (when|if|because|at|with|in|over|"
                   r"thinking|seeing)\b.*", r"swallow(ing|ed)? (my|your|our) (pride|words|tongue)",
+                  # "I can't swallow the price of filler": can't accept, not can't swallow
+                  r"(cant|can not|cannot|couldnt|hard to|tough to) swallow (the|that|this|those|"
+                  r"such|a) (price|prices|cost|costs|bill|bills|news|idea|fact|excuse|story|"
+                  r"quote|amount)\b.*",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing",
                   r"(leaves?|left|leaving|makes?|made) me breathless", r"takes? my breath away",

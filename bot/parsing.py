@@ -67,6 +67,10 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
                 if later is not None and polarity != Polarity.ABSENT:
                     polarity, evidence = later, f"{clause.original} {cls[i + 1].original}"
             detail = {"category": term.category, "kind": term.kind}
+            earlier = found.get(term.item)
+            if earlier is not None and earlier.polarity == Polarity.PRESENT and polarity in (
+                    Polarity.HYPOTHETICAL, Polarity.UNSURE):
+                continue  # "I'm pregnant, can I have it after the 1st trimester?": still a yes
             found[term.item] = Finding(topic=topic, item=term.item, polarity=polarity,
                                        evidence=evidence, detail=detail)
     return list(found.values())
@@ -216,7 +220,7 @@ def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]
 
 # "my eyelids feel heavy", "my brows are starting to droop": the lid and the word apart.
 LIDS_THEN_HEAVY = re.compile(r"\b(eye ?lids?|lids|brows?|eyebrows?)\b(?:\s+\w+){0,4}?\s+"
-                             r"(heavy|heavier|hooded|droop\w*|sag\w*|sink\w*|falling|low|dropped|"
+                             r"(heavy|heavier|hooded|hooding|droop\w*|sag\w*|sink\w*|falling|low|dropped|"
                              r"dropping|fallen|hanging)\b")
 
 
@@ -875,6 +879,9 @@ def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Fi
     if re.search(FAMILY_WORDS, norm) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm) \
             and not (asked and re.search(r"\b(same (day|time|week) as|with|together with)\b", norm)):
         return []  # "my sister went last week"; but "same day as my sister, the 2nd of March"
+    if not asked and not any(f.polarity in (Polarity.PRESENT, Polarity.PAST)
+                             for f in extract_prior_treatment(text, False, today)):
+        return []  # "never had botox ... awards night on the 4th": no treatment to date
     when = _latest_past_date(text, today)
     if when and when[0] <= today:
         return [Finding(topic="prior_treatment_date", item="date", polarity=Polarity.PRESENT,
@@ -1089,7 +1096,8 @@ AGE_VOLUNTEERED = re.compile(
     r"|\b(?:turned|turning|hit|hitting|reached) the big (\d)[\s-]?(?:0|oh|o)\b")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}"
-                      r"|^(\d{2}) (?:next|in|on|this) (?:week|month|year|monday|tuesday|wednesday|"
+                      r"|^(\d{2}) (?:next|in|on|this) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?"
+                      r"(?:week|month|year|monday|tuesday|wednesday|"
                       r"thursday|friday|saturday|sunday|jan\w*|feb\w*|mar\w*|apr\w*|may|june?|"
                       r"july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
 )
@@ -1108,11 +1116,22 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
         "eighty": 80, "ninety": 90}
 
 
+# Misspelt units after a tens word: "sixty thre", "thirty for" (never "to"/"too": "thirty too")
+UNIT_TYPOS = {"for": 4, "fore": 4, "thre": 3, "tree": 3, "fiv": 5, "fve": 5, "sevn": 7,
+              "seven": 7, "eigth": 8, "eigt": 8, "nin": 9, "nien": 9, "sixe": 6}
+_UNITS = "|".join(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                   *UNIT_TYPOS])
+
+
+def _unit(word: str | None) -> int:
+    return 0 if not word else NUMBER_WORDS.get(word, UNIT_TYPOS.get(word, 0))
+
+
 def _words_to_number(norm: str) -> int | None:
     match = re.search(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?"
-                      r"(one|two|three|four|five|six|seven|eight|nine)?\b", norm)
+                      rf"({_UNITS})?\b", norm)
     if match:
-        return TENS[match.group(1)] + (NUMBER_WORDS[match.group(2)] if match.group(2) else 0)
+        return TENS[match.group(1)] + _unit(match.group(2))
     match = re.search(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", norm)
     return NUMBER_WORDS[match.group(1)] if match and NUMBER_WORDS[match.group(1)] > 9 else None
 
@@ -1129,6 +1148,10 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     """
     original = text
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
+    text = re.sub(r"\b(\d{1,3})\s*y\.\s?o\.?(?!\w)", r"\1 yo", text, flags=re.I)  # "31 y.o."
+    if asked:  # "16 - do I need a parent with me?": the answer comes before the question back
+        text = re.split(r"\s+[-\u2013\u2014]\s+(?=(?:do|does|can|could|is|are|will|would|should|"
+                        r"what|how|when|why|am)\b)", text, maxsplit=1, flags=re.I)[0]
     text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|"
                   r"grade|class|page|version|v)\s*\d+\b", " ", text, flags=re.I)  # "size 8"
     # "24 but everyone says I look 30": how old they look or feel is not their age
@@ -1184,7 +1207,7 @@ AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning)\b[\s,!.]*)?(\d{2
                             r"here\b)|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-                          r"(?:[\s-]?(?:one|two|three|four|five|six|seven|eight|nine))?|"
+                          rf"(?:[\s-]?(?:{_UNITS}))?|"
                           r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b")
 
 

@@ -33,18 +33,21 @@ SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though",
 STRONG_PAST = [
     r"\bstopped\b", r"\bused to\b", r"\bno longer\b", r"\banymore\b", r"\bany more\b", r"\bquit\b",
     r"\bcleared\b", r"\bhealed\b",
-    r"\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
+    # ...but not British "Monday gone", "week gone" (= last Monday, last week)
+    r"(?<!day )(?<!week )(?<!month )(?<!weekend )\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
     r"swollen|scabby|worse|bigger|up|down|pink|sore|hot))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
-    r"\bcame off\b", r"\bgot off\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
+    r"\bcame off\b", r"\bgot off\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
 ]
 # Words that place a thing in the past only when nothing in the clause says it is current:
 # "I was diagnosed with MG years ago" is a current diagnosis.
 WEAK_PAST = [r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
              r"\bin the past\b", r"\bpreviously\b", r"\bwas\b", r"\bhad (a|my) baby\b",
-             r"\bin (19|20)\d\d\b", r"\bchildhood\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
-             r"\blast (year|month|week|summer|spring|fall|autumn|winter|time)\b",
+             r"\bin (19|20)\d\d\b", r"\bchildhood\b",
+             r"\btook (us|me) [a-z0-9 ]{0,20}?to (conceive|get pregnant|fall pregnant)\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
+             r"\blast (year|month|week|summer|spring|fall|autumn|winter|time|christmas|xmas|easter|"
+             r"new year|halloween|thanksgiving|diwali|eid|ramadan|hanukkah|valentines)\b",
              r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
              r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b",
              r"\bin my (teens|twenties|thirties|forties|fifties|sixties|\d0s)\b",
@@ -90,7 +93,8 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"other half|household|whole house|everyone (else|at home|at work)|everybody else|mam|mammy|" \
     r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny|fella|feller|bloke|lad|" \
     r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
-    r"stepbrother|little one)s?\b|\bmy (bf|gf|lo)\b)"
+    r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo)\b|" \
+    r"\b(my|our|the|his|her|their) (dog|cat|puppy|pup|kitten|pet|mare|horse)s?\b)"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
@@ -175,7 +179,12 @@ SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd"
              "xcept": "except", "xcpt": "except", "stil": "still", "stll": "still",
              "marhc": "march", "mrach": "march", "aprli": "april", "juen": "june", "jnue": "june",
              "jluy": "july", "spetember": "september", "octber": "october",
-             "novemeber": "november", "decmeber": "december"}
+             "novemeber": "november", "decmeber": "december", "mabye": "maybe",
+             "mybe": "maybe", "maybee": "maybe", "mayb": "maybe", "neevr": "never",
+             "nver": "never", "breathin": "breathing",
+             "swallowin": "swallowing", "uplaod": "upload", "uplod": "upload",
+             "tonite": "tonight", "finshed": "finished", "finsihed": "finished",
+             "fnished": "finished"}
 NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
@@ -195,6 +204,15 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\
                            # ...but "me and my husband are trying": one subject, with the patient
                            r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)"
                            r"(?!and my \w+ (?:are|were|have|both)\b)", re.I)
+# "impetigo on my chin ..., can I still come next week?": the patient's statement, then the
+# question about it at the end of the message: two clauses, so the question does not make the
+# statement a hypothetical.
+_STATEMENT_THEN_QUESTION = re.compile(
+    r"^(?!\W*(?:if|what if|when|whenever|once|suppose|say|in case|should|would|could|can|"
+    r"is|are|do|does)\b)(?P<statement>.*\b(?:my|im|i'm|i’m|ive|i've|i’ve|i have|i am|i take|i got|"
+    r"i get)\b[^,?]*)"
+    r",\s+(?P<question>(?:can|could|is|will|would|should|do|does|am|may) (?:i|it|that|this|"
+    r"botox|we|you)\b[^,.;?]*\?\s*)$", re.I)
 
 
 # "only breathless when I see the bill lol jk, no": what comes before "jk" was a joke.
@@ -207,7 +225,11 @@ def clauses(text: str) -> list[Clause]:
     rest = JOKE_TAKEN_BACK.sub("", text)
     text = rest if rest.strip(" ,.!") else text
     parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text) if p and p.strip(" ,.")]
-    return [Clause(p, normalise(p)) for p in parts if normalise(p)]
+    split = []
+    for part in parts:
+        asked_after = _STATEMENT_THEN_QUESTION.match(part)
+        split += [asked_after["statement"], asked_after["question"]] if asked_after else [part]
+    return [Clause(p, normalise(p)) for p in split if normalise(p)]
 
 
 def tokens(norm: str) -> list[str]:
@@ -364,7 +386,10 @@ def _any(patterns: list[str], text: str) -> bool:
 # comma or at "and"/"so"/"then" before a new subject or time ("stopped the pill last year | and
 # now I'm pregnant").
 SEGMENT_BREAK = re.compile(r"\s*,\s*|\s+(?=\b(?:and|so|then)\b\s+(?:now|currently|still|again|"
-                           r"yes|no|i|im|ive|we|were|weve|my|just|only|then|today)\b)")
+                           r"yes|no|i|im|ive|we|were|weve|my|just|only|then|today)\b)"
+                           # "impetigo on my chin and Xeomin gave me hives in 2022": a new subject
+                           r"|\s+(?=\band\s+\w+\s+(?:gave|made|caused|left|gives|makes|causes)\s+"
+                           r"(?:me|my)\b)")
 # Words that make a statement about now, whatever tense the segment is in.
 PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|these days|" \
     r"nowadays|today|found out|just found|just learned|finding out|" \
@@ -405,7 +430,8 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"well controlled|under control|no attacks( in (years|ages|a long time))?|" \
     r"(grew|grown) out of (it|them)|outgrew (it|them)|" \
     r"no (symptoms|flare ?ups?|attacks) (in|for) (years|ages|a long time)|" \
-    r"(cleared|cleared up|healed|gone|resolved|went away)( now| since| completely)?$)\b"
+    r"(cleared|cleared up|healed|(?<!day )(?<!week )(?<!month )(?<!weekend )gone|resolved|" \
+    r"went away)( now| since| completely)?$)\b"
 STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|flaring|spreading|" \
     r"getting worse|not (yet )?healed|not (yet )?gone|hasnt (healed|gone|cleared))\b"
 SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$"
@@ -510,8 +536,12 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     # across the clause ("Eliquis, stopped it in May"); a weaker one ("was", "in 2023") only its
     # own segment ("was on the pill, pregnant again").
     near_before = " ".join(tokens(clause[:pos])[-4:])
+    # "I take aspirin every day because my dad had a heart attack": the reason's past is not
+    # the aspirin's
+    reason = re.search(r"\b(because|cos|coz|cause|bc|after my \w+)\b", clause[pos:])
+    own = segment[:pos - seg_start + reason.start()] if reason else segment
     if _any(STRONG_PAST, near_before) or _any(STRONG_PAST, clause[pos:]) \
-            or _any(WEAK_PAST, segment) or _word_at(clause, pos) in PAST_FORMS:
+            or _any(WEAK_PAST, own) or _word_at(clause, pos) in PAST_FORMS:
         return Polarity.PAST
     return Polarity.PRESENT
 
@@ -620,11 +650,23 @@ SELF_CORRECTION = re.compile(
     r"(?P<rest>\S.*)$", re.I | re.S)
 
 
+# ...and taken back a few words in: "no, apart from... oh wait, yes, my neurologist confirmed MG"
+LATE_SELF_CORRECTION = re.compile(
+    r"^\W*(?P<first>yes|yeah|yep|no|nope|nah)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
+    r"(wait|actually|hang on|hold on|scratch that)\b[\s,.!:-]*"
+    r"(?P<rest>(?P<last>yes|yeah|yep|no|nope|nah)\b.*)$", re.I | re.S)
+
+
 def corrected_answer(text: str) -> str:
     """The answer after a first yes or no the patient took back; else the text unchanged."""
     match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
     rest = match["rest"].strip() if match else ""
-    return rest if len(rest) > 1 else text
+    if len(rest) > 1:
+        return rest
+    late = LATE_SELF_CORRECTION.match(text.replace("\u2019", "'"))
+    if late and late["first"][0].lower() != late["last"][0].lower():  # a no became a yes
+        return late["rest"].strip()
+    return text
 
 
 def yes_no(text: str) -> str | None:
