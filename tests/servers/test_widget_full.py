@@ -54,10 +54,13 @@ def test_full_intake_in_the_widget_with_a_photo_and_a_reload(stack, tmp_path):
             question = question_in(texts)
             assert question, texts
             if question == "photos":
+                page.click("#attach")  # opens the photo guide at its first pose
+                page.get_by_text("Photo 1 of 5:").wait_for()
                 with page.expect_file_chooser() as chooser:
-                    page.click("#attach")
+                    page.click("#guide-take")
                 chooser.value.set_files(str(jpeg_with_gps(tmp_path / "me.jpg")))
-                page.get_by_text("Thanks, I've got your photo").wait_for()
+                page.get_by_text("Thanks, I've got your photo: Face at rest.").wait_for()
+                page.click("#guide-close")
             if question == "neuromuscular" and not reloaded:
                 page.reload()
                 page.get_by_text("nerve or muscle condition").last.wait_for()
@@ -75,6 +78,7 @@ def test_full_intake_in_the_widget_with_a_photo_and_a_reload(stack, tmp_path):
     summary = web[0]
     assert [f["code"] for f in summary["flags"]] == ["bleeding_risk_supplement"]
     assert len(summary["photos"]) == 1
+    assert summary["photo_poses"] == {summary["photos"][0]: "rest"}
     photo = api.get(f"/api/intakes/{summary['conversation_id']}/photos/{summary['photos'][0]}")
     assert photo.status_code == 200
     assert not Image.open(io.BytesIO(photo.content)).getexif()
