@@ -58,7 +58,8 @@ HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "x
             "4th of july": (7, 4), "canada day": (7, 1), "australia day": (1, 26),
             "cinco de mayo": (5, 5), "anzac day": (4, 25), "waitangi day": (2, 6),
             "groundhog day": (2, 2), "burns night": (1, 25), "bonfire night": (11, 5),
-            "guy fawkes night": (11, 5), "st davids day": (3, 1), "st georges day": (4, 23),
+            "guy fawkes night": (11, 5), "guy fawkes": (11, 5), "fireworks night": (11, 5),
+            "st davids day": (3, 1), "st georges day": (4, 23),
             "st andrews day": (11, 30), "juneteenth": (6, 19), "remembrance day": (11, 11),
             "veterans day": (11, 11), "earth day": (4, 22), "may day": (5, 1)}
 # Holidays on the n-th (or last, -1) weekday of a month: (month, weekday Mon=0, n).
@@ -157,7 +158,8 @@ def _weekday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
                              text):
         # "sat", "sun", "wed" (we'd), "mon" are ordinary words unless "on" or "next" precedes,
         # or an event ends the message with one: "hen do sat", "party sun"
-        event_day = match.end() == len(text.rstrip(" .!?")) and re.search(
+        tail = re.sub(r"^ week\b", "", text[match.end():])  # "hen do sat week"
+        event_day = not tail.rstrip(" .!?") and re.search(
             r"\b(do|party|wedding|night|event|shoot|dinner|lunch|bash|drinks|gig|ball|gala|"
             r"do on|function)\s+$", text[:match.start()])
         if len(match.group(2)) > 3 or match.group(2) in ("fri", "tue", "thu") or match.group(1) \
@@ -306,7 +308,20 @@ def _season(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 
 def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
-    """"Christmas", "New Year's Eve", "Thanksgiving" (the fourth Thursday of November)."""
+    """"Christmas", "New Year's Eve", "Thanksgiving" (the fourth Thursday of November); "the
+    day after Guy Fawkes" is the 6th of November."""
+    found = _holiday_day(text, today, prefer)
+    if found is None:
+        return None
+    day, name = found
+    shift = re.search(rf"\bday (after|before) {re.escape(name)}\b", text)
+    if shift:
+        return day + timedelta(days=1 if shift.group(1) == "after" else -1), shift.group()
+    return day, name
+
+
+def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
+    """The holiday named in text, on the preferred side of today."""
     for name, month_day in HOLIDAYS.items():
         if re.search(rf"\b{name}\b", text):
             if month_day is None:  # Easter moves: the Western date of that year

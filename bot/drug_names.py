@@ -32,7 +32,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # gentamicin
             "garamycin", "genticin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
             # tobramycin, amikacin
-            "tobradex", "bramitob", "tobi podhaler", "tobi", "amikin", "arikayce",
+            "tobradex", "bramitob", "tobi podhaler", "tobi", "amikin", "arikayce", "bethkis",
+            "kitabis", "vantobra",
             # neomycin, framycetin
             "neosporin", "maxitrol", "otosporin", "betnovate-n", "framycetin", "framicetina",
             "sofradex", "soframycin",
@@ -52,6 +53,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "chlorzoxazone", "clorzoxazona", "parafon forte", "lorzone",
             # thiocolchicoside
             "thiocolchicoside", "tiocolchicosido", "muscoril", "myoril", "adalgur", "coltramyl",
+            "miorel",
             # eperisone, tolperisone
             "eperisone", "eperisona", "myonal", "tolperisone", "tolperisona", "mydocalm",
             "mydeton",
@@ -103,7 +105,10 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # Philippines
             "aspilets",
             # Spain, Latin America
-            "tromalyt", "cafiaspirina", "acido acetil salicilico"),
+            "tromalyt", "cafiaspirina", "acido acetil salicilico",
+            # Germany, Austria, Switzerland, France, Italy
+            "thrombo ass", "thromboass", "aspegic", "kardegic", "cardioaspirin",
+            "cardirene"),
         "nsaid": (
             # Spanish and British generic names
             "ketoprofeno", "dexketoprofeno", "indometacin", "indometacina", "ketorolaco",
@@ -115,7 +120,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # ibuprofen
             "calprofen", "cuprofen", "ibuleve", "nuromol", "combogesic", "maxigesic",
             "myprodol", "ibugesic", "medicol", "arinac", "espidifen", "neobrufen", "junifen", "dalsy",
-            "ibupirac", "caldolor", "duexis", "vicoprofen", "feminax express",
+            "ibupirac", "caldolor", "duexis", "vicoprofen", "feminax express", "ipren",
+            "ibumetin", "nurofen express", "brufen retard",
             # naproxen
             "synflex", "apronax", "naprelan", "vimovo", "treximet", "feminax ultra",
             # diclofenac
@@ -125,7 +131,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # aceclofenac
             "hifenac", "preservex", "airtal", "biofenac",
             # ketoprofen, dexketoprofen
-            "orudis", "oruvail", "profenid", "keral", "ketesse",
+            "orudis", "oruvail", "profenid", "keral", "ketesse", "ketonal", "fastum",
             # ketorolac
             "sprix", "supradol", "ketanov",
             # flurbiprofen (throat lozenges)
@@ -147,8 +153,22 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                               "odorless garlic", "capsulas de ajo"),
         "ginseng": ("panax", "pharmaton"),
         "turmeric": ("curcuminoids", "theracurmin", "longvida"),
-        "st john's wort": ("hypericum", "hypericin"),
+        "st john's wort": ("hypericum", "hypericin", "jarsin", "remotiv", "perika",
+                           "hyperiforce"),
         "other bleeding-risk herb": ("angelica sinensis", "dang gui", "danggui",
                                      "tanacetum parthenium"),
     },
+}
+
+
+# Combination brands: matched under one item above (a name belongs to one item), and also each
+# of these items (bot.parsing._with_components). Aspirin in them raises bleeding_risk_supplement
+# beside the antiplatelet or muscle relaxant.
+ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
+    "duoplavin": ("aspirin",),  # clopidogrel + aspirin
+    "aggrenox": ("aspirin",),  # dipyridamole + aspirin
+    "asasantin": ("aspirin",),
+    "robaxisal": ("aspirin",),  # methocarbamol + aspirin
+    "orphengesic": ("aspirin",),  # orphenadrine + aspirin + caffeine
+    "naxodol": ("nsaid",),  # carisoprodol + naproxen
 }

@@ -63,10 +63,10 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                  "warferin", "wafarin", "warfarine", "warafin",
                  "marevan", "marevan"),
     "acenocoumarol": ("acenocoumarol", "acenocumarol", "sintrom"),
-    "apixaban": ("apixaban", "eliquis", "eliquise", "elequis", "eliqis"),
+    "apixaban": ("apixaban", "eliquis", "eliquise", "elequis", "eliqis", "eliqus", "elliquis"),
     "rivaroxaban": ("rivaroxaban", "xarelto"),
     "dabigatran": ("dabigatran", "pradaxa"),
-    "edoxaban": ("edoxaban", "savaysa", "lixiana"),
+    "edoxaban": ("edoxaban", "savaysa", "lixiana", "roteas"),
     "clopidogrel": ("clopidogrel", "plavix", "iscover"),
     "ticagrelor": ("ticagrelor", "brilinta", "brilique"),
     "prasugrel": ("prasugrel", "effient"),
@@ -120,7 +120,9 @@ MEDICINES = _terms("medicine", "anticoagulant", {
     name: (name,) + alts for name, alts in {
         "lisinopril": (), "metformin": (), "levothyroxine": ("synthroid", "eutirox", "euthyrox",
                                                                     "levotiroxina", "levaxin",
-                                                                    "thyroxine", "eltroxin"),
+                                                                    "thyroxine", "eltroxin",
+                                                                    "tirosint", "oroxine"),
+        "dulaglutide": ("trulicity",), "fexofenadine": ("telfast",),
         "lamotrigine": ("lamictal",), "propranolol": ("inderal",),
         "birth control": ("the pill", "contraceptive pill", "oral contraceptive"),
         "sertraline": ("zoloft",), "escitalopram": ("lexapro",), "fluoxetine": ("prozac",),
@@ -243,9 +245,11 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "get puffed", "get winded", "out of breath", "chest is tight",
                              "chest feels tight", "tight chest", "chest tightness",
                              "tightness in my chest", "chest has been tight", "wheeze",
+                             "chest is really tight", "chest really tight", "chest is so tight",
+                             "chest so tight", "chest is very tight",
                              "gasping for air", "breathing is laboured", "puffing and panting"),
     "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
-               "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "asthma attack", "asthma attacks", "asma",
+               "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "salamol", "asthma attack", "asthma attacks", "asma",
                "athsma", "asthama", "azma", "ashma"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
@@ -281,7 +285,10 @@ SKIN_INFECTION = _terms("condition", "skin_infection", {
     "ringworm": ("ringworm", "tinea faciei", "tinea on my face"),
     "stye": ("stye", "styes", "sty on my eye", "sty on my eyelid"),
     "skin infection": ("skin infection", "cellulitis", "abscess", "boil", "open sore", "pustule",
-                       "infected spot", "infected pimple", "shingles", "infected cut"),
+                       "infected spot", "infected pimple", "shingles", "infected cut",
+                       "infected piercing", "piercing is infected", "piercing has gone yellow",
+                       "piercing is crusty", "piercing has gone crusty", "piercing is oozing",
+                       "piercing is weeping"),
     "rash": ("rash", "open rash", "weeping rash", "eczema flare"),
 })
 
@@ -367,12 +374,15 @@ PREGNANT = Term("pregnant", (
     "missed period", "first trimester", "second trimester", "third trimester", "trimester",
     "positive test", "positive pregnancy test", "due date", "im due", "baby is due",
     "baby due", "expecting twins", "weeks with number", "wks with number", "weeks with baby",
-    "weeks with my second", "weeks with my third", "weeks with my first"), "pregnant", "condition")
+    "weeks with my second", "weeks with my third", "weeks with my first", "weeks gone",
+    "wks gone", "months gone"), "pregnant", "condition")
 BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
     "on the breast", "on the boob", "she latches", "he latches", "latches on", "latching on", "i pump for", "pump for my", "pumping for my",
-    "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed",
+    "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed", "express milk",
+    "expressed milk", "express breast milk", "expressing breast milk", "pump milk",
+    "pumping milk",
     "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",
     "still feeding", "combo feeding", "combi feeding", "weaning", "weaned"), "breastfeeding",
     "condition")
@@ -461,9 +471,11 @@ EVERYDAY_USES = {
     "neuromuscular": (r"pulled a muscle", r"muscle (ache|pull|strain|soreness)", r"my nerves",
                       r"nervous", r"nerves? (before|about)", r"nerve wracking",
                       r"got on my nerves", r"weak (spot|point|for)"),
-    "allergies": (r"allergic to (mondays?|work|exercise|bad (\w+)|my (job|boss|ex|husband|wife|"
-                  r"kids|mother in law)|people|mornings?|cardio|the gym|early mornings?|"
-                  r"drama|stress|housework|cleaning|math|running|wrinkles)\b",
+    "allergies": (r"allergic to (mondays?( mornings?)?|monday mornings?|work|exercise|bad (\w+)|"
+                  r"my (job|boss|ex|husband|wife|kids|mother in law)|people|mornings?|cardio|"
+                  r"the gym|early mornings?|drama|stress|housework|cleaning|math|maths|running|"
+                  r"wrinkles|small talk|meetings|emails?|traffic|queues|the news|politics|"
+                  r"(the )?school run|homework|bills|taxes|deadlines|alarms?|people who \w+( \w+)?)\b",
                   # "allergic to paying full price", "allergic to getting up": a doing, not a thing
                   r"allergic to (?!(nothing|anything|something|bleaching|dyeing|tanning|"
                   r"waxing|shaving|threading|piercing|tattooing)\b)[a-z]+ing\b( (full|the|my|a|"

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Callable
 
 from bot import lexicon
+from bot.drug_names import ALSO_CONTAINS
 from bot.dates import find_date
 from bot.models import Finding, Polarity
 from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
@@ -116,7 +117,9 @@ NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|avail
     r"tuesday|wednesday|thursday|friday|saturday|sunday|weekend|morning|afternoon|evening|" \
     r"whatever you think|you tell me|up to you|you decide|dont mind|no preference)\b"
 # "hold on, baby's crying": the patient stepping away answers no question at all.
-HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|brb|one moment|be right back|give me a (sec|second|" \
+HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|one min|1 min|brb|one moment|be right back|" \
+    r"(on|in) a (call|meeting|zoom|teams call)|back (soon|in a (sec|min|minute|bit))|" \
+    r"give me a (sec|second|" \
     r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min)|" \
     r"(hmm+ )?(let me|lemme|ill|i need to|i have to|i gotta|got to) (check|look|find out|ask))\b"
 
@@ -254,7 +257,7 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
                    norm):
         plan = "none"  # "my phone's full of photos of my dog, none of me"
     elif re.search(r"\b(upload|attach|send|sent|sned|snd|here|heres|sending|attached|pick|choose|"
-                   r"tonight|select|"
+                   r"tonight|select|uploaded|uploading|attaching|texted|emailed|"
                    r"camera roll|gallery|email|e-mail|whatsapp|text them|message them)\b", norm):
         plan = "upload"
     else:
@@ -294,7 +297,7 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())] + found
     if found:
-        return found + generic
+        return _with_components(found, cls) + generic
     if generic:
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=generic[0].evidence)]
@@ -325,6 +328,35 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "medications"):
         return [_unrecognised_medicine(text)]
     return []
+
+
+def _with_components(found: list[Finding], cls: list[Clause]) -> list[Finding]:
+    """A combination brand is each of its medicines: DuoPlavin (clopidogrel and aspirin) raises
+    what each of them raises. The brand is matched under its main item (a name belongs to one
+    item); the other components come from drug_names.ALSO_CONTAINS, with the brand's reading."""
+    by_item = {f.item: f for f in found}
+    extra = []
+    for clause in cls:
+        for brand, components in ALSO_CONTAINS.items():
+            if find_phrase(clause.norm, brand) < 0:
+                continue
+            main = next((f for f in found if brand in normalise(f.evidence)), None)
+            if main is None:
+                continue
+            for item in components:
+                term = _TERMS_BY_ITEM.get(item)
+                if term is None or item in by_item:
+                    continue
+                component = Finding(topic="medications", item=item, polarity=main.polarity,
+                                    evidence=main.evidence,
+                                    detail={"category": term.category, "kind": term.kind,
+                                            "in": brand})
+                by_item[item] = component
+                extra.append(component)
+    return found + extra
+
+
+_TERMS_BY_ITEM = {t.item: t for t in lexicon.MEDICINES + lexicon.SUPPLEMENTS}
 
 
 def _unrecognised_medicine(text: str) -> Finding:
@@ -384,7 +416,8 @@ TTC, PREGNANT, BREASTFEEDING = lexicon.TTC, lexicon.PREGNANT, lexicon.BREASTFEED
 # ("expecting great results", "20 weeks until my wedding").
 PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
     "expecting", "due in", "due on", "weeks", "wks", "months along", "first baby", "baby boy",
-    "baby girl"), "pregnant", "condition")
+    "baby girl", "tested positive", "test was positive", "test came back positive"),
+    "pregnant", "condition")
 
 
 # Said in answer to the trying-to-conceive question, "trying" alone is the thing asked about.
@@ -732,7 +765,10 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
 
 MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|brought forward|"
                       r"bumped|shifted|put back)\b(?: (?:back|forward|up))?.*?\b(?:to|till|until)\b"
-                      r"|\b(?:its|it's|it is|now) now\b|\bbut (?:its|it's|it is) now\b", re.I)
+                      r"|\b(?:its|it's|it is|now) now\b|\bbut (?:its|it's|it is) now\b"
+                      # "the 20th - no wait, 20th of March", "back on for the 22nd": the later date
+                      r"|\b(?:no wait|wait no|sorry|i mean|i meant|correction|scratch that)\b"
+                      r"|\bback on (?:for|on)\b", re.I)
 
 
 def event_date(text: str, today: date) -> tuple | None:
@@ -876,7 +912,9 @@ def _latest_past_date(text: str, today: date) -> tuple | None:
 def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Finding]:
     """When the last toxin treatment was (not someone else's: "my sister went last week")."""
     norm = normalise(text)
-    if re.search(FAMILY_WORDS, norm) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm) \
+    family = re.sub(FAMILY_WORDS + r"s? (birthday|bday|wedding|party|graduation|christening|"
+                    r"anniversary|funeral|do)\b", " ", norm)  # "the week of my son's birthday"
+    if re.search(FAMILY_WORDS, family) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm) \
             and not (asked and re.search(r"\b(same (day|time|week) as|with|together with)\b", norm)):
         return []  # "my sister went last week"; but "same day as my sister, the 2nd of March"
     if not asked and not any(f.polarity in (Polarity.PRESENT, Polarity.PAST)
@@ -1159,6 +1197,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
                   r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
     # years of something else, a school year, a number the age is near: not the age
+    # "together 15 years, married 10": how long, not how old
+    text = re.sub(r"\b(?:married|together|divorced|widowed|engaged|with him|with her)\s+(?:for\s+)?"
+                  r"\d{1,2}(?!\s*(?:weeks?|months?))\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:married|together|worked|working|lived|living|been with \w+|retired|"
                   r"(?:been |was )?(?:a|an) \w+|been \w+ing|been (?:in|at|with) \w+)(?: for)? "
                   r"\d{1,3} (?:years?|yrs?)\b|"
@@ -1174,7 +1215,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     between = re.search(r"\bbetween (\d{2}) and (\d{2})\b", norm)
     if between and asked and int(between.group(1)) >= 18:  # "somewhere between 30 and 35"
         return [_age_finding(original, None, under_18=False)]
-    someone = re.search(FAMILY_WORDS + r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
+    # "my son is 19", "my girl's 16": someone else's age
+    someone = re.search(r"(?:" + FAMILY_WORDS + r"|\bmy (?:little )?(?:girl|boy|lad|lass)s?\b)"
+                        r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
         own = _stated_age(norm[someone.end():])  # "my son is 19, I'm 47"
         return [_age_finding(original, own)] if own is not None else []  # "my daughter is 16"
@@ -1203,8 +1246,11 @@ def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Fi
 
 
 # "hi, 33, no meds, ...": two digits on their own as the first item of an opening list
-AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning)\b[\s,!.]*)?(\d{2})\s*(?:,\s*(?=[a-z])|"
-                            r"here\b)|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
+AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi hi)(?: (?:yall|all|there|"
+                            r"everyone|guys|team|folks|hun|lovely))?\b[\s,!.]*)?(\d{2})\s*(?:,\s*"
+                            r"(?=[a-z]|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)|here\b|"
+                            r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first)\b)"
+                            r"|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                           rf"(?:[\s-]?(?:{_UNITS}))?|"

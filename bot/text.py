@@ -34,7 +34,7 @@ STRONG_PAST = [
     r"\bstopped\b", r"\bused to\b", r"\bno longer\b", r"\banymore\b", r"\bany more\b", r"\bquit\b",
     r"\bcleared\b", r"\bhealed\b",
     # ...but not British "Monday gone", "week gone" (= last Monday, last week)
-    r"(?<!day )(?<!week )(?<!month )(?<!weekend )\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
+    r"(?<!day )(?<!week )(?<!weeks )(?<!month )(?<!weekend )\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
     r"swollen|scabby|worse|bigger|up|down|pink|sore|hot))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
     r"\bcame off\b", r"\bgot off\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
@@ -101,6 +101,7 @@ FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i never (have|did)|" \
     r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
     r"im grand|im sound|im alright|im all right|except (me|myself)|apart from me|but not me|" \
+    r"were not|we are not|we arent|not us|we dont|we do not|" \
     r"i take nothing|im not on anything|nothing for me)\b" \
     r"(?! (know|think|remember|reckon|believe|care|mind|understand|want|like|need|see|get|sure)\b)|" \
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
@@ -184,7 +185,13 @@ SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd"
              "nver": "never", "breathin": "breathing",
              "swallowin": "swallowing", "uplaod": "upload", "uplod": "upload",
              "tonite": "tonight", "finshed": "finished", "finsihed": "finished",
-             "fnished": "finished"}
+             "fnished": "finished", "shure": "sure", "shur": "sure", "priod": "period",
+             "peroid": "period", "perod": "period", "stoped": "stopped", "stopt": "stopped",
+             "feding": "feeding", "octobr": "october", "augst": "august",
+             "januray": "january", "janaury": "january",
+             "botx": "botox", "boxtox": "botox", "nowt": "nothing", "pregant": "pregnant",
+             "pregnat": "pregnant", "pregnent": "pregnant", "pregnet": "pregnant",
+             "prenant": "pregnant", "forhead": "forehead", "foreheaad": "forehead"}
 NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
@@ -430,8 +437,9 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"well controlled|under control|no attacks( in (years|ages|a long time))?|" \
     r"(grew|grown) out of (it|them)|outgrew (it|them)|" \
     r"no (symptoms|flare ?ups?|attacks) (in|for) (years|ages|a long time)|" \
-    r"(cleared|cleared up|healed|(?<!day )(?<!week )(?<!month )(?<!weekend )gone|resolved|" \
-    r"went away)( now| since| completely)?$)\b"
+    r"(cleared|cleared up|healed|(?<!day )(?<!week )(?<!weeks )(?<!month )(?<!weekend )gone|" \
+    r"resolved|went away)( now| since| completely)?$|went away (after|when|once|as|years|ages)|" \
+    r"finished clearing( up)?|cleared up (in|last|by|before))\b"
 STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|flaring|spreading|" \
     r"getting worse|not (yet )?healed|not (yet )?gone|hasnt (healed|gone|cleared))\b"
 SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$"
@@ -538,7 +546,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     near_before = " ".join(tokens(clause[:pos])[-4:])
     # "I take aspirin every day because my dad had a heart attack": the reason's past is not
     # the aspirin's
-    reason = re.search(r"\b(because|cos|coz|cause|bc|after my \w+)\b", clause[pos:])
+    reason = re.search(r"\b(because|cos|coz|cause|bc)\b", clause[pos:])
     own = segment[:pos - seg_start + reason.start()] if reason else segment
     if _any(STRONG_PAST, near_before) or _any(STRONG_PAST, clause[pos:]) \
             or _any(WEAK_PAST, own) or _word_at(clause, pos) in PAST_FORMS:
@@ -602,8 +610,10 @@ NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|don
 
 
 # The patient's own present statement after a question about a thing: "I take one daily".
-STATED_AFTER_QUESTION = r"^(because |cause |cos |coz |as |and |well |but )?(yes |yeah |yep |ya )?" \
+STATED_AFTER_QUESTION = r"^((just |only )?asking )?(because |cause |cos |coz |as |and |well |but )?" \
+    r"(yes |yeah |yep |ya )?" \
     r"(i (take|use|have|get|do|pump|am on|am taking|am using)|im (on|taking|using|doing)|" \
+    r"ive got|i have got|i ve got|" \
     r"we (are|do)|i am|im)\b(?!\s+(not|never|thinking|considering|planning|going|hoping|" \
     r"wondering|asking|curious|worried)\b)|^thats (all|it|the only one|what) (i (take|use|have)" \
     r"|for me)\b|^thats (what im on|what i am on|what i take|me|my age|mine|the one i (take|use|" \
@@ -617,7 +627,9 @@ def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT
     if re.search(r"\b(started|starting|begun|began|back on|back to|going) (again|it again|back|"
-                 r"back up|over)\b|\b(again|back on it) (now|this (cycle|month|week|year))\b",
+                 r"back up|over)\b|\b(again|back on it) (now|this (cycle|month|week|year))\b|"
+                 r"\b(its|it has|it s|theyve|they have) (come|came) back\b(?! (negative|clear|"
+                 r"normal|fine))|\bflared (up )?again\b",
                  next_clause) and not re.search(HYPOTHETICAL_CUES, next_clause):
         return Polarity.PRESENT
     if term_clause.rstrip().endswith("?") and re.search(STATED_AFTER_QUESTION, next_clause):
@@ -657,8 +669,17 @@ LATE_SELF_CORRECTION = re.compile(
     r"(?P<rest>(?P<last>yes|yeah|yep|no|nope|nah)\b.*)$", re.I | re.S)
 
 
+# "ibuprofen - sorry, no, it's paracetamol these days": the first item taken back at once
+RETRACTED_ITEM = re.compile(
+    r"^\W*[\w' -]{2,40}?\s*(?:\.{2,}|\u2026|-|,)\s*(?:no[\s,.!-]+)?(?:sorry|wait|oops|my bad)"
+    r"[\s,.!-]+(?:no[\s,.!-]+)?(?P<rest>(?:its|it's|it is|i mean|i meant)\b.*)$", re.I | re.S)
+
+
 def corrected_answer(text: str) -> str:
     """The answer after a first yes or no the patient took back; else the text unchanged."""
+    retracted = RETRACTED_ITEM.match(text.replace("\u2019", "'"))
+    if retracted and not re.match(r"\W*(yes|yeah|yep|no|nope|nah|never)\b", text, re.I):
+        return retracted["rest"].strip()
     match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
     rest = match["rest"].strip() if match else ""
     if len(rest) > 1:

@@ -42,6 +42,7 @@ RASA_CHANNEL_SECRET="$channel_secret" ACTION_SERVER_TOKEN="$action_token" RASA_J
 INTAKE_SECRET_KEY="$secret_key" RASA_CHANNEL_SECRET="$channel_secret" \
   env -u ACTION_SERVER_TOKEN -u RASA_JWT_SECRET \
   .venv/bin/uvicorn --factory bot.web.app:app_factory --host 127.0.0.1 --port "$WEB_PORT" --ws none \
+  --timeout-keep-alive 75 \
   > var/web.log 2>&1 & pids+=($!)
 
 echo "== starting (Rasa takes ~20-60 s); logs in var/*.log"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot import db as backend
-from tests.stack import ROOT, VENV_BIN, Stack, free_port
+from tests.stack import ROOT, VENV_BIN, WEB_KEEP_ALIVE_SECONDS, Stack, free_port
 
 LOCK_LIFETIME = 10  # seconds a dead Rasa server's conversation locks outlive it (TICKET_LOCK_LIFETIME)
 NAMES = ("actions1", "actions2", "rasa1", "rasa2", "web1", "web2")
@@ -84,7 +84,8 @@ class ReplicaStack(Stack):
                     "-p", port, "-m", str(self.model), "--endpoints", "endpoints.replicas.yml",
                     "--credentials", "credentials.yml"]
         return [str(VENV_BIN / "uvicorn"), "--factory", "bot.web.app:app_factory", "--host",
-                "127.0.0.1", "--port", port, "--ws", "none"]
+                "127.0.0.1", "--port", port, "--ws", "none",
+                "--timeout-keep-alive", str(WEB_KEEP_ALIVE_SECONDS)]
 
     def process_env(self, name: str) -> dict[str, str]:
         env = super().process_env(self.kind(name))

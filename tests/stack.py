@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 # Secrets only the web app holds (conversation ids and cookies; Twilio's signatures and media).
 WEB_APP_SECRETS = ("INTAKE_SECRET_KEY", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID")
+# As scripts/run.sh: longer than a patient's pause between messages. With uvicorn's default (5 s)
+# a browser that sends its next message as the server closes the idle connection gets a reset.
+WEB_KEEP_ALIVE_SECONDS = 75
 
 
 def free_port() -> int:
@@ -89,7 +92,8 @@ class Stack:
                     "-p", str(self.ports["rasa"]), "-m", str(self.model),
                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
         return [str(VENV_BIN / "uvicorn"), "--factory", "bot.web.app:app_factory", "--host",
-                "127.0.0.1", "--port", str(self.ports["web"]), "--ws", "none"]
+                "127.0.0.1", "--port", str(self.ports["web"]), "--ws", "none",
+                "--timeout-keep-alive", str(WEB_KEEP_ALIVE_SECONDS)]
 
     def process_env(self, name: str) -> dict[str, str]:
         """The environment of one process: the shared settings plus its own secrets only
