@@ -26,6 +26,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from pytz import utc
+from sqlalchemy import text
+
+from bot.db import WRITE_LOCK, is_postgres
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +82,8 @@ class CareScheduler:
     def __init__(self, url: str, runs_jobs: bool = True, step: bool = False) -> None:
         self.url = url
         self.runs_jobs = runs_jobs
-        stores = {"default": SQLAlchemyJobStore(url=url, tablename=JOBS_TABLE),
-                  "local": MemoryJobStore()}
+        self.jobs = SQLAlchemyJobStore(url=url, tablename=JOBS_TABLE)
+        stores = {"default": self.jobs, "local": MemoryJobStore()}
         defaults = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
         if step:
             self.scheduler: BaseScheduler = StepScheduler(jobstores=stores, job_defaults=defaults,
@@ -94,12 +97,23 @@ class CareScheduler:
         """Deliver through service; run jobs unless this process opted out (paused)."""
         global _service
         _service = service
+        self._create_jobs_table()
         self.scheduler.start(paused=not self.runs_jobs)
         if self.runs_jobs and not isinstance(self.scheduler, StepScheduler):
             self.scheduler.add_job(_wake, "interval", minutes=WAKE_MINUTES, id="care-wake",
                                    jobstore="local", replace_existing=True)
         logger.info("Check-in scheduler %s.", "running" if self.runs_jobs else
                     f"open but not running jobs here ({ENV_VAR}=0)")
+
+    def _create_jobs_table(self) -> None:
+        """Create the jobs table, on PostgreSQL holding the stores' write lock: two replicas
+        starting at once on an empty database would otherwise both run CREATE TABLE, and one
+        fails (PostgreSQL's catalogue refuses the second type of the same name)."""
+        if not is_postgres(self.url):
+            return  # SQLite serialises DDL by itself
+        with self.jobs.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+            self.jobs.jobs_t.create(conn, checkfirst=True)
 
     def shutdown(self) -> None:
         """Stop (jobs stay in the store for the next start)."""
