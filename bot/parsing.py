@@ -12,8 +12,8 @@ from datetime import date
 from typing import Callable
 
 from bot import lexicon
-from bot.drug_names import ALSO_CONTAINS
 from bot.dates import find_date
+from bot.drug_names import ALSO_CONTAINS
 from bot.models import Finding, Polarity
 from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
                       clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_question, normalise,
@@ -297,7 +297,7 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())] + found
     if found:
-        return _with_components(found, cls) + generic
+        return _with_components(found) + generic
     if generic:
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=generic[0].evidence)]
@@ -330,29 +330,26 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     return []
 
 
-def _with_components(found: list[Finding], cls: list[Clause]) -> list[Finding]:
+def _with_components(found: list[Finding]) -> list[Finding]:
     """A combination brand is each of its medicines: DuoPlavin (clopidogrel and aspirin) raises
     what each of them raises. The brand is matched under its main item (a name belongs to one
     item); the other components come from drug_names.ALSO_CONTAINS, with the brand's reading."""
-    by_item = {f.item: f for f in found}
+    have = {f.item for f in found}
     extra = []
-    for clause in cls:
+    for finding in found:
+        evidence = normalise(finding.evidence)
         for brand, components in ALSO_CONTAINS.items():
-            if find_phrase(clause.norm, brand) < 0:
-                continue
-            main = next((f for f in found if brand in normalise(f.evidence)), None)
-            if main is None:
+            if not re.search(rf"\b{brand}\b", evidence):
                 continue
             for item in components:
                 term = _TERMS_BY_ITEM.get(item)
-                if term is None or item in by_item:
+                if term is None or item in have:
                     continue
-                component = Finding(topic="medications", item=item, polarity=main.polarity,
-                                    evidence=main.evidence,
-                                    detail={"category": term.category, "kind": term.kind,
-                                            "in": brand})
-                by_item[item] = component
-                extra.append(component)
+                have.add(item)
+                extra.append(Finding(topic="medications", item=item, polarity=finding.polarity,
+                                     evidence=finding.evidence,
+                                     detail={"category": term.category, "kind": term.kind,
+                                             "in": brand}))
     return found + extra
 
 
