@@ -56,10 +56,11 @@ def care_store() -> CareStore:
     return CareStore(settings().db_location)
 
 
-@lru_cache(maxsize=1)
-def care_catalogue() -> CareCatalogue:
-    """The checklist's wording, with the clinic's CLINIC_CARE_CATALOGUE over the default."""
-    return load_care_catalogue()
+@lru_cache(maxsize=None)
+def care_catalogue(language: str = "en") -> CareCatalogue:
+    """The checklist's wording in `language`, with the clinic's CLINIC_CARE_CATALOGUE over the
+    default."""
+    return load_care_catalogue(language=language)
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +76,7 @@ def state_from_tracker(tracker: Tracker) -> IntakeState:
                for topic in STATE_SLOTS if tracker.get_slot(topic)}
     return IntakeState(answers=answers, attempts=meta.get("attempts", {}),
                        turns=meta.get("turns", 0), language=meta.get("language"),
+                       conversation_language=meta.get("conversation_language") or "en",
                        unread=meta.get("unread", []),
                        noted=[Finding.model_validate(f) for f in meta.get("noted", [])],
                        pending=Finding.model_validate(meta["pending"]) if meta.get("pending")
@@ -93,6 +95,7 @@ def state_events(state: IntakeState, started_at: str, topics: list[str] | None =
                       if topic in state.answers else None) for topic in wanted]
     meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at,
             "language": state.language, "unread": state.unread,
+            "conversation_language": state.conversation_language,
             "noted": [f.model_dump(mode="json") for f in state.noted],
             "pending": state.pending.model_dump(mode="json") if state.pending else None}
     return events + [SlotSet("intake_meta", meta)]
@@ -165,14 +168,17 @@ class ValidateIntakeForm(FormValidationAction):
             # The channels start a new conversation for this; here, never wipe a sent intake.
             turn = Turn(state=state, replies=["utter_already_submitted"])
         events = clinic_slots() if first_turn or recovered else []
+        # Named here, not left to the slot: this message may be the one that chose it.
+        language = turn.state.conversation_language
         if first_turn:
-            dispatcher.utter_message(response="utter_welcome", **_clinic())
+            dispatcher.utter_message(response="utter_welcome", language=language, **_clinic())
         for reply in turn.replies:
-            dispatcher.utter_message(response=reply, **_clinic(),
+            dispatcher.utter_message(response=reply, language=language, **_clinic(),
                                      **_reply_words(reply, turn, channel_of(tracker)))
         if complete and not turn.restarted and not turn.replies:
             dispatcher.utter_message(response="utter_update_saved" if turn.changed
-                                     else "utter_already_submitted", **_clinic())
+                                     else "utter_already_submitted", language=language,
+                                     **_clinic())
         if turn.restarted:
             started_at = datetime.now(timezone.utc).isoformat()
             complete = False
@@ -214,7 +220,7 @@ def _reply_words(reply: str, turn: Turn, channel: str = "web") -> dict[str, str]
     """Words a response needs beyond the clinic's: the reply in the patient's own language,
     how to send the guided photos on this channel."""
     if reply == "utter_photo_guide":
-        return {"photo_how": photo_guide.how_to_send(channel)}
+        return {"photo_how": photo_guide.how_to_send(channel, turn.state.conversation_language)}
     if reply != "utter_other_language":
         return {}
     conf = settings()
@@ -239,7 +245,9 @@ class ActionAskConfirm(Action):
         summary = build_summary(tracker.sender_id, state, settings().today(),
                                 severities=severities())
         dispatcher.utter_message(response="utter_ask_confirm",
-                                 readback=readback(summary, settings().today()))
+                                 language=state.conversation_language,
+                                 readback=readback(summary, settings().today(),
+                                                   state.conversation_language))
         return []
 
 
@@ -251,11 +259,13 @@ class ActionAskConfirmAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        pending = state_from_tracker(tracker).pending
+        state = state_from_tracker(tracker)
+        pending = state.pending
         if pending is None:  # nothing to check (never expected): ask the form's next question
             return [SlotSet("requested_slot", None)]
         words = pending.evidence if len(pending.evidence) <= 160 else pending.evidence[:157] + "..."
-        dispatcher.utter_message(response=f"utter_confirm_{pending.topic}", confirm_words=words)
+        dispatcher.utter_message(response=f"utter_confirm_{pending.topic}", confirm_words=words,
+                                 language=state.conversation_language)
         return []
 
 
@@ -273,25 +283,28 @@ class ActionSubmitIntake(Action):
         already = bool(tracker.get_slot("intake_complete"))
         summary = save_summary(tracker, state, Status.COMPLETED, started_at)
         if not already:
-            dispatcher.utter_message(response="utter_submitted")
-            dispatcher.utter_message(response=f"utter_outcome_{patient_outcome(state, summary)}")
+            language = state.conversation_language
+            dispatcher.utter_message(response="utter_submitted", language=language)
+            dispatcher.utter_message(response=f"utter_outcome_{patient_outcome(state, summary)}",
+                                     language=language)
             if should_send_checklist(summary) and patient_outcome(state, summary) != "defer":
-                send_checklist(dispatcher, summary)
+                send_checklist(dispatcher, summary, language)
         logger.info("intake %s completed: %s", tracker.sender_id[:8], summary.recommendation.value)
         return [SlotSet("intake_complete", True), SlotSet("rephrase", False)]
 
 
-def send_checklist(dispatcher: CollectingDispatcher, summary: IntakeSummary) -> None:
+def send_checklist(dispatcher: CollectingDispatcher, summary: IntakeSummary,
+                   language: str = "en") -> None:
     """Send the pre-appointment checklist (by SMS: texts of at most 2 segments, cut between
     items) and keep what was sent for the staff page."""
     conf = settings()
     try:
-        catalogue = care_catalogue()
+        catalogue = care_catalogue(language)
     except (OSError, ValueError) as exc:  # the intake is saved; never fail the patient here
         logger.error("No checklist sent: the care catalogue cannot be read (%s)", exc)
         return
     checklist = build_checklist(summary, conf.today(), summary.channel, catalogue,
-                                conf.clinic_name, conf.clinic_phone)
+                                conf.clinic_name, conf.clinic_phone, language)
     texts = checklist.sms_texts() if summary.channel == "sms" else [checklist.as_text()]
     for text in texts:
         dispatcher.utter_message(text=text)

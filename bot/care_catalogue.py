@@ -1,6 +1,6 @@
-"""The wording of the pre-appointment checklist and the two-week check-in: one catalogue file
-(bot/catalogue/care.en.yml), which a clinic may override entry by entry with its own file
-named by CLINIC_CARE_CATALOGUE.
+"""The wording of the pre-appointment checklist and the two-week check-in: one catalogue file per
+language (bot/catalogue/care.en.yml, care.es.yml), which a clinic may override entry by entry
+with its own file named by CLINIC_CARE_CATALOGUE (English) or CLINIC_CARE_CATALOGUE_ES.
 
     >>> text = load_care_catalogue()
     >>> text.checklist["review"].startswith("Book your 2-week review")
@@ -16,8 +16,14 @@ from typing import Mapping
 
 import yaml
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "catalogue" / "care.en.yml"
+CATALOGUES = Path(__file__).resolve().parent / "catalogue"
+DEFAULT_CATALOGUE = CATALOGUES / "care.en.yml"
 ENV_VAR = "CLINIC_CARE_CATALOGUE"
+
+
+def env_var(language: str) -> str:
+    """The variable naming a clinic's own wording in `language`."""
+    return ENV_VAR if language == "en" else f"{ENV_VAR}_{language.upper()}"
 
 
 @dataclass(frozen=True)
@@ -29,15 +35,17 @@ class CareCatalogue:
 
 
 def load_care_catalogue(path: str | Path | None = None,
-                        env: Mapping[str, str] | None = None) -> CareCatalogue:
-    """The default catalogue with the clinic's file (path, else CLINIC_CARE_CATALOGUE) over it.
+                        env: Mapping[str, str] | None = None, language: str = "en"
+                        ) -> CareCatalogue:
+    """The default catalogue in `language` with the clinic's file (path, else
+    CLINIC_CARE_CATALOGUE, or CLINIC_CARE_CATALOGUE_ES for Spanish) over it.
 
     Raises ValueError for an unknown section or key, a non-text entry, or a placeholder the
     default wording does not have (a typo would otherwise reach a patient as "{clinc}").
     """
     env = os.environ if env is None else env
-    base = _read(DEFAULT_CATALOGUE)
-    override_path = path or env.get(ENV_VAR) or None
+    base = _read(CATALOGUES / f"care.{language}.yml")
+    override_path = path or env.get(env_var(language)) or None
     if override_path:
         for section, entries in _read(Path(override_path)).items():
             if section not in base:

@@ -22,8 +22,8 @@ from bot import photo_guide
 from bot.care_catalogue import CareCatalogue, load_care_catalogue
 from bot.lexicon import BLEEDING_DISORDERS
 from bot.models import IntakeSummary, Recommendation
+from bot.language import patient_catalogue
 from bot.sms_text import MAX_SEGMENTS, gsm_friendly, sms_segments, split_message
-from bot.summary import AREA_LABELS
 
 FULL_EFFECT_DAYS = 14  # treatment at least this long before an event (screening-rules.md)
 ANTICOAGULANT = "anticoagulant"
@@ -88,88 +88,102 @@ def should_send_checklist(summary: IntakeSummary) -> bool:
 
 def build_checklist(summary: IntakeSummary, today: date, channel: str,
                     catalogue: CareCatalogue | None = None, clinic: str = "the clinic",
-                    phone: str = "") -> Checklist:
-    """The checklist for this summary, for the channel it goes out on ("web" or "sms")."""
-    text = (catalogue or load_care_catalogue()).checklist
-    lines = [_concerns_line(summary, text), _photos_line(summary, channel, text),
-             _prescribed_line(summary, text), _supplements_line(summary, text),
-             _event_line(summary, today, text), ChecklistLine("review", text["review"])]
+                    phone: str = "", language: str = "en") -> Checklist:
+    """The checklist for this summary, for the channel it goes out on ("web" or "sms"), in the
+    language the intake was held in (`catalogue` must be in that language too)."""
+    text = (catalogue or load_care_catalogue(language=language)).checklist
+    words = patient_catalogue(language)
+    lines = [_concerns_line(summary, text, words), _photos_line(summary, channel, text, language),
+             _prescribed_line(summary, text, words), _supplements_line(summary, text, words),
+             _event_line(summary, today, text, language), ChecklistLine("review", text["review"])]
     footer = text["footer"].format(phone=phone) if phone else ""
     return Checklist(heading=text["heading"].format(clinic=clinic),
                      lines=tuple(line for line in lines if line is not None), footer=footer)
 
 
-def _concerns_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine:
+def _concerns_line(summary: IntakeSummary, text: dict[str, str], words: dict) -> ChecklistLine:
     """Confirm the top two concerns (or think about them, if none were given)."""
-    top = [AREA_LABELS.get(c.area, c.area.replace("_", " ")) for c in summary.concerns[:2]]
+    top = [words["areas"].get(c.area, c.area.replace("_", " ")) for c in summary.concerns[:2]]
     if not top:
         return ChecklistLine("concerns", text["concerns_missing"])
-    return ChecklistLine("concerns", text["concerns"].format(concerns=" and ".join(top)))
+    return ChecklistLine("concerns", text["concerns"].format(
+        concerns=f" {words['checklist']['and']} ".join(top)))
 
 
-def _photos_line(summary: IntakeSummary, channel: str, text: dict[str, str]
-                 ) -> ChecklistLine | None:
+def _photos_line(summary: IntakeSummary, channel: str, text: dict[str, str],
+                 language: str = "en") -> ChecklistLine | None:
     """The poses of the guided set still missing (bot.photo_guide), and how to send them on
     this channel."""
     missing = photo_guide.missing(summary.photo_poses.get(ref) for ref in summary.photos)
     if not missing:
         return None
     how = "sms" if channel == "sms" else "web"
-    poses = ", ".join(p.title.lower() for p in missing)
+    poses = ", ".join(photo_guide.title(p, language).lower() for p in missing)
     return ChecklistLine("photos", text[f"photos_missing_{how}"].format(poses=poses))
 
 
-def _prescribed_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine | None:
+def _prescribed_line(summary: IntakeSummary, text: dict[str, str], words: dict
+                     ) -> ChecklistLine | None:
     """Prescribed blood thinners: keep taking them (never advice to stop)."""
-    names = _names(summary, ANTICOAGULANT)
+    names = _names(summary, ANTICOAGULANT, words)
     return ChecklistLine("prescribed", text["prescribed"].format(medicines=names)) if names \
         else None
 
 
-def _supplements_line(summary: IntakeSummary, text: dict[str, str]) -> ChecklistLine | None:
+def _supplements_line(summary: IntakeSummary, text: dict[str, str], words: dict
+                      ) -> ChecklistLine | None:
     """Bruising supplements and painkillers: pause only if the clinic advises it."""
-    names = _names(summary, BRUISING_SUPPLEMENT)
+    names = _names(summary, BRUISING_SUPPLEMENT, words)
     if not names:
         return None
     return ChecklistLine("supplements", text["supplements"].format(
         supplements=names[0].upper() + names[1:]))
 
 
-def _event_line(summary: IntakeSummary, today: date, text: dict[str, str]
+def _event_line(summary: IntakeSummary, today: date, text: dict[str, str], language: str = "en"
                 ) -> ChecklistLine | None:
     """Treatment at least FULL_EFFECT_DAYS before an upcoming event (none once it is past)."""
     event = summary.event
     if event is None:
         return None
+    words = patient_catalogue(language)
     name = event.description or "event"
+    name = words["words"].get(name.lower(), name)
     if event.date is None:
         return ChecklistLine("event", text["event_no_date"].format(event=name))
     days = (event.date - today).days
     if days < 0:
         return None
     if days < FULL_EFFECT_DAYS:
-        return ChecklistLine("event", text["event_soon"].format(event=name, when=_when(days)))
+        return ChecklistLine("event", text["event_soon"].format(event=name,
+                                                                when=_when(days, words)))
     latest = event.date - timedelta(days=FULL_EFFECT_DAYS)
     return ChecklistLine("event", text["event_plan"].format(
-        event=name, event_date=_day(event.date, today), latest=_day(latest, today)))
+        event=name, event_date=_day(event.date, today, words),
+        latest=_day(latest, today, words)))
 
 
-def _names(summary: IntakeSummary, category: str) -> str:
+def _names(summary: IntakeSummary, category: str, words: dict) -> str:
     """The medicines and supplements of one category, as "fish oil and aspirin"."""
-    names = list(dict.fromkeys(PLAIN_NAMES.get(m.name, m.name.replace("_", " ")) for m in
-                               summary.medications + summary.supplements
-                               if m.category == category and m.name not in CONDITIONS))
+    plain = (PLAIN_NAMES.get(m.name, m.name.replace("_", " ")) for m in
+             summary.medications + summary.supplements
+             if m.category == category and m.name not in CONDITIONS)
+    names = list(dict.fromkeys(words["words"].get(n.lower(), n) for n in plain))
+    joined = f" {words['checklist']['and']} "
     if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+        return joined.join(names)
+    return ", ".join(names[:-1]) + joined + names[-1]
 
 
-def _when(days: int) -> str:
+def _when(days: int, words: dict) -> str:
     """"today", "tomorrow" or "in 10 days"."""
-    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+    say = words["checklist"]
+    return {0: say["today"], 1: say["tomorrow"]}.get(days, say["in_days"].format(days=days))
 
 
-def _day(day: date, today: date) -> str:
+def _day(day: date, today: date, words: dict) -> str:
     """"Saturday, June 14" (with the year when it is not this year's)."""
-    shown = f"{day:%A, %B} {day.day}"
-    return shown if day.year == today.year else f"{shown}, {day.year}"
+    say = words["dates"]
+    shown = say["date"].format(weekday=say["weekdays"][day.weekday()],
+                               month=say["months"][day.month - 1], day=day.day)
+    return shown if day.year == today.year else say["year"].format(date=shown, year=day.year)

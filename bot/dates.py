@@ -418,14 +418,19 @@ RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _hol
 HOLIDAYS_AND_THANKSGIVING = set(HOLIDAYS) | {"thanksgiving"}
 
 
-def describe(day: date, today: date) -> str:
-    """A date read back to the patient: "Friday, December 4 (9 days away)"."""
+def describe(day: date, today: date, language: str = "en") -> str:
+    """A date read back to the patient: "Friday, December 4 (9 days away)", in the language the
+    intake is held in (bot/catalogue/patient.<language>.yml)."""
+    from bot.language import patient_catalogue
+
+    say = patient_catalogue(language)["dates"]
     delta = (day - today).days
-    when = day.strftime("%A, %B ") + str(day.day)
+    when = say["date"].format(weekday=say["weekdays"][day.weekday()],
+                              month=say["months"][day.month - 1], day=day.day)
     if day.year != today.year:
-        when += f", {day.year}"
+        when = say["year"].format(date=when, year=day.year)
     if delta == 0:
-        return f"{when} (today)"
-    if delta > 0:
-        return f"{when} ({delta} day{'s' if delta != 1 else ''} away)"
-    return f"{when} ({-delta} day{'s' if delta != -1 else ''} ago)"
+        return say["today"].format(date=when)
+    if abs(delta) == 1:
+        return say["away_one" if delta > 0 else "ago_one"].format(date=when)
+    return say["away" if delta > 0 else "ago"].format(date=when, days=abs(delta))

@@ -11,6 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from bot import spanish
 from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS, REQUEST, purpose_category
@@ -75,6 +76,9 @@ class IntakeState(BaseModel):
     answers: dict[str, Answer] = Field(default_factory=dict)
     attempts: dict[str, int] = Field(default_factory=dict)
     turns: int = 0
+    # The language the intake is held in: "en", or "es" once the patient writes Spanish or asks
+    # for it. Replies, questions and the read-back follow it; the summary stays in English.
+    conversation_language: str = "en"
     language: str | None = None  # a language the patient wrote in that the assistant can't read
     unread: list[str] = Field(default_factory=list)  # those messages, in the patient's words
     # Statements that answer nothing (someone else's, the past, a plan or a question back), kept
@@ -167,12 +171,69 @@ def is_emergency(text: str, intent: str | None, confidence: float) -> bool:
 
 def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
               intent: str | None = None, confidence: float = 0.0) -> Turn:
-    """Apply one patient message to the intake and decide what to say."""
+    """Apply one patient message to the intake and decide what to say.
+
+    A patient who writes Spanish (or asks for it) has the intake in Spanish from then on: the
+    message is glossed into English for the one reader (bot.spanish), the NLU's English intent
+    is not used, and every answer keeps the patient's own Spanish words.
+    """
+    choice = spanish.language_choice(text)
+    if choice is not None and choice != state.conversation_language:
+        return _switched_language(state, choice, asked)
+    if state.conversation_language != "es" and foreign_language(
+            text, name_expected=asked == "name") == "es":
+        state = state.model_copy(update={"conversation_language": "es"})
+    if state.conversation_language != "es" or spanish.reads_as_english(text):
+        return _take_turn(state, text, asked, today, intent, confidence)
+    glossed = spanish.gloss(text)
+    turn = _take_turn(state, glossed.english, asked, today, None, 0.0, other_languages=False)
+    return _in_patients_words(turn, state, glossed)
+
+
+def _switched_language(state: IntakeState, language: str, asked: str | None) -> Turn:
+    """"Español" / "English": the intake goes on in that language; nothing is answered."""
+    state = state.model_copy(deep=True, update={"conversation_language": language})
+    state.turns += 1
+    todo = outstanding(state)
+    question = asked if asked in todo or asked == CONFIRM else (todo[0] if todo else None)
+    return Turn(state=state, replies=["utter_language_changed"], next_question=question)
+
+
+def _in_patients_words(turn: Turn, before: IntakeState, glossed: spanish.Gloss) -> Turn:
+    """The turn with the patient's own Spanish wherever the English gloss was kept: answers'
+    text, each new finding's evidence (and a medicine's stated purpose), notes, the reading
+    being checked. Staff and the patient's confirmation see what the patient wrote."""
+    known = {f.evidence for f in before.findings() + before.noted}
+    if before.pending is not None:
+        known.add(before.pending.evidence)
+
+    def restore(finding: Finding) -> None:
+        if finding.evidence not in known:
+            finding.evidence = glossed.to_spanish(finding.evidence, whole_if_unknown=True)
+            if isinstance(finding.detail.get("purpose"), str):
+                finding.detail["purpose"] = glossed.to_spanish(finding.detail["purpose"])
+
+    state = turn.state
+    for topic, answer in state.answers.items():
+        if before.answers.get(topic) != answer:
+            answer.text = glossed.to_spanish(answer.text)
+            for finding in answer.findings:
+                restore(finding)
+    for finding in state.noted + ([state.pending] if state.pending else []):
+        restore(finding)
+    return turn
+
+
+def _take_turn(state: IntakeState, text: str, asked: str | None, today: date,
+               intent: str | None = None, confidence: float = 0.0,
+               other_languages: bool = True) -> Turn:
+    """One message read in English (a Spanish one arrives as its gloss)."""
     state = state.model_copy(deep=True)
     state.turns += 1
     text = corrected_answer((text or "").strip())  # "no - actually yes, in March": the yes
     if is_restart(text) or (intent == "start_over" and confidence >= 0.8):
-        return Turn(state=IntakeState(turns=1), replies=["utter_restarted"], restarted=True,
+        return Turn(state=IntakeState(turns=1, conversation_language=state.conversation_language),
+                    replies=["utter_restarted"], restarted=True,
                     changed=list(QUESTIONS), next_question=QUESTIONS[0])
     if asked == CONFIRM:
         confirmed = _confirmed(state, text)
@@ -189,7 +250,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                                 r"thank you|ty|thx|ok|okay|k+|okk+|oki|okie|cool|great|bye)"
                                 r"( there)?[!. ]*",
                                 normalise(text)))
-    other_language = foreign_language(text, name_expected=asked == "name")
+    other_language = foreign_language(text, name_expected=asked == "name") if other_languages \
+        else None
     if other_language:  # kept word for word: staff call the patient and read what they wrote
         state.language = other_language
         state.unread.append(text[:MAX_UNREAD_CHARS])

@@ -1,7 +1,7 @@
 """Which language a message is in, when it is clearly not English.
 
-The assistant speaks English only (Spanish comes later). A patient who writes in another language
-must still be seen: the message is kept, the intake goes to staff as "needs a call", and the
+The assistant holds the intake in English or Spanish (bot.spanish). A patient who writes in
+another language must still be seen: the message is kept, the intake goes to staff as "needs a call", and the
 patient gets a short reply in their language. Detection uses lingua (offline, built for short
 text) but only where it is safe: short English SMS ("n", "idk", "ya", a name) is never read as
 another language, so lingua is asked only about messages of three or more words, messages in a
@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue" / "other_language.yml"
+CATALOGUES = Path(__file__).resolve().parent / "catalogue"
+SPOKEN = ("en", "es")  # languages the intake is held in; any other is kept for a call
 # Languages most often written by patients of US clinics besides English (ISO 639-1).
 LANGUAGES = ("es", "fr", "pt", "de", "it", "vi", "zh", "ko", "ru", "ar", "tl", "pl")
 MIN_CONFIDENCE = 0.35  # lingua's relative confidence for the language it names
@@ -198,3 +200,16 @@ def _detector():
 def _catalogue() -> dict:
     """The replies and language names (patient-facing text lives in the catalogue, not here)."""
     return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def response_catalogue(code: str) -> dict:
+    """The responses of the domain in `code` (bot/catalogue/responses.<code>.yml), by name."""
+    path = CATALOGUES / f"responses.{code}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+
+
+@lru_cache(maxsize=None)
+def patient_catalogue(code: str) -> dict:
+    """The read-back's words and the web app's own replies in `code` (patient.<code>.yml)."""
+    return yaml.safe_load((CATALOGUES / f"patient.{code}.yml").read_text(encoding="utf-8"))

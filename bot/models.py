@@ -170,5 +170,8 @@ class IntakeSummary(BaseModel):
     notes: list[str] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
     recommendation: Recommendation = Recommendation.PROCEED
+    # The language the intake was held in ("en", "es"); the patient's words (evidence, answers)
+    # are in it, everything else of the summary is in English.
+    conversation_language: str = "en"
     language: Optional[str] = None  # ISO 639-1 code of a language the assistant can't read
     unread_messages: list[str] = Field(default_factory=list)  # those messages, word for word

@@ -1302,7 +1302,7 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
 
 
 NAME_VOLUNTEERED = re.compile(r"\b(?:my name is|my name's|name is|names|this is|call me)\s+"
-                              r"([A-Za-z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]+){0,3})", re.I)
+                              r"([^\W\d_][^\W\d_'\-]+(?:\s+[^\W\d_][^\W\d_'\-]+){0,3})", re.I)
 NOT_NAMES = {"yes", "no", "hi", "hello", "hey", "ok", "okay", "sure", "thanks", "why", "what",
              "nope", "nah", "idk", "botox", "help", "stop", "restart"}
 

@@ -19,6 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -133,18 +137,41 @@ def sms_thanks(keys: list[str | None]) -> str:
     return f"Thanks, I've got your photo{'s' if len(titles) > 1 else ''}: {', '.join(titles)}."
 
 
+@lru_cache(maxsize=None)
+def _catalogue(language: str) -> dict:
+    """The guide's words in a language other than English (bot/catalogue/photos.<lang>.yml)."""
+    path = Path(__file__).resolve().parent / "catalogue" / f"photos.{language}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def title(shown: Pose, language: str = "en") -> str:
+    """A pose's title for the patient, in the language the intake is held in."""
+    return shown.title if language == "en" else _catalogue(language)["poses"][shown.key]["title"]
+
+
+def ask(shown: Pose, language: str = "en") -> str:
+    """What the patient is asked to do for a pose, in their language."""
+    return shown.ask if language == "en" else _catalogue(language)["poses"][shown.key]["ask"]
+
+
 def sms_ask(next_up: Pose) -> str:
     """The text asking for one pose."""
     return SMS_ASK.format(number=position(next_up.key), total=len(POSES), ask=next_up.ask)
 
 
-def how_to_send(channel: str) -> str:
+def how_to_send(channel: str, language: str = "en") -> str:
     """The reply to "I'll upload them": where the guide is, on this channel.
 
     >>> how_to_send("sms").startswith("Great: text them")
     True
     """
     first = POSES[0]
+    if language != "en":
+        words = _catalogue(language)
+        if channel == "sms":
+            return words["how_sms"].format(first_ask=ask(first, language))
+        return words["how_web"].format(names=", ".join(title(p, language).lower()
+                                                       for p in POSES[:-1]))
     if channel == "sms":
         return (f"Great: text them one at a time and I'll ask for each pose in turn. First: "
                 f"{first.ask[0].lower()}{first.ask[1:]} Meanwhile, the next question:")

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from bot.dates import describe
 from bot.intake import IntakeState
 from bot.labels import POLARITY_WORDS, item_label
-from bot.language import language_name
+from bot.language import language_name, patient_catalogue
 from bot.models import (Concern, Event, IntakeSummary, Medication, Polarity, PriorTreatment,
                         Recommendation, ScreeningAnswer, Severity, Status)
 from bot.screening import recommend, screen
@@ -36,7 +36,8 @@ def build_summary(conversation_id: str, state: IntakeState, today: date, channel
     summary = IntakeSummary(conversation_id=conversation_id, channel=channel, status=status,
                             started_at=started_at or now, updated_at=now,
                             completed_at=now if status == Status.COMPLETED else None,
-                            flags=flags, recommendation=recommend(flags))
+                            flags=flags, recommendation=recommend(flags),
+                            conversation_language=state.conversation_language)
     summary.patient_name = _detail(state, "name", "name")
     summary.contact = _detail(state, "contact", "contact")
     summary.age = _detail(state, "age", "age")
@@ -156,42 +157,55 @@ def _detail_any(summary: IntakeSummary, key: str):
     return None
 
 
-def readback(summary: IntakeSummary, today: date) -> str:
-    """A short summary the patient can check before sending it to the clinic."""
+def readback(summary: IntakeSummary, today: date, language: str = "en") -> str:
+    """A short summary the patient can check before sending it to the clinic, in the language
+    the intake is held in (words from bot/catalogue/patient.<language>.yml)."""
+    words = patient_catalogue(language)
+    say = words["readback"]
+
     def yes_no(topic: str) -> str:
         a = summary.answers.get(topic)
         if a is None:
-            return "not answered"
+            return say["not_answered"]
         if a.status == "unclear":
-            return "not sure (we'll ask at your visit)"
+            return say["unclear"]
         present = [u for u in a.understood if not u.endswith(("absent", "past"))]
-        return "yes" if any(u.endswith("present") for u in present) else (
-            "not sure" if present else "no")
+        return say["yes"] if any(u.endswith("present") for u in present) else (
+            say["not_sure"] if present else say["no"])
 
+    def term(word: str) -> str:  # a medicine, allergen or event the reader named in English
+        return words.get("words", {}).get(word.lower(), word)
+
+    shows = {"at rest": say["shows_at_rest"], "with expression": say["shows_with_expression"],
+             "both": say["shows_both"]}
     under = _detail_any(summary, "under_18")
     age = summary.age if summary.age is not None else (
-        "under 18" if under else "adult" if under is False else "-")
-    lines = [f"Name: {summary.patient_name or '-'}, age {age}"]
-    concerns = ", ".join(AREA_LABELS.get(c.area, c.area) + (f" ({c.shows})" if c.shows else "")
-                         for c in summary.concerns)
-    lines.append(f"Concerns: {concerns or '-'}")
-    meds = [m.name for m in summary.medications + summary.supplements]
-    lines.append(f"Medicines/supplements: {', '.join(meds) if meds else 'none'}")
-    lines.append(f"Pregnant: {yes_no('pregnancy')}; breastfeeding: {yes_no('breastfeeding')}; "
-                 f"trying to conceive: {yes_no('trying_to_conceive')}")
-    lines.append(f"Nerve/muscle condition: {yes_no('neuromuscular')}; swallowing/breathing "
-                 f"trouble: {yes_no('breathing')}; skin infection: {yes_no('skin_infection')}")
+        say["under_18"] if under else say["adult"] if under is False else "-")
+    lines = [say["name_age"].format(name=summary.patient_name or "-", age=age)]
+    concerns = ", ".join(words["areas"].get(c.area, c.area) + (
+        f" ({shows.get(c.shows, c.shows)})" if c.shows else "") for c in summary.concerns)
+    lines.append(say["concerns"].format(concerns=concerns or "-"))
+    meds = [term(m.name) for m in summary.medications + summary.supplements]
+    lines.append(say["medicines"].format(medicines=", ".join(meds) if meds else say["none"]))
+    lines.append(say["pregnancy_line"].format(pregnancy=yes_no("pregnancy"),
+                                              breastfeeding=yes_no("breastfeeding"),
+                                              trying=yes_no("trying_to_conceive")))
+    lines.append(say["health_line"].format(neuromuscular=yes_no("neuromuscular"),
+                                           breathing=yes_no("breathing"),
+                                           skin=yes_no("skin_infection")))
     if summary.event:
-        when = describe(summary.event.date, today) if summary.event.date else "date not given"
-        lines.append(f"Event: {summary.event.description}, {when}")
+        when = describe(summary.event.date, today, language) if summary.event.date \
+            else say["date_not_given"]
+        lines.append(say["event"].format(event=term(summary.event.description), when=when))
     else:
-        lines.append("Event: none")
+        lines.append(say["event_none"])
     prior = summary.prior_treatment
     if prior and prior.had_before:
-        when = describe(prior.date, today) if prior.date else "date not given"
-        lines.append(f"Before: {prior.product or 'toxin'}, {when}")
+        when = describe(prior.date, today, language) if prior.date else say["date_not_given"]
+        lines.append(say["before"].format(product=prior.product or say["toxin"], when=when))
     else:
-        lines.append("Before: first time" if prior else "Before: -")
-    lines.append(f"Allergies: {', '.join(summary.allergies) if summary.allergies else 'none'}")
-    lines.append(f"Contact: {summary.contact or '-'}")
+        lines.append(say["first_time"] if prior else say["before_unknown"])
+    allergies = ", ".join(term(a) for a in summary.allergies)
+    lines.append(say["allergies"].format(allergies=allergies or say["none"]))
+    lines.append(say["contact"].format(contact=summary.contact or "-"))
     return "\n".join(lines)

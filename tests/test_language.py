@@ -38,29 +38,52 @@ def test_the_reply_is_in_the_patients_language_and_in_english():
     assert reply_for("xx") == reply_for(None)  # unknown: English only
 
 
-def test_a_message_in_spanish_is_kept_and_the_intake_needs_a_call_never_proceed():
+def test_a_message_in_spanish_turns_the_intake_to_spanish_and_is_read():
     state = take_turn(IntakeState(), "hi", None, TODAY).state
     turn = take_turn(state, "hola, estoy embarazada y quiero botox", "name", TODAY)
-    assert turn.replies == ["utter_other_language"]
+    assert turn.state.conversation_language == "es"
+    assert turn.replies == ["utter_defer_pregnant"]
     assert "name" not in turn.state.answers  # "hola" is not a name
     summary = build_summary("c1", turn.state, TODAY)
+    assert summary.recommendation == Recommendation.DEFER and not summary.unread_messages
+    assert summary.conversation_language == "es"
+    assert [(f.code, f.evidence) for f in summary.flags] == [
+        ("pregnant", "hola, estoy embarazada y quiero botox")]  # the patient's own words
+
+
+def test_a_message_in_another_language_is_kept_and_the_intake_needs_a_call_never_proceed():
+    state = take_turn(IntakeState(), "hi", None, TODAY).state
+    turn = take_turn(state, "olá, estou grávida e quero botox", "name", TODAY)
+    assert turn.replies == ["utter_other_language"]
+    assert "name" not in turn.state.answers and turn.state.conversation_language == "en"
+    summary = build_summary("c1", turn.state, TODAY)
     assert summary.recommendation == Recommendation.NEEDS_CALL
-    assert summary.unread_messages == ["hola, estoy embarazada y quiero botox"]
-    assert summary.language == "es" and "Spanish" in summary.notes[0]
+    assert summary.unread_messages == ["olá, estou grávida e quero botox"]
+    assert summary.language == "pt" and "Portuguese" in summary.notes[0]
 
 
 def test_a_defer_in_english_still_outranks_a_needed_call():
     state = take_turn(IntakeState(), "I'm pregnant", "pregnancy", TODAY).state
-    state = take_turn(state, "gracias, no hablo bien inglés", "breastfeeding", TODAY).state
+    state = take_turn(state, "obrigada, não falo bem inglês", "breastfeeding", TODAY).state
     assert build_summary("c2", state, TODAY).recommendation == Recommendation.DEFER
+
+
+def test_spanish_later_in_an_english_intake_carries_on_in_spanish_keeping_every_answer():
+    state = take_turn(IntakeState(), "I take fish oil", "medications", TODAY).state
+    turn = take_turn(state, "perdón, no hablo bien inglés", "pregnancy", TODAY)
+    assert turn.state.conversation_language == "es" and turn.next_question == "pregnancy"
+    turn = take_turn(turn.state, "no, no estoy embarazada", "pregnancy", TODAY)
+    assert turn.state.answers["pregnancy"].findings[0].evidence == "no, no estoy embarazada"
+    assert [f.code for f in build_summary("c4", turn.state, TODAY).flags] == [
+        "bleeding_risk_supplement"]
 
 
 def test_every_unread_message_is_kept_in_order():
     state = IntakeState()
-    for text in ["hola", "necesito ayuda con el botox por favor", "tengo 40 años"]:
+    for text in ["bonjour", "j'ai besoin d'aide avec le botox s'il vous plaît", "merci"]:
         state = take_turn(state, text, "name", TODAY).state
     assert build_summary("c3", state, TODAY).unread_messages == [
-        "hola", "necesito ayuda con el botox por favor", "tengo 40 años"]
+        "bonjour", "j'ai besoin d'aide avec le botox s'il vous plaît", "merci"]
 
 
 def test_staff_see_who_needs_a_call_and_clinicians_see_the_words(tmp_path, monkeypatch):

@@ -1,0 +1,771 @@
+"""Reading a patient's Spanish: a domain gloss into the plain English the reader understands.
+
+One reader decides everything. Rather than a second set of extractors (and a second set of
+safety rules that could drift apart), a Spanish message is glossed phrase by phrase into the
+plain English a patient would have written ("no estoy embarazada" -> "i am not pregnant",
+"mi hermana sí" -> "my sister yes", "tomaba aspirina" -> "i used to take aspirin"), keeping
+what carries meaning for the reader: negation, the past, another person, a hypothetical, doubt,
+dates and numbers. The English reader (bot.parsing, bot.text) then reads it with its own
+assertion rules, and every flag is decided by the same deterministic screening.
+
+The patient's own words are never lost: `Gloss.to_spanish` turns any piece of the gloss (a
+finding's evidence, an answer's text) back into the Spanish it came from, segment by segment,
+so staff see what the patient wrote.
+
+The vocabulary below is data: phrases (accents dropped, lower case, SMS shorthand expanded)
+and what they mean. Longer phrases win; a word with no entry passes through as written (names,
+brands, English words in a Spanglish message).
+
+    >>> gloss("No estoy embarazada").english
+    'i am not pregnant'
+    >>> gloss("mi hermana sí, yo no").english
+    'my sister yes, not me'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# --- the words ------------------------------------------------------------------------------
+
+# SMS shorthand and frequent misspellings, one word to its full form (read before phrases).
+SHORTHAND = {
+    "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
+    "xk": "porque", "tb": "tambien", "tmb": "tambien", "tbn": "tambien", "tambn": "tambien",
+    "x": "por", "d": "de", "toy": "estoy", "tamos": "estamos", "ta": "esta", "tas": "estas",
+    "pa": "para", "ntp": "no te preocupes", "nd": "nada", "ns": "no se", "nc": "no se",
+    "sip": "si", "sipi": "si", "sii": "si", "sep": "si", "simon": "si", "sis": "si", "sì": "si",
+    "nel": "no", "nop": "no", "nopi": "no", "nones": "no", "noo": "no", "nope": "no",
+    "bn": "bien", "xfa": "por favor", "porfa": "por favor", "porfis": "por favor",
+    "msj": "mensaje", "grax": "gracias", "grs": "gracias", "salu2": "saludos", "tqm": "",
+    "aki": "aqui", "ahi": "ahi", "weno": "bueno", "wena": "buena", "oki": "ok", "okey": "ok",
+    "okay": "ok", "dnd": "donde", "cdo": "cuando", "qdo": "cuando", "mñn": "manana",
+    "mna": "manana", "hrs": "horas", "sem": "semanas", "sems": "semanas", "tmpc": "tampoco",
+    "tampco": "tampoco", "tnemos": "tenemos", "tngo": "tengo", "tego": "tengo", "tomoo": "tomo",
+    "embarasada": "embarazada", "enbarazada": "embarazada", "embrazada": "embarazada",
+    "embarazda": "embarazada", "embarazadaa": "embarazada", "embaraz": "embarazada",
+    "alergica": "alergica", "alerjica": "alergica", "alergika": "alergica",
+    "alerjico": "alergico", "alergiko": "alergico", "alerjia": "alergia", "alergias": "alergias",
+    "medicamento": "medicamento", "medicametos": "medicamentos", "medicamntos": "medicamentos",
+    "pastiyas": "pastillas", "pastias": "pastillas", "aspirna": "aspirina", "aspirinas": "aspirina",
+    "asprina": "aspirina", "aspririna": "aspirina", "botx": "botox", "votox": "botox",
+    "bottox": "botox", "boto": "botox", "amamantado": "amamantando", "amamantandoo": "amamantando",
+    "lactansia": "lactancia", "lactanzia": "lactancia", "infeccion": "infeccion",
+    "infecion": "infeccion", "infexion": "infeccion", "ynfeccion": "infeccion",
+    "anio": "ano", "anios": "anos", "anyos": "anos", "ano": "ano", "mes": "mes",
+    "vitamna": "vitamina", "bitamina": "vitamina", "omega3": "omega 3", "tomando": "tomando",
+    "tomandoo": "tomando", "asma": "asma", "azma": "asma", "respirar": "respirar",
+    "tragar": "tragar", "trajar": "tragar", "miastenia": "miastenia", "miastemia": "miastenia",
+    "semanaa": "semana", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
+    "tons": "entonces", "entons": "entonces", "nomas": "nomas", "namas": "nomas",
+}
+
+# Phrases, longest first when read; values are the English a patient would have written.
+# Grouped by what they carry. Keys: lower case, no accents, shorthand already expanded.
+PHRASES: dict[str, str] = {}
+
+
+def _add(table: dict[str, str]) -> None:
+    PHRASES.update(table)
+
+
+# Choosing the language itself, and greetings.
+_add({
+    "hola": "hi", "buenas": "hi", "buenos dias": "good morning", "buenas tardes": "good afternoon",
+    "buenas noches": "good evening", "que tal": "hi", "gracias": "thanks",
+    "muchas gracias": "thank you", "mil gracias": "thank you", "de nada": "youre welcome",
+    "por favor": "please", "saludos": "regards", "bendiciones": "regards", "disculpe": "sorry",
+    "disculpa": "sorry", "perdon": "sorry", "lo siento": "sorry", "adios": "bye",
+    "hasta luego": "bye", "ok": "ok", "vale": "ok", "va": "ok", "sale": "ok", "dale": "ok",
+    "de acuerdo": "ok", "entendido": "ok", "listo": "done", "bueno": "well", "pues": "well",
+    "ps": "well", "oye": "hey", "mire": "look", "mira": "look", "jaja": "haha", "jajaja": "haha",
+    "jeje": "haha", "jajajaja": "haha", "ntp": "no worries", "no te preocupes": "no worries",
+})
+
+# Yes, no, doubt.
+_add({
+    "si": "yes", "claro": "yes of course", "claro que si": "yes of course", "por supuesto": "yes of course",
+    "obvio": "yes obviously", "afirmativo": "yes", "correcto": "correct", "exacto": "yes exactly",
+    "asi es": "yes", "eso es": "yes", "efectivamente": "yes", "seguro": "sure",
+    "desde luego": "yes of course", "cierto": "right", "todo bien": "all good",
+    "todo correcto": "all correct", "esta bien": "that is right", "esta todo bien": "all good",
+    "si esta bien": "yes that is right", "asi esta bien": "that is right",
+    "no": "no", "para nada": "not at all", "en absoluto": "not at all", "negativo": "no",
+    "de ninguna manera": "no way", "ni modo": "no", "que va": "no way", "ni de broma": "no way",
+    "nada que ver": "no", "ni loca": "no way", "ni loco": "no way", "nunca": "never",
+    "jamas": "never", "nunca jamas": "never", "nada": "nothing", "nada de nada": "nothing at all",
+    "ninguno": "none", "ninguna": "none", "ningunos": "none", "ningunas": "none", "ningun": "no",
+    "ni uno": "none", "ni una": "none", "tampoco": "no", "yo tampoco": "no", "ni": "nor",
+    "sin": "without", "no tengo nada": "i have nothing", "no tomo nada": "i take nothing",
+    "nada de eso": "none of that", "nada por ahora": "nothing right now",
+    "no se": "not sure", "yo no se": "i dont know", "no lo se": "i dont know",
+    "no sabria decir": "not sure", "no sabria": "not sure", "no estoy segura": "im not sure",
+    "no estoy seguro": "im not sure", "no estoy muy segura": "im not sure",
+    "no estoy muy seguro": "im not sure", "ni idea": "no idea", "quien sabe": "who knows",
+    "tal vez": "maybe", "talvez": "maybe", "quizas": "maybe", "quiza": "maybe",
+    "a lo mejor": "maybe", "capaz": "maybe", "puede ser": "maybe", "puede que": "maybe",
+    "puede que si": "maybe", "igual si": "maybe", "posiblemente": "possibly",
+    "probablemente": "probably", "probablemente no": "probably not", "creo que si": "i think so",
+    "creo que no": "i dont think so", "no creo": "i dont think so", "no creo que": "i dont think",
+    "creo que": "i think", "creo": "i think", "pienso que": "i think", "me parece que": "i think",
+    "espero que no": "i hope not", "ojala que no": "i hope not", "ojala no": "i hope not",
+    "no que yo sepa": "not that i know of", "que yo sepa no": "not that i know of",
+    "que yo sepa": "as far as i know", "no que sepa": "not that i know of",
+    "supongo que no": "i dont think so", "supongo que si": "i think so", "supongo": "i suppose",
+    "igual": "maybe", "mas o menos": "sort of", "no estoy segura si": "im not sure if",
+    "no estoy seguro si": "im not sure if", "no me acuerdo": "i cant remember",
+    "no recuerdo": "i cant remember", "no me acuerdo bien": "i cant remember",
+    "la verdad no": "honestly no", "la verdad que no": "honestly no", "la verdad": "honestly",
+    "de hecho": "actually", "en realidad": "actually", "bueno no": "well no", "pues no": "well no",
+    "pues si": "well yes", "si si": "yes", "no no": "no", "si claro": "yes of course",
+    "o sea": "i mean", "osea": "i mean", "digo": "i mean", "mejor dicho": "i mean",
+    "espera": "wait", "espere": "wait", "un momento": "one moment", "perdon quise decir": "sorry i meant",
+    "me equivoque": "sorry i was wrong", "corrijo": "correction", "rectifico": "correction",
+})
+
+# People other than the patient (the English reader knows "my sister is pregnant").
+_add({
+    "yo": "i", "yo no": "not me", "yo si": "i do", "a mi": "me", "a mi no": "not me",
+    "mi hermana": "my sister", "mi hermano": "my brother", "mi mama": "my mom",
+    "mi madre": "my mother", "mi mami": "my mom", "mi papa": "my dad", "mi padre": "my father",
+    "mi esposo": "my husband", "mi marido": "my husband", "mi esposa": "my wife",
+    "mi mujer": "my wife", "mi pareja": "my partner", "mi novio": "my boyfriend",
+    "mi novia": "my girlfriend", "mi hija": "my daughter", "mi hijo": "my son",
+    "mis hijos": "my kids", "mi prima": "my cousin", "mi primo": "my cousin", "mi tia": "my aunt",
+    "mi tio": "my uncle", "mi abuela": "my grandma", "mi abuelo": "my grandpa",
+    "mi suegra": "my mother in law", "mi suegro": "my father in law", "mi cunada": "my sister in law",
+    "mi cunado": "my brother in law", "mi sobrina": "my niece", "mi sobrino": "my nephew",
+    "mi amiga": "my friend", "mi amigo": "my friend", "una amiga": "a friend", "un amigo": "a friend",
+    "mi vecina": "my neighbour", "mi jefa": "my boss", "mi companera": "my coworker",
+    "mi nuera": "my daughter in law", "la nena": "my baby", "mi nena": "my baby",
+    "mi bebe": "my baby", "el bebe": "the baby", "la bebe": "the baby", "mi gorda": "my daughter",
+    "ella": "she", "el": "the", "ellos": "they", "ellas": "they", "nosotros": "we",
+    "ustedes": "you", "usted": "you", "tu": "you", "su": "their", "sus": "their",
+})
+
+# Pregnancy, breastfeeding, trying to conceive.
+_add({
+    "embarazada": "pregnant", "embarazadas": "pregnant", "encinta": "pregnant",
+    "en estado": "pregnant", "en cinta": "pregnant", "en espera": "expecting",
+    "esperando un bebe": "expecting a baby", "esperando bebe": "expecting a baby",
+    "embarazo": "pregnancy", "mi embarazo": "my pregnancy", "el embarazo": "the pregnancy",
+    "me embarazo": "i get pregnant", "me embarace": "i got pregnant",
+    "quedar embarazada": "get pregnant", "quede embarazada": "i got pregnant",
+    "quedo embarazada": "i get pregnant", "salgo embarazada": "i get pregnant",
+    "salir embarazada": "get pregnant", "embarazarme": "get pregnant",
+    "embarazarnos": "get pregnant", "prueba de embarazo": "pregnancy test",
+    "test de embarazo": "pregnancy test", "salio positiva": "came out positive",
+    "salio negativa": "came out negative", "positivo": "positive", "negativo": "negative",
+    "retraso": "late period", "tengo un retraso": "my period is late", "atrasada": "late",
+    "me toca la regla": "my period is due", "me bajo la regla": "my period came",
+    "me bajo": "my period came", "me vino la regla": "my period came", "la regla": "my period",
+    "regla": "period", "periodo": "period", "menstruacion": "period", "semanas de embarazo": "weeks pregnant",
+    "dar a luz": "give birth", "di a luz": "i gave birth", "parto": "birth", "tuve a mi bebe": "i had my baby",
+    "naci": "i was born", "nacio": "was born", "perdi un embarazo": "i lost a pregnancy",
+    "aborto": "miscarriage", "perdida": "miscarriage", "menopausia": "menopause",
+    "ligadura de trompas": "tubes tied", "me ligaron": "my tubes are tied",
+    "operada para no tener": "tubes tied", "vasectomia": "vasectomy",
+    "amamantando": "breastfeeding", "amamanto": "i breastfeed", "amamantar": "breastfeed",
+    "lactancia": "breastfeeding", "lactando": "breastfeeding", "lacto": "i breastfeed",
+    "lactancia materna": "breastfeeding", "dando pecho": "breastfeeding", "doy pecho": "i breastfeed",
+    "doy el pecho": "i breastfeed", "le doy pecho": "i breastfeed", "le doy el pecho": "i breastfeed",
+    "dando el pecho": "breastfeeding", "doy de mamar": "i breastfeed", "dando de mamar": "breastfeeding",
+    "doy teta": "i breastfeed", "le doy teta": "i breastfeed", "dando teta": "breastfeeding",
+    "pecho": "breast", "teta": "breast", "toma pecho": "breastfeeds", "mama": "breastfeeds",
+    "daba pecho": "i used to breastfeed", "le daba pecho": "i used to breastfeed",
+    "deje de dar pecho": "i stopped breastfeeding", "deje de amamantar": "i stopped breastfeeding",
+    "ya no doy pecho": "i dont breastfeed anymore", "ya no le doy pecho": "i dont breastfeed anymore",
+    "destete": "weaned", "destetado": "weaned", "destetada": "weaned", "ya lo destete": "i weaned",
+    "me saco leche": "i pump", "saco leche": "i pump", "sacandome leche": "pumping",
+    "extraigo leche": "i pump", "extrayendo leche": "pumping", "sacaleches": "breast pump",
+    "tiraleches": "breast pump", "extractor": "breast pump", "formula": "formula",
+    "biberon": "bottle", "mamila": "bottle", "mamadera": "bottle", "tetero": "bottle",
+    "buscando bebe": "trying for a baby", "buscando un bebe": "trying for a baby",
+    "buscando embarazo": "trying to get pregnant", "buscando el bebe": "trying for a baby",
+    "buscando familia": "trying for a baby", "buscando otro bebe": "trying for another baby",
+    "intentando quedar embarazada": "trying to get pregnant",
+    "intentando embarazarme": "trying to get pregnant", "intentando tener un bebe": "trying for a baby",
+    "tratando de quedar embarazada": "trying to get pregnant",
+    "tratando de embarazarme": "trying to get pregnant", "tratando de tener un bebe": "trying for a baby",
+    "intentando": "trying", "tratando": "trying", "buscando": "trying for",
+    "queremos tener un bebe": "we want to have a baby", "queremos un bebe": "we want a baby",
+    "fertilidad": "fertility", "tratamiento de fertilidad": "fertility treatment",
+    "in vitro": "ivf", "fiv": "ivf", "inseminacion": "iui", "anticonceptivo": "contraception",
+    "anticonceptivos": "contraception", "pastilla anticonceptiva": "birth control pill",
+    "pastillas anticonceptivas": "birth control pills", "la pastilla": "the pill",
+    "diu": "iud", "implante": "implant", "inyeccion anticonceptiva": "contraceptive injection",
+    "me cuido": "i use contraception", "nos cuidamos": "we use contraception",
+    "planificando": "using contraception", "planifico": "i use contraception",
+})
+
+# Verbs, by person and time: "tomo" is the patient now, "tomaba" the past, "toma" someone else.
+_add({
+    "estoy": "i am", "estaba": "i was", "estuve": "i was", "esta": "is", "estan": "they are",
+    "estamos": "we are", "estas": "you are", "estare": "i will be", "estaria": "i would be",
+    "no estoy": "i am not", "ya no estoy": "i am not anymore", "no esta": "is not",
+    "no estaba": "i was not", "soy": "i am", "no soy": "i am not", "era": "i was", "fui": "i was",
+    "es": "is", "no es": "is not", "son": "are", "seria": "would be", "fue": "was",
+    "tengo": "i have", "no tengo": "i dont have", "tenia": "i had", "no tenia": "i did not have",
+    "tuve": "i had", "no tuve": "i did not have", "tiene": "has", "no tiene": "does not have",
+    "tienen": "have", "tenemos": "we have", "tendre": "i will have", "tendria": "i would have",
+    "ya no tengo": "i dont have anymore", "aun tengo": "i still have", "todavia tengo": "i still have",
+    "sigo con": "i still have", "sigo": "i am still", "sigue": "still", "siguo": "i am still",
+    "tomo": "i take", "no tomo": "i dont take", "tomaba": "i used to take", "tome": "i took",
+    "toma": "takes", "no toma": "does not take", "tomamos": "we take", "tomar": "take",
+    "tomando": "taking", "estoy tomando": "i am taking", "no estoy tomando": "i am not taking",
+    "ya no tomo": "i dont take anymore", "deje de tomar": "i stopped taking",
+    "dejo de tomar": "stopped taking", "deje": "i stopped", "lo deje": "i stopped it",
+    "la deje": "i stopped it", "los deje": "i stopped them", "las deje": "i stopped them",
+    "deje de": "i stopped", "dejamos de": "we stopped", "suspendi": "i stopped",
+    "he tomado": "i have taken", "he dejado": "i have stopped", "uso": "i use", "no uso": "i dont use",
+    "usaba": "i used to use", "use": "i used", "usando": "using", "ocupo": "i use",
+    "me pongo": "i use", "me ponia": "i used to use", "me unto": "i use",
+    "sufro de": "i have", "sufro": "i suffer", "padezco de": "i have", "padezco": "i have",
+    "sufria de": "i used to have", "padecia": "i used to have", "me diagnosticaron": "i was diagnosed with",
+    "me detectaron": "i was diagnosed with", "me dijeron que tengo": "i was told i have",
+    "diagnosticada": "diagnosed", "diagnosticado": "diagnosed", "diagnostico": "diagnosis",
+    "he": "i have", "no he": "i have not", "ha": "has", "han": "have", "hemos": "we have",
+    "hay": "there is", "no hay": "there is not", "habia": "there was", "hubo": "there was",
+    "he tenido": "i have had", "nunca he tenido": "i have never had", "no he tenido": "i have not had",
+    "he estado": "i have been", "quiero": "i want", "queria": "i wanted", "quisiera": "i would like",
+    "me gustaria": "i would like", "necesito": "i need", "puedo": "can i", "podria": "could i",
+    "debo": "should i", "tengo que": "do i have to", "hay que": "do i need to",
+    "voy a": "i am going to", "vamos a": "we are going to", "va a": "is going to",
+    "me duele": "it hurts", "duele": "does it hurt", "me molesta": "bothers me",
+    "me molestan": "bother me", "me preocupa": "worries me", "me preocupan": "worry me",
+    "me cuesta": "i have trouble", "me cuesta trabajo": "i have trouble",
+    "me da": "i get", "me dio": "i got", "me salio": "i got", "me salieron": "i got",
+    "me sale": "i get", "me salen": "i get", "me paso": "it happened to me", "paso": "happened",
+    "se me quito": "it cleared up", "se quito": "it cleared up", "ya se quito": "it has cleared up",
+    "ya se me quito": "it has cleared up", "ya se curo": "it has cleared up",
+    "se curo": "it cleared up", "ya sano": "it has healed", "sano": "healed",
+    "ya paso": "it is over", "ya se fue": "it has gone", "se fue": "it went away",
+    "se me paso": "it went away", "no se me ha quitado": "it has not cleared up",
+    "no se ha quitado": "it has not cleared up", "no se quita": "it does not go away",
+    "ya esta bien": "it is fine now", "ya estoy bien": "i am fine now",
+    "ya me recupere": "i have recovered", "me recupere": "i recovered",
+    "me llamo": "my name is", "mi nombre es": "my name is", "me dicen": "call me",
+    "soy la": "i am", "llamame": "call me",
+})
+
+# Time: now, the past, the future, dates.
+_add({
+    "ahora": "now", "ahorita": "right now", "ahora mismo": "right now", "actualmente": "currently",
+    "en este momento": "at the moment", "por ahora": "for now", "hoy": "today", "hoy en dia": "these days",
+    "todavia": "still", "aun": "still", "ya": "already", "ya no": "not anymore",
+    "antes": "before", "antes si": "i used to", "antes tomaba": "i used to take",
+    "hace": "AGO", "hace como": "AGO about", "hace unos": "AGO about", "hace unas": "AGO about",
+    "hace mas o menos": "AGO about", "hace aproximadamente": "AGO about", "hace casi": "AGO almost",
+    "hace tiempo": "a long time ago", "hace mucho": "a long time ago",
+    "hace mucho tiempo": "a long time ago", "hace anos": "years ago", "hace unos anos": "a few years ago",
+    "hace poco": "recently", "hace un rato": "a while ago", "hace unos dias": "a few days ago",
+    "hace unas semanas": "a few weeks ago", "hace unos meses": "a few months ago",
+    "de nina": "as a child", "de nino": "as a child", "de chica": "as a kid", "de chico": "as a kid",
+    "de pequena": "as a child", "de pequeno": "as a child", "de chiquita": "as a child",
+    "de chiquito": "as a child", "cuando era nina": "when i was a child",
+    "cuando era nino": "when i was a child", "cuando era chica": "when i was a kid",
+    "cuando era joven": "when i was young", "de joven": "when i was young",
+    "de adolescente": "as a teenager", "en la adolescencia": "as a teenager",
+    "el ano pasado": "last year", "el mes pasado": "last month", "la semana pasada": "last week",
+    "el otro dia": "the other day", "anteayer": "the day before yesterday", "ayer": "yesterday",
+    "antier": "the day before yesterday", "manana": "tomorrow", "pasado manana": "the day after tomorrow",
+    "la manana": "the morning", "por la manana": "in the morning", "en la manana": "in the morning",
+    "esta manana": "this morning", "esta semana": "this week", "esta noche": "tonight",
+    "esta tarde": "this afternoon", "esta vez": "this time", "este mes": "this month",
+    "este ano": "this year", "este fin de semana": "this weekend", "fin de semana": "weekend",
+    "el fin de semana": "the weekend", "el proximo fin de semana": "next weekend",
+    "el fin de semana que viene": "next weekend", "la semana que viene": "next week",
+    "la proxima semana": "next week", "la semana proxima": "next week", "la semana que entra": "next week",
+    "el mes que viene": "next month", "el proximo mes": "next month", "el mes que entra": "next month",
+    "el ano que viene": "next year", "el proximo ano": "next year", "el otro ano": "next year",
+    "fin de mes": "the end of the month", "a fin de mes": "at the end of the month",
+    "a finales de mes": "at the end of the month", "para fin de mes": "at the end of the month",
+    "a fines de": "late", "a finales de": "late", "a principios de": "early", "a mediados de": "mid",
+    "dentro de": "in", "en": "in", "de aqui a": "in", "en una semana": "in a week",
+    "en dos semanas": "in 2 weeks", "en quince dias": "in 2 weeks", "en 15 dias": "in 15 days",
+    "dentro de quince dias": "in 2 weeks", "en un mes": "in a month", "en unos dias": "in a few days",
+    "en pocos dias": "in a few days", "pronto": "soon", "muy pronto": "very soon",
+    "dia": "day", "dias": "days", "semana": "week", "semanas": "weeks", "mes": "month",
+    "meses": "months", "ano": "year", "anos": "years", "hora": "hour", "horas": "hours",
+    "de vez en cuando": "now and then", "a veces": "sometimes", "todos los dias": "every day",
+    "diario": "daily", "a diario": "daily", "cada dia": "every day", "diariamente": "daily",
+    "cada manana": "every morning", "cada noche": "every night", "en las noches": "at night",
+    "por las noches": "at night", "en la noche": "at night", "una vez al dia": "once a day",
+    "dos veces al dia": "twice a day", "cuando me duele la cabeza": "when i get a headache",
+    "dolor de cabeza": "headache", "cuando lo necesito": "when i need it", "ocasionalmente": "occasionally",
+    "siempre": "always", "casi nunca": "hardly ever", "rara vez": "rarely",
+    "la ultima vez": "the last time", "ultima vez": "last time", "la primera vez": "the first time",
+    "primera vez": "first time", "es mi primera vez": "it is my first time", "seria mi primera vez": "it would be my first time",
+    "enero": "january", "febrero": "february", "marzo": "march", "abril": "april", "mayo": "may",
+    "junio": "june", "julio": "july", "agosto": "august", "septiembre": "september",
+    "setiembre": "september", "octubre": "october", "noviembre": "november", "diciembre": "december",
+    "lunes": "monday", "martes": "tuesday", "miercoles": "wednesday", "jueves": "thursday",
+    "viernes": "friday", "sabado": "saturday", "domingo": "sunday",
+    "el sabado que viene": "next saturday", "el proximo sabado": "next saturday",
+    "el domingo que viene": "next sunday", "el proximo domingo": "next sunday",
+    "el viernes que viene": "next friday", "el proximo viernes": "next friday",
+    "el lunes que viene": "next monday", "el proximo lunes": "next monday",
+    "el martes que viene": "next tuesday", "el proximo martes": "next tuesday",
+    "el miercoles que viene": "next wednesday", "el proximo miercoles": "next wednesday",
+    "el jueves que viene": "next thursday", "el proximo jueves": "next thursday",
+    "este sabado": "this saturday", "este domingo": "this sunday", "este viernes": "this friday",
+    "este lunes": "this monday", "este martes": "this tuesday", "este miercoles": "this wednesday",
+    "este jueves": "this thursday", "el sabado": "on saturday", "el domingo": "on sunday",
+    "el viernes": "on friday", "el lunes": "on monday", "el martes": "on tuesday",
+    "el miercoles": "on wednesday", "el jueves": "on thursday", "navidad": "christmas",
+    "ano nuevo": "new year", "semana santa": "easter", "pascua": "easter",
+    "dia de las madres": "mothers day", "dia de la madre": "mothers day",
+    "dia de san valentin": "valentines day", "san valentin": "valentines day",
+    "accion de gracias": "thanksgiving", "dia de gracias": "thanksgiving",
+})
+
+# The consult's words: areas, photos, events, treatments, allergies, conditions, medicines.
+_add({
+    "patas de gallo": "crows feet", "pata de gallo": "crows feet", "patitas de gallo": "crows feet",
+    "entrecejo": "frown lines between my brows", "el entrecejo": "frown lines between my brows",
+    "lineas del entrecejo": "frown lines between my brows", "arrugas del entrecejo": "frown lines between my brows",
+    "entre las cejas": "between my brows", "ceno": "frown lines", "el ceno": "frown lines",
+    "fruncir el ceno": "frown", "frunzo el ceno": "i frown", "frunciendo el ceno": "frowning",
+    "el 11": "the 11s", "los 11": "the 11s", "el once": "the 11s", "las lineas del 11": "the 11s",
+    "frente": "forehead", "la frente": "forehead", "arrugas de la frente": "forehead lines",
+    "lineas de la frente": "forehead lines", "lineas de expresion": "expression lines",
+    "arrugas": "wrinkles", "arruga": "wrinkle", "lineas": "lines", "linea": "line",
+    "ojeras": "under eye", "bajo los ojos": "under my eyes", "debajo de los ojos": "under my eyes",
+    "alrededor de los ojos": "around my eyes", "contorno de ojos": "around my eyes",
+    "lineas de conejo": "bunny lines", "arrugas de la nariz": "bunny lines", "nariz": "nose",
+    "codigo de barras": "barcode lines", "arrugas del labio": "lip lines", "lineas del labio": "lip lines",
+    "arrugas alrededor de la boca": "lines around my mouth", "labio": "lip", "labios": "lips",
+    "sonrisa gingival": "gummy smile", "encias": "my gums", "se me ven las encias": "gums show",
+    "comisuras": "mouth corners", "comisuras caidas": "downturned mouth", "lineas de marioneta": "marionette lines",
+    "menton": "chin", "barbilla": "chin", "mandibula": "jaw", "quijada": "jaw", "masetero": "masseter",
+    "maseteros": "masseters", "bruxismo": "bruxism", "aprieto los dientes": "i clench my teeth",
+    "rechino los dientes": "i grind my teeth", "rechinar los dientes": "teeth grinding",
+    "apretar los dientes": "clenching", "cuello": "neck", "bandas del cuello": "neck bands",
+    "papada": "double chin", "cara": "face", "rostro": "face", "cejas": "brows", "ceja": "brow",
+    "parpados caidos": "droopy eyelids", "parpados caidos ": "droopy eyelids",
+    "parpado caido": "droopy eyelid", "parpados encapotados": "hooded eyelids",
+    "ojos encapotados": "hooded eyes", "parpados pesados": "heavy eyelids", "parpados": "eyelids",
+    "cejas caidas": "droopy brows", "ojo": "eye", "ojos": "eyes", "mejillas": "cheeks",
+    "en reposo": "at rest", "en descanso": "at rest", "relajada": "relaxed", "relajado": "relaxed",
+    "con la cara relajada": "at rest", "todo el tiempo": "all the time",
+    "solo al gesticular": "only with expression", "al gesticular": "when i move my face",
+    "solo con gestos": "only with expression", "con gestos": "with expression",
+    "solo cuando hago gestos": "only when i make expressions", "cuando hago gestos": "when i make expressions",
+    "cuando me rio": "when i laugh", "cuando sonrio": "when i smile", "al sonreir": "when i smile",
+    "al reir": "when i laugh", "cuando frunzo": "when i frown", "al fruncir": "when i frown",
+    "solo cuando": "only when", "con expresion": "with expression", "las dos": "both",
+    "los dos": "both", "ambas": "both", "ambos": "both", "las dos cosas": "both",
+    "fotos": "photos", "foto": "photo", "fotografias": "photos", "selfies": "selfies",
+    "las subo": "ill upload them", "las subo ahora": "ill upload them", "subo": "ill upload",
+    "las mando": "ill upload them", "te las mando": "ill upload them", "se las mando": "ill upload them",
+    "las envio": "ill upload them", "te las envio": "ill upload them", "se las envio": "ill upload them",
+    "subirlas": "upload them", "mandarlas": "send them", "las llevo": "ill bring them",
+    "las traigo": "ill bring them", "las llevo a la cita": "ill bring them",
+    "llevo": "ill bring", "traigo": "ill bring", "a la cita": "to the appointment",
+    "no tengo fotos": "no photos", "saltar": "skip", "omitir": "skip", "luego": "later",
+    "despues": "later", "mas tarde": "later",
+    "boda": "wedding", "mi boda": "my wedding", "casamiento": "wedding", "me caso": "i am getting married",
+    "nos casamos": "we are getting married", "quinceanera": "quinceanera party",
+    "quince anos": "quinceanera party", "xv anos": "quinceanera party", "mis xv": "my quinceanera party",
+    "los xv": "the quinceanera party", "fiesta de quince": "quinceanera party",
+    "graduacion": "graduation", "bautizo": "christening", "primera comunion": "first communion",
+    "sesion de fotos": "photo shoot", "sesion fotografica": "photo shoot", "fiesta": "party",
+    "cumpleanos": "birthday", "cumple": "birthday", "viaje": "trip", "vacaciones": "vacation",
+    "reunion": "reunion", "evento": "event", "eventos": "events", "entrevista": "interview",
+    "aniversario": "anniversary", "cena": "dinner", "crucero": "cruise", "concierto": "concert",
+    "evento importante": "big event", "nada planeado": "nothing planned",
+    "botox": "botox", "toxina botulinica": "botulinum toxin", "toxina": "toxin", "botulinica": "botulinum",
+    "relleno": "filler", "rellenos": "fillers", "acido hialuronico": "hyaluronic acid filler",
+    "me puse botox": "i had botox", "me puse": "i had", "me pusieron": "i had", "me hice": "i had",
+    "me aplicaron": "i had", "me aplique": "i had", "me inyecte": "i had injections",
+    "me inyectaron": "i had injections", "inyecciones": "injections", "inyeccion": "injection",
+    "me he puesto": "i have had", "nunca me he puesto": "i have never had",
+    "nunca me he hecho": "i have never had", "nunca me puse": "i have never had",
+    "nunca me he inyectado": "i have never had injections", "ponerme": "get", "hacerme": "get",
+    "tratamiento": "treatment", "tratamientos": "treatments", "aplicacion": "treatment",
+    "alergia": "allergy", "alergias": "allergies", "alergica": "allergic", "alergico": "allergic",
+    "soy alergica": "i am allergic", "soy alergico": "i am allergic",
+    "tengo alergia": "i am allergic", "me da alergia": "i am allergic",
+    "leche de vaca": "cows milk", "proteina de la leche": "milk protein",
+    "proteina de leche": "milk protein", "proteina de la leche de vaca": "cows milk protein",
+    "lacteos": "dairy", "leche": "milk", "intolerante a la lactosa": "lactose intolerant",
+    "intolerancia a la lactosa": "lactose intolerance", "lactosa": "lactose",
+    "penicilina": "penicillin", "mariscos": "shellfish", "camarones": "shrimp", "nueces": "nuts",
+    "cacahuate": "peanuts", "cacahuates": "peanuts", "mani": "peanuts", "polen": "pollen",
+    "polvo": "dust", "gatos": "cats", "perros": "dogs", "huevo": "egg", "picaduras": "stings",
+    "abejas": "bees", "ronchas": "hives", "urticaria": "hives", "hinchazon": "swelling",
+    "se me hincho": "swelled up", "me hinche": "i swelled up", "reaccion": "reaction",
+    "reaccion alergica": "allergic reaction", "albumina": "albumin", "sulfa": "sulfa",
+    "medicamentos": "medications", "medicamento": "medication", "medicinas": "medicines",
+    "medicina": "medicine", "pastillas": "pills", "pastilla": "pill", "remedios": "medicines",
+    "vitaminas": "vitamins", "vitamina": "vitamin", "suplementos": "supplements",
+    "suplemento": "supplement", "multivitaminico": "multivitamin", "multivitaminas": "multivitamin",
+    "aceite de pescado": "fish oil", "aceite de higado de bacalao": "cod liver oil",
+    "ajo": "garlic", "ajo en capsulas": "garlic pills", "capsulas de ajo": "garlic pills",
+    "jengibre": "ginger", "curcuma": "turmeric", "hierba de san juan": "st johns wort",
+    "hiperico": "st johns wort", "cola de caballo": "horsetail", "te verde": "green tea",
+    "te": "", "tes": "teas", "un te": "a tea", "hierro": "iron", "calcio": "calcium", "magnesio": "magnesium",
+    "colageno": "collagen", "biotina": "biotin", "probioticos": "probiotics", "zinc": "zinc",
+    "melatonina": "melatonin", "acetaminofen": "acetaminophen", "aspirina infantil": "baby aspirin",
+    "aspirina de bebe": "baby aspirin", "aspirinita": "baby aspirin", "aspirina": "aspirin",
+    "para el corazon": "for my heart", "anticoagulante": "blood thinner", "anticoagulantes": "blood thinners",
+    "para adelgazar la sangre": "blood thinner", "para diluir la sangre": "blood thinner",
+    "para la sangre": "for my blood", "sangre": "blood", "la presion": "blood pressure",
+    "para la presion": "for blood pressure", "presion alta": "high blood pressure",
+    "hipertension": "high blood pressure", "tiroides": "thyroid", "colesterol": "cholesterol",
+    "diabetes": "diabetes", "azucar": "sugar", "para dormir": "for sleep", "ansiedad": "anxiety",
+    "depresion": "depression", "antidepresivo": "antidepressant", "antidepresivos": "antidepressants",
+    "antibiotico": "antibiotic", "antibioticos": "antibiotics", "relajante muscular": "muscle relaxant",
+    "relajantes musculares": "muscle relaxants", "relajante": "relaxant", "para los nervios": "for my nerves",
+    "para la vejiga": "for my bladder", "vejiga": "bladder", "para el dolor": "for pain",
+    "dolor": "pain", "cabeza": "head", "para el dolor de cabeza": "for headaches",
+    "y medio": "and a half", "y media": "and a half", "antiinflamatorio": "anti inflammatory", "antiinflamatorios": "anti inflammatories",
+    "gotas": "drops", "crema": "cream", "inhalador": "inhaler", "bomba para el asma": "asthma inhaler",
+    "miastenia gravis": "myasthenia gravis", "miastenia": "myasthenia",
+    "esclerosis lateral amiotrofica": "als", "ela": "als", "sindrome de lambert eaton": "lambert eaton syndrome",
+    "lambert eaton": "lambert eaton", "neuropatia motora": "motor neuropathy",
+    "enfermedad de la neurona motora": "motor neuron disease", "neurona motora": "motor neuron disease",
+    "esclerosis multiple": "multiple sclerosis", "distrofia muscular": "muscular dystrophy",
+    "epilepsia": "epilepsy", "parkinson": "parkinsons", "enfermedad neuromuscular": "neuromuscular disease",
+    "condicion neuromuscular": "neuromuscular condition", "problema neuromuscular": "neuromuscular problem",
+    "nervios o musculos": "nerve or muscle condition", "debilidad muscular": "muscle weakness",
+    "guillain barre": "guillain barre", "botulismo": "botulism",
+    "asma": "asthma", "enfisema": "emphysema", "epoc": "copd", "bronquitis": "bronchitis",
+    "dificultad para tragar": "trouble swallowing", "dificultad para respirar": "trouble breathing",
+    "me cuesta tragar": "i have trouble swallowing", "me cuesta respirar": "i have trouble breathing",
+    "problemas para tragar": "trouble swallowing", "problemas para respirar": "trouble breathing",
+    "me falta el aire": "i get short of breath", "falta de aire": "short of breath",
+    "me ahogo": "i get short of breath", "tragar": "swallowing", "respirar": "breathing",
+    "sibilancias": "wheezing", "silbido en el pecho": "wheezing", "tos": "cough",
+    "herpes labial": "cold sore", "fuego": "cold sore", "fueguito": "cold sore", "fuegos": "cold sores",
+    "calentura": "cold sore", "boquera": "cold sore", "herpes": "herpes", "infeccion": "infection",
+    "infectado": "infected", "infectada": "infected", "grano infectado": "infected spot",
+    "granito": "spot", "grano": "spot", "granos": "spots", "espinilla": "pimple", "espinillas": "pimples",
+    "barros": "pimples", "acne": "acne", "impetigo": "impetigo", "sarpullido": "rash", "salpullido": "rash",
+    "erupcion": "rash", "irritacion": "irritation", "llaga": "sore", "llagas": "sores",
+    "herida": "wound", "herida abierta": "open wound", "pus": "pus", "costra": "scab",
+    "rojo": "red", "roja": "red", "hinchado": "swollen", "hinchada": "swollen", "piel": "skin",
+    "rosacea": "rosacea", "dermatitis": "dermatitis", "eccema": "eczema", "psoriasis": "psoriasis",
+    "verruga": "wart", "lunar": "mole", "pecas": "freckles", "piel seca": "dry skin",
+    "telefono": "phone", "mi telefono": "my phone", "celular": "cell", "mi cel": "my cell",
+    "cel": "cell", "numero": "number", "mi numero": "my number", "correo": "email",
+    "mi correo": "my email", "email": "email", "mail": "email", "este numero": "this number",
+    "a este numero": "this number", "por aqui": "here", "aqui": "here", "por whatsapp": "by text",
+    "mensaje": "text", "mensajes": "texts", "llamada": "call", "llamenme": "call me",
+    "edad": "age", "mi edad": "my age", "cumplo": "i turn", "voy a cumplir": "i will be",
+    "cumpli": "i turned", "naci en": "i was born in", "nacida en": "born in", "nacido en": "born in",
+    "mido": "my height is", "peso": "i weigh", "kilos": "kg", "kg": "kg", "talla": "size",
+    "numero de zapato": "shoe size", "calle": "street", "casada": "married", "casado": "married",
+    "anos de casada": "years married", "anos de casados": "years married", "anos de casado": "years married",
+    "estatura": "height", "metro": "m", "metros": "m", "centimetros": "cm",
+})
+
+# Questions back and side questions ("does it hurt?").
+_add({
+    "duele": "does it hurt", "duele mucho": "does it hurt a lot", "me va a doler": "will it hurt",
+    "cuanto cuesta": "how much does it cost", "cuanto sale": "how much does it cost",
+    "cuanto vale": "how much does it cost", "precio": "price", "costo": "cost", "cuesta": "cost",
+    "cuanto dura": "how long does it last", "cuanto tiempo dura": "how long does it last",
+    "cuando se ven los resultados": "when will i see results", "cuando veo resultados": "when will i see results",
+    "cuanto tarda": "how long until it works", "cuanto tarda en hacer efecto": "how long until it works",
+    "es seguro": "is it safe", "efectos secundarios": "side effects", "riesgos": "risks",
+    "es peligroso": "is it dangerous", "hablar con alguien": "talk to someone",
+    "hablar con una persona": "talk to a person", "una persona real": "a real person",
+    "eres un robot": "are you a bot", "es un robot": "are you a bot", "llamenme": "call me back",
+    "cuenta": "count", "eso cuenta": "does that count", "importa": "does it matter",
+    "afecta": "does it affect", "es malo": "is it bad", "pasa algo": "is that a problem",
+    "que pasa si": "what if", "y si": "what if", "si llegara a": "if i", "en caso de": "in case",
+    "por si acaso": "just in case", "por si": "in case", "que": "that", "porque": "because",
+    "por que": "why", "como": "like", "cuando": "when", "donde": "where", "cual": "which",
+    "cuanto": "how much", "quien": "who", "que es": "what is",
+})
+
+# Small words.
+_add({
+    "y": "and", "e": "and", "o": "or", "u": "or", "pero": "but", "sino": "but", "aunque": "although",
+    "excepto": "except", "salvo": "except", "menos": "except", "aparte de": "except",
+    "fuera de": "except", "solo": "only", "solamente": "only", "nomas": "only", "nada mas": "only",
+    "nada mas que": "only", "unicamente": "only", "tambien": "also", "ademas": "also",
+    "de": "of", "del": "of the", "con": "with", "para": "for", "por": "for", "a": "to", "al": "to the",
+    "la": "the", "las": "the", "los": "the", "lo": "it", "le": "", "les": "", "se": "",
+    "un": "a", "una": "a", "unos": "some", "unas": "some", "mi": "my", "mis": "my", "me": "me",
+    "muy": "very", "mucho": "a lot", "mucha": "a lot", "poco": "a little", "un poco": "a little",
+    "bien": "fine", "mal": "bad", "mas": "more", "algo": "something", "alguno": "any",
+    "alguna": "any", "algun": "any", "cosa": "thing", "cosas": "things", "otra": "other",
+    "otro": "other", "otros": "others", "todo": "everything", "todos": "all", "eso": "that",
+    "esto": "this", "este": "this", "ese": "that", "esa": "that", "entonces": "so", "asi": "so",
+    "tan": "so", "muy bien": "very good", "nuevo": "new", "nueva": "new", "desde": "since",
+    "hasta": "until", "sobre": "about", "contra": "against", "entre": "between", "sus": "their",
+    "cada": "every", "como unos": "about", "como unas": "about", "mas o menos hace": "about",
+    "aproximadamente": "about", "casi": "almost", "unos cuantos": "a few", "varios": "several",
+    "hablo espanol": "i speak spanish", "en espanol": "in spanish", "espanol": "spanish",
+})
+
+NUMBERS = {
+    "cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+    "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
+    "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17,
+    "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21,
+    "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26,
+    "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30, "cuarenta": 40,
+    "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+}
+# Number words read as digits only where a number is meant ("tengo treinta y cuatro"); "un"
+# and "una" stay articles unless a unit follows ("un mes" is read by the phrase table).
+ARTICLE_NUMBERS = {"un", "una", "uno"}
+
+# Spanish names of medicines end differently ("aspirina", "ibuprofeno", "gentamicina"): tried
+# against the English lexicon only, so an unknown word is never turned into a medicine.
+_DRUG_ENDINGS = (("micina", "mycin"), ("ina", "in"), ("ina", "ine"), ("ano", "an"), ("eno", "en"),
+                 ("ol", "ol"), ("o", ""), ("a", ""), ("e", ""))
+
+# Words after "si" that make it "if" rather than "yes" (subjunctive, future, "me embarazo").
+_IF_AFTER = {"me", "quedo", "quedara", "quedase", "estuviera", "estuviese", "tuviera", "tuviese",
+             "fuera", "fuese", "hubiera", "llego", "llegara", "salgo", "saliera", "pasa", "pasara",
+             "necesito", "necesitara", "tomo", "tomara", "decido", "quiero", "queremos",
+             "empiezo", "empezamos", "planeo", "planeamos", "hay", "hubiera", "resulta",
+             "tengo", "estoy", "el", "la", "mi", "es", "alguien", "uno", "despues"}
+# ...unless the patient is plainly answering: "si tengo", "si estoy" after a question asked.
+_YES_BEFORE = {"tengo", "estoy", "tomo", "soy", "uso", "claro", "me", "he", "ya", "todavia",
+               "aun", "es", "esta", "hay", "le", "las", "los", "lo", "la", "un", "una", "dos"}
+
+# Words of the phrase table that English patients don't write ("a", "me", "no" are both).
+_SPANISH_ONLY = frozenset(w for key in list(PHRASES) + list(SHORTHAND) + list(NUMBERS)
+                          for w in key.split() if len(w) > 2) - frozenset(
+    {"no", "me", "son", "era", "fue", "ella", "come", "pan", "tan", "sale", "dale", "ok", "mail",
+     "email", "acne", "herpes", "botox", "zinc", "sulfa", "diabetes", "pus", "fiesta", "formula",
+     "dermatitis", "psoriasis", "rosacea", "impetigo", "parkinson", "bronquitis", "ela", "diu",
+     "solo", "menos", "once", "total", "real", "final", "normal", "mama", "papa", "pro"})
+
+_TOKEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{6,}\d|\d+(?:[.,:/]\d+)*(?:st|nd|rd|th|a|o)?"
+                    r"|[^\W\d_]+(?:'[^\W\d_]+)?|[^\s\w]", re.UNICODE)
+_BREAKS = {",", ";", ".", "!", "?", ":", "\n", "-", "/", "(", ")"}
+_MAX_PHRASE = 7
+
+
+@dataclass
+class Segment:
+    """A stretch of the Spanish message between punctuation, and where its English landed."""
+
+    spanish: str
+    start: int = 0  # in the gloss
+    end: int = 0
+    source: tuple[int, int] = (0, 0)  # where it is in the patient's message
+
+
+@dataclass
+class Gloss:
+    """A Spanish message, its English gloss, and how to get the Spanish back for any part."""
+
+    spanish: str
+    english: str
+    segments: list[Segment] = field(default_factory=list)
+    original: str = ""  # the message as sent (segments' `source` index into it)
+
+    def to_spanish(self, text: str, whole_if_unknown: bool = False) -> str:
+        """`text` (the gloss or any piece of it, or several joined with " / ") in the patient's
+        own Spanish; parts that are not from this gloss are kept as they are (earlier answers),
+        or with `whole_if_unknown` become the whole Spanish message (never English words as
+        the patient's).
+
+        >>> g = gloss("tomo aspirina, pero no tomo warfarina")
+        >>> g.to_spanish("i take aspirin")
+        'tomo aspirina'
+        """
+        if not text:
+            return text
+        if text.strip() == self.english.strip():
+            return self.spanish.strip()
+        return " / ".join(self._part(p, whole_if_unknown) for p in text.split(" / "))
+
+    def _part(self, part: str, whole_if_unknown: bool) -> str:
+        where = self.english.lower().find(part.strip().lower()) if part.strip() else -1
+        if where < 0:
+            return self.spanish if whole_if_unknown and part.strip() not in self.spanish else part
+        end = where + len(part.strip())
+        hit = [s for s in self.segments if s.start < end and s.end > where and s.spanish]
+        return self.original[hit[0].source[0]:hit[-1].source[1]] if hit else part
+
+
+# Asking for a language: the whole message, in either language.
+_CHOICES = {
+    "es": r"(en )?espanol( por favor)?|spanish( please)?|in spanish( please)?|"
+          r"habla(s)? espanol|(puedo|podemos|se puede) (hablar|escribir|seguir) en espanol|"
+          r"prefiero (en )?espanol|espanol,? por favor",
+    "en": r"(in )?english( please)?|en ingles( por favor)?|ingles( por favor)?|"
+          r"(can we|can i|lets) (speak|talk|write|continue|do this) in english|"
+          r"(do you )?speak english|prefiero (en )?ingles",
+}
+
+
+def language_choice(text: str) -> str | None:
+    """"es" or "en" when the whole message asks for that language ("Español", "English
+    please"), else None.
+
+    >>> language_choice("Español"), language_choice("english please"), language_choice("no")
+    ('es', 'en', None)
+    """
+    words = " ".join(plain(w) for w in re.findall(r"[^\W\d_]+", text or ""))
+    for code, pattern in _CHOICES.items():
+        if re.fullmatch(pattern, words):
+            return code
+    return None
+
+
+def reads_as_english(text: str) -> bool:
+    """A message of a Spanish conversation written in English ("no I'm not pregnant, I take fish
+    oil"): read as it is. Most of its words are English and hardly any Spanish."""
+    from bot.language import _english_words
+
+    found = [plain(w) for w in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text or "")]
+    if len(found) < 3:
+        return False
+    spanish_words = sum(w in _SPANISH_ONLY for w in found)
+    english = sum(w.replace("'", "") in _english_words() or w in _english_words() for w in found)
+    return spanish_words == 0 and english >= 0.6 * len(found)
+
+
+def plain(word: str) -> str:
+    """A word as the phrase table holds it: lower case, accents and dieresis dropped, ñ as n."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    word = "".join(ch for ch in word if unicodedata.category(ch) != "Mn")
+    return re.sub(r"([a-z])\1{2,}", r"\1", word)  # "siii", "nooo"
+
+
+def gloss(text: str) -> Gloss:
+    """The English gloss of a Spanish message (see the module's docstring)."""
+    original = text or ""
+    text = original.replace("¿", " ").replace("¡", " ")  # same length: offsets hold
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [_expand(plain(t)) if _is_word(t) else t for t, _, _ in tokens]
+    english, segments, i = "", [], 0
+    while i < len(tokens):
+        if tokens[i][0] in _BREAKS:
+            english = _punctuate(english, tokens[i][0])
+            i += 1
+            continue
+        first, parts = i, []
+        while i < len(tokens) and tokens[i][0] not in _BREAKS:
+            part, used = _read_at(words, tokens, i)
+            parts.append(part)
+            i += used
+        piece = _tidy(" ".join(p for p in parts if p))
+        if not piece:
+            continue
+        english += " " if english else ""
+        segments.append(Segment(text[tokens[first][1]:tokens[i - 1][2]].strip(), len(english),
+                                len(english) + len(piece), (tokens[first][1], tokens[i - 1][2])))
+        english += piece
+    return Gloss(spanish=original.strip(), english=english.strip(), segments=segments,
+                 original=original)
+
+
+def _punctuate(english: str, mark: str) -> str:
+    """A break of the Spanish carried over: "," and "." stick to the word before."""
+    if mark in {"-", "/", "("}:
+        return f"{english} {mark}" if english else mark
+    return english.rstrip() + mark
+
+
+def _is_word(token: str) -> bool:
+    return bool(re.match(r"[^\W\d_]", token))
+
+
+def _expand(word: str) -> str:
+    return SHORTHAND.get(word, word)
+
+
+def _read_at(words: list[str], tokens: list[tuple[str, int, int]], i: int) -> tuple[str, int]:
+    """The English for the longest phrase starting at word i, and how many tokens it used."""
+    if words[i] == "si":
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        nxt2 = words[i + 2] if i + 2 < len(words) else ""
+        if nxt in _IF_AFTER and not (nxt in _YES_BEFORE and nxt2 in _BREAKS | {""}) and not (
+                i + 1 < len(tokens) and tokens[i + 1][0] in _BREAKS):
+            if not (nxt in _YES_BEFORE and i == 0 and _looks_like_yes(words, i)):
+                return "if", 1
+    for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+        span = words[i:i + size]
+        if any(not _is_word(w) and not w.isdigit() for w in span):
+            continue
+        key = " ".join(w for w in span if w)
+        if key in PHRASES and (size > 1 or True):
+            return PHRASES[key], size
+    number, used = _number_at(words, i)
+    if number is not None:
+        return str(number), used
+    word = words[i]
+    if _is_word(tokens[i][0]):
+        drug = _english_drug(word)
+        if drug:
+            return drug, 1
+    return tokens[i][0] if word == plain(tokens[i][0]) else word, 1
+
+
+def _looks_like_yes(words: list[str], i: int) -> bool:
+    """"si tengo miastenia", "si estoy": at the start of an answer, "si" then a verb of the
+    patient's own is a yes."""
+    return words[i + 1] in {"tengo", "estoy", "tomo", "soy", "uso", "he", "me"} and not any(
+        w in {"pasa", "que", "puedo", "seria", "tendria", "podria", "afecta", "debo"}
+        for w in words[i + 2:i + 6])
+
+
+def _number_at(words: list[str], i: int) -> tuple[int | None, int]:
+    """A number written in words ("treinta y cuatro", "veinte"), as digits."""
+    word = words[i]
+    if word in ARTICLE_NUMBERS or word not in NUMBERS:
+        return None, 1
+    value, used = NUMBERS[word], 1
+    if value >= 30 and value % 10 == 0 and i + 2 < len(words) and words[i + 1] == "y" and \
+            words[i + 2] in NUMBERS and NUMBERS[words[i + 2]] < 10:
+        value += NUMBERS[words[i + 2]]
+        used = 3
+    return value, used
+
+
+@lru_cache(maxsize=4096)
+def _english_drug(word: str) -> str | None:
+    """"ibuprofeno" -> "ibuprofen": the English name, when the lexicon knows it."""
+    known = _lexicon_words()
+    if word in known or len(word) < 5:
+        return None
+    for ending, english in _DRUG_ENDINGS:
+        if word.endswith(ending):
+            candidate = word[: len(word) - len(ending)] + english
+            if candidate in known:
+                return candidate
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    from bot.lexicon import all_terms
+
+    return frozenset(p for term in all_terms() for p in term.phrases if " " not in p)
+
+
+_MONTHS = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+_UNITS = r"(days?|weeks?|months?|years?)"
+# English word order the reader expects, where Spanish puts things the other way round.
+_REORDER = [
+    (re.compile(r"\bAGO ((?:about |almost )?(?:\d+|a|a few|some|several|one|two) " + _UNITS +
+                r"(?: and a half)?)"), r"\1 ago"),
+    (re.compile(r"\bAGO (a long time|years|a while|recently)"), r"\1 ago"),
+    (re.compile(r"\s*\bAGO\b\s*"), " "),
+    (re.compile(r"\b(i am|i have) (\d{1,3}) years\b(?! (ago|married))"), r"i am \2 years old"),
+    (re.compile(r"\b(has|is) (\d{1,3}) years\b(?! (ago|married))"), r"is \2 years old"),
+    (re.compile(r"\b(?:the |on the )?(\d{1,2}) of " + _MONTHS + r"\b"), r"\1 \2"),
+    (re.compile(r"\bthe (\d{1,2})\b(?! (years?|days?|weeks?|months?|kg|m|cm)\b)"), r"the \1th"),
+]
+
+
+def _tidy(text: str) -> str:
+    """Small repairs: Spanish order turned English ("AGO 2 months" -> "2 months ago"), "i i am"
+    -> "i am", doubled spaces."""
+    for pattern, replacement in _REORDER:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"\bi (i|i am|im)\b", r"\1", text)
+    text = re.sub(r"\s+", " ", text)
+    return text.strip()
