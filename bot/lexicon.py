@@ -380,7 +380,7 @@ BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
     "on the breast", "on the boob", "she latches", "he latches", "latches on", "latching on", "i pump for", "pump for my", "pumping for my",
-    "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed", "express milk",
+    "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed", "breastfed", "breast-fed", "express milk",
     "expressed milk", "express breast milk", "expressing breast milk", "pump milk",
     "pumping milk",
     "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",

@@ -886,9 +886,17 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                     "complications": [k for k, p in COMPLICATIONS.items() if re.search(p, norm)]}
     if when and when[0] <= today:
         detail.update(date=when[0].isoformat(), date_words=when[1], days_ago=(today - when[0]).days)
+    elif re.search(RECENTLY, norm):
+        detail["recently"] = True  # "had botox recently", no date: may be within 90 days
     polarity = Polarity.UNSURE if answer == "unsure" and not products else Polarity.PRESENT
     return [Finding(topic="prior_treatment", item="toxin", polarity=polarity,
                     evidence=text.strip(), detail=detail)]
+
+
+# A toxin treatment said to be recent with no date: counted as within 90 days until a date is
+# given (a clinician checks it), never left to look like an old one.
+RECENTLY = r"\b(recently|not long ago|not that long ago|the other day|lately|just had|only just|" \
+    r"a little while ago|a short while ago)\b"
 
 
 def _product_name(products: list[Finding]) -> str | None:
@@ -988,6 +996,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
             found += _milk_named_as_allergy(clause, norm)
     if asked and not any(f.item == "toxin_allergy" for f in found):
         found = _toxin_named_apart(text, found) or found
+    if found and all(f.item == "other" and _vague_allergen(f) for f in found):
+        return []  # "allergic to a few things": which ones is still to be asked
     if found:
         return found
     if not asked:
@@ -1036,6 +1046,17 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
 
 
 EXCEPT = r"^(except|other than|besides|apart from|aside from|but|only|just|bar)( for| to| from)?\s+"
+VAGUE_ALLERGEN = r"\b(a (few|couple|couple of|number of|lot of|bunch of)|some|several|various|varias|" \
+    r"varios|many|lots of|loads of|multiple|certain|a lot of|different) (things?|stuff|" \
+    r"medicines?|medications?|meds|foods?|products?|cosas)\b"
+
+
+def _vague_allergen(finding: Finding) -> bool:
+    """"allergic to a few things": an allergy with nothing named, which answers nothing yet."""
+    allergen = normalise(str(finding.detail.get("allergen") or finding.evidence))
+    named = re.sub(VAGUE_ALLERGEN + r"|\b(im|i am|allergic|to|and|i|want|know|if|can|get|hi|"
+                   r"hello|botox|the|a|an|so|but|also|really|very)\b|[^a-z ]", " ", allergen)
+    return bool(re.search(VAGUE_ALLERGEN, allergen)) and not re.search(r"[a-z]{4}", named)
 
 
 def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:

@@ -58,7 +58,10 @@ SHORTHAND = {
     "vitamna": "vitamina", "bitamina": "vitamina", "omega3": "omega 3", "tomando": "tomando",
     "tomandoo": "tomando", "asma": "asma", "azma": "asma", "respirar": "respirar",
     "tragar": "tragar", "trajar": "tragar", "miastenia": "miastenia", "miastemia": "miastenia",
-    "semanaa": "semana", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
+    "semanaa": "semana", "m": "me", "t": "te", "sab": "sabado", "dom": "domingo",
+    "llebo": "llevo", "yebo": "llevo", "sita": "cita", "ola": "hola", "soi": "soy", "estoi": "estoy",
+    "boi": "voy", "leshe": "leche", "baca": "vaca", "alergia": "alergia", "alerjia": "alergia",
+    "retrazo": "retraso", "embarasada": "embarazada", "nose": "no se", "cero": "cero", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
     "tons": "entonces", "entons": "entonces", "nomas": "nomas", "namas": "nomas",
 }
 
@@ -86,6 +89,7 @@ _add({
 
 # Yes, no, doubt.
 _add({
+    "saber si": "know if", "preguntar si": "ask if", "pregunto si": "ask if", "ver si": "see if",
     "si": "yes", "claro": "yes of course", "claro que si": "yes of course", "por supuesto": "yes of course",
     "obvio": "yes obviously", "afirmativo": "yes", "correcto": "correct", "exacto": "yes exactly",
     "asi es": "yes", "eso es": "yes", "efectivamente": "yes", "seguro": "sure",
@@ -96,9 +100,10 @@ _add({
     "de ninguna manera": "no way", "ni modo": "no", "que va": "no way", "ni de broma": "no way",
     "nada que ver": "no", "ni loca": "no way", "ni loco": "no way", "nunca": "never",
     "jamas": "never", "nunca jamas": "never", "nada": "nothing", "nada de nada": "nothing at all",
-    "ninguno": "none", "ninguna": "none", "ningunos": "none", "ningunas": "none", "ningun": "no",
+    "ninguno": "none", "ninguna": "none", "cero": "none", "ninguno cero": "none", "ningunos": "none", "ningunas": "none", "ningun": "no",
     "ni uno": "none", "ni una": "none", "tampoco": "no", "yo tampoco": "no", "ni": "nor",
-    "sin": "without", "no tengo nada": "i have nothing", "no tomo nada": "i take nothing",
+    "ni embarazada": "not pregnant", "ni dando pecho": "not breastfeeding",
+    "ni lactando": "not breastfeeding", "sin": "without", "no tengo nada": "i have nothing", "no tomo nada": "i take nothing",
     "nada de eso": "none of that", "nada por ahora": "nothing right now",
     "no se": "not sure", "yo no se": "i dont know", "no lo se": "i dont know",
     "no sabria decir": "not sure", "no sabria": "not sure", "no estoy segura": "im not sure",
@@ -127,7 +132,10 @@ _add({
 
 # People other than the patient (the English reader knows "my sister is pregnant").
 _add({
-    "yo": "i", "yo no": "not me", "yo si": "i do", "a mi": "me", "a mi no": "not me",
+    "yo": "i", "yo no": "not me", "yo si": "i do", "a mi no": "not me", "a mi si": "i do",
+    "a mi tampoco": "not me", "yo tampoco": "not me", "yo a nada": "not me, nothing",
+    "yo a ninguna": "not me, none", "yo nada": "not me, nothing", "yo ninguna": "not me, none",
+    "a mi nada": "not me, nothing", "yo ninguno": "not me, none",
     "mi hermana": "my sister", "mi hermano": "my brother", "mi mama": "my mom",
     "mi madre": "my mother", "mi mami": "my mom", "mi papa": "my dad", "mi padre": "my father",
     "mi esposo": "my husband", "mi marido": "my husband", "mi esposa": "my wife",
@@ -174,7 +182,11 @@ _add({
     "dando el pecho": "breastfeeding", "doy de mamar": "i breastfeed", "dando de mamar": "breastfeeding",
     "doy teta": "i breastfeed", "le doy teta": "i breastfeed", "dando teta": "breastfeeding",
     "pecho": "breast", "teta": "breast", "toma pecho": "breastfeeds", "mama": "breastfeeds",
-    "daba pecho": "i used to breastfeed", "le daba pecho": "i used to breastfeed",
+    "daba pecho": "i used to breastfeed", "di pecho": "i breastfed", "le di pecho": "i breastfed",
+    "di de mamar": "i breastfed", "le di de mamar": "i breastfed", "di teta": "i breastfed",
+    "amamante": "i breastfed", "embarazada de": "pregnant with", "gemelos": "twins",
+    "mellizos": "twins", "bebe": "baby", "las 11": "the 11s", "los 11": "the 11s",
+    "las onces": "the 11s", "los onces": "the 11s", "le daba pecho": "i used to breastfeed",
     "deje de dar pecho": "i stopped breastfeeding", "deje de amamantar": "i stopped breastfeeding",
     "ya no doy pecho": "i dont breastfeed anymore", "ya no le doy pecho": "i dont breastfeed anymore",
     "destete": "weaned", "destetado": "weaned", "destetada": "weaned", "ya lo destete": "i weaned",
@@ -246,6 +258,27 @@ _add({
     "no se ha quitado": "it has not cleared up", "no se quita": "it does not go away",
     "ya esta bien": "it is fine now", "ya estoy bien": "i am fine now",
     "ya me recupere": "i have recovered", "me recupere": "i recovered",
+    "soy hombre": "i am a man", "soy varon": "i am a man", "soy un hombre": "i am a man",
+    "soy el esposo": "i am the husband", "soy el papa": "i am the dad", "soy el marido": "i am the husband",
+    "soy menor": "i am under 18", "soy menor de edad": "i am under 18", "menor de edad": "under 18",
+    "me lo quitaron": "i was taken off it", "me la quitaron": "i was taken off it",
+    "me los quitaron": "i was taken off them", "me quitaron": "i was taken off",
+    "me lo suspendieron": "i was taken off it", "me lo cambiaron": "i was switched",
+    "me quieren recetar": "they want to prescribe me", "me van a recetar": "i will be prescribed",
+    "me recetaron": "i was prescribed", "recetar": "prescribe", "recetado": "prescribed",
+    "me equivoco": "sorry i meant", "perdona": "sorry", "perdoname": "sorry",
+    "me dio": "i had", "me salio": "i had", "me salieron": "i had",
+    "ya esta curada": "it has healed", "ya esta curado": "it has healed", "curada": "healed",
+    "curado": "healed", "pupa": "cold sore", "pupas": "cold sores",
+    "sigue tomando pecho": "still breastfeeds", "sigue tomando el pecho": "still breastfeeds",
+    "todavia toma pecho": "still breastfeeds", "casi lo desteto": "mostly weaned",
+    "casi la desteto": "mostly weaned", "casi destetado": "mostly weaned",
+    "le doy antes de dormir": "one feed before bed", "solo le doy en la noche": "one feed at night",
+    "un par de": "a couple of", "ya te mande": "i already sent", "te mande": "i sent",
+    "mande": "i sent", "envie": "i sent", "subi": "i uploaded", "primaveras": "years",
+    "abuelita": "grandma", "mi abuelita": "my grandma", "la del": "the one on", "el del": "the one on",
+    "el mas chico": "my youngest", "la mas chica": "my youngest", "el mas pequeno": "my youngest",
+    "la mas pequena": "my youngest", "mi chiquito": "my little one", "mi chiquita": "my little one",
     "me llamo": "my name is", "mi nombre es": "my name is", "me dicen": "call me",
     "soy la": "i am", "llamame": "call me",
 })
@@ -400,7 +433,11 @@ _add({
     "reaccion alergica": "allergic reaction", "albumina": "albumin", "sulfa": "sulfa",
     "medicamentos": "medications", "medicamento": "medication", "medicinas": "medicines",
     "medicina": "medicine", "pastillas": "pills", "pastilla": "pill", "remedios": "medicines",
-    "vitaminas": "vitamins", "vitamina": "vitamin", "suplementos": "supplements",
+    "vitaminas": "vitamins", "vitamina": "vitamin", "vitamina e": "vitamin e",
+    "vitamina d": "vitamin d", "vitamina c": "vitamin c", "vitamina b": "vitamin b",
+    "vitamina b12": "vitamin b12", "complejo b": "vitamin b complex", "vit e": "vitamin e",
+    "mes y medio": "a month and a half", "ano y medio": "a year and a half",
+    "semana y media": "a week and a half", "suplementos": "supplements",
     "suplemento": "supplement", "multivitaminico": "multivitamin", "multivitaminas": "multivitamin",
     "aceite de pescado": "fish oil", "aceite de higado de bacalao": "cod liver oil",
     "ajo": "garlic", "ajo en capsulas": "garlic pills", "capsulas de ajo": "garlic pills",
@@ -521,16 +558,22 @@ ARTICLE_NUMBERS = {"un", "una", "uno"}
 _DRUG_ENDINGS = (("micina", "mycin"), ("ina", "in"), ("ina", "ine"), ("ano", "an"), ("eno", "en"),
                  ("ol", "ol"), ("o", ""), ("a", ""), ("e", ""))
 
+# Phrases that mean what they say only as a whole part of the answer ("mi hermana sí, yo no").
+_ALONE = {"yo no", "yo si", "a mi no", "a mi si", "yo tampoco", "a mi tampoco"}
 # Words after "si" that make it "if" rather than "yes" (subjunctive, future, "me embarazo").
 _IF_AFTER = {"me", "quedo", "quedara", "quedase", "estuviera", "estuviese", "tuviera", "tuviese",
              "fuera", "fuese", "hubiera", "llego", "llegara", "salgo", "saliera", "pasa", "pasara",
              "necesito", "necesitara", "tomo", "tomara", "decido", "quiero", "queremos",
              "empiezo", "empezamos", "planeo", "planeamos", "hay", "hubiera", "resulta",
              "tengo", "estoy", "el", "la", "mi", "es", "alguien", "uno", "despues"}
-# ...unless the patient is plainly answering: "si tengo", "si estoy" after a question asked.
-_YES_BEFORE = {"tengo", "estoy", "tomo", "soy", "uso", "claro", "me", "he", "ya", "todavia",
-               "aun", "es", "esta", "hay", "le", "las", "los", "lo", "la", "un", "una", "dos"}
+# ...unless the patient is plainly answering with their own verb: "si tengo", "si estoy".
+_OWN_VERBS = {"tengo", "estoy", "tomo", "soy", "uso", "he", "me", "lo", "la", "las", "los", "le"}
+_OPENERS = {"espera", "espere", "bueno", "pues", "ah", "oh", "ay", "perdon", "ok", "claro",
+            "digo", "mmm", "mm", "eh", "ya", "ahora", "que"}
+_CONDITIONAL = {"pasa", "pasaria", "puedo", "podria", "seria", "tendria", "afecta", "debo",
+                "deberia", "puede", "importa", "habria", "hay", "problema", "despues", "entonces"}
 
+_KNOWN = frozenset(w for key in PHRASES for w in key.split()) | frozenset(SHORTHAND)
 # Words of the phrase table that English patients don't write ("a", "me", "no" are both).
 _SPANISH_ONLY = frozenset(w for key in list(PHRASES) + list(SHORTHAND) + list(NUMBERS)
                           for w in key.split() if len(w) > 2) - frozenset(
@@ -674,20 +717,23 @@ def _is_word(token: str) -> bool:
 
 
 def _expand(word: str) -> str:
+    if word not in SHORTHAND and word not in _KNOWN and len(word) > 3 and word[-1] == word[-2] \
+            and word[:-1] in _KNOWN:
+        word = word[:-1]  # "ningunoo", "sii": a letter held down
     return SHORTHAND.get(word, word)
 
 
 def _read_at(words: list[str], tokens: list[tuple[str, int, int]], i: int) -> tuple[str, int]:
     """The English for the longest phrase starting at word i, and how many tokens it used."""
-    if words[i] == "si":
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        nxt2 = words[i + 2] if i + 2 < len(words) else ""
-        if nxt in _IF_AFTER and not (nxt in _YES_BEFORE and nxt2 in _BREAKS | {""}) and not (
-                i + 1 < len(tokens) and tokens[i + 1][0] in _BREAKS):
-            if not (nxt in _YES_BEFORE and i == 0 and _looks_like_yes(words, i)):
-                return "if", 1
+    if words[i] == "si" and _means_if(words, tokens, i):
+        return "if", 1
+    if words[i] == "tampoco" and i + 1 < len(words) and words[i + 1] not in _BREAKS and \
+            words[i + 1] not in {"no", "nada", "ninguno", "ninguna"}:
+        return "also not", 1  # "tampoco doy pecho": not breastfeeding either (see _REORDER)
     for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
         span = words[i:i + size]
+        if " ".join(span) in _ALONE and i + size < len(words) and words[i + size] not in _BREAKS:
+            continue  # "yo no tomo nada": "i" then "no tomo", not "not me"
         if any(not _is_word(w) and not w.isdigit() for w in span):
             continue
         key = " ".join(w for w in span if w)
@@ -704,12 +750,18 @@ def _read_at(words: list[str], tokens: list[tuple[str, int, int]], i: int) -> tu
     return tokens[i][0] if word == plain(tokens[i][0]) else word, 1
 
 
-def _looks_like_yes(words: list[str], i: int) -> bool:
-    """"si tengo miastenia", "si estoy": at the start of an answer, "si" then a verb of the
-    patient's own is a yes."""
-    return words[i + 1] in {"tengo", "estoy", "tomo", "soy", "uso", "he", "me"} and not any(
-        w in {"pasa", "que", "puedo", "seria", "tendria", "podria", "afecta", "debo"}
-        for w in words[i + 2:i + 6])
+def _means_if(words: list[str], tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """"si" written without its accent is "if" or "yes". "Si" alone or before a break is yes;
+    at the start of an answer, before the patient's own verb ("si tomo vitamina E", "no
+    espera, si tengo") it is yes unless a question or a condition follows ("si me embarazo el
+    año que viene, ¿puedo?"); before a subjunctive or a plan it is "if"."""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if not nxt or nxt in _BREAKS or nxt not in _IF_AFTER:
+        return False
+    starts = i == 0 or words[i - 1] in _BREAKS or words[i - 1] in _OPENERS
+    ahead = words[i + 2:i + 10]
+    conditional = "?" in ahead or any(w in _CONDITIONAL for w in ahead)
+    return not (starts and nxt in _OWN_VERBS and not conditional)
 
 
 def _number_at(words: list[str], i: int) -> tuple[int | None, int]:
@@ -755,7 +807,17 @@ _REORDER = [
     (re.compile(r"\bAGO (a long time|years|a while|recently)"), r"\1 ago"),
     (re.compile(r"\s*\bAGO\b\s*"), " "),
     (re.compile(r"\b(i am|i have) (\d{1,3}) years\b(?! (ago|married))"), r"i am \2 years old"),
-    (re.compile(r"\b(has|is) (\d{1,3}) years\b(?! (ago|married))"), r"is \2 years old"),
+    (re.compile(r"\b(has|is) (\d{1,3}) years\b(?! (ago|married))"), r"he is \2 years old"),
+    (re.compile(r"^(?:i am )?(\d{1,3}) years(?: old)?$"), r"i am \1 years old"),
+    (re.compile(r"\b(born in (?:[a-z]+ )?)of the ([3-9]\d)\b"), r"\g<1>19\2"),
+    (re.compile(r"\b(born in (?:[a-z]+ )?)of the ([0-2]\d)\b"), r"\g<1>20\2"),
+    (re.compile(r"\b(?:on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday) (\d{1,2})\b"),
+     r"\1 the \2th"),
+    (re.compile(r"\bi have (\d{1,3})(?=\s*(?:$|[,.;!?]|no\b|not\b|and\b|but\b))"), r"i am \1"),
+    (re.compile(r"\b(\d{1,3}) no (\d{1,3})\b"), r"\1 not \2"),
+    # "no le doy pecho", "tampoco tomo": "no" before the patient's verb, with no comma between
+    (re.compile(r"\b(?:also not|not|no) i (am|was|have been)\b"), r"i \1 not"),
+    (re.compile(r"\b(?:also not|not|no) i (?!dont\b|am\b|was\b)(\w+)"), r"i dont \1"),
     (re.compile(r"\b(?:the |on the )?(\d{1,2}) of " + _MONTHS + r"\b"), r"\1 \2"),
     (re.compile(r"\bthe (\d{1,2})\b(?! (years?|days?|weeks?|months?|kg|m|cm)\b)"), r"the \1th"),
 ]

@@ -608,6 +608,11 @@ NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|don
     r"\b.{0,30}\b(now|currently|at the moment|atm|rn|today|anymore|any more|these days|lately|" \
     r"active|outbreak|flare|flaring|at present)\b"
 
+# "I breastfed my daughter / but I stopped 2 years ago": the thing named before has ended.
+STOPPED_LATER = r"^(but |and |though |then )?(i |we )?(have |ve )?(stopped|quit|weaned( \w+)?|" \
+    r"gave (it |them |that )?up|finished|came off)( it| them| that| doing it)?\b.{0,30}" \
+    r"\b(ago|last (year|month|week|summer|spring|winter|autumn|fall)|in (19|20)\d\d|years|" \
+    r"months|a while|already|long)\b"
 
 # The patient's own present statement after a question about a thing: "I take one daily".
 STATED_AFTER_QUESTION = r"^((just |only )?asking )?(because |cause |cos |coz |as |and |well |but )?" \
@@ -622,7 +627,8 @@ STATED_AFTER_QUESTION = r"^((just |only )?asking )?(because |cause |cos |coz |as
 
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     """How a following clause with no term of its own changes the previous one, if at all."""
-    if re.search(RESOLVED_LATER, next_clause) or re.search(RESOLVED_NOW, next_clause):
+    if re.search(RESOLVED_LATER, next_clause) or re.search(RESOLVED_NOW, next_clause) or \
+            re.search(STOPPED_LATER, next_clause):
         return Polarity.ABSENT  # over now: a clear "not now"
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT

@@ -45,7 +45,10 @@ def load_agent() -> Agent:
         pass
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first")
-    return Agent.load(str(MODEL), action_endpoint=InProcessActionEndpoint())
+    # The product's response generator (endpoints.yml `nlg`): Spanish conversations get the
+    # Spanish catalogue's responses.
+    return Agent.load(str(MODEL), action_endpoint=InProcessActionEndpoint(),
+                      generator=EndpointConfig(type="rasa_addons.nlg.LanguageNLG"))
 
 
 class Patient:

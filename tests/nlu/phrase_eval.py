@@ -40,6 +40,9 @@ TODAY = date(2026, 5, 4)  # the suite's dates ("next saturday", "in march") are 
 SETUP = {"concern_timing": ("concerns", "frown lines"),
          "event_date": ("event", "yes, a wedding"),
          "prior_treatment_date": ("prior_treatment", "yes, botox")}
+SETUP_ES = {"concern_timing": ("concerns", "las líneas del entrecejo"),
+            "event_date": ("event", "sí, una boda"),
+            "prior_treatment_date": ("prior_treatment", "sí, bótox")}
 CHECKED = ("closes", "flags", "answer", "age", "ask_again")
 # The question whose answer raises each flag (shared/screening-rules.md).
 FLAG_QUESTION = {"pregnant": "pregnancy", "breastfeeding": "breastfeeding",
@@ -61,6 +64,7 @@ def load_suite(path: Path = SUITE) -> list[dict]:
     if isinstance(today, str):
         today = date.fromisoformat(today)
     for phrase in phrases:  # YAML 1.1 reads a bare yes/no as a boolean
+        phrase.setdefault("language", suite.get("language", "en"))
         if today is not None:
             phrase.setdefault("today", today)
         if isinstance(phrase.get("answer"), bool):
@@ -68,12 +72,15 @@ def load_suite(path: Path = SUITE) -> list[dict]:
     return phrases
 
 
-def start_state(asked: str | None, today: date = TODAY) -> IntakeState:
-    """An empty intake, or one where the follow-up `asked` is the next question."""
+def start_state(asked: str | None, today: date = TODAY, language: str = "en") -> IntakeState:
+    """An empty intake, or one where the follow-up `asked` is the next question. A suite in
+    another language (`language: es`) starts in it, except for openings: a first message must
+    itself turn the intake to that language."""
+    empty = IntakeState(conversation_language=language if asked else "en")
     if asked not in SETUP:
-        return IntakeState()
-    parent, text = SETUP[asked]
-    state = take_turn(IntakeState(), text, parent, today).state
+        return empty
+    parent, text = (SETUP_ES if language == "es" else SETUP)[asked]
+    state = take_turn(empty, text, parent, today).state
     if asked not in outstanding(state) or screen(state.answers, today):
         raise RuntimeError(f"setup for {asked} ({text!r} to {parent}) no longer asks {asked} "
                            "or raises a flag: fix SETUP")
@@ -109,7 +116,8 @@ def read(phrase: dict) -> dict:
     """What the reader did with one phrase, in the suite's terms."""
     asked = phrase.get("asked")
     today = phrase.get("today", TODAY)
-    turn = take_turn(start_state(asked, today), phrase["text"], asked, today)
+    turn = take_turn(start_state(asked, today, phrase.get("language", "en")), phrase["text"],
+                     asked, today)
     state = turn.state
     answered = state.answers.get(asked) if asked else None
     confirming = any(r.startswith("utter_confirm_") for r in turn.replies) or (

@@ -21,6 +21,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PATIENTS = Path(__file__).with_name("patients.yml")
+SPANISH_PATIENTS = Path(__file__).with_name("patients_es.yml")  # language, defaults, patients
 DEFAULTS = {
     "name": "Jane Doe", "concerns": "crow's feet when I smile", "concern_timing": "both",
     "photos": "I'll bring them", "medications": "none", "pregnancy": "no", "breastfeeding": "no",
@@ -32,18 +33,44 @@ DEFAULTS = {
 SAFETY = ("defer", "review")
 
 
+def responses() -> list[dict]:
+    """The domain's responses and those of every language catalogue (same names)."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+    catalogues = [yaml.safe_load(p.read_text(encoding="utf-8"))["responses"]
+                  for p in sorted((ROOT / "bot" / "catalogue").glob("responses.*.yml"))]
+    return [domain, *catalogues]
+
+
 def question_texts() -> list[tuple[str, str]]:
-    """(opening words, question) for every question text in the domain, longest first."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    """(opening words, question) for every question text in every language, longest first."""
     pairs = []
-    for name, variants in domain["responses"].items():
-        if name.startswith("utter_ask_") and name[10:] in DEFAULTS:
-            for variant in variants:
-                pairs.append((variant["text"].split("{")[0][:40], name[10:]))
+    for table in responses():
+        for name, variants in table.items():
+            if name.startswith("utter_ask_") and name[10:] in DEFAULTS:
+                for variant in variants:
+                    pairs.append((variant["text"].split("{")[0][:40], name[10:]))
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+def confirmation_texts() -> list[tuple[str, str]]:
+    """(words after the patient's quoted words, "confirm_<topic>") for every check of a reading
+    ("You wrote "..." Just so I have it right: are you ...?"), in every language."""
+    pairs = []
+    for table in responses():
+        for name, variants in table.items():
+            if name.startswith("utter_confirm_"):
+                for variant in variants:
+                    pairs.append((variant["text"].split("}")[-1][:40], name[6:]))
+    return pairs
+
+
 QUESTIONS = question_texts()
+CONFIRMATIONS = confirmation_texts()
+# What a patient says to a check of a reading unless the script says otherwise: they meant
+# their answer (a hedged no is a no), and they don't know what an unknown medicine is for.
+CONFIRM_DEFAULTS = {"en": ("no", "not sure"), "es": ("no", "no lo sé")}
+# The first words of "your answers have been sent", in every language.
+SENT = tuple(table["utter_submitted"][0]["text"][:40] for table in responses())
 
 
 def question_in(replies: list[str]) -> str | None:
@@ -52,6 +79,9 @@ def question_in(replies: list[str]) -> str | None:
         for opening, question in QUESTIONS:
             if opening and text.startswith(opening):
                 return question
+        for tail, check in CONFIRMATIONS:
+            if tail and tail in text:
+                return check
     return None
 
 
@@ -73,7 +103,7 @@ async def play(script: dict, say: Callable[[str], Awaitable[list[str]]],
                fetch: Callable[[], Awaitable[dict | None]], severities: dict[str, str]
                ) -> Result:
     """Play one scripted patient; returns the outcome."""
-    answers = {**DEFAULTS, **(script.get("answers") or {})}
+    answers = {**(script.get("defaults") or DEFAULTS), **(script.get("answers") or {})}
     at_confirm = list(script.get("at_confirm") or [])
     side, side_at = script.get("side"), script.get("side_at")
     result = Result(id=script["id"], completed=False, turns=0,
@@ -82,7 +112,7 @@ async def play(script: dict, say: Callable[[str], Awaitable[list[str]]],
     replies = await say(script.get("first") or "hi")
     result.turns = 1
     for _ in range(60):
-        if any("sent to the clinic" in r for r in replies):
+        if any(r.startswith(SENT) for r in replies):
             result.completed = True
             break
         question = question_in(replies)
@@ -93,6 +123,9 @@ async def play(script: dict, say: Callable[[str], Awaitable[list[str]]],
             message, side = side, None
         elif question == "confirm" and at_confirm:
             message = at_confirm.pop(0)
+        elif question.startswith("confirm_") and question not in answers:
+            plain_no, unknown = CONFIRM_DEFAULTS[script.get("language", "en")]
+            message = unknown if question == "confirm_medications" else plain_no
         else:
             message = answers[question]
         replies = await say(message)
@@ -140,8 +173,12 @@ def report(results: list[Result], severities: dict[str, str]) -> dict[str, float
 
 
 def load_scripts() -> list[dict]:
-    """The scripted patients."""
-    return yaml.safe_load(PATIENTS.read_text())
+    """The scripted patients: English (patients.yml), then Spanish (patients_es.yml), each
+    Spanish one carrying the file's defaults and language."""
+    english = [{**s, "language": "en"} for s in yaml.safe_load(PATIENTS.read_text())]
+    spanish = yaml.safe_load(SPANISH_PATIENTS.read_text(encoding="utf-8"))
+    return english + [{**s, "language": spanish["language"], "defaults": spanish["defaults"]}
+                      for s in spanish["patients"]]
 
 
 async def run_http(url: str, token: str) -> list[Result]:
@@ -188,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
             results = asyncio.run(run_http(stack.web_url, stack.staff_token()))
         finally:
             stack.stop_all()
+    scripts = load_scripts()
+    language = {s["id"]: s["language"] for s in scripts}
+    for code in sorted({s["language"] for s in scripts}):
+        print(f"== patients writing {code}:")
+        report([r for r in results if language[r.id] == code], severities)
+    print("== all:")
     figures = report(results, severities)
     return 0 if figures["safety_recall"] == 1.0 and figures["false_alarms"] == 0 else 1
 

@@ -1,0 +1,161 @@
+"""The intake in Spanish: chosen by the first message or "Español", read by the same reader
+through a gloss (bot/spanish.py), answered in Spanish, with the patient's own words kept."""
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.care_catalogue import load_care_catalogue
+from bot.intake import IntakeState, outstanding, take_turn
+from bot.language import patient_catalogue, response_catalogue
+from bot.photo_guide import POSES, how_to_send
+from bot.summary import build_summary, readback
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2027, 5, 4)
+SPANISH = IntakeState(conversation_language="es")
+
+
+def flags_after(text: str, asked: str | None, state: IntakeState = SPANISH) -> list[str]:
+    turn = take_turn(state, text, asked, TODAY)
+    return sorted(f.code for f in build_summary("c", turn.state, TODAY).flags)
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("pregnancy", "sí, de 10 semanas", ["pregnant"]),
+    ("pregnancy", "no estoy embarazada", []),
+    ("pregnancy", "mi hermana está embarazada, yo no", []),
+    ("pregnancy", "creo q si, tengo un retraso", ["pregnant"]),
+    ("breastfeeding", "todavía le doy pecho en las noches", ["breastfeeding"]),
+    ("breastfeeding", "no, ya no doy pecho", []),
+    ("breastfeeding", "di pecho a mi hija pero lo deje hace dos años", []),
+    ("medications", "tomo aceite de pescado y a veces ibuprofeno", ["bleeding_risk_supplement"]),
+    ("medications", "tomaba aspirina pero la deje hace un año", []),
+    ("medications", "mi mama toma sintrom pero yo no tomo nada", []),
+    ("medications", "Xarelto diario", ["anticoagulant"]),
+    ("skin_infection", "tengo un fuego en el labio", ["skin_infection"]),
+    ("breathing", "de niña tenia asma pero ya no", []),
+    ("neuromuscular", "mi tía tiene miastenia, yo no", []),
+    ("allergies", "me dio urticaria con el dysport", ["toxin_allergy"]),
+    ("age", "tengo 17", ["under_18"]),
+    ("age", "tengo treinta y cuatro años", []),
+])
+def test_spanish_answers_raise_exactly_the_flags_a_clinician_would(asked, text, flags):
+    assert flags_after(text, asked) == flags
+
+
+def test_a_negated_past_or_someone_elses_statement_never_closes_the_question():
+    for text in ["mi hermana está embarazada", "estaba embarazada el año pasado",
+                 "si me embarazo el año que viene, ¿puedo?"]:
+        turn = take_turn(SPANISH, text, "pregnancy", TODAY)
+        assert "pregnancy" not in turn.state.answers, text
+        assert "pregnancy" in outstanding(turn.state)
+
+
+def test_every_flag_carries_the_patients_spanish_words():
+    turn = take_turn(SPANISH, "sí, tomo aspirina, pero no tomo warfarina", "medications", TODAY)
+    summary = build_summary("c", turn.state, TODAY)
+    assert [(f.code, f.evidence) for f in summary.flags] == [
+        ("bleeding_risk_supplement", "sí, tomo aspirina")]
+    assert summary.conversation_language == "es"
+    assert turn.state.answers["medications"].text == "sí, tomo aspirina, pero no tomo warfarina"
+
+
+def test_the_first_spanish_message_or_espanol_turns_the_intake_to_spanish_and_english_back():
+    turn = take_turn(IntakeState(), "Hola, quiero información sobre el bótox", None, TODAY)
+    assert turn.state.conversation_language == "es"
+    chosen = take_turn(IntakeState(), "Español", "name", TODAY)
+    assert chosen.state.conversation_language == "es"
+    assert chosen.replies == ["utter_language_changed"] and chosen.next_question == "name"
+    back = take_turn(chosen.state, "english please", "name", TODAY)
+    assert back.state.conversation_language == "en" and not back.state.answers
+
+
+def test_english_written_in_a_spanish_intake_is_read_as_english():
+    assert flags_after("I take fish oil every day", "medications") == [
+        "bleeding_risk_supplement"]
+    assert flags_after("no I am not pregnant", "pregnancy") == []
+
+
+def test_the_read_back_is_in_spanish():
+    state = SPANISH
+    for asked, text in [("name", "Me llamo Ana López"), ("concerns", "las patas de gallo"),
+                        ("medications", "aceite de pescado"), ("event", "mi boda el 14 de mayo")]:
+        state = take_turn(state, text, asked, TODAY).state
+    text = readback(build_summary("c", state, TODAY), TODAY, "es")
+    assert "Nombre: Ana López" in text and "patas de gallo" in text
+    assert "aceite de pescado" in text and "boda, viernes 14 de mayo (en 10 días)" in text
+    assert not re.search(r"\b(Name|Concerns|Event|Allergies|none)\b", text)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_response_has_a_spanish_twin_with_the_same_shape():
+    english = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    spanish = response_catalogue("es")
+    assert set(spanish) == set(english)
+    for name, variants in english.items():
+        twins = spanish[name]
+        assert len(twins) == len(variants), name
+        for en, es in zip(variants, twins):
+            assert en.get("condition") == es.get("condition"), name
+            assert _placeholders(en["text"]) == _placeholders(es["text"]), name
+            assert len(en.get("buttons", [])) == len(es.get("buttons", [])), name
+
+
+def test_spanish_buttons_send_answers_the_reader_understands():
+    spanish = response_catalogue("es")
+    payloads = {b["payload"] for variants in spanish.values() for v in variants
+                for b in v.get("buttons", [])}
+    for payload, asked in [("sí", "pregnancy"), ("no", "pregnancy"), ("no lo sé", "pregnancy"),
+                           ("en reposo", "concern_timing"), ("las dos", "concern_timing"),
+                           ("las llevo a la cita", "photos"), ("las subo ahora", "photos")]:
+        assert payload in payloads
+        state = take_turn(SPANISH, "las líneas del entrecejo", "concerns", TODAY).state \
+            if asked == "concern_timing" else SPANISH
+        assert asked in take_turn(state, payload, asked, TODAY).changed, payload
+
+
+def test_the_other_catalogues_have_spanish_twins():
+    assert patient_catalogue("es").keys() == patient_catalogue("en").keys()
+    for section in ("readback", "areas", "dates", "checklist", "replies"):
+        assert patient_catalogue("es")[section].keys() == patient_catalogue("en")[section].keys()
+    en, es = load_care_catalogue(env={}), load_care_catalogue(env={}, language="es")
+    for section in ("checklist", "checkin"):
+        for key, text in getattr(en, section).items():
+            assert _placeholders(getattr(es, section)[key]) == _placeholders(text), key
+    assert "guía de fotos" in how_to_send("web", "es")
+    assert all(p.key in yaml.safe_load((ROOT / "bot/catalogue/photos.es.yml").read_text(
+        encoding="utf-8"))["poses"] for p in POSES)
+
+
+def test_rasa_speaks_the_conversations_language():
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from rasa_addons.nlg import LanguageNLG
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    nlg = LanguageNLG(domain=domain)
+    english = DialogueStateTracker.from_events("a", [], slots=domain.slots)
+    spanish = DialogueStateTracker.from_events("b", [SlotSet("intake_meta", {
+        "conversation_language": "es"})], slots=domain.slots)
+
+    def say(name, tracker, **kwargs):
+        return asyncio.run(nlg.generate(name, tracker, "webapp", **kwargs))["text"]
+
+    assert say("utter_ask_pregnancy", english) == "Are you pregnant, or could you be?"
+    assert say("utter_ask_pregnancy", spanish).startswith("¿")
+    # the action names the language on the message that chose it (the slot is set after)
+    assert say("utter_ask_pregnancy", english, language="es") == say("utter_ask_pregnancy",
+                                                                     spanish)
