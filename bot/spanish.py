@@ -60,8 +60,8 @@ SHORTHAND = {
     "tragar": "tragar", "trajar": "tragar", "miastenia": "miastenia", "miastemia": "miastenia",
     "semanaa": "semana", "m": "me", "t": "te", "sab": "sabado", "dom": "domingo",
     "llebo": "llevo", "yebo": "llevo", "sita": "cita", "ola": "hola", "soi": "soy", "estoi": "estoy",
-    "boi": "voy", "leshe": "leche", "baca": "vaca", "alergia": "alergia", "alerjia": "alergia",
-    "retrazo": "retraso", "embarasada": "embarazada", "nose": "no se", "cero": "cero", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
+    "boi": "voy", "leshe": "leche", "baca": "vaca", "alergia": "alergia",
+    "retrazo": "retraso", "nose": "no se", "cero": "cero", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
     "tons": "entonces", "entons": "entonces", "nomas": "nomas", "namas": "nomas",
 }
 
@@ -248,7 +248,7 @@ _add({
     "me duele": "it hurts", "duele": "does it hurt", "me molesta": "bothers me",
     "me molestan": "bother me", "me preocupa": "worries me", "me preocupan": "worry me",
     "me cuesta": "i have trouble", "me cuesta trabajo": "i have trouble",
-    "me da": "i get", "me dio": "i got", "me salio": "i got", "me salieron": "i got",
+    "me da": "i get",
     "me sale": "i get", "me salen": "i get", "me paso": "it happened to me", "paso": "happened",
     "se me quito": "it cleared up", "se quito": "it cleared up", "ya se quito": "it has cleared up",
     "ya se me quito": "it has cleared up", "ya se curo": "it has cleared up",
