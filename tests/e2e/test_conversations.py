@@ -252,17 +252,34 @@ async def test_odd_input_gets_a_reply_and_loses_no_earlier_answer(agent, text):
     assert summary_of(patient).patient_name == "Jane Doe"
 
 
-async def test_a_patient_writing_in_spanish_is_answered_in_spanish_and_needs_a_call(agent):
+async def test_a_patient_writing_in_spanish_has_the_intake_in_spanish(agent):
     patient = Patient(agent)
     await patient.say("hi")
     replies = await patient.say("hola, estoy embarazada y no hablo inglés")
     said = " ".join(replies)
-    assert "solo puedo conversar en inglés" in said and "only chat in English" in said, replies
+    # answered in Spanish on the very message that chose it, the deferral explained
+    assert "El bótox no se aplica durante el embarazo" in said, replies
+    assert "¿Cómo quiere que le llamemos?" in said, replies
+    summary = summary_of(patient)
+    assert summary.conversation_language == "es" and not summary.unread_messages
+    assert [(f.code, f.evidence) for f in summary.flags] == [
+        ("pregnant", "hola, estoy embarazada y no hablo inglés")]
+    replies = await patient.say("Ana López")
+    assert summary_of(patient).patient_name == "Ana López"
+    assert any(r.startswith("¿Qué es lo que más le gustaría cambiar?") for r in replies), replies
+
+
+async def test_a_patient_writing_another_language_is_answered_in_it_and_needs_a_call(agent):
+    patient = Patient(agent)
+    await patient.say("hi")
+    replies = await patient.say("olá, estou grávida e não falo inglês")
+    said = " ".join(replies)
+    assert "só consigo conversar em inglês" in said and "only chat in English" in said, replies
     summary = summary_of(patient)
     assert summary.recommendation.value == "needs_call"
-    assert summary.unread_messages == ["hola, estoy embarazada y no hablo inglés"]
+    assert summary.unread_messages == ["olá, estou grávida e não falo inglês"]
     await patient.say("Ana")  # the intake goes on in English; the unread message stays
-    assert summary_of(patient).unread_messages == ["hola, estoy embarazada y no hablo inglés"]
+    assert summary_of(patient).unread_messages == ["olá, estou grávida e não falo inglês"]
 
 
 async def test_the_answer_to_at_rest_or_with_expression_survives_the_whole_intake(agent):
