@@ -183,7 +183,10 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if state.conversation_language != "es" and foreign_language(
             text, name_expected=asked == "name") == "es":
         state = state.model_copy(update={"conversation_language": "es"})
-    if state.conversation_language != "es" or spanish.reads_as_english(text):
+    if state.conversation_language != "es" or spanish.reads_as_english(text) or \
+            (foreign_language(text, name_expected=asked == "name") not in (None, "es")
+             and not spanish.mostly_spanish(text)):
+        # English is read as it is; a third language is kept for a call, as in English
         return _take_turn(state, text, asked, today, intent, confidence)
     glossed = spanish.gloss(text)
     turn = _take_turn(state, glossed.english, asked, today, None, 0.0, other_languages=False)

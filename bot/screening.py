@@ -139,7 +139,7 @@ def _codes_for(finding: Finding, today: date | None) -> list[str]:
     if topic == "event" and current and detail.get("date"):
         days = _days_between(today, detail["date"]) if today else detail.get("days_away")
         return ["event_within_two_weeks"] if days is not None and 0 <= days < 14 else []
-    if topic == "prior_treatment" and finding.polarity == Polarity.PRESENT and \
+    if topic == "prior_treatment" and finding.polarity in CURRENT and \
             detail.get("recently") and not detail.get("date"):
         return ["recent_toxin_treatment"]  # "recently", no date given: within 90 days for all we know
     if topic == "prior_treatment" and finding.polarity == Polarity.PRESENT and detail.get("date"):

@@ -670,6 +670,13 @@ def reads_as_english(text: str) -> bool:
     return spanish_words == 0 and english >= 0.6 * len(found)
 
 
+def mostly_spanish(text: str) -> bool:
+    """At least half the words are Spanish words the gloss knows: short Spanish the language
+    detector gives to French or Portuguese ("no lo sé") is still Spanish."""
+    found = [_expand(plain(w)) for w in re.findall(r"[^\W\d_]+", text or "")]
+    return bool(found) and sum(w in _KNOWN for w in found) >= 0.5 * len(found)
+
+
 def plain(word: str) -> str:
     """A word as the phrase table holds it: lower case, accents and dieresis dropped, ñ as n."""
     word = unicodedata.normalize("NFKD", word.lower())

@@ -236,3 +236,48 @@ def test_a_height_weight_or_percentage_is_never_an_age(text, age):
 
     found = extract_age(text, True, date(2026, 12, 4))
     assert (found[0].detail.get("age") if found else None) == age
+
+
+def _flags_and_open(messages: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    from bot.intake import IntakeState, outstanding, take_turn
+    from bot.summary import build_summary
+
+    state = IntakeState()
+    for asked, text in messages:
+        state = take_turn(state, text, asked, TODAY).state
+    return sorted(f.code for f in build_summary("c", state, TODAY).flags), outstanding(state)
+
+
+@pytest.mark.parametrize("messages, flags", [
+    ([("prior_treatment", "yes, botox recently")], ["recent_toxin_treatment"]),
+    ([("prior_treatment", "not sure, maybe recently")], ["recent_toxin_treatment"]),
+    ([("prior_treatment", "yes, botox recently"), ("prior_treatment_date", "in January 2025")], []),
+    ([("prior_treatment", "no, not recently, never had it")], []),
+    ([("prior_treatment", "my sister had botox recently")], []),
+    ([("prior_treatment", "is it ok if I had botox recently?")], []),
+    ([("prior_treatment", "I recently read about botox but never had it")], []),
+])
+def test_a_toxin_treatment_said_to_be_recent_counts_as_within_90_days_until_dated(messages, flags):
+    assert _flags_and_open(messages)[0] == flags
+
+
+@pytest.mark.parametrize("text", ["I breastfed my daughter but I stopped 2 years ago",
+                                  "breastfed my daughter, stopped 2 years ago"])
+def test_breastfeeding_that_ended_years_ago_raises_nothing(text):
+    from bot.intake import IntakeState, take_turn
+
+    turn = take_turn(IntakeState(), text, "breastfeeding", TODAY)
+    assert _flags_and_open([("breastfeeding", text)])[0] == []
+    assert turn.next_question == "confirm_answer"  # a defer question: checked, never assumed
+
+
+@pytest.mark.parametrize("asked, text, closes", [
+    ("allergies", "allergic to a few things", False),
+    (None, "hi, I am allergic to a few things", False),
+    ("allergies", "my mum is allergic to a few things", False),
+    ("allergies", "are some things worth mentioning?", False),
+    ("allergies", "a few things: penicillin", True),
+])
+def test_an_allergy_with_nothing_named_leaves_the_question_open(asked, text, closes):
+    flags, still_open = _flags_and_open([(asked, text)])
+    assert flags == [] and ("allergies" not in still_open) == closes

@@ -159,3 +159,20 @@ def test_rasa_speaks_the_conversations_language():
     # the action names the language on the message that chose it (the slot is set after)
     assert say("utter_ask_pregnancy", english, language="es") == say("utter_ask_pregnancy",
                                                                      spanish)
+
+
+def test_another_language_inside_a_spanish_intake_is_kept_for_a_call():
+    turn = take_turn(SPANISH, "bonjour, je suis enceinte", "pregnancy", TODAY)
+    assert turn.replies == ["utter_other_language"]
+    assert turn.state.unread == ["bonjour, je suis enceinte"] and "pregnancy" not in turn.state.answers
+    assert build_summary("c", turn.state, TODAY).recommendation.value == "needs_call"
+
+
+@pytest.mark.parametrize("text", ["", "😀😀", "<script>alert(1)</script>", "x" * 10_000,
+                                  "¿¿??", "hola " * 2000])
+def test_odd_input_in_a_spanish_intake_answers_nothing_and_loses_nothing(text):
+    state = take_turn(SPANISH, "tomo aceite de pescado", "medications", TODAY).state
+    turn = take_turn(state, text, "pregnancy", TODAY)
+    assert "pregnancy" in outstanding(turn.state)
+    assert turn.state.answers["medications"] == state.answers["medications"]
+    assert turn.state.conversation_language == "es"
