@@ -20,9 +20,10 @@ from datetime import date, timedelta
 
 from bot import photo_guide
 from bot.care_catalogue import CareCatalogue, load_care_catalogue
+from bot.dates import spoken_date
+from bot.language import patient_catalogue, spoken
 from bot.lexicon import BLEEDING_DISORDERS
 from bot.models import IntakeSummary, Recommendation
-from bot.language import patient_catalogue
 from bot.sms_text import MAX_SEGMENTS, gsm_friendly, sms_segments, split_message
 
 FULL_EFFECT_DAYS = 14  # treatment at least this long before an event (screening-rules.md)
@@ -147,8 +148,7 @@ def _event_line(summary: IntakeSummary, today: date, text: dict[str, str], langu
     if event is None:
         return None
     words = patient_catalogue(language)
-    name = event.description or "event"
-    name = words["words"].get(name.lower(), name)
+    name = spoken(event.description or "event", language)
     if event.date is None:
         return ChecklistLine("event", text["event_no_date"].format(event=name))
     days = (event.date - today).days
@@ -159,8 +159,8 @@ def _event_line(summary: IntakeSummary, today: date, text: dict[str, str], langu
                                                                 when=_when(days, words)))
     latest = event.date - timedelta(days=FULL_EFFECT_DAYS)
     return ChecklistLine("event", text["event_plan"].format(
-        event=name, event_date=_day(event.date, today, words),
-        latest=_day(latest, today, words)))
+        event=name, event_date=spoken_date(event.date, today, language),
+        latest=spoken_date(latest, today, language)))
 
 
 def _names(summary: IntakeSummary, category: str, words: dict) -> str:
@@ -179,11 +179,3 @@ def _when(days: int, words: dict) -> str:
     """"today", "tomorrow" or "in 10 days"."""
     say = words["checklist"]
     return {0: say["today"], 1: say["tomorrow"]}.get(days, say["in_days"].format(days=days))
-
-
-def _day(day: date, today: date, words: dict) -> str:
-    """"Saturday, June 14" (with the year when it is not this year's)."""
-    say = words["dates"]
-    shown = say["date"].format(weekday=say["weekdays"][day.weekday()],
-                               month=say["months"][day.month - 1], day=day.day)
-    return shown if day.year == today.year else say["year"].format(date=shown, year=day.year)

@@ -418,17 +418,25 @@ RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _hol
 HOLIDAYS_AND_THANKSGIVING = set(HOLIDAYS) | {"thanksgiving"}
 
 
+def spoken_date(day: date, today: date, language: str = "en") -> str:
+    """"Saturday, June 14" (with the year when it is not this year's), in the patient's language
+    (bot/catalogue/patient.<language>.yml)."""
+    from bot.language import patient_catalogue
+
+    say = patient_catalogue(language)["dates"]
+    shown = say["date"].format(weekday=say["weekdays"][day.weekday()],
+                               month=say["months"][day.month - 1], day=day.day)
+    return shown if day.year == today.year else say["year"].format(date=shown, year=day.year)
+
+
 def describe(day: date, today: date, language: str = "en") -> str:
     """A date read back to the patient: "Friday, December 4 (9 days away)", in the language the
-    intake is held in (bot/catalogue/patient.<language>.yml)."""
+    intake is held in."""
     from bot.language import patient_catalogue
 
     say = patient_catalogue(language)["dates"]
     delta = (day - today).days
-    when = say["date"].format(weekday=say["weekdays"][day.weekday()],
-                              month=say["months"][day.month - 1], day=day.day)
-    if day.year != today.year:
-        when = say["year"].format(date=when, year=day.year)
+    when = spoken_date(day, today, language)
     if delta == 0:
         return say["today"].format(date=when)
     if abs(delta) == 1:

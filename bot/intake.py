@@ -180,16 +180,19 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     choice = spanish.language_choice(text)
     if choice is not None and choice != state.conversation_language:
         return _switched_language(state, choice, asked)
-    if state.conversation_language != "es" and foreign_language(
-            text, name_expected=asked == "name") == "es":
+    written_in = foreign_language(text, name_expected=asked == "name")  # once per message
+    if written_in == "es" and state.conversation_language != "es":
         state = state.model_copy(update={"conversation_language": "es"})
-    if state.conversation_language != "es" or spanish.reads_as_english(text) or \
-            (foreign_language(text, name_expected=asked == "name") not in (None, "es")
-             and not spanish.mostly_spanish(text)):
+    if written_in not in (None, "es") and state.conversation_language == "es" and \
+            spanish.mostly_spanish(text):
+        written_in = None  # short Spanish the detector gives to French ("no lo sé")
+    if state.conversation_language != "es" or written_in not in (None, "es") or \
+            spanish.reads_as_english(text):
         # English is read as it is; a third language is kept for a call, as in English
-        return _take_turn(state, text, asked, today, intent, confidence)
+        return _take_turn(state, text, asked, today, intent, confidence,
+                          None if written_in == "es" else written_in)
     glossed = spanish.gloss(text)
-    turn = _take_turn(state, glossed.english, asked, today, None, 0.0, other_languages=False)
+    turn = _take_turn(state, glossed.english, asked, today, None, 0.0, None)
     return _in_patients_words(turn, state, glossed)
 
 
@@ -229,8 +232,9 @@ def _in_patients_words(turn: Turn, before: IntakeState, glossed: spanish.Gloss) 
 
 def _take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                intent: str | None = None, confidence: float = 0.0,
-               other_languages: bool = True) -> Turn:
-    """One message read in English (a Spanish one arrives as its gloss)."""
+               other_language: str | None = None) -> Turn:
+    """One message read in English (a Spanish one arrives as its gloss); `other_language`: the
+    language it was written in when the assistant cannot read it (kept for a call)."""
     state = state.model_copy(deep=True)
     state.turns += 1
     text = corrected_answer((text or "").strip())  # "no - actually yes, in March": the yes
@@ -253,8 +257,6 @@ def _take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                                 r"thank you|ty|thx|ok|okay|k+|okk+|oki|okie|cool|great|bye)"
                                 r"( there)?[!. ]*",
                                 normalise(text)))
-    other_language = foreign_language(text, name_expected=asked == "name") if other_languages \
-        else None
     if other_language:  # kept word for word: staff call the patient and read what they wrote
         state.language = other_language
         state.unread.append(text[:MAX_UNREAD_CHARS])

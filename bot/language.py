@@ -213,3 +213,9 @@ def response_catalogue(code: str) -> dict:
 def patient_catalogue(code: str) -> dict:
     """The read-back's words and the web app's own replies in `code` (patient.<code>.yml)."""
     return yaml.safe_load((CATALOGUES / f"patient.{code}.yml").read_text(encoding="utf-8"))
+
+
+def spoken(word: str, language: str) -> str:
+    """A word the reader stores in English (a supplement, an allergen, an event) as the patient
+    says it; unchanged when the catalogue has no entry (brand names, English)."""
+    return patient_catalogue(language).get("words", {}).get(word.lower(), word)

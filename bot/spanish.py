@@ -40,29 +40,29 @@ SHORTHAND = {
     "nel": "no", "nop": "no", "nopi": "no", "nones": "no", "noo": "no", "nope": "no",
     "bn": "bien", "xfa": "por favor", "porfa": "por favor", "porfis": "por favor",
     "msj": "mensaje", "grax": "gracias", "grs": "gracias", "salu2": "saludos", "tqm": "",
-    "aki": "aqui", "ahi": "ahi", "weno": "bueno", "wena": "buena", "oki": "ok", "okey": "ok",
+    "aki": "aqui", "ahi": "ahi",  # kept: a Spanish word the gloss leaves as it is "weno": "bueno", "wena": "buena", "oki": "ok", "okey": "ok",
     "okay": "ok", "dnd": "donde", "cdo": "cuando", "qdo": "cuando", "mñn": "manana",
     "mna": "manana", "hrs": "horas", "sem": "semanas", "sems": "semanas", "tmpc": "tampoco",
     "tampco": "tampoco", "tnemos": "tenemos", "tngo": "tengo", "tego": "tengo", "tomoo": "tomo",
     "embarasada": "embarazada", "enbarazada": "embarazada", "embrazada": "embarazada",
     "embarazda": "embarazada", "embarazadaa": "embarazada", "embaraz": "embarazada",
-    "alergica": "alergica", "alerjica": "alergica", "alergika": "alergica",
-    "alerjico": "alergico", "alergiko": "alergico", "alerjia": "alergia", "alergias": "alergias",
-    "medicamento": "medicamento", "medicametos": "medicamentos", "medicamntos": "medicamentos",
+    "alerjica": "alergica", "alergika": "alergica",
+    "alerjico": "alergico", "alergiko": "alergico", "alerjia": "alergia",
+    "medicametos": "medicamentos", "medicamntos": "medicamentos",
     "pastiyas": "pastillas", "pastias": "pastillas", "aspirna": "aspirina", "aspirinas": "aspirina",
     "asprina": "aspirina", "aspririna": "aspirina", "botx": "botox", "votox": "botox",
     "bottox": "botox", "boto": "botox", "amamantado": "amamantando", "amamantandoo": "amamantando",
-    "lactansia": "lactancia", "lactanzia": "lactancia", "infeccion": "infeccion",
+    "lactansia": "lactancia", "lactanzia": "lactancia",
     "infecion": "infeccion", "infexion": "infeccion", "ynfeccion": "infeccion",
-    "anio": "ano", "anios": "anos", "anyos": "anos", "ano": "ano", "mes": "mes",
-    "vitamna": "vitamina", "bitamina": "vitamina", "omega3": "omega 3", "tomando": "tomando",
-    "tomandoo": "tomando", "asma": "asma", "azma": "asma", "respirar": "respirar",
-    "tragar": "tragar", "trajar": "tragar", "miastenia": "miastenia", "miastemia": "miastenia",
+    "anio": "ano", "anios": "anos", "anyos": "anos",
+    "vitamna": "vitamina", "bitamina": "vitamina", "omega3": "omega 3",
+    "tomandoo": "tomando", "azma": "asma",
+    "trajar": "tragar", "miastemia": "miastenia",
     "semanaa": "semana", "m": "me", "t": "te", "sab": "sabado", "dom": "domingo",
     "llebo": "llevo", "yebo": "llevo", "sita": "cita", "ola": "hola", "soi": "soy", "estoi": "estoy",
-    "boi": "voy", "leshe": "leche", "baca": "vaca", "alergia": "alergia",
-    "retrazo": "retraso", "nose": "no se", "cero": "cero", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
-    "tons": "entonces", "entons": "entonces", "nomas": "nomas", "namas": "nomas",
+    "boi": "voy", "leshe": "leche", "baca": "vaca",
+    "retrazo": "retraso", "nose": "no se", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
+    "tons": "entonces", "entons": "entonces", "namas": "nomas",
 }
 
 # Phrases, longest first when read; values are the English a patient would have written.
@@ -744,7 +744,7 @@ def _read_at(words: list[str], tokens: list[tuple[str, int, int]], i: int) -> tu
         if any(not _is_word(w) and not w.isdigit() for w in span):
             continue
         key = " ".join(w for w in span if w)
-        if key in PHRASES and (size > 1 or True):
+        if key in PHRASES:
             return PHRASES[key], size
     number, used = _number_at(words, i)
     if number is not None:

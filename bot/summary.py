@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from bot.dates import describe
 from bot.intake import IntakeState
 from bot.labels import POLARITY_WORDS, item_label
-from bot.language import language_name, patient_catalogue
+from bot.language import language_name, patient_catalogue, spoken
 from bot.models import (Concern, Event, IntakeSummary, Medication, Polarity, PriorTreatment,
                         Recommendation, ScreeningAnswer, Severity, Status)
 from bot.screening import recommend, screen
@@ -173,9 +173,6 @@ def readback(summary: IntakeSummary, today: date, language: str = "en") -> str:
         return say["yes"] if any(u.endswith("present") for u in present) else (
             say["not_sure"] if present else say["no"])
 
-    def term(word: str) -> str:  # a medicine, allergen or event the reader named in English
-        return words.get("words", {}).get(word.lower(), word)
-
     shows = {"at rest": say["shows_at_rest"], "with expression": say["shows_with_expression"],
              "both": say["shows_both"]}
     under = _detail_any(summary, "under_18")
@@ -185,7 +182,7 @@ def readback(summary: IntakeSummary, today: date, language: str = "en") -> str:
     concerns = ", ".join(words["areas"].get(c.area, c.area) + (
         f" ({shows.get(c.shows, c.shows)})" if c.shows else "") for c in summary.concerns)
     lines.append(say["concerns"].format(concerns=concerns or "-"))
-    meds = [term(m.name) for m in summary.medications + summary.supplements]
+    meds = [spoken(m.name, language) for m in summary.medications + summary.supplements]
     lines.append(say["medicines"].format(medicines=", ".join(meds) if meds else say["none"]))
     lines.append(say["pregnancy_line"].format(pregnancy=yes_no("pregnancy"),
                                               breastfeeding=yes_no("breastfeeding"),
@@ -196,7 +193,7 @@ def readback(summary: IntakeSummary, today: date, language: str = "en") -> str:
     if summary.event:
         when = describe(summary.event.date, today, language) if summary.event.date \
             else say["date_not_given"]
-        lines.append(say["event"].format(event=term(summary.event.description), when=when))
+        lines.append(say["event"].format(event=spoken(summary.event.description, language), when=when))
     else:
         lines.append(say["event_none"])
     prior = summary.prior_treatment
@@ -205,7 +202,7 @@ def readback(summary: IntakeSummary, today: date, language: str = "en") -> str:
         lines.append(say["before"].format(product=prior.product or say["toxin"], when=when))
     else:
         lines.append(say["first_time"] if prior else say["before_unknown"])
-    allergies = ", ".join(term(a) for a in summary.allergies)
+    allergies = ", ".join(spoken(a, language) for a in summary.allergies)
     lines.append(say["allergies"].format(allergies=allergies or say["none"]))
     lines.append(say["contact"].format(contact=summary.contact or "-"))
     return "\n".join(lines)
