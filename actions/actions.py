@@ -173,6 +173,8 @@ class ValidateIntakeForm(FormValidationAction):
         if first_turn:
             dispatcher.utter_message(response="utter_welcome", language=language, **_clinic())
         for reply in turn.replies:
+            if first_turn and reply == "utter_language_changed":
+                continue  # "Español" as the first message: the welcome is already in Spanish
             dispatcher.utter_message(response=reply, language=language, **_clinic(),
                                      **_reply_words(reply, turn, channel_of(tracker)))
         if complete and not turn.restarted and not turn.replies:

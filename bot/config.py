@@ -42,6 +42,7 @@ class Settings(BaseModel):
     # The line under the chat saying where answers go, and the link to the clinic's notice:
     # "/..." on this site, or an http(s) address; anything else (javascript:, data:) is refused.
     privacy_text: str = "Your answers go only to the care team at {clinic}."
+    privacy_text_es: str = "Sus respuestas solo llegan al equipo de atención de {clinic}."
     privacy_url: str = "/privacy"
     api_docs: bool = False  # serve the OpenAPI description at /openapi.json (JSON only)
 
@@ -109,6 +110,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         "STAFF_SESSION_HOURS": "staff_session_hours",
         "STAFF_THROTTLE_STORAGE": "staff_throttle_storage",
         "CLINIC_PRIVACY_TEXT": "privacy_text",
+        "CLINIC_PRIVACY_TEXT_ES": "privacy_text_es",
         "CLINIC_PRIVACY_URL": "privacy_url",
         "INTAKE_API_DOCS": "api_docs",
     }

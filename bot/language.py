@@ -219,3 +219,14 @@ def spoken(word: str, language: str) -> str:
     """A word the reader stores in English (a supplement, an allergen, an event) as the patient
     says it; unchanged when the catalogue has no entry (brand names, English)."""
     return patient_catalogue(language).get("words", {}).get(word.lower(), word)
+
+
+def patient_text(section: str, key: str, language: str = "en", **values: object) -> str:
+    """One patient-facing text from patient.<language>.yml (English for a language the intake
+    is not held in), with its {placeholders} filled in.
+
+    >>> patient_text("sms", "option", "es", number=1, title="Sí")
+    '1 para Sí'
+    """
+    text = patient_catalogue(language if language in SPOKEN else "en")[section][key]
+    return text.format(**values) if values else text

@@ -17,6 +17,7 @@ the poses side by side and which ones are missing. Skipping is always possible.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -106,33 +107,57 @@ SMS_FINISHED = ("That's the photos, thank you. If a question of mine is still wa
                 "reply to it to carry on.")
 SMS_STOPPED = ("OK, no more photos for now (you can still text one later, or bring them). If a "
                "question of mine is still waiting, just reply to it to carry on.")
+_SMS_ENGLISH = {"sms_skipped": SMS_SKIPPED, "sms_finished": SMS_FINISHED,
+                "sms_stopped": SMS_STOPPED}
 _SKIP = re.compile(r"(skip|skip (it|this|this one|that|that one|the pose|this pose|this photo)|"
                    r"next|next one|pass|cant|i cant|can not|cannot|dont have one)")
 _DONE = re.compile(r"(done|im done|i am done|all done|finished|no more|no more (photos|pics|"
                    r"pictures)|thats (all|it)|that is (all|it)|enough)")
+# In a Spanish intake the text asks for SALTAR or LISTO; the English words still work ("ya" is
+# Spanish for "that's it" only there: in English SMS it is "yeah").
+_SKIP_ES = re.compile(r"(saltar|salta|saltala|saltarla|saltar (esta|esa|la foto)|siguiente|paso|"
+                      r"no puedo|no tengo|no la tengo)")
+_DONE_ES = re.compile(r"(listo|lista|ya|ya esta|es todo|eso es todo|termine|ya termine|no mas|"
+                      r"no mas fotos|ya no mas|ninguna mas)")
 
 
-def command(text: str) -> str | None:
+def command(text: str, language: str = "en") -> str | None:
     """"skip" or "done" when a whole text is one of those replies to a pose asked for by SMS.
 
     >>> command("Skip this one!"), command("thats all"), command("skip the botox")
     ('skip', 'done', None)
+    >>> command("SALTAR", "es"), command("ya está", "es"), command("ya"), command("saltar el botox", "es")
+    ('skip', 'done', None, None)
     """
-    words = re.sub(r"[^a-z ]+", "", text.lower().replace("\u2019", "'").replace("'", "")).strip()
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z ]+", "", plain.replace("'", "")).strip()
     words = re.sub(r"\s+", " ", words)
-    if _SKIP.fullmatch(words):
+    spanish = language == "es"
+    if _SKIP.fullmatch(words) or (spanish and _SKIP_ES.fullmatch(words)):
         return "skip"
-    if _DONE.fullmatch(words):
+    if _DONE.fullmatch(words) or (spanish and _DONE_ES.fullmatch(words)):
         return "done"
     return None
 
 
-def sms_thanks(keys: list[str | None]) -> str:
+def sms_text(key: str, language: str = "en") -> str:
+    """One of the guide's fixed texts (sms_skipped, sms_finished, sms_stopped) in a language."""
+    return _SMS_ENGLISH[key] if language == "en" else _catalogue(language)[key]
+
+
+def sms_thanks(keys: list[str | None], language: str = "en") -> str:
     """Thanks naming the pose of each photo just received.
 
     >>> sms_thanks(["rest"]), sms_thanks(["frown", None])
     ("Thanks, I've got your photo: Face at rest.", "Thanks, I've got your photos: Frowning, an extra photo.")
+    >>> sms_thanks(["rest"], "es")
+    'Gracias, recibí su foto: Cara en reposo.'
     """
+    if language != "en":
+        words = _catalogue(language)
+        titles = [title(p, language) if (p := pose(k)) else words["extra_photo"] for k in keys]
+        template = words["sms_thanks_many" if len(titles) > 1 else "sms_thanks_one"]
+        return template.format(titles=", ".join(titles))
     titles = [p.title if (p := pose(k)) else "an extra photo" for k in keys]
     return f"Thanks, I've got your photo{'s' if len(titles) > 1 else ''}: {', '.join(titles)}."
 
@@ -154,9 +179,11 @@ def ask(shown: Pose, language: str = "en") -> str:
     return shown.ask if language == "en" else _catalogue(language)["poses"][shown.key]["ask"]
 
 
-def sms_ask(next_up: Pose) -> str:
+def sms_ask(next_up: Pose, language: str = "en") -> str:
     """The text asking for one pose."""
-    return SMS_ASK.format(number=position(next_up.key), total=len(POSES), ask=next_up.ask)
+    template = SMS_ASK if language == "en" else _catalogue(language)["sms_ask"]
+    return template.format(number=position(next_up.key), total=len(POSES),
+                           ask=ask(next_up, language))
 
 
 def how_to_send(channel: str, language: str = "en") -> str:

@@ -60,6 +60,15 @@ async def test_first_message_welcomes_keeps_volunteered_answers_and_asks_the_nam
     assert slots["concerns"]["findings"][0]["item"] == "frown_lines"
 
 
+async def test_espanol_as_the_first_message_opens_the_intake_in_spanish_with_one_welcome():
+    dispatcher, events = await run(acts.ValidateIntakeForm(), tracker("Español"))
+    said = [(m["response"], m.get("language")) for m in dispatcher.messages]
+    assert said == [("utter_welcome", "es")]  # no "we'll carry on in Spanish" before anything
+    assert slots_from(events)["intake_meta"]["conversation_language"] == "es"
+    assert slots_from(events)["requested_slot"] == QUESTIONS[0]
+    assert acts.store().get_summary("conv-1").conversation_language == "es"
+
+
 async def test_each_message_saves_progress_for_staff():
     await run(acts.ValidateIntakeForm(), tracker("I take warfarin", sender="conv-save"))
     summary = open_store(acts.settings()).get_summary("conv-save")

@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
 from bot.web import limits, photos
-from bot.web.app import TOO_LONG_REPLY, create_app
+from bot.web.app import create_app, reply_text
 from bot.web.limits import (
     BODY_LIMITS,
     BodySizeLimit,
@@ -295,7 +295,7 @@ def test_a_declared_body_over_the_path_limit_gets_a_kind_json_413(client, rasa, 
     response = client.post(path, content=b"x" * size, headers={"Content-Type": "application/json"})
     assert response.status_code == 413
     if path.startswith("/api") or path.startswith("/webhooks"):
-        expected = photos.TOO_BIG if path == "/api/chat/photos" else TOO_LARGE
+        expected = photos.refusal(photos.TOO_BIG) if path == "/api/chat/photos" else TOO_LARGE
         assert response.json() == {"detail": expected}
         assert response.headers["cache-control"] == "no-store"
     else:
@@ -355,4 +355,4 @@ def test_a_body_just_under_the_chat_limit_gets_the_app_s_own_answer(client, rasa
     body = json.dumps({"message": "a" * (60 * 1024)}).encode()
     response = client.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 200
-    assert response.json()["messages"][0]["text"] == TOO_LONG_REPLY
+    assert response.json()["messages"][0]["text"] == reply_text("too_long")

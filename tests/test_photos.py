@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.models import IntakeSummary
 from bot.store import IntakeStore
 from bot.web import photos
-from bot.web.app import PHOTO_NEEDS_CONVERSATION, SESSION_COOKIE, create_app
+from bot.web.app import SESSION_COOKIE, create_app, reply_text
 from bot.web.rasa_client import FakeRasaClient
 
 GPS_IFD = 0x8825
@@ -111,7 +111,8 @@ def test_supported_formats_are_re_encoded(fmt, mode, media_type):
 def test_files_that_are_not_usable_photos_are_refused_kindly(data, message):
     with pytest.raises(photos.PhotoRefused) as refused:
         photos.clean_photo(data)
-    assert str(refused.value) == message
+    assert refused.value.key == message
+    assert refused.value.message() == photos.refusal(message) and "photo" in photos.refusal(message)
 
 
 def test_folder_names_never_leave_the_photo_folder(tmp_path):
@@ -154,7 +155,7 @@ def test_photo_shows_in_history_and_the_patient_can_see_it_again(client, convers
 def test_text_file_named_jpg_is_refused(client, settings, conversation):
     response = upload(client, b"hello, this is not a picture", name="face.jpg")
     assert response.status_code == 422
-    assert response.json()["detail"] == photos.NOT_A_PHOTO
+    assert response.json()["detail"] == photos.refusal(photos.NOT_A_PHOTO)
     assert not (settings.db_path.parent / "photos" / conversation).exists()
 
 
@@ -162,7 +163,7 @@ def test_oversized_photo_is_refused(client):
     big = jpeg_with_gps() + b"\0" * (photos.MAX_PHOTO_BYTES + 1)
     response = upload(client, big)
     assert response.status_code == 413
-    assert response.json()["detail"] == photos.TOO_BIG
+    assert response.json()["detail"] == photos.refusal(photos.TOO_BIG)
 
 
 def test_a_sixth_photo_is_refused(client, store, conversation):
@@ -170,7 +171,7 @@ def test_a_sixth_photo_is_refused(client, store, conversation):
         assert upload(client, jpeg_with_gps()).status_code == 200
     response = upload(client, jpeg_with_gps())
     assert response.status_code == 409
-    assert response.json()["detail"] == photos.TOO_MANY
+    assert response.json()["detail"] == photos.refusal(photos.TOO_MANY)
     assert len(store.photo_refs(conversation)) == photos.MAX_PHOTOS
 
 
@@ -234,7 +235,7 @@ def test_a_photo_without_a_conversation_is_refused_and_nothing_is_kept(settings,
     browser = TestClient(create_app(settings, store, FakeRasaClient()))
     response = upload(browser, jpeg_with_gps())
     assert response.status_code == 409
-    assert response.json() == {"detail": PHOTO_NEEDS_CONVERSATION}
+    assert response.json() == {"detail": reply_text("photo_needs_conversation")}
     assert "set-cookie" not in response.headers  # no conversation made up for the photo
     assert not (settings.db_path.parent / "photos").exists()
 
@@ -246,7 +247,7 @@ def test_a_photo_before_the_intake_has_begun_is_refused(settings, store):
     conversation = browser.cookies[SESSION_COOKIE].split("~")[0]
     response = upload(browser, jpeg_with_gps())
     assert response.status_code == 409
-    assert response.json()["detail"] == PHOTO_NEEDS_CONVERSATION
+    assert response.json()["detail"] == reply_text("photo_needs_conversation")
     assert store.photo_refs(conversation) == []
     assert not (settings.db_path.parent / "photos").exists()
 
@@ -273,3 +274,26 @@ def test_staff_photo_endpoint_needs_a_token(client, staff, conversation):
     assert len(Image.open(io.BytesIO(response.content)).getexif()) == 0
     assert client.get(f"/api/intakes/{conversation}/photos/nope", headers=staff).status_code == 404
     assert client.get(f"/api/intakes/other/photos/{photo_id}", headers=staff).status_code == 404
+
+
+# --- a patient whose intake is in Spanish -----------------------------------------------------
+
+
+def test_a_spanish_patients_photo_guide_thanks_and_refusals_are_in_spanish(client, store,
+                                                                            conversation):
+    store.save_summary(IntakeSummary(conversation_id=conversation, conversation_language="es"))
+    guide = client.get("/api/chat/photo-guide").json()
+    assert [p["title"] for p in guide["poses"]][:2] == ["Cara en reposo", "Frunciendo el ceño"]
+    assert guide["poses"][0]["ask"].startswith("Su cara en reposo")
+    sent = upload(client, image_bytes("JPEG"), pose="frown").json()
+    assert sent["messages"][0]["text"] == "Gracias, recibí su foto: Frunciendo el ceño."
+    assert sent["guide"]["poses"][1]["taken"] and sent["guide"]["poses"][1]["title"] == \
+        "Frunciendo el ceño"
+    assert upload(client, image_bytes("JPEG")).json()["messages"][0]["text"] == \
+        "Gracias, recibí su foto (2 de 8)."
+    refused = upload(client, b"%PDF-1.7\n...", "notes.pdf", "application/pdf")
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == photos.refusal(photos.NOT_A_PHOTO, "es")
+    assert refused.json()["detail"].startswith("Ese archivo no parece una foto")
+    # Staff still see the pose labelled in English.
+    assert "Photo: Frowning" in [m["text"] for m in store.list_messages(conversation)]

@@ -307,12 +307,12 @@ def test_bot_text_is_xml_escaped(client, rasa):
 
 @pytest.mark.parametrize("body", ["", "   ", "\x00\x07"])
 def test_empty_text_gets_a_kind_reply_and_is_not_forwarded(phone, rasa, body):
-    assert phone.text(body) == [sms.NO_TEXT_REPLY]
+    assert phone.text(body) == [sms.sms_text("no_text")]
     assert rasa.calls == []
 
 
 def test_very_long_text_asks_for_a_shorter_one(phone, rasa):
-    assert phone.text("a" * 1601) == [sms.TOO_LONG_REPLY]
+    assert phone.text("a" * 1601) == [sms.sms_text("too_long")]
     assert rasa.calls == []
     phone.text("a" * 1600)
     assert len(rasa.calls) == 1
@@ -328,7 +328,7 @@ def test_rasa_down_gets_an_apology(store):
 def test_no_reply_from_rasa_asks_to_send_again_and_keeps_the_buttons(phone, rasa):
     rasa.replies = [[{"text": "Pregnant?", "buttons": YES_NO}], []]
     phone.text("hi")
-    assert phone.text("2") == [sms.RETRY_REPLY]
+    assert phone.text("2") == [sms.sms_text("retry")]
     phone.text("2")
     assert [c["message"] for c in rasa.calls] == ["hi", "/deny", "/deny"]
 
@@ -411,7 +411,7 @@ def test_mms_photos_are_downloaded_cleaned_and_stored_with_a_fetcher(mms, rasa):
     phone, store, fetcher, root = mms
     replies = phone.text("", media=((MEDIA, "image/jpeg"), (MEDIA + "x", "image/jpeg")))
     assert replies[0].startswith("Thanks, I've got your photo: Face at rest.")
-    assert replies[1:] == [photos.NOT_A_PHOTO]
+    assert replies[1:] == [photos.refusal(photos.NOT_A_PHOTO)]
     assert fetcher.fetched == [MEDIA, MEDIA + "x"]
     [photo_id] = store.photo_refs(conversation())
     row = store.get_photo(conversation(), photo_id)
@@ -495,17 +495,17 @@ def test_after_the_last_pose_the_patient_is_thanked_and_nothing_more_is_asked(mm
 def test_a_failed_media_fetch_asks_to_bring_the_photos_and_the_transcript_says_so(mms, rasa):
     phone, store, _, _ = mms
     replies = phone.text("my forehead", media=((MEDIA + "-expired", "image/jpeg"),))
-    assert replies == [sms.PHOTO_BRING_INSTEAD, "ok"]
+    assert replies == [sms.sms_text("photo_bring_instead"), "ok"]
     assert "again" not in replies[0] and "consult" in replies[0]
     assert store.photo_refs(conversation()) == []
     assert transcript(store, conversation())[:2] == [("patient", sms.PHOTO_NOT_RECEIVED),
-                                                     ("bot", sms.PHOTO_BRING_INSTEAD)]
+                                                     ("bot", sms.sms_text("photo_bring_instead"))]
     assert rasa.calls[0]["message"] == "my forehead"
 
 
 def test_without_a_media_fetcher_photos_are_declined_not_pretended(phone, rasa, store):
     store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms"))
-    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [sms.PHOTO_BRING_INSTEAD]
+    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [sms.sms_text("photo_bring_instead")]
     assert store.get_summary(conversation()).photos == []
     assert store.photo_refs(conversation()) == []
     assert ("patient", sms.PHOTO_NOT_RECEIVED) in transcript(store, conversation())
@@ -514,7 +514,7 @@ def test_without_a_media_fetcher_photos_are_declined_not_pretended(phone, rasa, 
 def test_mms_past_the_photo_limit_is_declined(mms):
     phone, store, fetcher, _ = mms
     store.add_photo_refs(conversation(), [f"ref{i}" for i in range(photos.MAX_PHOTOS)])
-    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [photos.TOO_MANY]
+    assert phone.text("", media=((MEDIA, "image/jpeg"),)) == [photos.refusal(photos.TOO_MANY)]
     assert fetcher.fetched == []
 
 
@@ -651,7 +651,7 @@ def test_restart_after_a_sent_intake_starts_a_new_conversation_and_keeps_the_sen
     assert new_id != conversation() and new_id.startswith("sms-")
     assert PHONE_DIGITS not in new_id and PHONE_DIGITS[-7:] not in new_id
     assert rasa.calls[-1]["message"] == word
-    assert replies == [sms.NEW_INTAKE_NOTE, "ok"]
+    assert replies == [sms.sms_text("new_intake"), "ok"]
     assert store.get_summary(conversation()) == before  # the clinic's copy, untouched
     assert store.get_summary(conversation()).status == Status.COMPLETED
     # The contract the actions rely on: every conversation of the number knows the number.
@@ -687,7 +687,7 @@ def test_a_correction_soon_after_sending_reaches_the_sent_intake(sent, rasa, clo
 
 def test_a_text_long_after_a_sent_intake_starts_a_new_one(sent, rasa, store, clock):
     clock.now = SENT_AT + sms.NEW_INTAKE_AFTER + timedelta(minutes=1)
-    assert sent.text("hi, booking again")[0] == sms.NEW_INTAKE_NOTE
+    assert sent.text("hi, booking again")[0] == sms.sms_text("new_intake")
     assert rasa.calls[-1]["sender"] != conversation()
     assert store.get_summary(conversation()) == sent_intake(conversation())
 
@@ -978,3 +978,77 @@ class TestSmsOverRealServer:
         self.text(server, "2", number)
         assert server["rasa"].calls[-1]["message"] == "/deny"
         assert "5550100904" not in repr(server["rasa"].calls)
+
+
+# --- a patient whose intake is in Spanish: the channel's own texts in Spanish too -------------
+
+
+def spanish_intake(store) -> None:
+    """The conversation's intake is held in Spanish (the assistant saved it so)."""
+    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms",
+                                     conversation_language="es"))
+
+
+def test_a_spanish_intake_numbers_its_buttons_in_spanish(phone, rasa, store):
+    spanish_intake(store)
+    rasa.replies = [[{"text": "¿Está embarazada?", "buttons": [
+        {"title": "Sí", "payload": "sí"}, {"title": "No", "payload": "no"}]}]]
+    assert phone.text("hola") == ["¿Está embarazada?\nResponda 1 para Sí, 2 para No."]
+    phone.text("2")
+    assert rasa.calls[-1]["message"] == "no"
+
+
+def test_the_message_that_chooses_spanish_gets_spanish_options(phone, rasa, store):
+    class ChoosesSpanish(FakeRasaClient):
+        async def send(self, sender, message, metadata=None):
+            spanish_intake(store)  # what the assistant's action does on "Español"
+            return [{"text": "Claro, seguimos en español.", "buttons": [
+                {"title": "Sí", "payload": "sí"}]}]
+
+    spanish_phone = Phone(TestClient(sms_app(store, ChoosesSpanish())))
+    assert spanish_phone.text("Español") == ["Claro, seguimos en español.\nResponda 1 para Sí."]
+
+
+def test_a_spanish_intakes_own_replies_are_in_spanish(phone, rasa, store):
+    spanish_intake(store)
+    assert phone.text("   ") == [sms.sms_text("no_text", "es")]
+    assert phone.text("a" * 1601) == [sms.sms_text("too_long", "es")]
+    assert "texto" in sms.sms_text("no_text", "es")
+    rasa.down = True
+    assert phone.text("mi frente") == split_message(sms.sms_text("rasa_down", "es"))
+    assert sms.sms_text("rasa_down", "es").startswith("Disculpe")
+
+
+def test_a_spanish_patient_is_guided_through_the_poses_in_spanish_with_saltar_and_listo(mms, rasa):
+    phone, store, _, _ = mms
+    spanish_intake(store)
+    first = phone.text("", media=((MEDIA, "image/jpeg"),))
+    assert first[0].startswith("Gracias, recibí su foto: Cara en reposo. Siguiente foto (2 de 5): "
+                               "Frunciendo el ceño")
+    assert "SALTAR" in first[0] and "LISTO" in first[0]
+    skipped = phone.text("saltar")
+    assert skipped[0].startswith("Está bien, la saltamos. Siguiente foto (3 de 5): Levantando las cejas")
+    assert rasa.calls == []  # SALTAR answered the photo guide, not the intake's question
+    assert phone.text("listo") == split_message(photo_guide.sms_text("sms_stopped", "es"))
+    assert rasa.calls == []
+    assert poses_of(store) == ["rest"]
+    refused = phone.text("", media=((MEDIA + "x", "image/jpeg"),))
+    assert refused == [photos.refusal(photos.NOT_A_PHOTO, "es")] and "foto" in refused[0]
+
+
+def test_ya_is_not_done_in_an_english_intake(mms, rasa):
+    phone, store, _, _ = mms
+    phone.text("", media=((MEDIA, "image/jpeg"),))  # frowning asked next
+    assert phone.text("ya") == ["ok"]  # English SMS "ya" (yeah) goes to the intake
+    assert rasa.calls[-1]["message"] == "ya"
+
+
+def test_a_spanish_intake_sent_long_ago_starts_a_new_one_with_a_spanish_note(tmp_path, rasa):
+    store = IntakeStore(tmp_path / "intake.db")
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    store.save_summary(IntakeSummary(conversation_id=conversation(), channel="sms",
+                                     conversation_language="es", status=Status.COMPLETED,
+                                     completed_at=now - timedelta(days=40)))
+    phone = Phone(TestClient(sms_app(store, rasa, clock=lambda: now)))
+    assert phone.text("hola otra vez") == [sms.sms_text("new_intake", "es"), "ok"]
+    assert sms.sms_text("new_intake", "es").startswith("Su cuestionario anterior")

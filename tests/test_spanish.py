@@ -125,8 +125,13 @@ def test_spanish_buttons_send_answers_the_reader_understands():
 
 def test_the_other_catalogues_have_spanish_twins():
     assert patient_catalogue("es").keys() == patient_catalogue("en").keys()
-    for section in ("readback", "areas", "dates", "checklist", "replies"):
+    for section in ("readback", "areas", "dates", "checklist", "replies", "sms", "photos",
+                    "widget"):
         assert patient_catalogue("es")[section].keys() == patient_catalogue("en")[section].keys()
+        for key, text in patient_catalogue("en")[section].items():
+            if isinstance(text, str):
+                assert _placeholders(patient_catalogue("es")[section][key]) == \
+                    _placeholders(text), (section, key)
     en, es = load_care_catalogue(env={}), load_care_catalogue(env={}, language="es")
     for section in ("checklist", "checkin"):
         for key, text in getattr(en, section).items():

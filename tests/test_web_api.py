@@ -16,7 +16,7 @@ from bot.config import ROOT, Settings
 from bot.internal_auth import SIGNATURE_HEADER, MissingSecret, body_signature_ok
 from bot.models import IntakeSummary, Recommendation, Status
 from bot.store import IntakeStore
-from bot.web.app import NO_TEXT_REPLY, RASA_DOWN_REPLY, create_app
+from bot.web.app import create_app, reply_text
 from bot.web.rasa_client import FakeRasaClient, RasaClient, RasaUnavailable
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -86,13 +86,13 @@ def test_tampered_or_foreign_sender_is_refused(client, rasa, sender, store):
 def test_no_text_gets_a_kind_answer_and_is_not_forwarded(client, rasa, sender, message):
     response = say(client, sender, message)
     assert response.status_code == 200
-    assert response.json() == [{"recipient_id": sender, "text": NO_TEXT_REPLY}]
+    assert response.json() == [{"recipient_id": sender, "text": reply_text("no_text")}]
     assert rasa.calls == []
 
 
 def test_missing_message_gets_the_same_kind_answer(client, rasa, sender):
     response = client.post(WEBHOOK, json={"sender": sender})
-    assert response.json() == [{"recipient_id": sender, "text": NO_TEXT_REPLY}]
+    assert response.json() == [{"recipient_id": sender, "text": reply_text("no_text")}]
     assert rasa.calls == []
 
 
@@ -170,7 +170,7 @@ def test_rasa_down_gets_an_apology_and_a_loud_log(store, caplog):
     with caplog.at_level(logging.ERROR, logger="bot.web.app"):
         response = say(client, sender, "hello")
     assert response.status_code == 200
-    assert response.json() == [{"recipient_id": sender, "text": RASA_DOWN_REPLY}]
+    assert response.json() == [{"recipient_id": sender, "text": reply_text("rasa_down")}]
     assert any(r.levelno == logging.ERROR for r in caplog.records)
     assert sender not in caplog.text  # the id is a key to the conversation
 

@@ -1,6 +1,7 @@
 """The website chat as a patient's browser sees it: the page, the session cookie, history."""
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -11,9 +12,11 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from bot.config import ROOT, Settings, load_settings
-from bot.models import Status
-from bot.web.app import (ALREADY_SENT_REPLY, NOT_YOUR_CONVERSATION, SESSION_COOKIE, TIME_ESTIMATE,
-                         create_app)
+from bot.language import foreign_language, patient_catalogue, response_catalogue
+from bot.spanish import language_choice as choose_language
+from bot.models import IntakeSummary, Status
+from bot.web.app import (NOT_YOUR_CONVERSATION, SESSION_COOKIE, TIME_ESTIMATE, create_app,
+                         reply_text)
 from bot.web.rasa_client import FakeRasaClient
 from tests.staff_samples import PASSWORD, deferred, proceeding, stores
 
@@ -50,7 +53,9 @@ def test_page_names_the_clinic_escaped_and_loads_only_local_script(client):
     assert response.status_code == 200
     page = response.text
     assert "Glow &amp; &lt;Co&gt;" in page and "<Co>" not in page
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/chat.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/chat.js" defer>',
+        '<script type="application/json" id="widget-text">']  # the labels: data, never run
     assert "http://" not in page and "https://" not in page  # no CDN
     assert 'role="log"' in page and 'aria-live="polite"' in page
     assert '<label for="message"' in page and 'aria-label="Open the photo guide"' in page
@@ -111,7 +116,7 @@ def test_forged_cookie_is_ignored(client, rasa):
     client.cookies.clear()
     client.cookies.set(SESSION_COOKIE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
     assert client.post(WEBHOOK, json={"sender": sender, "message": "hi"}).status_code == 403
-    assert client.get("/api/chat/history").json() == {"messages": []}
+    assert client.get("/api/chat/history").json() == {"messages": [], "language": "en"}
 
 
 def test_cross_site_browser_requests_are_refused(client, rasa):
@@ -132,7 +137,7 @@ def test_first_message_starts_a_conversation_and_returns_buttons(client, rasa):
     assert response.json() == {"messages": [
         {"role": "bot", "text": "Hi! I'm the intake assistant.\nWhat's your name?", "buttons": []},
         {"role": "bot", "text": "Ready?", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
-    ]}
+    ], "language": "en"}
     [call] = rasa.calls
     assert call["message"] == "hello" and call["metadata"] == {"channel": "web"}
     assert call["sender"] == client.cookies[SESSION_COOKIE].split("~")[0]
@@ -191,7 +196,7 @@ def test_rasa_down_is_recorded_so_the_patient_sees_why(store, settings):
 def test_empty_message_is_answered_but_not_recorded(client, rasa):
     messages = client.post("/api/chat", json={"message": "  "}).json()["messages"]
     assert "didn't catch" in messages[0]["text"]
-    assert client.get("/api/chat/history").json() == {"messages": []}
+    assert client.get("/api/chat/history").json() == {"messages": [], "language": "en"}
     assert rasa.calls == []
 
 
@@ -201,7 +206,7 @@ def test_start_over_gives_a_new_conversation_and_an_empty_history(client, rasa):
     response = client.post("/api/chat/restart")
     assert response.status_code == 200 and response.json() == {"messages": []}
     assert client.cookies[SESSION_COOKIE].split("~")[0] != before.split("~")[0]
-    assert client.get("/api/chat/history").json() == {"messages": []}
+    assert client.get("/api/chat/history").json() == {"messages": [], "language": "en"}
     client.post("/api/chat", json={"message": "hi again"})
     assert rasa.calls[1]["sender"] != rasa.calls[0]["sender"]
     assert rasa.calls[1]["message"] == "hi again"  # no "/restart": the new id is the fresh start
@@ -209,7 +214,7 @@ def test_start_over_gives_a_new_conversation_and_an_empty_history(client, rasa):
 
 def test_history_without_a_session_is_empty_and_issues_nothing(client):
     response = client.get("/api/chat/history")
-    assert response.json() == {"messages": []}
+    assert response.json() == {"messages": [], "language": "en"}
     assert "set-cookie" not in response.headers
 
 
@@ -217,19 +222,26 @@ def test_history_without_a_session_is_empty_and_issues_nothing(client):
 
 
 def test_the_page_and_the_bots_welcome_give_the_same_time_estimate(client):
+    page = client.get("/").text
     said = re.compile(r"about (\w+) minutes?")
-    on_page = said.findall(client.get("/").text)
+    on_page = said.findall(re.search(r'class="lede"[^>]*>([^<]+)<', page).group(1))
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     welcomes = [variant["text"] for variant in domain["responses"]["utter_welcome"]]
-    assert on_page == said.findall(TIME_ESTIMATE) == ["5"]
+    assert on_page == said.findall(TIME_ESTIMATE["en"]) == ["5"]
     assert welcomes and all(said.findall(text) == on_page for text in welcomes), welcomes
+    # The Spanish page (the widget's labels) and the Spanish welcome say the same.
+    labels = json.loads(re.search(r'id="widget-text">([^<]+)<', page).group(1))
+    spanish = [v["text"] for v in response_catalogue("es")["utter_welcome"]]
+    said_es = re.compile(r"unos (\w+) minutos")
+    assert said_es.findall(labels["es"]["lede"]) == ["5"]
+    assert spanish and all(said_es.findall(text) == ["5"] for text in spanish), spanish
 
 
 def test_privacy_line_names_the_clinic_escaped_and_links_to_the_notice(client):
     page = client.get("/").text
-    assert ("<p class=\"privacy\">Your answers go only to the care team at Glow &amp; &lt;Co&gt;. "
-            '<a href="/privacy" target="_blank" rel="noopener noreferrer">Privacy notice</a></p>'
-            ) in page
+    assert ('<p class="privacy"><span data-text="privacy_text">Your answers go only to the care '
+            'team at Glow &amp; &lt;Co&gt;.</span> <a href="/privacy" target="_blank" '
+            'rel="noopener noreferrer" data-text="privacy_link">Privacy notice</a></p>') in page
     notice = client.get("/privacy")
     assert notice.status_code == 200 and "Glow &amp; &lt;Co&gt;" in notice.text
     assert "(555) 010-0199" in notice.text  # how to ask for the answers to be deleted
@@ -240,7 +252,7 @@ def test_privacy_line_and_link_come_from_the_settings(tmp_path, store, rasa):
                               "CLINIC_PRIVACY_TEXT": "Only {clinic}'s nurses read this <b>.",
                               "CLINIC_PRIVACY_URL": "https://glow.example/privacy?a=1&b=2"})
     page = TestClient(create_app(settings, store, rasa)).get("/").text
-    assert "Only Glow&#x27;s nurses read this &lt;b&gt;. " in page
+    assert "Only Glow&#x27;s nurses read this &lt;b&gt;.</span> " in page
     assert 'href="https://glow.example/privacy?a=1&amp;b=2"' in page
 
 
@@ -281,8 +293,8 @@ class _Loads(HTMLParser):
             self.loads.append(values["src"])
         if tag == "link" and values.get("href"):
             self.loads.append(values["href"])
-        if tag == "script" and not values.get("src"):
-            self.loads.append("inline script")
+        if tag == "script" and not values.get("src") and values.get("type") != "application/json":
+            self.loads.append("inline script")  # a JSON data block is never run
 
 
 def page_paths(routes: list) -> set[str]:
@@ -372,9 +384,48 @@ def test_restart_on_the_rest_webhook_after_sending_is_answered_here(client, rasa
     before = store.get_summary(sender).model_dump()
     response = client.post(WEBHOOK, json={"sender": sender, "message": "start over"})
     assert response.status_code == 200
-    assert response.json() == [{"recipient_id": sender, "text": ALREADY_SENT_REPLY}]
+    assert response.json() == [{"recipient_id": sender, "text": reply_text("already_sent")}]
     assert rasa.calls == []  # the restart never reached the bot
     assert store.get_summary(sender).model_dump() == before
     assert conversation_of(client) == sender
     assert [m["text"] for m in client.get("/api/chat/history").json()["messages"]] == [
-        "start over", ALREADY_SENT_REPLY]
+        "start over", reply_text("already_sent")]
+
+
+# --- Spanish: the widget's words and the app's own replies in the conversation's language -----
+
+
+def test_a_spanish_conversation_gets_the_apps_own_replies_in_spanish(client, rasa, store):
+    client.post("/api/chat", json={"message": "hola"})
+    conversation_id = client.cookies[SESSION_COOKIE].split("~")[0]
+    store.save_summary(IntakeSummary(conversation_id=conversation_id, conversation_language="es"))
+    empty = client.post("/api/chat", json={"message": "   "}).json()
+    assert empty == {"messages": [{"role": "bot", "text": reply_text("no_text", "es"),
+                                   "buttons": []}], "language": "es"}
+    assert empty["messages"][0]["text"].startswith("No recibí ningún texto")
+    assert client.get("/api/chat/history").json()["language"] == "es"
+    rasa.down = True
+    down = client.post("/api/chat", json={"message": "mi frente"}).json()
+    assert down["messages"][0]["text"] == reply_text("rasa_down", "es")
+
+
+def test_the_page_carries_the_widgets_words_in_english_and_spanish(client):
+    page = client.get("/").text
+    labels = json.loads(re.search(r'id="widget-text">([^<]+)<', page).group(1))
+    assert labels["en"].keys() == labels["es"].keys()
+    assert labels["es"]["send"] == "Enviar" and labels["es"]["intro"].startswith("¡Hola! Soy el asistente de Glow & <Co>")
+    assert "&lt;Co&gt;" in page and "<Co>" not in page  # escaped in the JSON block as in the page
+    # The language button names the other language and sends what the assistant reads as a
+    # choice of language; the start button's payload opens the intake in that language.
+    assert choose_language(labels["en"]["switch_language"]) == "es"
+    assert choose_language(labels["es"]["switch_language"]) == "en"
+    assert foreign_language(labels["es"]["start_payload"]) == "es"
+    assert '<button type="button" id="language" class="language" lang="es"' in page
+
+
+def test_the_upload_buttons_the_widget_knows_are_the_photo_questions_own():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    for language, responses in (("en", domain), ("es", response_catalogue("es"))):
+        payloads = {b["payload"] for variant in responses["utter_ask_photos"]
+                    for b in variant.get("buttons", [])}
+        assert patient_catalogue(language)["widget"]["upload_payload"] in payloads, language

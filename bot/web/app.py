@@ -41,6 +41,7 @@ from bot.care_scheduler import CareScheduler, scheduler_runs_jobs
 from bot.checkins import CareService, care_from_env
 from bot.config import Settings, database_url, is_web_link, load_settings
 from bot.intake import is_restart
+from bot.language import SPOKEN, patient_catalogue, patient_text
 from bot.models import Recommendation, Status
 from bot.store import IntakeStore, open_store
 from bot.web import photos
@@ -60,34 +61,14 @@ PAGE_TEMPLATE = WEB_DIR / "templates" / "index.html"
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = photos.MAX_PHOTO_BYTES + 64 * 1024  # one photo plus multipart framing
 MAX_MESSAGE_CHARS = 2000
-NO_TEXT_REPLY = "I didn't catch any text there. Could you type your answer?"
-TOO_LONG_REPLY = (
-    "That's a lot to take in at once. Could you send a shorter version, "
-    "under 2,000 characters?"
-)
-RETRY_REPLY = ("One moment, please: I couldn't take that in just now. Please send it again in a "
-               "minute; your earlier answers are saved.")
-RASA_DOWN_REPLY = (
-    "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
-)
-PHOTO_THANKS = "Thanks, I've got your photo ({count} of {limit})."
-PHOTO_POSE_THANKS = "Thanks, I've got your photo: {title}."
 UNKNOWN_CONVERSATION = "Unknown conversation. Start one with POST /api/conversations."
 NOT_YOUR_CONVERSATION = (
     "This conversation belongs to another browser session. "
     "Start one with POST /api/conversations and send its cookie."
 )
 CROSS_SITE = "Requests from other websites are not accepted."
-PHOTO_NEEDS_CONVERSATION = (
-    "Please start the chat before sending photos (tap \"Start my intake\" or say hello), so "
-    "your photos go to the clinic with your answers."
-)
-ALREADY_SENT_REPLY = (
-    "Your answers have already been sent to the clinic, so I've kept them as they are. "
-    "To start a new intake, press \"Start over\" at the top of the chat."
-)
-TIME_ESTIMATE = "about 5 minutes"  # the bot's welcome (domain.yml utter_welcome) says the same
-PRIVACY_LINK_TEXT = "Privacy notice"
+# The bot's welcome (domain.yml utter_welcome, responses.es.yml) says the same.
+TIME_ESTIMATE = {"en": "about 5 minutes", "es": "unos 5 minutos"}
 PRIVACY_TEMPLATE = WEB_DIR / "templates" / "privacy.html"
 
 ABANDON_AFTER_HOURS = 24.0  # an intake with no message for a day shows as abandoned
@@ -324,10 +305,10 @@ class Chat:
         transcript shows the label, as the patient saw it, when it matches an offered button.
         """
         text = clean_message(message)
-        if not text:
-            return [_reply(conversation_id, NO_TEXT_REPLY)]
-        if len(text) > MAX_MESSAGE_CHARS:
-            return [_reply(conversation_id, TOO_LONG_REPLY)]
+        if not text or len(text) > MAX_MESSAGE_CHARS:
+            language = await run_in_threadpool(self.language, conversation_id)
+            return [_reply(conversation_id, reply_text("no_text" if not text else "too_long",
+                                                       language))]
         shown = await run_in_threadpool(self._shown_text, conversation_id, text, title)
         await run_in_threadpool(self.store.add_message, conversation_id, "patient", shown)
         try:
@@ -337,15 +318,22 @@ class Chat:
         except RasaUnavailable as exc:
             # Not the id: it lets anyone holding it continue the conversation.
             logger.error("Rasa unavailable, patient got the apology reply: %s", exc)
-            replies = [_reply(conversation_id, RASA_DOWN_REPLY)]
+            language = await run_in_threadpool(self.language, conversation_id)
+            replies = [_reply(conversation_id, reply_text("rasa_down", language))]
         if not replies:
             # Every patient message gets at least the next question; no reply at all means an
             # action failed (e.g. the action server is down) and the message was not taken in.
             logger.error("Rasa sent no reply (action server down?); patient asked to retry")
-            replies = [_reply(conversation_id, RETRY_REPLY)]
+            language = await run_in_threadpool(self.language, conversation_id)
+            replies = [_reply(conversation_id, reply_text("retry", language))]
         for reply in replies:
             await run_in_threadpool(self.record_bot, conversation_id, reply)
         return replies
+
+    def language(self, conversation_id: str | None) -> str:
+        """The language the conversation's intake is held in ("en" before it has begun)."""
+        summary = self.store.get_summary(conversation_id) if conversation_id else None
+        return summary.conversation_language if summary is not None else "en"
 
     def restarts_a_sent_intake(self, conversation_id: str, message: object) -> bool:
         """True when the message asks to start over and this conversation's intake was sent."""
@@ -383,6 +371,15 @@ class Chat:
             if {"title": title, "payload": text} in row["buttons"]:
                 return title
         return text
+
+
+def reply_text(key: str, language: str = "en", **values: object) -> str:
+    """One of this app's own replies (patient.<lang>.yml `replies`) in a conversation's language.
+
+    >>> reply_text("no_text")
+    "I didn't catch any text there. Could you type your answer?"
+    """
+    return patient_text("replies", key, language, **values)
 
 
 def _reply(sender: str, text: str) -> dict:
@@ -441,18 +438,43 @@ def _add_page_routes(app: FastAPI, settings: Settings) -> None:
 
 
 def _render_page(template: Path, settings: Settings) -> str:
-    """A page template with the clinic's settings filled in, every value HTML-escaped."""
+    """A page template with the clinic's settings and the widget's English labels (`$w_<key>`)
+    filled in, every value HTML-escaped, and the labels in every language the intake is held in
+    as JSON (`$widget_text`) for the widget to switch to."""
     clinic = settings.clinic_name
     if not is_web_link(settings.privacy_url):  # also when set after validation
         raise ValueError("CLINIC_PRIVACY_URL must start with https://, http:// or a single /")
+    labels = {language: widget_text(settings, language) for language in SPOKEN}
     return Template(template.read_text(encoding="utf-8")).substitute(
+        {f"w_{key}": html.escape(text) for key, text in labels["en"].items()},
         clinic_name=html.escape(clinic),
         clinic_phone=html.escape(settings.clinic_phone),
-        time_estimate=html.escape(TIME_ESTIMATE),
-        privacy_text=html.escape(settings.privacy_text.replace("{clinic}", clinic)),
         privacy_url=html.escape(settings.privacy_url, quote=True),
-        privacy_link_text=html.escape(PRIVACY_LINK_TEXT),
+        privacy_text=html.escape(labels["en"]["privacy_text"]),
+        widget_text=_script_json(labels),
     )
+
+
+def widget_text(settings: Settings, language: str) -> dict[str, str]:
+    """The widget's labels in a language (patient.<lang>.yml `widget`), with the clinic's name,
+    phone, time estimate and privacy line filled in."""
+    values = {"clinic": settings.clinic_name, "phone": settings.clinic_phone,
+              "time": TIME_ESTIMATE[language]}
+    privacy = settings.privacy_text_es if language == "es" else settings.privacy_text
+    labels = {key: text.format(**values) if "{" in text and not _fills_later(text) else text
+              for key, text in patient_catalogue(language)["widget"].items()}
+    return {**labels, "privacy_text": privacy.replace("{clinic}", settings.clinic_name)}
+
+
+def _fills_later(text: str) -> bool:
+    """True for a label the widget fills in itself ("Photo {number} of {total}:")."""
+    return any(f"{{{name}}}" in text for name in ("number", "total", "title"))
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script type="application/json"> element (no "</script>", no "<!--")."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat, limits: RateLimits) -> None:
@@ -480,8 +502,10 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat, limits: RateL
         if await run_in_threadpool(chat.restarts_a_sent_intake, sender, payload.get("message")):
             # The client names the conversation here, so we cannot move it to a new one: say
             # how instead, and never let the restart reach (and empty) the clinic's intake.
+            already_sent = reply_text("already_sent",
+                                      await run_in_threadpool(chat.language, sender))
             return JSONResponse(await run_in_threadpool(chat.answer_itself, sender,
-                                                        payload["message"], ALREADY_SENT_REPLY))
+                                                        payload["message"], already_sent))
         replies = await chat.converse(sender, payload.get("message"), payload.get("metadata"))
         return JSONResponse(replies)
 
@@ -505,15 +529,19 @@ def _add_chat_routes(app: FastAPI, sessions: Sessions, chat: Chat, limits: RateL
             conversation_id, payload.get("message"), {"channel": "web"}, payload.get("title")
         )
         shown = [_as_message(reply) for reply in replies]
-        answer: dict[str, Any] = {"messages": [m for m in shown if m["text"] or m["buttons"]]}
+        answer: dict[str, Any] = {"messages": [m for m in shown if m["text"] or m["buttons"]],
+                                  "language": await run_in_threadpool(chat.language,
+                                                                      conversation_id)}
         if restarted:
             answer["restarted"] = True  # the widget clears the old conversation from view
         return answer
 
     @app.get("/api/chat/history")
-    def history(request: Request) -> dict[str, list[dict]]:
-        """This browser's conversation so far (empty if it has none)."""
-        return {"messages": chat.history(sessions.conversation_of(request))}
+    def history(request: Request) -> dict[str, Any]:
+        """This browser's conversation so far (empty if it has none) and its language."""
+        conversation_id = sessions.conversation_of(request)
+        return {"messages": chat.history(conversation_id),
+                "language": chat.language(conversation_id)}
 
     @app.post("/api/chat/restart", dependencies=same_site)
     def restart(request: Request, response: Response) -> dict[str, list]:
@@ -553,26 +581,30 @@ def _add_photo_routes(
         must belong to an intake staff can see (and delete)."""
         conversation_id = sessions.conversation_of(request)
         if conversation_id is None:
-            raise HTTPException(409, PHOTO_NEEDS_CONVERSATION)
+            raise HTTPException(409, reply_text("photo_needs_conversation"))
         limits.check_conversation(conversation_id)
-        if await run_in_threadpool(store.get_summary, conversation_id) is None:
-            raise HTTPException(409, PHOTO_NEEDS_CONVERSATION)
+        summary = await run_in_threadpool(store.get_summary, conversation_id)
+        if summary is None:
+            raise HTTPException(409, reply_text("photo_needs_conversation"))
+        language = summary.conversation_language
         if len(await run_in_threadpool(store.photo_refs, conversation_id)) >= photos.MAX_PHOTOS:
-            raise HTTPException(409, photos.TOO_MANY)
-        data, pose = await _read_photo_upload(request)
+            raise HTTPException(409, photos.refusal(photos.TOO_MANY, language))
+        data, pose = await _read_photo_upload(request, language)
         try:
             clean = await run_in_threadpool(photos.clean_photo, data)
         except photos.PhotoRefused as refused:
-            status = 413 if str(refused) in (photos.TOO_BIG, photos.TOO_LARGE_IMAGE) else 422
-            raise HTTPException(status, str(refused)) from None
-        photo_id = await run_in_threadpool(_keep_photo, store, root, conversation_id, clean, pose)
+            status = 413 if refused.key in (photos.TOO_BIG, photos.TOO_LARGE_IMAGE) else 422
+            raise HTTPException(status, refused.message(language)) from None
+        photo_id = await run_in_threadpool(_keep_photo, store, root, conversation_id, clean, pose,
+                                           language)
         count = len(await run_in_threadpool(store.photo_refs, conversation_id))
         if pose:
-            thanks = PHOTO_POSE_THANKS.format(title=photo_guide.pose(pose).title)
+            thanks = reply_text("photo_pose_thanks", language,
+                                title=photo_guide.title(photo_guide.pose(pose), language))
         else:
-            thanks = PHOTO_THANKS.format(count=count, limit=photos.MAX_PHOTOS)
+            thanks = reply_text("photo_thanks", language, count=count, limit=photos.MAX_PHOTOS)
         await run_in_threadpool(store.add_message, conversation_id, "bot", thanks)
-        guide = await run_in_threadpool(_photo_guide, store, conversation_id)
+        guide = await run_in_threadpool(_photo_guide, store, conversation_id, language)
         return {
             "photo": {"id": photo_id, "url": f"/api/chat/photos/{photo_id}", "pose": pose},
             "messages": [{"role": "bot", "text": thanks, "buttons": []}],
@@ -586,7 +618,7 @@ def _add_photo_routes(
         conversation_id = sessions.conversation_of(request)
         if conversation_id is not None:
             limits.check_conversation(conversation_id)
-        return _photo_guide(store, conversation_id)
+        return _photo_guide(store, conversation_id, chat.language(conversation_id))
 
     @app.get("/api/chat/photos/{photo_id}")
     def own_photo(request: Request, photo_id: str) -> FileResponse:
@@ -595,10 +627,13 @@ def _add_photo_routes(
         return _photo_response(store, root, conversation_id or "", photo_id)
 
 
-def _photo_guide(store: IntakeStore, conversation_id: str | None) -> dict[str, Any]:
-    """Each pose of the guided set with whether this conversation has a photo of it."""
+def _photo_guide(store: IntakeStore, conversation_id: str | None, language: str = "en"
+                 ) -> dict[str, Any]:
+    """Each pose of the guided set, in the conversation's language, with whether this
+    conversation has a photo of it."""
     taken = set(store.photo_poses(conversation_id).values()) if conversation_id else set()
-    poses = [{"key": p.key, "title": p.title, "ask": p.ask, "optional": p.optional,
+    poses = [{"key": p.key, "title": photo_guide.title(p, language),
+              "ask": photo_guide.ask(p, language), "optional": p.optional,
               "taken": p.key in taken} for p in photo_guide.POSES]
     upcoming = photo_guide.next_pose(taken)
     return {"poses": poses, "next": upcoming.key if upcoming else None,
@@ -607,12 +642,12 @@ def _photo_guide(store: IntakeStore, conversation_id: str | None) -> dict[str, A
 
 def _keep_photo(
     store: IntakeStore, root: Path, conversation_id: str, clean: photos.CleanPhoto,
-    pose: str | None = None,
+    pose: str | None = None, language: str = "en",
 ) -> str:
     """Save the photo, link it to the intake and the transcript; its id. 409 past the limit."""
     photo_id = photos.keep_photo(store, root, conversation_id, clean, pose)
     if photo_id is None:
-        raise HTTPException(409, photos.TOO_MANY)
+        raise HTTPException(409, photos.refusal(photos.TOO_MANY, language))
     return photo_id
 
 
@@ -629,10 +664,11 @@ def _photo_response(
     return FileResponse(path, media_type=row["media_type"], content_disposition_type="inline")
 
 
-async def _read_photo_upload(request: Request) -> tuple[bytes, str | None]:
+async def _read_photo_upload(request: Request, language: str = "en"
+                             ) -> tuple[bytes, str | None]:
     """The bytes of the "photo" file in a multipart body, with the size limit enforced, and its
     "pose" field (None if absent; 422 for a pose outside the guided set)."""
-    too_big = HTTPException(413, photos.TOO_BIG)
+    too_big = HTTPException(413, photos.refusal(photos.TOO_BIG, language))
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
         raise too_big

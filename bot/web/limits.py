@@ -340,7 +340,7 @@ def _content_length(scope: Scope) -> int | None:
 async def _send_too_large(scope: Scope, send: Send) -> None:
     """A 413 answer: JSON `{"detail": ...}` for the APIs, plain text elsewhere."""
     path = scope["path"]
-    message = photos.TOO_BIG if path.startswith("/api/chat/photos") else TOO_LARGE
+    message = photos.refusal(photos.TOO_BIG) if path.startswith("/api/chat/photos") else TOO_LARGE
     if path.startswith(("/api/", "/webhooks/")):
         body, media_type = json.dumps({"detail": message}).encode(), b"application/json"
     else:

@@ -24,33 +24,39 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bot import photo_guide
+from bot.language import patient_text
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 8  # the guided set of five (bot.photo_guide) and a few retakes
 MAX_PIXELS = 50_000_000  # about 8660 x 5770; bigger is a decompression bomb, not a selfie
 JPEG_QUALITY = 90
 
-NOT_A_PHOTO = (
-    "That file doesn't look like a photo I can use. Please send a JPEG, PNG or WebP picture "
-    "(most phone photos are JPEG)."
-)
-HEIC_UNSUPPORTED = (
-    "That looks like an iPhone HEIC photo, which I can't open yet. Could you send it as a JPEG? "
-    "Sharing it from the Photos app, or taking a screenshot of it, usually does that."
-)
-TOO_BIG = "That photo is larger than 8 MB. Could you send a smaller version, or a screenshot of it?"
-TOO_MANY = (
-    f"Thanks, I already have {MAX_PHOTOS} photos, which is the most I can take. "
-    "You can bring any others to your visit."
-)
-EMPTY = "That file was empty. Could you try attaching the photo again?"
-TOO_LARGE_IMAGE = "That picture is too large for me to open. Could you send a smaller version?"
+# Why a photo was refused: keys of the `photos` section of bot/catalogue/patient.<lang>.yml.
+NOT_A_PHOTO, HEIC_UNSUPPORTED, TOO_BIG, TOO_MANY, EMPTY, TOO_LARGE_IMAGE = (
+    "not_a_photo", "heic_unsupported", "too_big", "too_many", "empty", "too_large_image")
 
 _SAFE_FOLDER = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}")
 
 
 class PhotoRefused(ValueError):
-    """The file can't be accepted; the message is written for the patient."""
+    """The file can't be accepted; `key` names the reason, `message()` tells the patient."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+    def message(self, language: str = "en") -> str:
+        """Why the photo was refused, for the patient, in the conversation's language."""
+        return refusal(self.key, language)
+
+
+def refusal(key: str, language: str = "en") -> str:
+    """A photo refusal (NOT_A_PHOTO, TOO_MANY...) as the patient reads it.
+
+    >>> refusal(TOO_MANY).startswith("Thanks, I already have 8 photos")
+    True
+    """
+    return patient_text("photos", key, language, limit=MAX_PHOTOS)
 
 
 @dataclass(frozen=True)

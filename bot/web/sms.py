@@ -54,6 +54,7 @@ from bot import photo_guide
 from bot.checkins import CareService
 from bot.config import Settings
 from bot.intake import is_restart
+from bot.language import patient_text
 from bot.models import Status
 # The SMS length rules live in the domain (the checklist and check-ins count segments too);
 # their names stay importable from here.
@@ -113,23 +114,6 @@ HELP_REPLY = (
 HELP_OPTED_OUT_REPLY = (
     "{clinic}: you're unsubscribed, so I won't text you. Reply START to resume. "
     "To talk to a person, call {phone}."
-)
-NEW_INTAKE_NOTE = "Your earlier intake is with the clinic, just as you sent it. Let's start a new one."
-NO_TEXT_REPLY = "I didn't get any text in that message. Could you type your answer?"
-TOO_LONG_REPLY = (
-    "That's a lot for one text. Could you send a shorter version, under 1,600 characters?"
-)
-RETRY_REPLY = (
-    "One moment, please: I couldn't take that in just now. Please send it again in a minute; "
-    "your earlier answers are saved."
-)
-RASA_DOWN_REPLY = (
-    "Sorry, I'm having a moment. Please try again in a minute; your earlier answers are saved."
-)
-NOT_A_PHOTO = "I can only take photos by text (JPEG, PNG or WebP), so I couldn't use that file."
-PHOTO_BRING_INSTEAD = (
-    "Sorry, I couldn't receive that photo by text. Please bring your photos to your consult "
-    "instead (on your phone is fine)."
 )
 PHOTO_MESSAGE = photos.PHOTO_MESSAGE
 # In the transcript staff see, where the photo would have been.
@@ -373,10 +357,16 @@ def numbered_choice(text: str, buttons: list[dict[str, str]]) -> dict[str, str] 
     return buttons[index] if 0 <= index < len(buttons) else None
 
 
-def options_line(buttons: list[dict[str, str]], first: int = 1) -> str:
+def sms_text(key: str, language: str = "en", **values: object) -> str:
+    """One of the SMS channel's own texts (patient.<lang>.yml `sms`) in the intake's language."""
+    return patient_text("sms", key, language, **values)
+
+
+def options_line(buttons: list[dict[str, str]], first: int = 1, language: str = "en") -> str:
     """Buttons as one SMS line: "Reply 1 for Yes, 2 for No, 3 for Not sure."."""
-    choices = [f"{first + i} for {b['title']}" for i, b in enumerate(buttons)]
-    return "Reply " + ", ".join(choices) + "."
+    choices = [sms_text("option", language, number=first + i, title=b["title"])
+               for i, b in enumerate(buttons)]
+    return sms_text("options", language, choices=", ".join(choices))
 
 
 def twiml(messages: list[str]) -> str:
@@ -387,7 +377,7 @@ def twiml(messages: list[str]) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'
 
 
-def as_sms(replies: list[dict]) -> tuple[list[str], list[dict[str, str]]]:
+def as_sms(replies: list[dict], language: str = "en") -> tuple[list[str], list[dict[str, str]]]:
     """Rasa replies as SMS texts (buttons numbered, long texts split) and the buttons offered,
     numbered across the whole turn in order."""
     texts: list[str] = []
@@ -396,7 +386,7 @@ def as_sms(replies: list[dict]) -> tuple[list[str], list[dict[str, str]]]:
         text = clean_text(reply["text"]) if isinstance(reply.get("text"), str) else ""
         buttons = _buttons(reply.get("buttons"))
         if buttons:
-            line = options_line(buttons, first=len(offered) + 1)
+            line = options_line(buttons, first=len(offered) + 1, language=language)
             text = f"{text}\n{line}" if text else line
             offered.extend(buttons)
         texts.extend(split_message(gsm_friendly(text)))
@@ -563,9 +553,9 @@ class SmsChannel:
                 return answered
         offered, note = contact["buttons"], []
         if await run_in_threadpool(self._starts_new_intake, conversation_id, text):
-            conversation_id = await run_in_threadpool(self._new_conversation, number,
-                                                      conversation_id)
-            offered, note = [], [NEW_INTAKE_NOTE]
+            conversation_id, new_note = await run_in_threadpool(self._new_conversation, number,
+                                                                conversation_id)
+            offered, note = [], [new_note]
         pose_asked = None if note else contact.get("pose_asked")
         return note + await self._converse(conversation_id, text, _media(form), offered,
                                            pose_asked)
@@ -613,14 +603,21 @@ class SmsChannel:
         sent = sent if sent.tzinfo else sent.replace(tzinfo=timezone.utc)  # models use UTC
         return self.clock() - sent >= self.new_intake_after
 
-    def _new_conversation(self, number: str, current: str) -> str:
-        """Move the number to a new conversation (with its own contact row); its id."""
+    def _language(self, conversation_id: str) -> str:
+        """The language the conversation's intake is held in ("en" before it has begun)."""
+        summary = self.store.get_summary(conversation_id)
+        return summary.conversation_language if summary is not None else "en"
+
+    def _new_conversation(self, number: str, current: str) -> tuple[str, str]:
+        """Move the number to a new conversation (with its own contact row); its id and the
+        note saying so, in the language of the intake just sent."""
+        note = sms_text("new_intake", self._language(current))
         moved = self.store.switch_sms_conversation(
             sms_number_key(number, self.id_key), current, new_sms_conversation_id())
         self.store.touch_sms_contact(moved, number)
-        self.store.add_message(moved, "bot", NEW_INTAKE_NOTE)
+        self.store.add_message(moved, "bot", note)
         logger.info("SMS conversation %s was sent; the number goes on in %s.", current, moved)
-        return moved
+        return moved, note
 
     def _help(self, template: str) -> str:
         """A HELP reply naming the clinic and its phone."""
@@ -641,18 +638,19 @@ class SmsChannel:
         pose to send; SKIP or DONE right after a pose was asked answer the photo guide, not
         the intake's question.
         """
-        texts, asked = (await self._photos(conversation_id, media, pose_asked, not text)
+        language = await run_in_threadpool(self._language, conversation_id)
+        texts, asked = (await self._photos(conversation_id, media, pose_asked, not text, language)
                         if media else ([], None))
         if media and not text:
             if asked != pose_asked:
                 await run_in_threadpool(self.store.set_sms_pose_asked, conversation_id, asked)
             return texts
-        if not media and pose_asked and text and photo_guide.command(text):
-            return await self._pose_command(conversation_id, text, pose_asked)
+        if not media and pose_asked and text and photo_guide.command(text, language):
+            return await self._pose_command(conversation_id, text, pose_asked, language)
         if not text:
-            return texts or split_message(NO_TEXT_REPLY)
+            return texts or split_message(sms_text("no_text", language))
         if len(text) > MAX_TEXT_CHARS:
-            return texts + split_message(TOO_LONG_REPLY)
+            return texts + split_message(sms_text("too_long", language))
         chosen = numbered_choice(text, offered)
         shown, message = (chosen["title"], chosen["payload"]) if chosen else (text, text)
         await run_in_threadpool(self.store.add_message, conversation_id, "patient", shown)
@@ -660,14 +658,16 @@ class SmsChannel:
             replies = await self.rasa.send(conversation_id, message, {"channel": "sms"})
         except RasaUnavailable as exc:
             logger.error("Rasa unavailable, SMS patient got the apology reply: %s", exc)
-            return texts + split_message(RASA_DOWN_REPLY)
+            return texts + split_message(sms_text("rasa_down", language))
         replies = [r for r in replies if isinstance(r, dict)]
-        answer, buttons = as_sms(replies)
+        # This message may be the one that chose the language ("Español", or Spanish words).
+        language = await run_in_threadpool(self._language, conversation_id)
+        answer, buttons = as_sms(replies, language)
         if not answer:
             # As on the web: every message gets at least the next question, so silence means
             # an action failed. The buttons stay, so the patient can send the same number again.
             logger.error("Rasa sent no reply (action server down?); SMS patient asked to retry")
-            return texts + split_message(RETRY_REPLY)
+            return texts + split_message(sms_text("retry", language))
         await run_in_threadpool(self._record_turn, conversation_id, replies, buttons,
                                 pose_asked is not None)
         return texts + answer
@@ -685,16 +685,18 @@ class SmsChannel:
         if pose_was_asked:
             self.store.set_sms_pose_asked(conversation_id, None)
 
-    async def _pose_command(self, conversation_id: str, text: str, pose_asked: str) -> list[str]:
+    async def _pose_command(self, conversation_id: str, text: str, pose_asked: str,
+                            language: str = "en") -> list[str]:
         """SKIP (ask for the next pose) or DONE (no more photos) after a pose was asked for."""
         taken = (await run_in_threadpool(self.store.photo_poses, conversation_id)).values()
         following = photo_guide.next_pose(taken, after=pose_asked)
-        if photo_guide.command(text) == "done":
-            reply, asked = photo_guide.SMS_STOPPED, None
+        skipped = photo_guide.sms_text("sms_skipped", language)
+        if photo_guide.command(text, language) == "done":
+            reply, asked = photo_guide.sms_text("sms_stopped", language), None
         elif following is None:
-            reply, asked = f"{photo_guide.SMS_SKIPPED} {photo_guide.SMS_FINISHED}", None
+            reply, asked = f"{skipped} {photo_guide.sms_text('sms_finished', language)}", None
         else:
-            reply, asked = f"{photo_guide.SMS_SKIPPED} {photo_guide.sms_ask(following)}", following.key
+            reply, asked = f"{skipped} {photo_guide.sms_ask(following, language)}", following.key
         await run_in_threadpool(self.store.set_sms_pose_asked, conversation_id, asked)
         return await self._canned(conversation_id, text, reply)
 
@@ -719,41 +721,43 @@ class SmsChannel:
         return split_message(reply)
 
     async def _photos(self, conversation_id: str, media: list[tuple[str, str]],
-                      pose_asked: str | None, ask_next: bool) -> tuple[list[str], str | None]:
+                      pose_asked: str | None, ask_next: bool, language: str = "en"
+                      ) -> tuple[list[str], str | None]:
         """Fetch, clean and keep the MMS photos, each with its pose; the texts that acknowledge
         them (and, with ask_next, ask for the next pose), and the pose now asked for."""
         have = len(await run_in_threadpool(self.store.photo_refs, conversation_id))
         limit = photos.MAX_PHOTOS
         if have >= limit:
-            return [photos.TOO_MANY], None
+            return [photos.refusal(photos.TOO_MANY, language)], None
+        bring_instead = sms_text("photo_bring_instead", language)
         if self.media is None:
-            added, problem = [], PHOTO_BRING_INSTEAD
+            added, problem = [], bring_instead
             await run_in_threadpool(self.store.add_message, conversation_id, "patient",
                                     PHOTO_NOT_RECEIVED)
         else:
             added, problem = await self._download(conversation_id, media, limit - have,
-                                                  pose_asked)
+                                                  pose_asked, language)
         texts = [problem] if problem else []
-        if problem == PHOTO_BRING_INSTEAD:
+        if problem == bring_instead:
             await run_in_threadpool(self.store.add_message, conversation_id, "bot", problem)
         if not added:
-            return texts, pose_asked if problem != PHOTO_BRING_INSTEAD else None
-        thanks = photo_guide.sms_thanks(added)
+            return texts, pose_asked if problem != bring_instead else None
+        thanks = photo_guide.sms_thanks(added, language)
         asked = None
         if ask_next and have + len(added) < limit:
             taken = (await run_in_threadpool(self.store.photo_poses, conversation_id)).values()
             following = (photo_guide.next_pose(taken, after=added[-1])
                          or photo_guide.next_pose(taken))
             asked = following.key if following else None
-            thanks += " " + (photo_guide.sms_ask(following) if following
-                             else photo_guide.SMS_FINISHED)
+            thanks += " " + (photo_guide.sms_ask(following, language) if following
+                             else photo_guide.sms_text("sms_finished", language))
         await run_in_threadpool(self.store.add_message, conversation_id, "bot", thanks)
         texts.insert(0, thanks)
         return texts, asked
 
     async def _download(
         self, conversation_id: str, media: list[tuple[str, str]], room: int,
-        pose_asked: str | None,
+        pose_asked: str | None, language: str = "en",
     ) -> tuple[list[str | None], str | None]:
         """Fetch, clean and store up to `room` photos, the first as the pose asked for (else the
         first missing) and each next one as the next missing pose; (their poses, a problem to
@@ -774,12 +778,12 @@ class SmsChannel:
             except MediaUnavailable as exc:
                 # Sending it again would meet the same refusal: the consult is the sure way.
                 logger.error("Could not fetch an MMS photo: %s", exc)
-                problem = PHOTO_BRING_INSTEAD
+                problem = sms_text("photo_bring_instead", language)
                 await run_in_threadpool(self.store.add_message, conversation_id, "patient",
                                         PHOTO_NOT_RECEIVED)
                 continue
             except photos.PhotoRefused as refused:
-                problem = problem or str(refused)
+                problem = problem or refused.message(language)
                 continue
             if await run_in_threadpool(_keep_photo, self.store, root, conversation_id, clean,
                                        pose):

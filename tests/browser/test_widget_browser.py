@@ -16,7 +16,7 @@ from bot.config import ROOT, Settings
 from bot.models import IntakeSummary, Status
 from bot.store import IntakeStore
 from bot.web import photos
-from bot.web.app import PHOTO_NEEDS_CONVERSATION, create_app
+from bot.web.app import create_app, reply_text
 from tests.browser import serve_app
 from tests.staff_samples import PASSWORD, stores
 
@@ -27,6 +27,7 @@ DOCS_SCREENSHOT = ROOT / "docs" / "screenshots" / "widget.png"  # rewritten on e
 GUIDE_SCREENSHOT = Path("/tmp/widget-photo-guide.png")
 DOCS_GUIDE_SCREENSHOT = ROOT / "docs" / "screenshots" / "photo-guide.png"
 DOCS_STAFF_PHOTOS_SCREENSHOT = ROOT / "docs" / "screenshots" / "staff-photos.png"
+DOCS_SPANISH_SCREENSHOT = ROOT / "docs" / "screenshots" / "widget-es.png"
 TIMEOUT_MS = 10_000
 
 
@@ -59,22 +60,41 @@ class ScriptedRasa:
         lambda said: [{"text": "Thank you! That's everything for now."}],
     ]
 
+    # After "Español" (the widget's language button), as the assistant does in Spanish.
+    SPANISH = [
+        lambda said: [{"text": "¡Hola! Soy el asistente de la clínica.\n¿Cuál es su nombre?"}],
+        lambda said: [{
+            "text": "¿Podría compartir algunas fotos? Le voy guiando, una pose a la vez.",
+            "buttons": [{"title": "Las subo", "payload": "las subo ahora"},
+                        {"title": "Saltar", "payload": "no"}],
+        }],
+        lambda said: [{"text": "¿Toma algún medicamento o suplemento?"}],
+    ]
+
     def __init__(self, store: IntakeStore | None = None, delay: float = 0.4) -> None:
         self.store = store
         self.delay = delay  # long enough for the typing indicator to be seen
         self.calls: list[dict] = []
         self.step: dict[str, int] = {}
+        self.spanish: set[str] = set()
 
     async def send(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         """Record the call, save the intake as the bot's first turn does, answer with the
         sender's next question."""
         self.calls.append({"sender": sender, "message": message, "metadata": metadata})
+        if message == "Español" and sender not in self.spanish:
+            self.spanish.add(sender)
+            self.step[sender] = 0
+            if self.store is not None:
+                self.store.save_summary(IntakeSummary(conversation_id=sender,
+                                                      conversation_language="es"))
         if self.store is not None and self.store.get_summary(sender) is None:
             self.store.save_summary(IntakeSummary(conversation_id=sender))
         await asyncio.sleep(self.delay)
         step = self.step.get(sender, 0)
         self.step[sender] = step + 1
-        question = self.QUESTIONS[min(step, len(self.QUESTIONS) - 1)]
+        script = self.SPANISH if sender in self.spanish else self.QUESTIONS
+        question = script[min(step, len(script) - 1)]
         return [{"recipient_id": sender, **reply} for reply in question(message)]
 
 
@@ -176,7 +196,7 @@ def take_photo(page, path: Path) -> None:
 
 def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_path):
     attach(page, gps_jpeg(tmp_path / "IMG_0000.jpg"))  # before the intake has begun
-    page.locator(".msg.note", has_text=PHOTO_NEEDS_CONVERSATION).wait_for()
+    page.locator(".msg.note", has_text=reply_text("photo_needs_conversation")).wait_for()
     assert page.locator(".msg.photo").count() == 0
     page.get_by_role("button", name="Start my intake").click()
     page.get_by_text("What's your first name?").wait_for()
@@ -192,7 +212,7 @@ def test_photo_upload_strips_gps_and_a_text_file_is_refused(page, db_path, tmp_p
     fake = tmp_path / "holiday.jpg"
     fake.write_text("these are my notes, not a picture")
     take_photo(page, fake)
-    page.locator(".msg.note", has_text=photos.NOT_A_PHOTO).wait_for()
+    page.locator(".msg.note", has_text=photos.refusal(photos.NOT_A_PHOTO)).wait_for()
     assert page.locator(".msg.photo").count() == 1  # the refused file left no thumbnail
 
 
@@ -344,3 +364,41 @@ def test_typing_restart_after_sending_shows_a_fresh_conversation(page, rasa, db_
     assert texts(page, "bot") == ["Hi! I'm the intake assistant.\nWhat's your first name?"]
     assert rasa.calls[-1]["sender"] != sent
     assert store.get_summary(sent).model_dump() == before
+
+
+def test_the_language_button_holds_the_whole_widget_in_spanish_photo_guide_included(
+        page, db_path, rasa, tmp_path):
+    language = page.get_by_role("button", name="Continuar en español")
+    assert language.inner_text() == "Español" and language.get_attribute("lang") == "es"
+    language.click()
+    page.get_by_text("¿Cuál es su nombre?").wait_for()
+    assert texts(page, "patient") == ["Español"]
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.get_by_role("button", name="Enviar").count() == 1
+    assert page.get_by_label("Su mensaje").get_attribute("placeholder") == "Escriba su respuesta"
+    assert page.get_by_role("button", name="Continue in English").inner_text() == "English"
+    assert page.get_by_role("button", name="Empezar de nuevo").count() == 1
+    assert page.locator("h1").inner_text() == "Antes de su consulta"
+
+    page.get_by_label("Su mensaje").fill("Ana")
+    page.get_by_role("button", name="Enviar").click()
+    page.get_by_role("button", name="Las subo").click()  # opens the guide, in Spanish
+    guide = page.get_by_role("region", name="Guía de fotos")
+    guide.wait_for()
+    assert guide.locator(".guide-step").inner_text() == "Foto 1 de 5: Cara en reposo"
+    assert guide.locator(".guide-ask").inner_text().startswith("Su cara en reposo")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Tomar o elegir foto").click()
+    chooser.value.set_files(str(gps_jpeg(tmp_path / "reposo.jpg")))
+    page.get_by_text("Gracias, recibí su foto: Cara en reposo.").wait_for()
+    guide.locator(".guide-step", has_text="Foto 2 de 5: Frunciendo el ceño").wait_for()
+    assert page.locator(".msg.photo .caption").all_inner_texts() == ["Foto enviada: Cara en reposo"]
+    page.screenshot(path=str(DOCS_SPANISH_SCREENSHOT))
+
+    page.reload()  # the conversation comes back in Spanish, labels and all
+    page.get_by_text("¿Toma algún medicamento o suplemento?").wait_for()
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.get_by_role("button", name="Enviar").count() == 1
+    conversation_id = rasa.calls[-1]["sender"]
+    store = IntakeStore(db_path)
+    assert list(store.photo_poses(conversation_id).values()) == ["rest"]  # labelled for staff

@@ -21,7 +21,7 @@ import pytest
 
 from bot import db as backend
 from bot.care_store import CareStore
-from bot.web.app import RASA_DOWN_REPLY, RETRY_REPLY
+from bot.web.app import reply_text
 from tests.databases import services
 from tests.replicas import LOCK_LIFETIME, ReplicaStack
 from tests.servers.test_every_answer_kept import CHOICES, CORRECTIONS, Plan, _check_summary
@@ -79,7 +79,7 @@ class Patient:
         self.sent_total()
         replies = response.json()
         sorry = [(began, r["text"]) for r in replies
-                 if r.get("text") in (RASA_DOWN_REPLY, RETRY_REPLY)]
+                 if r.get("text") in (reply_text("rasa_down"), reply_text("retry"))]
         self.apologies += sorry
         self.handled.append(not sorry)
         return replies

@@ -7,15 +7,58 @@
 (function () {
   "use strict";
 
-  var OFFLINE = "I couldn't reach the clinic's server. Please check your connection and try again.";
-  var START = [{ title: "Start my intake", payload: "hello" }];
+  /* The widget's words in each language the intake is held in (bot/catalogue/patient.<lang>.yml,
+     put in the page by the server); the conversation's language picks one. */
+  var TEXT = {};
+  var language = "en";
+  var showingStart = false;
 
   var log, quick, typing, statusLine, form, input, sendButton, attachButton, fileInput, restartButton;
   var busy = false;
   var restartTimer = null;
   /* The photo guide: the poses from the server, the one shown, and those skipped here. */
   var guide = { panel: null, poses: [], current: null, skipped: {}, uploading: false };
-  var UPLOAD_PAYLOAD = "I'll upload them";
+
+  /* A label in the conversation's language, with {placeholders} filled in. */
+  function t(key, values) {
+    var text = (TEXT[language] && TEXT[language][key]) || (TEXT.en && TEXT.en[key]) || "";
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+
+  /* The photo question's "upload" button, in any language: it opens the photo guide. */
+  function opensGuide(payload) {
+    return Object.keys(TEXT).some(function (code) { return TEXT[code].upload_payload === payload; });
+  }
+
+  function startButtons() {
+    return [{ title: t("start_title"), payload: t("start_payload") }];
+  }
+
+  /* Show the page in a language: every labelled element, the page's lang and title. */
+  function applyLanguage(code) {
+    if (!code || !TEXT[code] || code === language) return;
+    language = code;
+    document.documentElement.lang = code;
+    document.title = t("page_title");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-text]"), function (node) {
+      node.textContent = t(node.getAttribute("data-text"));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-label]"), function (node) {
+      node.setAttribute("aria-label", t(node.getAttribute("data-label")));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-title]"), function (node) {
+      node.title = t(node.getAttribute("data-title"));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-placeholder]"), function (node) {
+      node.placeholder = t(node.getAttribute("data-placeholder"));
+    });
+    document.getElementById("language").lang = t("switch_language_code");
+    if (showingStart) showButtons(startButtons());
+    if (guide.panel && !guide.panel.hidden) refreshGuide();
+  }
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -41,7 +84,7 @@
     var span = element("span", "text");
     var match = CHECKIN_LINK.exec(text);
     span.appendChild(document.createTextNode(text.slice(0, match.index)));
-    var link = element("a", null, "open your check-in");
+    var link = element("a", null, t("checkin_link"));
     link.href = "/checkin/" + match[1];
     span.appendChild(link);
     span.appendChild(document.createTextNode(text.slice(match.index + match[0].length)));
@@ -52,15 +95,15 @@
   function addMessage(message) {
     var role = message.role === "patient" ? "patient" : message.role === "note" ? "note" : "bot";
     var bubble = element("div", "msg " + role);
-    var who = role === "patient" ? "You: " : role === "bot" ? "Assistant: " : "";
+    var who = role === "patient" ? t("you") : role === "bot" ? t("assistant") : "";
     if (who) bubble.appendChild(element("span", "visually-hidden", who));
     if (message.photoUrl) {
       bubble.classList.add("photo");
       var image = element("img");
       image.src = message.photoUrl;
-      image.alt = "Your photo";
+      image.alt = t("your_photo");
       bubble.appendChild(image);
-      bubble.appendChild(element("span", "caption", message.caption || "Photo sent"));
+      bubble.appendChild(element("span", "caption", message.caption || t("photo_sent")));
     } else if (role === "bot" && CHECKIN_LINK.test(String(message.text || ""))) {
       bubble.appendChild(withCheckinLink(String(message.text)));
     } else {
@@ -77,6 +120,8 @@
 
   function showButtons(buttons) {
     quick.textContent = "";
+    showingStart = buttons && buttons.length === 1 && buttons[0].payload === t("start_payload") &&
+      buttons[0].title === t("start_title");
     (buttons || []).forEach(function (button) {
       if (typeof button.title !== "string" || typeof button.payload !== "string") return;
       var node = element("button", "", button.title);
@@ -84,7 +129,7 @@
       node.disabled = busy;
       node.addEventListener("click", async function () {
         var sent = await sendMessage(button.payload, button.title);
-        if (sent && button.payload === UPLOAD_PAYLOAD) openGuide();
+        if (sent && opensGuide(button.payload)) openGuide();
       });
       quick.appendChild(node);
     });
@@ -130,7 +175,7 @@
     try {
       response = await fetch(url, options);
     } catch (error) {
-      throw new Error(OFFLINE);
+      throw new Error(t("offline"));
     }
     var data = null;
     try {
@@ -139,7 +184,7 @@
       data = null;
     }
     if (!response.ok) {
-      var detail = data && typeof data.detail === "string" ? data.detail : "Something went wrong. Please try again.";
+      var detail = data && typeof data.detail === "string" ? data.detail : t("error");
       throw new Error(detail);
     }
     return data;
@@ -159,8 +204,9 @@
         // The sent intake stays with the clinic; this page now shows the new conversation.
         log.textContent = "";
         addMessage({ role: "patient", text: title || text });
-        statusLine.textContent = "New conversation started. Your earlier answers stay with the clinic.";
+        statusLine.textContent = t("restarted");
       }
+      applyLanguage(data && data.language);
       renderBotMessages(data && data.messages);
     } catch (error) {
       sent = false;
@@ -176,14 +222,14 @@
   /* Upload one photo; pose is a key of the guided set, or null. True when it was kept. */
   async function uploadPhoto(file, pose) {
     var preview = URL.createObjectURL(file);
-    var bubble = addMessage({ role: "patient", photoUrl: preview, caption: "Sending photo…" });
+    var bubble = addMessage({ role: "patient", photoUrl: preview, caption: t("sending_photo") });
     var formData = new FormData();
     formData.append("photo", file, file.name || "photo");
     if (pose) formData.append("pose", pose);
     try {
       var data = await request("POST", "/api/chat/photos", formData);
       var title = pose ? poseTitle(pose) : null;
-      bubble.querySelector(".caption").textContent = title ? "Photo sent: " + title : "Photo sent";
+      bubble.querySelector(".caption").textContent = title ? t("photo_sent_pose", { title: title }) : t("photo_sent");
       (data.messages || []).forEach(addMessage);
       if (data.guide) guide.poses = data.guide.poses || guide.poses;
       return true;
@@ -229,19 +275,39 @@
     });
     var current = guide.current;
     var index = current ? guide.poses.indexOf(current) + 1 : 0;
-    document.getElementById("guide-count").textContent = current ? "Photo " + index + " of " + guide.poses.length + ":" : "";
-    document.getElementById("guide-pose").textContent = current ? current.title : "All done";
-    document.getElementById("guide-ask").textContent = current ? current.ask : "Thank you, that's the photo set. You can close the guide.";
+    document.getElementById("guide-count").textContent = current ? t("guide_count", { number: index, total: guide.poses.length }) : "";
+    document.getElementById("guide-pose").textContent = current ? current.title : t("guide_done");
+    document.getElementById("guide-ask").textContent = current ? current.ask : t("guide_done_note");
     document.getElementById("guide-take").hidden = !current;
     document.getElementById("guide-skip").hidden = !current;
     document.getElementById("guide-take").disabled = guide.uploading;
     document.getElementById("guide-skip").disabled = guide.uploading;
   }
 
+  /* The poses (titles and asks in the conversation's language) from the server. */
+  async function loadPoses() {
+    var data = await request("GET", "/api/chat/photo-guide");
+    guide.poses = (data && data.poses) || [];
+  }
+
+  /* After a language change: the open guide's words again, keeping its place. */
+  async function refreshGuide() {
+    var key = guide.current ? guide.current.key : null;
+    try {
+      await loadPoses();
+    } catch (error) {
+      return; // the guide keeps its earlier words
+    }
+    guide.current = null;
+    guide.poses.forEach(function (pose) {
+      if (pose.key === key) guide.current = pose;
+    });
+    renderGuide();
+  }
+
   async function openGuide() {
     try {
-      var data = await request("GET", "/api/chat/photo-guide");
-      guide.poses = (data && data.poses) || [];
+      await loadPoses();
     } catch (error) {
       addNote(error.message);
       return;
@@ -295,7 +361,7 @@
 
   function resetRestartButton() {
     restartButton.classList.remove("confirming");
-    restartButton.textContent = "Start over";
+    restartButton.textContent = t("start_over");
     restartTimer = null;
   }
 
@@ -303,8 +369,8 @@
   async function onRestart() {
     if (!restartButton.classList.contains("confirming")) {
       restartButton.classList.add("confirming");
-      restartButton.textContent = "Yes, start over";
-      statusLine.textContent = "Press again to start a new conversation. Your earlier answers stay with the clinic.";
+      restartButton.textContent = t("start_over_confirm");
+      statusLine.textContent = t("start_over_note");
       restartTimer = window.setTimeout(function () {
         resetRestartButton();
         statusLine.textContent = "";
@@ -316,8 +382,8 @@
     try {
       await request("POST", "/api/chat/restart", {});
       log.textContent = "";
-      showButtons(START);
-      statusLine.textContent = "New conversation started.";
+      showButtons(startButtons());
+      statusLine.textContent = t("started");
     } catch (error) {
       statusLine.textContent = error.message;
     }
@@ -332,23 +398,29 @@
   async function loadHistory() {
     try {
       var data = await request("GET", "/api/chat/history");
+      applyLanguage(data && data.language);
       var messages = (data && data.messages) || [];
       messages.forEach(function (message) {
         if (message.photo_url) {
-          addMessage({ role: "patient", photoUrl: message.photo_url, caption: "Photo sent" });
+          addMessage({ role: "patient", photoUrl: message.photo_url, caption: t("photo_sent") });
         } else if (message.text) {
           addMessage(message);
         }
       });
       var last = messages[messages.length - 1];
-      showButtons(!messages.length ? START : last.role === "bot" ? last.buttons : []);
+      showButtons(!messages.length ? startButtons() : last.role === "bot" ? last.buttons : []);
     } catch (error) {
       addNote(error.message);
-      showButtons(START);
+      showButtons(startButtons());
     }
   }
 
   function start() {
+    try {
+      TEXT = JSON.parse(document.getElementById("widget-text").textContent) || {};
+    } catch (error) {
+      TEXT = {}; // the page's own English labels stay
+    }
     log = document.getElementById("log");
     quick = document.getElementById("quick");
     typing = document.getElementById("typing");
@@ -388,6 +460,11 @@
       fileInput.click();
     });
     restartButton.addEventListener("click", onRestart);
+    /* The other language: sent as a message ("Español" / "English"), so the assistant answers
+       in it and the conversation (and any later visit) stays in it. */
+    document.getElementById("language").addEventListener("click", function () {
+      sendMessage(t("switch_language"));
+    });
     loadHistory();
   }
 
