@@ -5,6 +5,8 @@ with its own file named by CLINIC_CARE_CATALOGUE (English) or CLINIC_CARE_CATALO
     >>> text = load_care_catalogue()
     >>> text.checklist["review"].startswith("Book your 2-week review")
     True
+    >>> load_care_catalogues(env={})["es"].checkin["page_send"]
+    'Enviar'
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Mapping
 
 import yaml
+
+from bot.language import SPOKEN
 
 CATALOGUES = Path(__file__).resolve().parent / "catalogue"
 DEFAULT_CATALOGUE = CATALOGUES / "care.en.yml"
@@ -54,6 +58,12 @@ def load_care_catalogue(path: str | Path | None = None,
                 _check_entry(override_path, section, key, text, base[section])
                 base[section][key] = text
     return CareCatalogue(checklist=base["checklist"], checkin=base["checkin"])
+
+
+def load_care_catalogues(env: Mapping[str, str] | None = None) -> dict[str, CareCatalogue]:
+    """The catalogue of every language an intake is held in, each with the clinic's own file
+    for that language over it."""
+    return {language: load_care_catalogue(env=env, language=language) for language in SPOKEN}
 
 
 def _read(path: Path) -> dict[str, dict[str, str]]:

@@ -7,7 +7,8 @@ a web patient gets a link in their chat (/checkin/<secret>, where the secret is 
 time and only its hash is kept). The patient says how the result looks (happy, uneven, not
 enough, side effects) and may add a photo. Anything but "happy" goes to the staff queue as a
 touch-up request; side effects (a drooping eyelid, trouble swallowing...) get the urgent advice
-at once and go to the top of the queue.
+at once and go to the top of the queue. The patient reads everything in the language their
+intake was held in (bot/catalogue/care.<language>.yml); answers are read in English and Spanish.
 
 The timing runs on a scheduler (bot/care_scheduler.py: APScheduler, jobs kept in the intake
 database); this module decides what happens and never waits.
@@ -18,6 +19,8 @@ database); this module decides what happens and never waits.
     '2026-11-25T14:00:00+00:00'
     >>> read_reply("2").answer, read_reply("my left eyelid is drooping").urgent
     ('uneven', True)
+    >>> read_reply("bien, pero se me cayo el parpado").urgent, read_reply("no muy bien").answer
+    (True, 'other')
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import hashlib
 import logging
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Mapping, Protocol
@@ -44,28 +48,79 @@ HAPPY, UNEVEN, NOT_ENOUGH, SIDE_EFFECTS, OTHER = (
 ANSWER_LABELS = {HAPPY: "Happy", UNEVEN: "Uneven", NOT_ENOUGH: "Not enough",
                  SIDE_EFFECTS: "Side effects", OTHER: "Something else (read their words)"}
 CHOICES = (HAPPY, UNEVEN, NOT_ENOUGH, SIDE_EFFECTS)  # "Reply 1 ..4" in this order
+# The check-in page's words, filled in for one patient (bot/web/checkin.py shows them).
+PAGE_KEYS = ("page_title", "page_question", "page_photo", "page_details", "page_send",
+             "page_choose_one", "page_footer", "already_answered",
+             *(f"choice_{choice}" for choice in CHOICES))
 DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
-# Possible spread of the toxin or a complication a clinician must hear about today. Read in
-# any answer, whatever number the patient picked.
-URGENT = re.compile(
-    r"\b(droop\w*|ptosis|(eye ?lid|lid|brow)s? (is |are |has |have )?(dropp|fall|hang|heavy|"
-    r"low)\w*|heavy (eye ?lid|lid|brow)\w*|can'?t (open|close) my eye|swallow\w*|chok\w*|"
-    r"breath\w*|short of breath|speak\w*|slurr\w*|doubl\w* vision|seeing double|blurr\w*|vision|"
-    r"hoarse|weak(ness)? (in )?my (neck|arms?|legs?|face)|allergic|hives|swell\w* (up )?(of )?"
-    r"my (face|lips|throat|tongue)|throat)\b", re.I)
-_PATTERNS = (
-    (SIDE_EFFECTS, re.compile(r"^\s*4\b|side ?effects?|\bsore\b|headache|bruis\w*|infect\w*",
-                              re.I)),
-    (UNEVEN, re.compile(r"^\s*2\b|uneven|lopsided|asymmetr\w*|wonky|one side|spock|"
-                        r"not (even|symmetric\w*)|crooked", re.I)),
-    (NOT_ENOUGH, re.compile(r"^\s*3\b|not enough|still (see|have|there|moving|visible)|"
-                            r"no (difference|change)|barely|hardly|didn'?t (work|do)|"
-                            r"not (working|much)|want more|more units", re.I)),
-    (HAPPY, re.compile(r"^\s*1\b|^\s*(happy|love it|great|perfect|good|amazing|"
-                       r"looks? (great|good|amazing)|very happy|so happy)\b", re.I)),
+
+def _near(first: str, then: str, words: int = 3) -> str:
+    """A regex for `first` followed by `then` with at most `words` words between them."""
+    return rf"(?:{first})\w*\W+(?:\w+\W+){{0,{words}}}?(?:{then})\w*"
+
+
+def _any(*alternatives: str) -> str:
+    """One regex matching any of the alternatives."""
+    return "|".join(f"(?:{a})" for a in alternatives)
+
+
+# How an answer reads, as a table of phrasings in English and in Spanish. The text is read
+# without its accents ("parpado caido" reads like "párpado caído"); the first answer either
+# language matches wins, and URGENT wins over every answer.
+# URGENT: a possible spread of the toxin or a complication a clinician must hear about today,
+# read in any answer whatever number the patient picked.
+_EYE_ES = r"parpados?|ojos?|cejas?"
+URGENT = re.compile(r"\b(?:" + _any(
+    r"droop\w*|ptosis|(eye ?lid|lid|brow)s? (is |are |has |have )?(dropp|fall|hang|heavy|low)\w*",
+    r"heavy (eye ?lid|lid|brow)\w*|can'?t (open|close) my eye|swallow\w*|chok\w*|breath\w*",
+    r"short of breath|speak\w*|slurr\w*|doubl\w* vision|seeing double|blurr\w*|vision|hoarse",
+    r"weak(ness)? (in )?my (neck|arms?|legs?|face)|allergic|hives|throat",
+    r"swell\w* (up )?(of )?my (face|lips|throat|tongue)",
+    # Spanish: "se me cayó el párpado", "tengo el ojo caído", "me cuesta tragar", "veo doble"
+    _near(_EYE_ES, r"caid|cay|cae|pesad|baj"), _near(r"cay|cae", _EYE_ES, 2),
+    r"no (puedo|logro) (abrir|cerrar) (el |los |mi |mis )?ojos?",
+    r"trag(ar|o|a|ue|ando)|respir\w*|ahog\w*|atragant\w*|asfixi\w*",
+    _near(r"no puedo|me cuesta|dificultad|problemas?", r"hablar|tragar|respirar", 2),
+    r"arrastr\w* (las )?palabras|veo (doble|borroso|nublado)|vision|vista (doble|borrosa|nublada)",
+    r"borros\w*|ronc[oa]|ronquera|afonic\w*|sin voz",
+    _near(r"debil", r"cuello|brazos?|piernas?|cara"),
+    _near(r"hinch|inflam", r"cara|labios?|garganta|lengua"),
+    _near(r"cara|labios?|garganta|lengua", r"hinchad|inflamad"),
+    r"alergi\w*|ronchas|urticaria|garganta") + r")\b", re.I)
+_RULES = (  # (answer, English phrasings, Spanish phrasings)
+    (SIDE_EFFECTS,
+     (r"^\s*4\b|side ?effects?|\bsore\b|headache|bruis\w*|infect\w*",),
+     (r"efectos? secundarios?|moreton\w*|\bmorad[oa]s?\b|hematoma|dolor|\bdoli\w*",
+      r"\bduel(e|en)\b|infecc\w*|enrojec\w*|\bardor\b|comezon|picazon")),
+    (UNEVEN,
+     (r"^\s*2\b|uneven|lopsided|asymmetr\w*|wonky|one side|spock|not (even|symmetric\w*)",
+      r"crooked"),
+     (r"dispar\w*|desigual\w*|chuec\w*|torcid\w*|asimetr\w*|de un solo lado",
+      _near(r"\blado", r"mas\b", 2), _near(r"\bceja", r"mas (arriba|alta|levantada)", 2),
+      r"no (esta|estan|quedo|quedaron|se ve|se ven) (parej|igual)\w*")),
+    (NOT_ENOUGH,
+     (r"^\s*3\b|not enough|still (see|have|there|moving|visible)|no (difference|change)",
+      r"barely|hardly|didn'?t (work|do)|not (working|much)|want more|more units"),
+     (r"no (me )?(hizo|ha hecho|hace) (mucho |el |ningun |nada de )?(efecto|nada)",
+      r"no (me )?(funciono|sirvio|agarro)|poco efecto|casi nada|quiero mas|mas unidades",
+      r"\bapenas\b",
+      _near(r"\b(todavia|aun|sigo|sigue|siguen)\b",
+            r"ven\b|veo\b|viendo|tengo|teniendo|noto|notando|hay\b|igual|mueve|muevo|marcad", 2),
+      _near(r"\bno (se )?(noto|nota|note|veo|ve|hay)\b", r"diferencia|cambio|nada", 2))),
+    (HAPPY,  # only at the start: "good" later on is too often "good, but..."
+     (r"^\s*1\b|^\s*(happy|love it|great|perfect|good|amazing|looks? (great|good|amazing)|"
+      r"very happy|so happy)\b",),
+     (r"^\W*((hola|gracias|si|la verdad|estoy|me siento|me veo|me quede|quede|se ve|me|todo|"
+      r"muy|super|tan|bastante|ya)\W+)*(bien|encant\w*|gust[oa]\w*|content[oa]s?|feliz|"
+      r"perfect[oa]|excelente|genial|de maravilla|hermos[oa]|precios[oa])\b",)),
 )
-_UNHAPPY = re.compile(r"\b(not|isn'?t|un|never) ?(happy|great|good)\b|\bunhappy\b", re.I)
+_PATTERNS = tuple((answer, re.compile(_any(*english, *spanish), re.I))
+                  for answer, english, spanish in _RULES)
+_UNHAPPY = re.compile(_any(
+    r"\b(not|isn'?t|un|never) ?(happy|great|good)\b|\bunhappy\b",
+    _near(r"\bno\b", r"bien|content|feliz|encant|gust|perfect|excelente|genial", 2),
+    r"descontent\w*|infeliz|insatisfech\w*"), re.I)
 
 
 class Scheduler(Protocol):
@@ -93,16 +148,22 @@ class Reading:
 def read_reply(text: str, choice: str | None = None) -> Reading:
     """Read a patient's answer: a choice from the page, or an SMS reply ("2", "uneven", "my
     eyelid is drooping"). Anything unclear is OTHER, which staff read."""
-    urgent = bool(URGENT.search(text or ""))
+    plain = _without_accents(text or "")
+    urgent = bool(URGENT.search(plain))
     if choice in CHOICES:
         answer = choice
     else:
-        answer = next((name for name, pattern in _PATTERNS if pattern.search(text or "")), OTHER)
-        if answer == HAPPY and _UNHAPPY.search(text):
+        answer = next((name for name, pattern in _PATTERNS if pattern.search(plain)), OTHER)
+        if answer == HAPPY and _UNHAPPY.search(plain):
             answer = OTHER
     if urgent:
         answer = SIDE_EFFECTS
     return Reading(answer, urgent or answer == SIDE_EFFECTS)
+
+
+def _without_accents(text: str) -> str:
+    """Text with its accents dropped, as patients often type it ("párpado" as "parpado")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -179,15 +240,18 @@ def first_name(full_name: str | None) -> str | None:
 
 class CareService:
     """Schedules, sends, answers and cancels check-ins (the one interface the web app, the CLI
-    and the scheduler's job use)."""
+    and the scheduler's job use). Each patient is spoken to in the language their intake was
+    held in; `catalogues` maps a language to its wording (one catalogue alone is English)."""
 
-    def __init__(self, store: CareStore, intakes, catalogue: CareCatalogue, hours: OfficeHours,
+    def __init__(self, store: CareStore, intakes,
+                 catalogues: CareCatalogue | Mapping[str, CareCatalogue], hours: OfficeHours,
                  *, sender: SmsSender | None = None, scheduler: Scheduler | None = None,
                  base_url: str = "http://127.0.0.1:8000", clinic: str = "the clinic",
                  phone: str = "", clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
-        self.intakes = intakes  # bot.store.IntakeStore: SMS contacts and the chat transcript
-        self.catalogue = catalogue
+        self.intakes = intakes  # bot.store.IntakeStore: SMS contacts, transcript, language
+        self.catalogues = dict(catalogues) if isinstance(catalogues, Mapping) \
+            else {"en": catalogues}
         self.hours = hours
         self.sender = sender
         self.scheduler = scheduler
@@ -260,11 +324,25 @@ class CareService:
         """The check-in page's address for a secret."""
         return f"{self.base_url}/checkin/{secret}"
 
-    def _text(self, key: str, row: dict, **values: str) -> str:
-        """A check-in text from the catalogue, filled in."""
+    def language(self, conversation_id: str | None) -> str:
+        """The language of the conversation's intake when there is wording in it, else "en"."""
+        summary = self.intakes.get_summary(conversation_id) \
+            if self.intakes is not None and conversation_id else None
+        language = summary.conversation_language if summary is not None else "en"
+        return language if language in self.catalogues else "en"
+
+    def _text(self, key: str, row: dict, language: str | None = None, **values: str) -> str:
+        """A check-in text in the patient's language (looked up unless given), filled in."""
+        language = language or self.language(row.get("conversation_id"))
         name = row.get("first_name")
-        return self.catalogue.checkin[key].format(
+        return self.catalogues[language].checkin[key].format(
             first_name=f" {name}" if name else "", clinic=self.clinic, phone=self.phone, **values)
+
+    def page_text(self, row: dict) -> dict[str, str]:
+        """What the check-in page says to this patient, by PAGE_KEYS, in their language (its
+        code under "language")."""
+        language = self.language(row["conversation_id"])
+        return {"language": language, **{key: self._text(key, row, language) for key in PAGE_KEYS}}
 
     def page(self, secret: str) -> dict | None:
         """The check-in a page link opens (sent or answered), or None."""
@@ -317,16 +395,16 @@ def _iso(moment: datetime) -> str:
 
 def care_from_env(settings, intakes, env: Mapping[str, str], *, scheduler: Scheduler | None = None,
                   sender: SmsSender | None = None) -> CareService:
-    """The CareService configured from the environment: CLINIC_CARE_CATALOGUE, CLINIC_TZ,
-    CLINIC_OFFICE_HOURS, CLINIC_OFFICE_DAYS, PUBLIC_BASE_URL (check-in links), and the SMS sender
-    (TWILIO_FROM...) unless one is given."""
-    from bot.care_catalogue import load_care_catalogue
+    """The CareService configured from the environment: CLINIC_CARE_CATALOGUE (and
+    CLINIC_CARE_CATALOGUE_ES for Spanish), CLINIC_TZ, CLINIC_OFFICE_HOURS, CLINIC_OFFICE_DAYS,
+    PUBLIC_BASE_URL (check-in links), and the SMS sender (TWILIO_FROM...) unless one is given."""
+    from bot.care_catalogue import load_care_catalogues
     from bot.sms_sender import sms_sender_from_env
 
     hours = OfficeHours.from_env({**env, "CLINIC_TZ": settings.clinic_timezone})
     base_url = env.get("PUBLIC_BASE_URL", "").strip() or "http://127.0.0.1:8000"
     location = intakes.location if intakes is not None else settings.db_location
-    return CareService(CareStore(location), intakes, load_care_catalogue(env=env), hours,
+    return CareService(CareStore(location), intakes, load_care_catalogues(env), hours,
                        sender=sender if sender is not None else sms_sender_from_env(env),
                        scheduler=scheduler, base_url=base_url, clinic=settings.clinic_name,
                        phone=settings.clinic_phone)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
 from bot import cli
-from bot.care_catalogue import load_care_catalogue
+from bot.care_catalogue import load_care_catalogue, load_care_catalogues
 from bot.care_scheduler import CareScheduler, scheduler_runs_jobs
 from bot.care_store import CareStore
 from bot.checkins import (CareService, OfficeHours, checkin_due_at, read_reply,
@@ -119,10 +119,10 @@ class Clinic:
         self.intakes = IntakeStore(self.location)  # nothing carried over but the database
         self.sender = FakeSmsSender()
         self.scheduler = CareScheduler(database_url(self.settings), step=True)
-        self.care = CareService(CareStore(self.location), self.intakes, load_care_catalogue(), NY,
-                                sender=self.sender, scheduler=self.scheduler,
-                                base_url="https://clinic.example", clinic="Brightside",
-                                phone="555-0199")
+        self.care = CareService(CareStore(self.location), self.intakes,
+                                load_care_catalogues({}), NY, sender=self.sender,
+                                scheduler=self.scheduler, base_url="https://clinic.example",
+                                clinic="Brightside", phone="555-0199")
         app = create_app(self.settings, self.intakes, FakeRasaClient(), care=self.care)
         self.client = TestClient(app, follow_redirects=False)
         self.client.__enter__()  # runs the lifespan: the scheduler starts

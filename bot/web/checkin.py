@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from bot.checkins import ANSWER_LABELS, CHOICES, CareService
+from bot.checkins import CHOICES, CareService
 from bot.care_store import ANSWERED
 from bot.web import photos
 
@@ -26,8 +26,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates" / "checkin"
 PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             "base-uri 'none'; frame-ancestors 'none'")
 MAX_FORM_BYTES = photos.MAX_PHOTO_BYTES + 64 * 1024
-NOT_FOUND = "This check-in link is not valid."
-CHOOSE_ONE = "Please choose one of the answers."
+NOT_FOUND = "This check-in link is not valid."  # no check-in found, so no language to say it in
 
 
 def create_checkin_router(care: CareService, photo_root: Path) -> APIRouter:
@@ -36,13 +35,9 @@ def create_checkin_router(care: CareService, photo_root: Path) -> APIRouter:
         enabled_extensions=("html",), default=True))
     router = APIRouter()
 
-    def render(row: dict, status_code: int = 200, **values) -> HTMLResponse:
-        text = care.catalogue.checkin
-        name = row.get("first_name")
+    def render(text: dict[str, str], status_code: int = 200, **values) -> HTMLResponse:
         body = pages.get_template("page.html").render(
-            clinic=care.clinic, phone=care.phone, title=text["page_title"],
-            question=text["page_question"].format(first_name=f" {name}" if name else ""),
-            photo_hint=text["page_photo"], choices=[(c, ANSWER_LABELS[c]) for c in CHOICES],
+            clinic=care.clinic, text=text, choices=[(c, text[f"choice_{c}"]) for c in CHOICES],
             **values)
         return HTMLResponse(body, status_code=status_code, headers={
             "Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store",
@@ -58,10 +53,8 @@ def create_checkin_router(care: CareService, photo_root: Path) -> APIRouter:
     def checkin_page(secret: str) -> HTMLResponse:
         """The question (or, once answered, the thanks)."""
         row = found(secret)
-        if row["status"] == ANSWERED:
-            return render(row, reply=care.catalogue.checkin["already_answered"].format(
-                phone=care.phone, clinic=care.clinic))
-        return render(row)
+        text = care.page_text(row)
+        return render(text, reply=text["already_answered"] if row["status"] == ANSWERED else None)
 
     @router.post("/checkin/{secret}", response_class=HTMLResponse)
     async def checkin_answer(secret: str, request: Request) -> HTMLResponse:
@@ -70,20 +63,21 @@ def create_checkin_router(care: CareService, photo_root: Path) -> APIRouter:
             raise HTTPException(403, "Forms from other websites are not accepted.")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-            raise HTTPException(413, photos.TOO_BIG)
+            raise HTTPException(413, photos.refusal(photos.TOO_BIG))
         row = await run_in_threadpool(found, secret)
         async with request.form(max_files=1, max_fields=5) as form:
             choice, details = form.get("answer"), form.get("details")
             upload = form.get("photo")
             data = await upload.read(photos.MAX_PHOTO_BYTES + 1) \
                 if isinstance(upload, UploadFile) and upload.filename else b""
+        text = await run_in_threadpool(care.page_text, row)
         if choice not in CHOICES:
-            return render(row, 422, error=CHOOSE_ONE)
-        text = details.strip()[:2000] if isinstance(details, str) else ""
+            return render(text, 422, error=text["page_choose_one"])
+        said = details.strip()[:2000] if isinstance(details, str) else ""
         if data:
             await run_in_threadpool(_keep_photo, care, photo_root, row, data)
-        reading, reply = await run_in_threadpool(care.answer, row["id"], text, choice)
-        return render(row, reply=reply, urgent=reading.urgent)
+        reading, reply = await run_in_threadpool(care.answer, row["id"], said, choice)
+        return render(text, reply=reply, urgent=reading.urgent)
 
     return router
 
