@@ -752,7 +752,7 @@ class SmsChannel:
             thanks += " " + (photo_guide.sms_ask(following, language) if following
                              else photo_guide.sms_text("sms_finished", language))
         await run_in_threadpool(self.store.add_message, conversation_id, "bot", thanks)
-        texts.insert(0, thanks)
+        texts[:0] = split_message(thanks)  # a Spanish text is UCS-2: it may need parts
         return texts, asked
 
     async def _download(

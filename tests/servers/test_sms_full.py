@@ -16,11 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+import yaml
 from PIL import Image
 from twilio.request_validator import RequestValidator
 
 from bot.web.sms import MAX_SEGMENTS, sms_segments
-from tests.sim.simulator import DEFAULTS, question_in
+from tests.sim.simulator import DEFAULTS, SENT, SPANISH_PATIENTS, question_in
 
 pytestmark = pytest.mark.servers
 PHONE = "+15550104477"
@@ -49,19 +50,23 @@ def test_an_unsigned_request_is_refused_and_nothing_is_processed(stack):
     assert send_sms(stack, "hi", sign=False).status_code == 403
 
 
-def finish_intake(stack, phone: str, answers: dict[str, str], first: str = "hi") -> list[str]:
+OPTIONS = re.compile(r"\s*(Reply 1 for|Responda 1 para).*$", re.S)
+
+
+def finish_intake(stack, phone: str, answers: dict[str, str], first: str = "hi",
+                  options: str = "Reply 1 for Yes") -> list[str]:
     """Answer every question the bot asks by SMS until the intake is sent; the last replies."""
     replies = texts(send_sms(stack, first, phone=phone))
     for _ in range(40):
         joined = " ".join(replies)
         assert all(sms_segments(r).count <= MAX_SEGMENTS for r in replies), replies
-        if "sent to the clinic" in joined:
+        if any(r.startswith(SENT) for r in replies):
             return replies
-        question = question_in([re.sub(r"\s*Reply 1 for.*$", "", r, flags=re.S) for r in replies])
+        question = question_in([OPTIONS.sub("", r) for r in replies])
         assert question, replies
         assert question != "contact", "an SMS patient is never asked for the number they text from"
         if question == "pregnancy":
-            assert "Reply 1 for Yes" in joined  # buttons become numbered options
+            assert options in joined  # buttons become numbered options, in the patient's language
         replies = texts(send_sms(stack, answers[question], phone=phone))
     pytest.fail("the SMS intake did not finish")
 
@@ -216,3 +221,35 @@ def test_a_photo_the_provider_refuses_asks_the_patient_to_bring_it(stack, media_
     texts(send_sms(stack, "hi", phone=phone))
     replies = texts(send_sms(stack, "", phone=phone, media=(media_host["base"] + "/ME404",)))
     assert len(replies) == 1 and "bring" in replies[0] and "consult" in replies[0]
+
+
+def test_a_spanish_patient_texts_the_whole_intake_photos_included_in_spanish(stack, staff,
+                                                                             media_host):
+    phone = "+15550104481"
+    before = sms_intakes(staff)
+    opening = texts(send_sms(stack, "hola, quiero botox para las patas de gallo", phone=phone))
+    assert opening[0].startswith("¡Hola!"), opening
+    photo_url = media_host["base"] + "/ME1"
+    photo_texts = texts(send_sms(stack, "", phone=phone, media=(photo_url,)))
+    thanks = " ".join(photo_texts)  # a long Spanish text comes in parts (UCS-2 segments)
+    assert thanks.startswith("Gracias, recibí su foto: Cara en reposo. Siguiente foto (2 de 5): "
+                             "Frunciendo el ceño")
+    assert "SALTAR" in thanks and "LISTO" in thanks, thanks
+    skipped = texts(send_sms(stack, "saltar", phone=phone))
+    assert skipped[0].startswith("Está bien, la saltamos. Siguiente foto (3 de 5)"), skipped
+    stopped = texts(send_sms(stack, "listo", phone=phone))
+    assert stopped[0].startswith("Está bien, no más fotos por ahora"), stopped
+    assert all(sms_segments(r).count <= MAX_SEGMENTS for r in (*opening, *photo_texts, *skipped)), [(r, sms_segments(r).count) for r in (*opening, *photo_texts, *skipped)]
+
+    defaults = yaml.safe_load(SPANISH_PATIENTS.read_text(encoding="utf-8"))["defaults"]
+    answers = {**defaults, "breastfeeding": "1", "medications": "tomo eliquis diario"}
+    last = finish_intake(stack, phone, answers, first=defaults["name"],
+                         options="Responda 1 para Sí, 2 para No")
+    assert any(r.startswith(SENT) for r in last)
+    [conversation_id] = [cid for cid in sms_intakes(staff) if cid not in before]
+    intake = staff(f"/api/intakes/{conversation_id}").json()
+    assert intake["conversation_language"] == "es" and intake["status"] == "completed"
+    assert {f["code"] for f in intake["flags"]} == {"breastfeeding", "anticoagulant"}
+    assert intake["recommendation"] == "defer"
+    assert "eliquis" in " ".join(f["evidence"] for f in intake["flags"]).lower()  # their words
+    assert list(intake["photo_poses"].values()) == ["rest"]  # labelled for staff, in English
