@@ -18,11 +18,14 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "clopilet", "clavix", "clopivas", "deplatt", "ceruvin", "plagril", "clopitab",
                         "noklot",  # India
                         "lowplat",  # Pakistan
+                        "piax",  # Australia
+                        "deplatt-a", "deplatt a",  # India (with aspirin)
                         "zyllt"),  # Central Europe
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
                     "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "thorinane",
-                    "reviparin", "clivarin", "clivarine",
+                    "reviparin", "clivarin", "clivarine", "certoparin", "mono-embolex",
+                    "mono embolex",
                     "lmwh"),
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal"),
@@ -83,7 +86,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "procyclidine", "prociclidina", "kemadrin", "arpicolin", "benzatropine",
             "benzatropina", "pacitane", "trihexifenidilo", "biperiden", "biperideno", "akineton",
             # gut antispasmodics: dicyclomine, clidinium, propantheline, methscopolamine
-            "cyclopam", "meftal spas", "clidinium", "normaxin",
+            "cyclopam", "meftal spas", "clidinium", "normaxin", "librax", "merbentyl",
+            "dicycloverine", "joy-rides", "joy rides", "kwells",
             "pro-banthine", "methscopolamine"),
         "quinidine": ("quinidina", "nuedexta"),
     },
@@ -92,7 +96,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # UK, Ireland
             "anadin", "anadin extra", "micropirin", "beechams powders",
             # US
-            "stanback", "goodys headache powder", "aspergum", "vazalore", "durlaza",
+            "stanback", "goodys headache powder", "aspergum", "vazalore", "durlaza", "bufferin",
             "yosprala", "percodan",
             # Canada
             "entrophen", "asaphen", "novasen",
@@ -123,7 +127,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "ibupirac", "caldolor", "duexis", "vicoprofen", "feminax express", "ipren",
             "ibumetin", "nurofen express", "brufen retard",
             # naproxen
-            "synflex", "apronax", "naprelan", "vimovo", "treximet", "feminax ultra",
+            "synflex", "apronax", "naprelan", "vimovo", "treximet", "feminax ultra", "naprogesic",
             # diclofenac
             "voltarol", "cataflam", "caflam", "voltral", "arthrotec", "motifene",
             "pennsaid", "solaraze", "dynapar", "diclomol", "panamor",
@@ -137,7 +141,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # flurbiprofen (throat lozenges)
             "strepsils intensive",
             # piroxicam, meloxicam, lornoxicam
-            "brexidol", "mobicox", "vivlodex", "xefo",
+            "brexidol", "mobicox", "vivlodex", "xefo", "feldene",
             # celecoxib, etoricoxib, parecoxib
             "elyxyb", "nucoxia", "etoshine",
             # indomethacin, sulindac, oxaprozin, diflunisal
@@ -166,6 +170,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
 # beside the antiplatelet or muscle relaxant.
 ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
     "duoplavin": ("aspirin",),  # clopidogrel + aspirin
+    "deplatt-a": ("aspirin",),
+    "deplatt a": ("aspirin",),
     "aggrenox": ("aspirin",),  # dipyridamole + aspirin
     "asasantin": ("aspirin",),
     "robaxisal": ("aspirin",),  # methocarbamol + aspirin

@@ -428,6 +428,7 @@ BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "night feed", "night feeds", "morning feed", "bedtime feed", "feeding him", "feeding her",
     "feeding the baby", "feeding my", "feed him", "feed her", "on the boob", "latch", "feeds a day",
     "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for",
+    "i express", "still express", "express a bottle", "express a few", "express for",
     "comfort feed", "comfort feeds", "feeding", "feeds"),
     "breastfeeding", "condition")
 BOTTLE = ("bottle feed", "bottle feeding", "bottle fed", "formula feed", "formula feeding",
@@ -440,8 +441,11 @@ def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
     mask = lexicon.REPRODUCTIVE_MASKS.get(terms[0].item, ()) + (
         BOTTLE if terms[0].item == "breastfeeding" else ())
     found = _match_terms(clauses(text), terms[:1], topic, mask)
-    if found and asked and all(f.polarity in (Polarity.HYPOTHETICAL, Polarity.OTHER_PERSON)
-                               for f in found):  # "is pumping the same? yes I pump for him"
+    not_now = (Polarity.HYPOTHETICAL, Polarity.OTHER_PERSON) + (
+        (Polarity.ABSENT,) if terms[0].item == "breastfeeding" else ())
+    if found and asked and all(f.polarity in not_now for f in found):
+        # "is pumping the same? yes I pump for him"; "not really breastfeeding, but I still
+        # express a bottle a day": pumping is breastfeeding, and it is now
         found += [f for f in _match_terms(clauses(text), terms[1:], topic, mask)
                   if f.polarity == Polarity.PRESENT]
     if not found and asked and yes_no(text) != "no":

@@ -399,7 +399,7 @@ SEGMENT_BREAK = re.compile(r"\s*,\s*|\s+(?=\b(?:and|so|then)\b\s+(?:now|currentl
                            r"(?:me|my)\b)")
 # Words that make a statement about now, whatever tense the segment is in.
 PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|these days|" \
-    r"nowadays|today|found out|just found|just learned|finding out|" \
+    r"nowadays|today|found out|just found|just learned|finding out|they found|" \
     r"got (my|a|the) (bfp|positive|big fat positive|faint line))\b"
 # A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
 HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
