@@ -95,7 +95,7 @@ _RULES = (  # (answer, English phrasings, Spanish phrasings)
       r"\bduel(e|en)\b|infecc\w*|enrojec\w*|\bardor\b|comezon|picazon")),
     (UNEVEN,
      (r"^\s*2\b|uneven|lopsided|asymmetr\w*|wonky|one side|spock|not (even|symmetric\w*)",
-      r"crooked"),
+      r"crooked|one (eye)?brow|(eye)?brows? (is |are )?(higher|uneven|different)"),
      (r"dispar\w*|desigual\w*|chuec\w*|torcid\w*|asimetr\w*|de un solo lado",
       _near(r"\blado", r"mas\b", 2), _near(r"\bceja", r"mas (arriba|alta|levantada)", 2),
       r"no (esta|estan|quedo|quedaron|se ve|se ven) (parej|igual)\w*")),
@@ -121,6 +121,15 @@ _UNHAPPY = re.compile(_any(
     r"\b(not|isn'?t|un|never) ?(happy|great|good)\b|\bunhappy\b",
     _near(r"\bno\b", r"bien|content|feliz|encant|gust|perfect|excelente|genial", 2),
     r"descontent\w*|infeliz|insatisfech\w*"), re.I)
+
+
+# A mild side effect the patient says they don't have: "no bruising at all", "without any
+# headaches", "sin moretones", "no me duele nada". Only these: an urgent sign is never removed.
+_NO_SIDE_EFFECT = re.compile(
+    r"\b(?:no|not|without|zero|never|sin|ningun\w*|nada de)\s+(?:any\s+|a\s+|single\s+|de\s+)?"
+    r"(?:side ?effects?|bruis\w*|headaches?|soreness|sore|infections?|efectos? secundarios?|"
+    r"moreton\w*|morados?|hematomas?|dolor(?:es)?(?: de cabeza)?)(?:\s+(?:at all|whatsoever|"
+    r"nada|ninguno))?\b|\bno me duele(?:n)?(?: nada)?\b", re.I)
 
 
 class Scheduler(Protocol):
@@ -149,12 +158,14 @@ def read_reply(text: str, choice: str | None = None) -> Reading:
     """Read a patient's answer: a choice from the page, or an SMS reply ("2", "uneven", "my
     eyelid is drooping"). Anything unclear is OTHER, which staff read."""
     plain = _without_accents(text or "")
-    urgent = bool(URGENT.search(plain))
+    urgent = bool(URGENT.search(plain))  # read whole: a negated urgent sign still counts
     if choice in CHOICES:
         answer = choice
     else:
-        answer = next((name for name, pattern in _PATTERNS if pattern.search(plain)), OTHER)
-        if answer == HAPPY and _UNHAPPY.search(plain):
+        # "no side effects, love it", "sin moretones": a side effect they don't have is not one.
+        said = _NO_SIDE_EFFECT.sub(" ", plain).lstrip(" ,.;:-!")
+        answer = next((name for name, pattern in _PATTERNS if pattern.search(said)), OTHER)
+        if answer == HAPPY and _UNHAPPY.search(said):
             answer = OTHER
     if urgent:
         answer = SIDE_EFFECTS

@@ -54,6 +54,16 @@ PASSWORD = "correct horse battery"
     ("trouble breathing", "side_effects", True),
     ("seeing double", "side_effects", True),
     ("can we talk?", "other", False),
+    # A side effect the patient says they do NOT have is not one (no 911 advice for "love it").
+    ("no side effects, love it", "happy", False),
+    ("happy, no bruising at all", "happy", False),
+    ("all good, no headaches", "other", False),
+    ("no bruising but one brow is higher", "uneven", False),
+    ("without any bruising, still see my 11s", "not_enough", False),
+    ("sin moretones, me encanta", "happy", False),
+    ("no bruising, but a bad headache since friday", "side_effects", True),
+    ("a bit of bruising by my eye", "side_effects", True),
+    ("no headache but my eyelid droops", "side_effects", True),
 ])
 def test_replies_are_read_as_patients_write_them(reply, answer, urgent):
     reading = read_reply(reply)
