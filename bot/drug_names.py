@@ -9,7 +9,8 @@ from __future__ import annotations
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
-        "warfarin": ("uniwarfin", "waran"),  # India; Sweden
+        "warfarin": ("uniwarfin", "waran",  # India; Sweden
+                     "orfarin"),  # Finland, Thailand
         "acenocoumarol": ("nicoumalone", "acitrom"),  # UK generic name; India
         "phenprocoumon": ("phenprocoumon", "fenprocumona", "marcoumar", "marcumar", "falithrom"),
         "phenindione": ("phenindione", "fenindiona", "dindevan"),
@@ -20,12 +21,19 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "lowplat",  # Pakistan
                         "piax",  # Australia
                         "deplatt-a", "deplatt a",  # India (with aspirin)
-                        "zyllt"),  # Central Europe
+                        "zyllt",  # Central Europe
+                        "lopirel",  # Europe, Middle East
+                        "coplavix",  # Europe (with aspirin)
+                        "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
                     "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "thorinane",
                     "reviparin", "clivarin", "clivarine", "certoparin", "mono-embolex",
                     "mono embolex",
+                    # enoxaparin (Spain; biosimilar), nadroparin once daily, bemiparin (Spain: Ivor
+                    # is also a first name, so only with a dose or an injection word)
+                    "crusia", "ghemaxan", "fraxodi", "ivor 2500", "ivor 3500", "ivor injection",
+                    "ivor injections", "ivor jab", "ivor jabs",
                     "lmwh"),
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal"),
@@ -60,6 +68,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # eperisone, tolperisone
             "eperisone", "eperisona", "myonal", "tolperisone", "tolperisona", "mydocalm",
             "mydeton",
+            # cyclobenzaprine (Italy), methocarbamol (Germany), orphenadrine (UK)
+            "flexiban", "ortoton", "disipal",
             # tizanidine (Japan, Korea)
             "ternelin",
             # dantrolene
@@ -75,7 +85,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "detrusitol", "tolterodina",
             # solifenacin, darifenacin, fesoterodine, trospium, propiverine
             "solifenacina", "vesomni", "vesikur", "emselex", "darifenacina", "fesoterodina",
-            "propiverine", "propiverina", "detrunorm", "mictonorm",
+            "propiverine", "propiverina", "detrunorm", "mictonorm", "mictonetten",
+            "ceris",  # trospium (France)
             # hyoscine / scopolamine
             "scopoderm", "travacalm", "hioscina", "butilhioscina",
             # glycopyrrolate
@@ -147,18 +158,22 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # indomethacin, sulindac, oxaprozin, diflunisal
             "indocin", "tivorbex", "clinoril", "daypro", "dolobid",
             # nimesulide, lysine clonixinate
-            "nimulid", "dorixina"),
+            "nimulid", "dorixina",
+            # ibuprofen (Germany), meloxicam (Europe)
+            "dolormin", "movalis"),
         "fish oil": ("omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
-                     "scotts emulsion", "emulsion de scott", "aceite de krill"),
+                     "scotts emulsion", "emulsion de scott", "aceite de krill",
+                     "eskimo-3", "eskimo 3", "eskimo3"),  # Sweden, UK
         "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
-        "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan"),
+        "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
+                  "bilobil"),  # Central Europe
         "garlic supplement": ("kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
                               "odorless garlic", "capsulas de ajo"),
-        "ginseng": ("panax", "pharmaton"),
+        "ginseng": ("panax", "pharmaton", "ginsana"),
         "turmeric": ("curcuminoids", "theracurmin", "longvida"),
         "st john's wort": ("hypericum", "hypericin", "jarsin", "remotiv", "perika",
-                           "hyperiforce"),
+                           "hyperiforce", "laif 900", "laif"),  # Laif: Germany
         "other bleeding-risk herb": ("angelica sinensis", "dang gui", "danggui",
                                      "tanacetum parthenium"),
     },
@@ -172,6 +187,7 @@ ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
     "duoplavin": ("aspirin",),  # clopidogrel + aspirin
     "deplatt-a": ("aspirin",),
     "deplatt a": ("aspirin",),
+    "coplavix": ("aspirin",),
     "aggrenox": ("aspirin",),  # dipyridamole + aspirin
     "asasantin": ("aspirin",),
     "robaxisal": ("aspirin",),  # methocarbamol + aspirin

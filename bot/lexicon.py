@@ -136,6 +136,16 @@ MEDICINES = _terms("medicine", "anticoagulant", {
         "tirzepatide": ("mounjaro", "zepbound"), "bupropion": ("wellbutrin",),
         "antibiotics": ("antibiotic", "amoxicillin", "doxycycline"),
         "antidepressant": ("antidepressants",), "thyroid medication": ("thyroid meds",),
+        "paroxetine": ("seroxat", "paxil"), "citalopram": ("cipramil", "celexa"),
+        "venlafaxine": ("effexor",), "duloxetine": ("cymbalta",), "mirtazapine": ("remeron",),
+        "semaglutide tablets": ("rybelsus",), "pantoprazole": ("pantoloc", "protonix"),
+        "lansoprazole": ("prevacid",), "esomeprazole": ("nexium",),
+        "amlodipine besylate": ("amlor", "norvasc", "istin"), "ramipril": (), "bisoprolol": (),
+        "simvastatin": (), "rosuvastatin": ("crestor",), "sitagliptin": ("januvia",),
+        "gabapentin": ("neurontin",), "pregabalin": ("lyrica",), "estradiol": ("estrogel",),
+        "finasteride": (), "methotrexate": (), "hydroxychloroquine": ("plaquenil",),
+        "allopurinol": (), "sumatriptan": ("imigran", "imitrex"), "topiramate": ("topamax",),
+        "methylphenidate": ("ritalin", "concerta"), "lisdexamfetamine": ("vyvanse", "elvanse"),
     }.items()
 })
 

@@ -368,8 +368,11 @@ def _unrecognised_medicine(text: str) -> Finding:
 
 
 # "my thyroid med", "blood pressure pills", "something for my reflux": what it is taken for.
+PURPOSE_FOR = re.compile(
+    r"\bfor (?:(?:my|the|a|an|her|his) )?(?!(?:years?|ages|months?|weeks?|days?|now|a while|ever|"
+    r"life|good|long|the last|a long|a bit|a few|some time|yonks|decades?|today|tonight|"
+    r"sleep|it|that|this|them|me|you|him|us)\b)([a-z][a-z ]{2,30}?)(?:$|[,.;!?]| and | but )")
 PURPOSE_STATED = re.compile(
-    r"\bfor (?:my|the|a|an|her|his) ([a-z][a-z ]{2,30}?)(?:$|[,.;!?]| and | but )|"
     r"\b(?!(?:my|a|an|the|some|any|daily|prescription|prescribed|other|no|few|couple|all|"
     r"his|her|usual|regular|normal|little|white|blue|pink|yellow|red|green|orange|purple|small|"
     r"big|tiny|round|oval|new|same|one|two|three|these|those|that|this|generic|brand|over|"
@@ -383,8 +386,9 @@ UNCLEAR_PURPOSE = r"\b(heart|cardiac|cardio|blood(?! pressure)|circulation|veins
 
 def stated_purpose(text: str) -> str | None:
     """What an unknown medicine is for, when the patient said it ("only my thyroid med")."""
-    match = PURPOSE_STATED.search(normalise(text))
-    return (match.group(1) or match.group(2)).strip() if match else None
+    norm = normalise(text)
+    match = PURPOSE_FOR.search(norm) or PURPOSE_STATED.search(norm)
+    return match.group(1).strip() if match else None
 
 
 # What an unknown medicine is taken for, when that points to a flag: "it's for my clots".
@@ -393,7 +397,11 @@ PURPOSES = {
                      r"atrial fibrillation|strokes?|dvt|embolism|stents?|heart valve|"
                      r"anticoagula\w*|antiplatelet)\b",
     "interacting_medication": r"\b(muscle (spasms?|relax\w*)|spasms?|bladder|overactive|"
-                              r"incontinence|motion sickness)\b",
+                              r"incontinence|motion sickness|urgency|peeing|weeing|"
+                              r"frequent urination)\b",
+    # an unknown painkiller for inflammation or period pain is most often an NSAID (advisory)
+    "bleeding_risk_supplement": r"\b(period (pains?|cramps?)|menstrual (pains?|cramps?)|"
+                                r"arthritis|inflammation|swollen joints?|joint pains?)\b",
 }
 
 
@@ -1139,7 +1147,7 @@ _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|k
     r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?|st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
     rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
-    rf"im actually|i am actually|im only|i am only|^me,?)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+    rf"im actually|i am actually|im only|i am only|^me,?|^(?:hi+|hey+|hello) am)\s+(\d{{1,3}})\b{_NOT_YEARS}"
     r"(?!\s*(?:years?|yrs?)\s+(?:post|since|after|into|clean|sober|married|out|of|in|ago|together|"
     r"with|at|on))"
     r"|(?<!my )(?<!our )(?<!a )(?<!his )(?<!her )(?<!the )(?<!their )"
@@ -1189,16 +1197,18 @@ def _unit(word: str | None) -> int:
 
 def _words_to_number(norm: str) -> int | None:
     match = re.search(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?"
-                      rf"({_UNITS})?\b", norm)
+                      rf"({_UNITS}|[1-9](?!\d))?\b", norm)
     if match:
-        return TENS[match.group(1)] + _unit(match.group(2))
+        unit = match.group(2)
+        return TENS[match.group(1)] + (int(unit) if unit and unit.isdigit() else _unit(unit))
     match = re.search(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", norm)
     return NUMBER_WORDS[match.group(1)] if match and NUMBER_WORDS[match.group(1)] > 9 else None
 
 
 MEASURES = re.compile(
     r"\b\d\s*(?:'|’|ft\.?|feet|foot)\s*(?:\d{1,2}\s*(?:\"|”|''|in\.?|inches)?)?"
-    r"|\b\d+(?:\.\d+)?\s*(?:%|percent\b|cm\b|kg\b|kgs\b|lbs?\b|pounds\b|stone\b)", re.I)
+    r"|\b\d+(?:\.\d+)?\s*(?:%|percent\b|cm\b|kg\b|kgs\b|lbs?\b|pounds\b|"
+    r"(?:stone\b|st\b(?=\s*\d))(?:\s*\d{1,2}\b(?:\s*(?:lbs?|pounds)\b)?)?)", re.I)
 
 
 def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
@@ -1213,7 +1223,13 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
         text = re.split(r"\s+[-\u2013\u2014]\s+(?=(?:do|does|can|could|is|are|will|would|should|"
                         r"what|how|when|why|am)\b)", text, maxsplit=1, flags=re.I)[0]
     text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|"
-                  r"grade|class|page|version|v)\s*\d+\b", " ", text, flags=re.I)  # "size 8"
+                  r"grade|class|page|version|v|unit|flat|apt|apartment|block|building|floor|"
+                  r"suite|bus|route|gate|platform|seat|row|house)\s*\d+\b", " ", text,
+                  flags=re.I)  # "size 8", "unit 42"
+    # "born in October '88": a two-digit year
+    if re.search(r"\b(born|birth|dob|bday|birthday)\b", text, re.I):
+        text = re.sub(r"(?<![\w'])['’](\d{2})\b", lambda m: ("19" if int(m[1]) > today.year % 100
+                                                           else "20") + m[1], text)
     # "24 but everyone says I look 30": how old they look or feel is not their age
     text = re.sub(r"\b(?:but )?(?:every ?one|people|they|he|she|my \w+)? ?(?:says?|said|thinks?|"
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
@@ -1234,6 +1250,14 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"\bnot (?!18\b)\d{2} (?:yet|till|until)\b",
                   " ", text, flags=re.I)
     norm = normalise(text)
+    # "I'm not under 18 don't worry, 19": a denied range says nothing more than the number
+    norm = re.sub(r"\b(?:im |i am )?(?:not|no longer|nt|aint) (?:under|below) (?:18|eighteen)\b"
+                  r"(?: (?:dont|do not) worry)?|\b(?:im |i am )?not (?:a minor|underage)\b",
+                  " ", norm).strip(" ,.")
+    norm = re.sub(r"\b(fou?rte?y|thirte?y|twente?y|fift?hy|sixte?y)\b",
+                  lambda m: {"f": "forty", "t": "thirty" if m[1].startswith("th") else "twenty",
+                             "s": "sixty"}.get(m[1][0]) if not m[1].startswith("fif") else "fifty",
+                  norm)  # "fortey-5", "fourty"
     between = re.search(r"\bbetween (\d{2}) and (\d{2})\b", norm)
     if between and asked and int(between.group(1)) >= 18:  # "somewhere between 30 and 35"
         return [_age_finding(original, None, under_18=False)]
@@ -1258,6 +1282,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
                                                                     r"birthday)\b", norm)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
+    lead = re.match(r"^(\d{1,2}),? but\b", norm)
+    if age is None and asked and lead:  # "16 but my mum's fine with it"
+        age = int(lead.group(1))
     return [_age_finding(original, age)] if age is not None and 1 <= age <= 120 else []
 
 
@@ -1271,7 +1298,9 @@ def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Fi
 AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi hi)(?: (?:yall|all|there|"
                             r"everyone|guys|team|folks|hun|lovely))?\b[\s,!.]*)?(\d{2})\s*(?:,\s*"
                             r"(?=[a-z]|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)|here\b|"
-                            r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first)\b)"
+                            r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first|on|"
+                            r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)\b|"
+                            r"\s+(?=pregnant|breastfeeding|ttc|nursing)\b)"
                             r"|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -1304,6 +1333,8 @@ def _stated_age(norm: str) -> int | None:
 
 def _answered_age(text: str, norm: str, today: date) -> int | None:
     """An age given in answer to "how old are you?": "34", "thirty four", "born in 2009"."""
+    if re.search(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?\d\b", norm):
+        return _words_to_number(norm)  # "forty-5"
     now = re.search(r"\b(\d{2}) (now|today|currently|atm|rn)\b", norm)
     if now:  # "not 30 till august, 29 now"
         return int(now.group(1))

@@ -147,6 +147,9 @@ def normalise(text: str) -> str:
                    if unicodedata.category(ch) != "Mn")
     text = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], text)
     text = NUMBER_UNIT.sub(r"\1 \2", text)  # "6wks" -> "6 wks"
+    # "bf 4 mo": SMS shorthand for breastfeeding a baby of that age ("my bf" is a boyfriend)
+    text = re.sub(r"(?<!my )(?<!her )(?<!the )\bbf(?= \d{1,2} (?:mo|mos|mths?|months?|wks?|weeks?)\b)",
+                  "breastfeeding", text)
     text = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", text)  # "the 12nth"
     return re.sub(r"[ \t]+", " ", text).strip()
 
