@@ -45,6 +45,9 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
 SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bthat (i|im) (know|am aware|aware|" \
     r"can think) of\b|\bas far as i (know|am aware)\b|\bafaik\b|\bi (dont )?reckon( not)?\b|" \
     r"\bnot (really )?preventing\b|\bif it happens\b"
+# "not officially trying, just not preventing": neither a yes nor a no to trying (checked)
+NOT_PREVENTING = r"\bnot (really |actively )?(preventing|avoiding it|using (anything|protection))\b|" \
+    r"\bif it happens\b|\bsee what happens\b|\bleaving it (to|up to) (fate|chance|nature)\b"
 # Statements that do not answer a question about the patient now: kept, never closing it.
 NOT_ANSWERS = (Polarity.PAST, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)
 MAX_ATTEMPTS = 3  # the question, then twice in other words, then "unclear"
@@ -348,11 +351,15 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
         return True
     if re.search(SOFT_NO, norm) and (topic in DEFER_TOPICS or topic == "allergies"):
         return True  # "not that I know of" is checked only where a wrong no defers treatment
+    if topic == "trying_to_conceive" and re.search(NOT_PREVENTING, norm):
+        return True
     # "my sister is pregnant, not me": a no by contrast with someone else, to a defer question
     # (a plain "no" first is clear: "no, but my sister is")
     first = clauses(text)[0].original if clauses(text) else ""
     return topic in DEFER_TOPICS and bool(re.search(FAMILY_WORDS, norm)) and \
-        yes_no(re.split(r"[,;]", first)[0]) != "no" and not re.search(SELF_DENIAL, norm)
+        yes_no(lead := re.split(r"[,;]|\s[-\u2013\u2014]\s", first)[0]) != "no" and \
+        not re.match(r"\W*(no|not|nope|nah)\b", normalise(lead)) and \
+        not re.search(SELF_DENIAL, norm)
 
 
 def _confirmed(state: IntakeState, text: str) -> Turn | None:

@@ -442,7 +442,12 @@ EVERYDAY_USES = {
                            r"second|third|kid|child|family|little|boy|girl|sibling|brother|"
                            r"sister|bub|bubba)\b)\w+"),
     "breastfeeding": (r"feeding the (ducks|birds|cats?|dogs?|kids|family|fish|horses|chickens|"
-                      r"five thousand|meter)", r"(the )?only (thing|one) (im|i am|ive been|i) (pumping|pump|nursing|nurse|"
+                      r"five thousand|meter)",
+                      # "nursing a sprained ankle": looking after an injury or a drink
+                      r"nursing (a|an|my|this) (\w+ )?(ankle|knee|wrist|back|foot|toe|finger|hand|"
+                      r"arm|leg|neck|shoulder|hip|injury|bruise|cold|flu|headache|hangover|grudge|"
+                      r"cuppa|coffee|tea|wine|beer|pint|drink|heart|cough|virus|bug)s?\b",
+                      r"(the )?only (thing|one|mouths?) (im|i am|ive been|i) (pumping|pump|nursing|nurse|"
                       r"feeding|feed) (is|are) (?!(my|the|a|our) (baby|babies|son|daughter|little|"
                       r"lo|bub|bubba|boy|girl)\b)\w+.*",
                       # "feeding my Tamagotchi", "feeding my husband fibs": not a baby
@@ -461,12 +466,16 @@ EVERYDAY_USES = {
                   r"quote|amount)\b.*",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing",
+                  r"(the )?only (thing|one) (thats |that is |)?(choking|wheezing|struggling)\b.*",
+                  r"(wifi|wi fi|internet|connection|broadband|traffic|engine|car|printer|laptop|"
+                  r"computer|phone|drains?)( \w+)? (is |keeps |was )?(choking|wheezing|gasping)\b",
                   r"(leaves?|left|leaving|makes?|made) me breathless", r"takes? my breath away",
                   r"breathless (just )?(thinking|at the thought|with (excitement|anticipation)|"
                   r"from (laughing|excitement))\b.*",
                   r"(so busy|swamped|flat out|run off my feet|snowed under|so stressed)[^.,]{0,40}"
                   r"(breathe|breath)\w*"),
     "skin_infection": (r"infected with (wrinkles|lines|\w+ lines|laughter|\w+ness)",
+                       r"(infected with|caught|got|have) the (\w+ )?bug\b",
                        r"(phone|laptop|computer|pc|mac|tablet|ipad|email|inbox)s?( is| s| has)? "
                        r"(been )?(infected|got a virus|has a virus)\b.*",
                        r"infectious (laugh|smile|results?|energy|personality)",
@@ -482,7 +491,8 @@ EVERYDAY_USES = {
                       r"nervous", r"nerves? (before|about)", r"nerve wracking",
                       r"got on my nerves", r"weak (spot|point|for)"),
     "allergies": (r"allergic to (mondays?( mornings?)?|monday mornings?|work|exercise|bad (\w+)|"
-                  r"my (job|boss|ex|husband|wife|kids|mother in law)|people|mornings?|cardio|"
+                  r"my (job|boss|ex|husband|wife|kids|mother[ -]?in[ -]?law|in[ -]?laws|"
+                  r"partner|sister|brother|mum|mom|dad|cat|dog|teenagers?)|people|mornings?|cardio|"
                   r"the gym|early mornings?|drama|stress|housework|cleaning|math|maths|running|"
                   r"wrinkles|small talk|meetings|emails?|traffic|queues|the news|politics|"
                   r"(the )?school run|homework|bills|taxes|deadlines|alarms?|people who \w+( \w+)?)\b",

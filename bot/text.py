@@ -406,7 +406,7 @@ PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|the
     r"got (my|a|the) (bfp|positive|big fat positive|faint line))\b"
 # A plan, a condition or a wish: "if I get pregnant", "thinking about starting fish oil".
 HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|should i|" \
-    r"^(lets )?say (im|i am|i was|i have|i get|i take|i start|i begin|i go|i do|i need)|" \
+    r"^(lets )?say (i|im|we|were)\b|" \
     r"(im|i am|were|we are) due to (start|begin|go on|have)|suppose|supposing|imagine|hypothetically|" \
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
     r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
@@ -428,6 +428,7 @@ AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|eac
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
+    r"(so |but |and )?(definitely |def |deffo |defo )?not (right )?now$|" \
     r"on hold|taking a break|having a break|given up|gave up|paused|stopped for now|" \
     r"(decided|chose|agreed) to (stop|quit|pause|give up)|(we|i) (have |ve )?stopped( trying)?$|" \
     r"sorted (since|now)|all sorted|healed( up| over)?( a| \w+)? (days?|weeks?|months?) ago|" \
@@ -615,7 +616,8 @@ NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|don
 STOPPED_LATER = r"^(but |and |though |then )?(i |we )?(have |ve )?(stopped|quit|weaned( \w+)?|" \
     r"gave (it |them |that )?up|finished|came off)( it| them| that| doing it)?\b.{0,30}" \
     r"\b(ago|last (year|month|week|summer|spring|winter|autumn|fall)|in (19|20)\d\d|years|" \
-    r"months|a while|already|long)\b"
+    r"months|a while|already|long|after|since|for now|in the (spring|summer|winter|autumn|fall)|" \
+    r"in (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
 
 # The patient's own present statement after a question about a thing: "I take one daily".
 STATED_AFTER_QUESTION = r"^((just |only )?asking )?(because |cause |cos |coz |as |and |well |but )?" \
