@@ -344,6 +344,9 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
     if topic == "medications":  # one follow-up for a medicine we don't know: what is it for?
         return bool(findings) and all(f.item == "unrecognised" and not f.detail.get("purpose")
                                       for f in findings)
+    if topic == "trying_to_conceive" and findings and re.search(NOT_PREVENTING, norm) and not any(
+            f.polarity == Polarity.PRESENT for f in findings):
+        return True  # "not officially trying, just not preventing", "kinda? not preventing"
     if topic not in CONFIRMED_TOPICS or not findings or any(
             f.polarity != Polarity.ABSENT for f in findings):
         return False
@@ -351,8 +354,6 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
         return True
     if re.search(SOFT_NO, norm) and (topic in DEFER_TOPICS or topic == "allergies"):
         return True  # "not that I know of" is checked only where a wrong no defers treatment
-    if topic == "trying_to_conceive" and re.search(NOT_PREVENTING, norm):
-        return True
     # "my sister is pregnant, not me": a no by contrast with someone else, to a defer question
     # (a plain "no" first is clear: "no, but my sister is")
     first = clauses(text)[0].original if clauses(text) else ""

@@ -187,7 +187,7 @@ NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
                                "lambert eatons", "lambart eeton", "lambert eeton",
                                "eaton lambert", "eaton-lambert", "lambart-eaton"),
     "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs",
-            "motor neuron disease", "motor neurone disease",
+            "motor neuron disease", "motor neurone disease", "motor neurone", "motor neuron",
             "mnd", "amyotrophic lateral sclerosis", "riluzole", "rilutek", "edaravone",
             "radicava"),
     "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy", "cidp",
@@ -233,7 +233,8 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "problems swallowing", "problem swallowing", "dysphagia",
                               "can't swallow", "cant swallow", "choking", "go down weird",
                               "goes down weird", "go down wrong", "goes down wrong",
-                              "down the wrong way", "stuck in my throat", "get stuck",
+                              "down the wrong way", "stuck in my throat", "get stuck", "stick in my throat",
+                              "sticks in my throat", "sticking in my throat", "stick in my gullet",
                               "gets stuck", "struggle to swallow", "struggling to swallow",
                               "struggle swallowing", "hard time swallowing", "feels stuck", "food feels stuck",
                               "stuck on the way down", "food gets stuck", "choke on",
@@ -481,7 +482,7 @@ EVERYDAY_USES = {
                        r"infectious (laugh|smile|results?|energy|personality)",
                        r"(laugh|smile|giggle|energy|enthusiasm|personality|vibe|mood|attitude|"
                        r"positivity|yawn)s? (is |are |was |so )*infectious",
-                       r"\bsore (about|from|after|loser|over|because)\b.*", r"(im|i am|so|feel) sore",
+                       r"(?<!cold )sore (about|from|after|loser|over|because)\b.*", r"(im|i am|so|feel) sore",
                        r"sore (muscles|legs|arms|back|feet|throat)", r"muscles? (are |is )?sore",
                        # a reaction to something, said of an allergy: not an infection now
                        r"(bring|brings|bringing|brought|come|comes|came|break|breaks|broke) "

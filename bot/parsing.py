@@ -305,7 +305,7 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return []
     answer = yes_no(text)
     norm = normalise(text)
-    besides = re.search(r"\b(?:except|apart from|other than|besides|but (?:i|im|i am)(?: on| take|"
+    besides = re.search(r"\b(?:except|apart from|other than|besides|bar|but (?:i|im|i am)(?: on| take|"
                         r" taking)?|only|just)\b\s*(?P<rest>.*)$", norm)
     if answer == "no" and besides and re.search(r"[a-z]{4}", besides["rest"]) and not re.search(
             r"^(no|not|nothing|none|never|that|this|it|the odd)\b", besides["rest"]):
@@ -829,7 +829,8 @@ PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|use
 # Hyaluronic acid and other dermal fillers by brand: a treatment, but not a toxin.
 FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
     r"revanesse|volbella|voluma|volift|volux|kysse|defyne|refyne|saypha|yvoire|perfectha|" \
-    r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp)\b"
+    r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|" \
+    r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
     r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
     r"cancel+ed|bailed|bottled it|not once|never once|(toxin|botox|tox|needle) virgin|" \

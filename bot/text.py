@@ -28,7 +28,7 @@ NEGATION_CUES = {"no", "not", "never", "none", "nothing", "nor", "neither", "wit
 # Words that end a negation's reach: "no blood thinners, just fish oil".
 SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though", "although", "yet",
                 "also", "apart", "aside", "than", "plus", "i", "im", "we", "were", "ive", "weve",
-                "currently", "more", "rather", "instead", "mostly", "mainly"}
+                "currently", "more", "rather", "instead", "mostly", "mainly", "bar"}
 # Words that say a thing is over, whatever else the clause says.
 STRONG_PAST = [
     r"\bstopped\b", r"\bused to\b", r"\bno longer\b", r"\banymore\b", r"\bany more\b", r"\bquit\b",
@@ -57,7 +57,7 @@ STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|d
     r"for the (past|last))\b"
 PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
 UNSURE_PATTERNS = [
-    r"\bno (clue|clew)\b", r"\bma+y+be+\b", r"\bask my (doctor|dr|gp|obgyn|ob)\b",
+    r"\bno (clue|clew)\b", r"\bma+y+be+\b", r"^(kind of|kinda|sort of|sorta)\b", r"\bask my (doctor|dr|gp|obgyn|ob)\b",
     r"\bnot (really )?sure\b", r"\bunsure\b", r"\bno idea\b", r"\bidk\b", r"\bi ?dont know\b",
     r"\bdont know\b", r"\bdunno\b", r"\bmaybe\b", r"\bmight\b", r"\bmay be\b", r"\bpossibly\b",
     r"\bpossible\b", r"\bcould be\b", r"\bperhaps\b", r"\bnot certain\b", r"\buncertain\b",
@@ -81,7 +81,7 @@ UNSURE_PATTERNS = [
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
     r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|" \
     r"eventually|in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
-FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) family\b|\b(on|from) my (moms|mums|dads|" \
+FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|blood|side)\b|\b(on|from) my (moms|mums|dads|" \
     r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
     r"both of us|we both)\b"
@@ -155,7 +155,8 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd": "weekend",
+SHORTHAND = {"diagnosd": "diagnosed", "diagnoised": "diagnosed", "daignosed": "diagnosed",
+             "diagonsed": "diagnosed", "diagnossed": "diagnosed", "gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd": "weekend",
              "jaunary": "january", "ninteen": "nineteen", "consentrating": "concentrating",
              "janury": "january", "feburary": "february", "augest": "august",
              "setember": "september", "octobor": "october", "decemeber": "december",
@@ -435,6 +436,10 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"dormant|havent needed (a|an|my|one|it|any)\b|havent (used|had) (a|an|my) (puffer|inhaler)|fine with (it|them|that|those) now|" \
     r"now (all |just |only |fully |exclusively )?(formula|bottle)( fed| feeding)?|" \
     r"all negative|came back (negative|clear|normal|fine)|tested negative|ruled out|" \
+    r"(tests?|scans?|results?|bloods?|biopsy|emg|mri) (were|was|came back|are|all) (all |both )?" \
+    r"(clear|negative|normal|fine|ok)|" \
+    r"(havent|have not|not) (needed (it|one|them)? ?)?(for|in) (years|ages|a long time|months|" \
+    r"decades)|(cleared|cleared up|healed|went away|gone) (with|after|by|thanks to)\b|" \
     r"nothing since|gone now|cleared now|healed now|" \
     r"completely gone|all gone|gone completely|totally gone|fully healed|completely healed|" \
     r"healed up|all healed|cleared up completely|completely cleared|" \
@@ -445,7 +450,9 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"resolved|went away)( now| since| completely)?$|went away (after|when|once|as|years|ages)|" \
     r"finished clearing( up)?|cleared up (in|last|by|before))\b"
 STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|flaring|spreading|" \
-    r"getting worse|not (yet )?healed|not (yet )?gone|hasnt (healed|gone|cleared))\b"
+    r"getting worse|not (yet )?healed|not (yet )?gone|hasnt (healed|gone|cleared)|" \
+    r"(its|it has|theyve|they have|has|have) (come|came) back(?! (negative|clear|normal|fine))|" \
+    r"flared (up )?again|back again)\b"
 SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$"
 SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|came)\b( \w+)? (off|from)\s*$"
 # A question back ("can you do botox while pregnant?"): not a statement about the patient.
@@ -601,7 +608,8 @@ def about_someone_else(clause: str, pos: int) -> bool:
         return False  # "my husband says my forehead lines make me look worried"
     if re.search(FAMILY_WORDS, clause[:pos]):
         return True
-    return bool(re.search(FAMILY_AFTER, clause)) and not re.search(FIRST_PERSON, clause)
+    return bool(re.search(FAMILY_AFTER, clause)) and not re.search(
+        FIRST_PERSON, re.sub(SELF_DENIAL, " ", clause))  # "asthma runs in my kids, not me"
 
 
 # A short clause after the one naming a thing can take it back: "had a cold sore last month /
