@@ -68,7 +68,9 @@ WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour 
                     "martin luther king day": (1, 0, 3), "presidents day": (2, 0, 3),
                     "early may bank holiday": (5, 0, 1), "may bank holiday": (5, 0, 1),
                     "spring bank holiday": (5, 0, -1), "august bank holiday": (8, 0, -1),
-                    "columbus day": (10, 0, 2), "thanksgiving": (11, 3, 4)}
+                    "columbus day": (10, 0, 2), "canadian thanksgiving": (10, 0, 2),
+                    "canada thanksgiving": (10, 0, 2), "thanksgiving monday": (10, 0, 2),
+                    "thanksgiving": (11, 3, 4)}
 
 
 def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str] | None:
@@ -289,7 +291,8 @@ def _season(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     if before_last:  # "the summer before last": a year before the last one
         last = _season(f"last {before_last.group(2)}", today, "past")
         return _shift_year(last[0], -1), before_last.group().strip()
-    match = re.search(r"\b(last|this|next|in the|over the) (spring|summer|fall|autumn|winter)\b",
+    match = re.search(r"\b(last|this|next|in the|over the|until the|till the|til the|by the|"
+                      r"around the) (spring|summer|fall|autumn|winter)\b",
                       text)
     if not match:
         return None
@@ -415,7 +418,8 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 
 RULES = (_relative, _keyword, _weekday, _month_day, _numeric, _ordinal_day, _holiday, _season)
-HOLIDAYS_AND_THANKSGIVING = set(HOLIDAYS) | {"thanksgiving"}
+HOLIDAYS_AND_THANKSGIVING = set(HOLIDAYS) | {"thanksgiving", "canadian thanksgiving",
+                                              "canada thanksgiving", "thanksgiving monday"}
 
 
 def spoken_date(day: date, today: date, language: str = "en") -> str:

@@ -249,14 +249,16 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
     if not asked:
         return []
     norm = normalise(text)
-    if re.search(r"\b(bring|brimg|bribg|brng|brin|later|at the (appointment|consult|visit)|"
-                 r"in person|tomorrow|on the day)\b", norm):
+    if re.search(r"\b(bring|brimg|bribg|brng|brin|later|(at|for|to) the (appointment|appt|consult|"
+                 r"consultation|visit)|in person|tomorrow|on the day)\b", norm):
         plan = "bring"
     elif re.search(r"\b(none|no (photos|pics|pictures)|nothing) of me\b|\bdont have (any )?"
                    r"(photos|pics|pictures)\b|\b(arent|are not|isnt) any (photos|pics|pictures)\b",
                    norm):
         plan = "none"  # "my phone's full of photos of my dog, none of me"
-    elif re.search(r"\b(upload|attach|send|sent|sned|snd|here|heres|sending|attached|pick|choose|"
+    elif re.search(r"\b(upload|attach|send\w*|sent|sned|snd|here|heres|attached|pick|choose|"
+                   r"\d+ (pics?|photos?|pictures?|pictres|selfies)|brace yourself|incoming|"
+                   r"coming (your way|now|through|over)|on (its|their) way|"
                    r"tonight|select|uploaded|uploading|attaching|texted|emailed|"
                    r"camera roll|gallery|email|e-mail|whatsapp|text them|message them)\b", norm):
         plan = "upload"
@@ -796,7 +798,17 @@ def event_date(text: str, today: date) -> tuple | None:
     whole = find_date(text, today, "future")
     if len(dates) > 1:
         return min(dates, key=lambda w: w[0])
+    if whole and re.fullmatch(r"(in |during )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
+                              whole[1]) and re.search(VAGUE_DATE, normalise(text)) and \
+            (whole[0] - today).days < 14:
+        return None  # "sometime in October, date TBC" late in September: which day matters
     return whole
+
+
+# A month named with words that say the day is not known yet
+VAGUE_DATE = r"\b(tbc|tbd|tba|to be (confirmed|decided|announced|arranged|sorted)|sometime|" \
+    r"some time|at some point|date (not|isnt|is not|hasnt been|not yet) (set|fixed|confirmed|" \
+    r"decided|sorted)|not sure (of )?(the|which|what) (date|day))\b"
 
 
 def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | None,
@@ -1011,6 +1023,13 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         found = _toxin_named_apart(text, found) or found
     if found and all(f.item == "other" and _vague_allergen(f) for f in found):
         return []  # "allergic to a few things": which ones is still to be asked
+    if found and asked and all(f.polarity in (Polarity.OTHER_PERSON, Polarity.PAST,
+                                              Polarity.HYPOTHETICAL) for f in found) and \
+            re.search(r"\b(i have|ive|ive got|i|im|i am) (got )?(no|not any|zero) (known )?"
+                      r"allerg\w*|\bnot allergic (to anything|myself)\b", normalise(text)):
+        # "it's my husband who had a reaction to Botox, I've no allergies": the patient's own no
+        return found + [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                                evidence=text.strip())]
     if found:
         return found
     if not asked:
@@ -1098,6 +1117,9 @@ TOXIN_ALLERGENS = tuple(p for t in lexicon.PRODUCTS for p in t.phrases
 
 def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Polarity:
     """A reaction in the past is an allergy now ("I reacted to Botox in 2022"), unless outgrown."""
+    # "I can't have dairy protein, I get hives": can't tolerate, not a denial
+    norm = re.sub(r"\b(cant|cannot|can not|couldnt) (have|eat|drink|tolerate|take|do|touch|go near)\b",
+                  lambda m: "x" * len(m.group()), norm)
     polarity = polarity_at(norm, pos, length)
     over = re.search(r"\b(outgrew|grew out|grown out|no longer|not anymore|anymore|any more)\b",
                      f"{norm} {whole}")

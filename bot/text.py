@@ -155,7 +155,12 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"diagnosd": "diagnosed", "diagnoised": "diagnosed", "daignosed": "diagnosed",
+SHORTHAND = {"novembr": "november", "novemeber": "november", "novmber": "november",
+             "octobr": "october", "ocotber": "october", "septmber": "september",
+             "setpember": "september", "decmber": "december", "decemeber": "december",
+             "febuary": "february", "feburary": "february", "janurary": "january",
+             "jaunary": "january", "agust": "august", "augst": "august", "apirl": "april",
+             "diagnosd": "diagnosed", "diagnoised": "diagnosed", "daignosed": "diagnosed",
              "diagonsed": "diagnosed", "diagnossed": "diagnosed", "gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd": "weekend",
              "jaunary": "january", "ninteen": "nineteen", "consentrating": "concentrating",
              "janury": "january", "feburary": "february", "augest": "august",
@@ -759,7 +764,7 @@ def yes_no(text: str) -> str | None:
     if first in WEAK_YES and len(words) > 4:
         return None  # "sure, that's the classic approach", "true if the files match"
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
-                r"arent|not at all|not really|no way|i think not|not me|not that i know|"
+                r"arent|not at all|not really|no way|i think not|not me|not that i know|not to my knowledge|not to my knowlege|"
                 r"probably not|doubt it|i doubt it|not in the (slightest|least)|nuh uh|nu uh|"
                 r"not (at the moment|right now|now|currently|yet|atm|rn|at present|for now|"
                 r"this year|these days)\b)", rest):
