@@ -155,7 +155,8 @@ MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|
     r"pull(ing)? (a )?faces?|make (a )?faces?|making faces|on (a |my )?(\w+ )?calls?|animated)\b"
 # Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
 EXPRESSION_TYPOS = ("smile", "smiling", "frown", "frowning", "laugh", "laughing", "squint",
-                    "squinting", "relaxed", "resting", "raise", "talking")
+                    "squinting", "relaxed", "resting", "raise", "talking", "concentrating",
+                    "concentrate", "when")
 
 
 def shows_from(norm: str) -> str | None:
@@ -204,8 +205,12 @@ def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]
     norm = normalise(text)
     if asked:  # "wen i smlie": a misspelt expression word, only in answer to this question
         norm = " ".join(next((t for t in EXPRESSION_TYPOS if t == w or (
-            len(w) >= 4 and w[0] == t[0] and len(t) <= 7 and edit_distance(w, t) == 1)), w)
+            len(w) >= 3 and w[0] == t[0] and len(t) <= 7 and edit_distance(w, t) == 1) or (
+            len(t) > 7 and len(w) >= 8 and w[:3] == t[:3] and edit_distance(w, t) <= 2)), w)
             for w in norm.split())
+    if asked and text.strip().endswith("?") and re.search(
+            r"\b(vs|versus|or|difference|what do you mean|meaning)\b", norm):
+        return []  # "sorry, rest vs expression?": a question back
     shows = shows_from(norm)
     if asked and re.search(r"\b(hard to (tell|say)|not sure|unsure|dont know|dunno|idk|no idea|"
                            r"maybe|perhaps|possibly)\b", norm) and shows in (None, "both"):
@@ -904,7 +909,7 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         return []  # "my 11s between my brows": the concerns, not a treatment
     if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
             and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
-                              r"injections?|started again|went back|back on it|top ?ups?|"
+                              r"injections?|injected|started again|went back|back on it|top ?ups?|"
                               r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last))\b", norm):
         return []  # a long sentence with a date in it says nothing about a treatment
     detail: dict = {"product": _product_name(products),
@@ -913,7 +918,10 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         detail.update(date=when[0].isoformat(), date_words=when[1], days_ago=(today - when[0]).days)
     elif re.search(RECENTLY, norm):
         detail["recently"] = True  # "had botox recently", no date: may be within 90 days
-    polarity = Polarity.UNSURE if answer == "unsure" and not products else Polarity.PRESENT
+    unknown_product = re.search(r"\b(not sure|unsure|no idea|dont know|dont remember|cant remember)"
+                                r" (what|which)\b", norm)  # "a beautician injected, not sure what"
+    polarity = Polarity.UNSURE if (answer == "unsure" or unknown_product) and not products \
+        else Polarity.PRESENT
     return [Finding(topic="prior_treatment", item="toxin", polarity=polarity,
                     evidence=text.strip(), detail=detail)]
 
@@ -943,7 +951,7 @@ def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Fi
     """When the last toxin treatment was (not someone else's: "my sister went last week")."""
     norm = normalise(text)
     family = re.sub(FAMILY_WORDS + r"s? (birthday|bday|wedding|party|graduation|christening|"
-                    r"anniversary|funeral|do)\b", " ", norm)  # "the week of my son's birthday"
+                    r"anniversary|funeral|do|\d{1,2}(st|nd|rd|th))\b", " ", norm)  # "my son's 18th"
     if re.search(FAMILY_WORDS, family) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm) \
             and not (asked and re.search(r"\b(same (day|time|week) as|with|together with)\b", norm)):
         return []  # "my sister went last week"; but "same day as my sister, the 2nd of March"

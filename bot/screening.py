@@ -142,7 +142,7 @@ def _codes_for(finding: Finding, today: date | None) -> list[str]:
     if topic == "prior_treatment" and finding.polarity in CURRENT and \
             detail.get("recently") and not detail.get("date"):
         return ["recent_toxin_treatment"]  # "recently", no date given: within 90 days for all we know
-    if topic == "prior_treatment" and finding.polarity == Polarity.PRESENT and detail.get("date"):
+    if topic == "prior_treatment" and finding.polarity in CURRENT and detail.get("date"):
         days = -_days_between(today, detail["date"]) if today else detail.get("days_ago")
         return ["recent_toxin_treatment"] if days is not None and 0 <= days <= 90 else []
     return []

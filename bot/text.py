@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from datetime import date
 from functools import lru_cache
 
 from bot.models import Polarity
@@ -608,7 +609,8 @@ def about_someone_else(clause: str, pos: int) -> bool:
     """
     if re.search(FIRST_PERSON, clause[:pos]) or re.search(ME_TOO, clause[pos:]):
         return False
-    if re.search(r"\b(says|said|thinks|thought|tells me|told me|reckons|noticed|noticed that)"
+    if re.search(r"\b(says|said|saying|thinks|thought|tells me|told me|telling me|reckons|"
+                 r"noticed|noticed that)"
                  r"( that)? (my|i|im|me)\b", clause[:pos]):
         return False  # "my husband says my forehead lines make me look worried"
     if re.search(FAMILY_WORDS, clause[:pos]):
@@ -695,8 +697,19 @@ LATE_SELF_CORRECTION = re.compile(
 
 # "ibuprofen - sorry, no, it's paracetamol these days": the first item taken back at once
 RETRACTED_ITEM = re.compile(
-    r"^\W*[\w' -]{2,40}?\s*(?:\.{2,}|\u2026|-|,)\s*(?:no[\s,.!-]+)?(?:sorry|wait|oops|my bad)"
-    r"[\s,.!-]+(?:no[\s,.!-]+)?(?P<rest>(?:its|it's|it is|i mean|i meant)\b.*)$", re.I | re.S)
+    r"^\W*[\w' -]{2,40}?\s*(?:\.{2,}|\u2026|-|,)\s*(?:no[\s,.!-]+)?(?:sorry|wait|oops|my bad|"
+    r"hang on|hold on)"
+    r"[\s,.!-]+(?:no[\s,.!-]+)?(?P<rest>(?:its|it's|it is|i mean|i meant|that was|that's|thats|"
+    r"those were|they were|they're)\b.*)$", re.I | re.S)
+
+
+# "yes, my asthma - well, no, it's been fine for years": a first yes taken back a few words in;
+# "yes, in July - no, sorry, it was April": only the date is taken back.
+MID_CORRECTION = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup)\b(?P<first>[^.!?]{0,40}?)\s*(?:-|\u2013|\u2014|\.\.\.)\s*"
+    r"(?:well,?\s*)?(?:no|nope)\b[\s,.!]*(?:(?:wait|sorry|actually|hang on|my bad)\b[\s,.!]*)?"
+    r"(?P<rest>(?:its|it's|it is|it was|it has|thats|that's|i mean|i meant|i was|i've|ive)\b.*)$",
+    re.I | re.S)
 
 
 def corrected_answer(text: str) -> str:
@@ -704,6 +717,14 @@ def corrected_answer(text: str) -> str:
     retracted = RETRACTED_ITEM.match(text.replace("\u2019", "'"))
     if retracted and not re.match(r"\W*(yes|yeah|yep|no|nope|nah|never)\b", text, re.I):
         return retracted["rest"].strip()
+    mid = MID_CORRECTION.match(text.replace("\u2019", "'"))
+    if mid:
+        from bot.dates import find_date  # a date replaced by a date: the yes stands
+
+        today = date.today()
+        if find_date(mid["first"], today, "past") and find_date(mid["rest"], today, "past"):
+            return f"yes, {mid['rest'].strip()}"
+        return f"no, {mid['rest'].strip()}"
     match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
     rest = match["rest"].strip() if match else ""
     if len(rest) > 1:
