@@ -538,6 +538,12 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
             clause[seg_start:pos])) and seg_start > 0:
         # "no aspirin, Xarelto daily", "not bothered about wrinkles, it's my gummy smile"
         raised = raised[seg_start:]  # "no aspirin, Xarelto daily": the no ends at the comma
+    # "no allergies, had botox once in 2020, and a TV appearance on the 6th": a statement of its
+    # own between the negation and the term ends the negation's reach
+    stated = list(re.finditer(r",\s*(?:and\s+)?(?:had|have|ive had|ive got|got|i take|im on|i had|"
+                              r"i have|i got)\b(?! (no|not|none|nothing|never|any)\b)", raised))
+    if stated:
+        raised = raised[stated[-1].end():]
     if _negated_before(raised):
         return Polarity.ABSENT
     after = clause[pos + phrase_len:]
