@@ -49,7 +49,9 @@ _KEYWORDS = {  # words with their own direction: days from today
     "yesterday": -1, "next week": 7, "last week": -7, "next month": 30, "last month": -30,
     "next year": 365, "last year": -365, "a week today": 7, "the year before last": -730,
 }
-HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
+HOLIDAYS = {"carnival": None, "mardi gras": None, "shrove tuesday": None, "pancake day": None,
+            "ash wednesday": None, "good friday": None, "easter monday": None, "easter": None,
+            "epiphany": (1, 6), "day of the dead": (11, 2), "christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
             "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
             "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
             "boxing day": (12, 26), "st patricks day": (3, 17), "st paddys day": (3, 17),
@@ -62,6 +64,9 @@ HOLIDAYS = {"easter": None, "christmas eve": (12, 24), "christmas": (12, 25), "x
             "st davids day": (3, 1), "st georges day": (4, 23),
             "st andrews day": (11, 30), "juneteenth": (6, 19), "remembrance day": (11, 11),
             "veterans day": (11, 11), "earth day": (4, 22), "may day": (5, 1)}
+# Days that move with Easter: days from Easter Sunday.
+EASTER_OFFSETS = {"carnival": -47, "mardi gras": -47, "shrove tuesday": -47, "pancake day": -47,
+                  "ash wednesday": -46, "good friday": -2, "easter monday": 1}
 # Holidays on the n-th (or last, -1) weekday of a month: (month, weekday Mon=0, n).
 WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour day": (9, 0, 1),
                     "mothers day": (5, 6, 2), "fathers day": (6, 6, 3), "mlk day": (1, 0, 3),
@@ -330,11 +335,12 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
             if month_day is None:  # Easter moves: the Western date of that year
                 from dateutil.easter import easter
 
-                day = easter(today.year)
+                offset = timedelta(days=EASTER_OFFSETS.get(name, 0))
+                day = easter(today.year) + offset
                 if prefer == "past" and day > today:
-                    day = easter(today.year - 1)
+                    day = easter(today.year - 1) + offset
                 elif prefer != "past" and day < today:
-                    day = easter(today.year + 1)
+                    day = easter(today.year + 1) + offset
                 return day, name
             month, day = month_day
             return _toward(date(today.year, month, day), today, prefer), name

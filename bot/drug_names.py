@@ -26,6 +26,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "coplavix",  # Europe (with aspirin)
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
+        "prasugrel": ("efient",),  # Europe, Latin America
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
                     "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "thorinane",
                     "reviparin", "clivarin", "clivarine", "certoparin", "mono-embolex",
@@ -87,6 +88,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "solifenacina", "vesomni", "vesikur", "emselex", "darifenacina", "fesoterodina",
             "propiverine", "propiverina", "detrunorm", "mictonorm", "mictonetten",
             "ceris",  # trospium (France)
+            "sertal",  # propinox (Mexico, Argentina)
             # hyoscine / scopolamine
             "scopoderm", "travacalm", "hioscina", "butilhioscina",
             # glycopyrrolate
@@ -160,7 +162,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # nimesulide, lysine clonixinate
             "nimulid", "dorixina",
             # ibuprofen (Germany), meloxicam (Europe)
-            "dolormin", "movalis"),
+            "dolormin", "movalis",
+            "naxen"),  # naproxen (Mexico)
         "fish oil": ("omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
                      "eskimo-3", "eskimo 3", "eskimo3"),  # Sweden, UK

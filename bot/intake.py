@@ -44,7 +44,8 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
 # A conventional no that still leaves room: checked on defer questions only.
 SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think)\b|\bnot to my (knowledge|knowlege)\b|\bthat (i|im) (know|am aware|aware|" \
     r"can think) of\b|\bas far as i (know|am aware)\b|\bafaik\b|\bi (dont )?reckon( not)?\b|" \
-    r"\bnot (really )?preventing\b|\bif it happens\b"
+    r"\bnot (really )?preventing\b|\bif it happens\b|\bnever (been|had (a|any)) tested\b|" \
+    r"\bnever (been )?tested\b|\bnever had (any )?(allergy )?tests\b"
 # "not officially trying, just not preventing": neither a yes nor a no to trying (checked)
 NOT_PREVENTING = r"\bnot (really |actively )?(preventing|avoiding it|using (anything|protection))\b|" \
     r"\bif it happens\b|\bsee what happens\b|\bleaving it (to|up to) (fate|chance|nature)\b"

@@ -846,7 +846,8 @@ PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|use
 # Hyaluronic acid and other dermal fillers by brand: a treatment, but not a toxin.
 FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
     r"revanesse|volbella|voluma|volift|volux|kysse|defyne|refyne|saypha|yvoire|perfectha|" \
-    r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|" \
+    r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|profhilo|" \
+    r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
     r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
@@ -1249,6 +1250,14 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     """
     original = text
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
+    text = re.sub(r"\b\d+[.,]\d+\b", " ", text)  # "1.65": a height, a price, never an age
+    if asked and re.search(r"\b(\d0|twenty|thirty|forty|fifty|sixty|seventy|eighty)[\s-]?"
+                           r"(something|odd|plus|ish)\b", normalise(text)):
+        return []  # "forty something": which age is still to be asked
+    fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b",
+                      normalise(text))
+    if asked and fixed:  # "25, no sorry, 26": the corrected number
+        return [_age_finding(original, int(fixed.group(1)))]
     text = re.sub(r"\b(\d{1,3})\s*y\.\s?o\.?(?!\w)", r"\1 yo", text, flags=re.I)  # "31 y.o."
     if asked:  # "16 - do I need a parent with me?": the answer comes before the question back
         text = re.split(r"\s+[-\u2013\u2014]\s+(?=(?:do|does|can|could|is|are|will|would|should|"

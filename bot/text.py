@@ -65,7 +65,7 @@ UNSURE_PATTERNS = [
     r"\bperiod is late\b", r"\blate period\b", r"\bmissed (my )?period\b", r"\bperiod.{0,12}late\b",
     r"\bhavent tested\b", r"\bwaiting to (test|find out)\b", r"\bnot confirmed\b",
     r"\bprobably\b(?! not)", r"\bcant remember\b", r"\bdont remember\b", r"\bnot positive\b",
-    r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
+    r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\b(suspects?|suspecting|is suspected)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
     r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
     r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
     r"\b(testing me|tested me|being tested|getting tested|been tested|to be tested|being checked|"
