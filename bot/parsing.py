@@ -490,9 +490,24 @@ def _most_current(found: list[Finding]) -> list[Finding]:
     return [min(found, key=lambda f: order.index(f.polarity))]
 
 
+# A contraceptive that failed: possibly pregnant, whatever else is said ("hope not, the condom
+# broke"); asked about, a clinician decides.
+CONTRACEPTION_FAILED = r"\b(condom|johnny|rubber) (broke|split|burst|came off|slipped( off)?|failed)\b|" \
+    r"\b(broke|split) the condom\b|\b(took|needed|had to take) the morning after pill\b|" \
+    r"\bforgot (to take )?my pills?\b|\bmissed (a few|some|two|three|\d) pills\b"
+
+
 def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
     """Pregnant, possibly pregnant (unsure) or not."""
-    return _reproductive(text, asked, "pregnancy", [PREGNANT, PREGNANT_WHEN_ASKED])
+    found = _reproductive(text, asked, "pregnancy", [PREGNANT, PREGNANT_WHEN_ASKED])
+    norm = normalise(text)
+    if asked and re.search(CONTRACEPTION_FAILED, norm) and not any(
+            f.polarity == Polarity.PRESENT for f in found) and not re.search(
+            FAMILY_WORDS + r"|" + HYPOTHETICAL_CUES, norm):
+        return [Finding(topic="pregnancy", item="pregnant", polarity=Polarity.UNSURE,
+                        evidence=text.strip(), detail={"category": "pregnant",
+                                                       "kind": "condition"})]
+    return found
 
 
 # A baby fed only by bottle or formula, said in answer: the patient is not breastfeeding.
@@ -753,6 +768,11 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         if (_event_word(exception.group(3)) or soon) and not (when and when[0] < today):
             results.append(_event_finding(text.strip(), _event_word(exception.group(3)) or
                                           "event", Polarity.PRESENT, when, today))
+    if not results and past_event and MOVED_TO.search(text):
+        when = event_date(text, today)  # "the wedding was on the 8th but they moved it to the 29th"
+        if when and when[0] >= today:
+            word = next((w for c in clauses(text) if (w := _event_word(c.norm))), "event")
+            results.append(_event_finding(text.strip(), word, Polarity.PRESENT, when, today))
     if results:  # "no events but a big presentation tomorrow": the event named wins
         return _most_current(results)
     if asked and past_event and re.search(NOTHING_ELSE, normalise(text)):

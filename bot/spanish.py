@@ -600,6 +600,13 @@ _add({
     "nunca me han hecho pruebas": "never been tested", "se me cayo el cel": "i dropped my phone",
     "que me preguntaste": "what did you ask me",
     # age, photos
+    "pues no que me haya dado cuenta": "not that i have noticed",
+    "que me haya dado cuenta": "that i have noticed", "barro infestado": "infected pimple",
+    "barro infectado": "infected pimple", "grano infectado": "infected spot",
+    "grano infestado": "infected spot", "pesados": "heavy", "pesado": "heavy", "pesada": "heavy",
+    "pesadas": "heavy", "de un lado": "on one side", "me lo pueden subir": "can you lift it",
+    "cuando me concentro": "when i am concentrating", "me concentro": "i concentrate",
+    "no yo": "not me", "de bebes no": "not with babies", "es para mi": "it is for my",
     "anitos": "years old", "y pico": "something", "antes mentia y decia": "i used to say",
     "te mando": "i am sending you", "te envio": "i am sending you", "soy de": "i am",
 })

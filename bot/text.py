@@ -43,7 +43,7 @@ STRONG_PAST = [
 ]
 # Words that place a thing in the past only when nothing in the clause says it is current:
 # "I was diagnosed with MG years ago" is a current diagnosis.
-WEAK_PAST = [r"\byears? ago\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
+WEAK_PAST = [r"\byears? ago\b", r"\b(a long time|ages|a while|long) ago\b", r"\bwe did\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
              r"\bin the past\b", r"\bpreviously\b", r"\bwas\b", r"\bhad (a|my) baby\b",
              r"\bin (19|20)\d\d\b", r"\bchildhood\b",
              r"\btook (us|me) [a-z0-9 ]{0,20}?to (conceive|get pregnant|fall pregnant)\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
