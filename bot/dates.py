@@ -91,6 +91,7 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"(\w)'(\w)", r"\1\2", lowered)
     lowered = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], lowered)  # "nxt sat", "lst month"
     lowered = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", lowered)  # "the 12nth"
+    lowered = re.sub(r"\b(\d+) ?ish\b", r"\1", lowered)  # "95ish days ago"
     # "my 30th", "her 21st": a birthday, not the day of the month
     lowered = re.sub(r"\b(my|her|his|their|our|your|the big) \d{1,2}(st|nd|rd|th)\b", " ", lowered)
     lowered = re.sub(r"\b(\d+)\s*(mg|mcg|ml|units?|iu|u|%|lbs?|kg|yo|y/o|years? old|"
@@ -121,6 +122,9 @@ def _first(found: list[tuple[date, str]], text: str) -> tuple[date, str]:
     for other_start, other_end, i in spans[1:]:
         if other_start < end and other_end - other_start > end - start:
             start, end, best = other_start, other_end, i
+        elif re.fullmatch(r"(on |this |next )?(mon|tues|wednes|thurs|fri|satur|sun)day",
+                          found[best][1]) and 0 <= other_start - end <= 4:
+            start, end, best = other_start, other_end, i  # "Wednesday 2nd February": the date
     return found[best]
 
 

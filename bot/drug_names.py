@@ -24,6 +24,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "zyllt",  # Central Europe
                         "lopirel",  # Europe, Middle East
                         "coplavix",  # Europe (with aspirin)
+                        "duocover",  # Europe (with aspirin)
+                        "trombex", "egitromb",  # Central Europe
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
         "prasugrel": ("efient",),  # Europe, Latin America
@@ -33,7 +35,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "mono embolex",
                     # enoxaparin (Spain; biosimilar), nadroparin once daily, bemiparin (Spain: Ivor
                     # is also a first name, so only with a dose or an injection word)
-                    "crusia", "ghemaxan", "fraxodi", "ivor 2500", "ivor 3500", "ivor injection",
+                    "crusia", "ghemaxan", "fraxodi", "calciparine", "calciparina", "neoparin", "ivor 2500", "ivor 3500", "ivor injection",
                     "ivor injections", "ivor jab", "ivor jabs",
                     "lmwh"),
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
@@ -71,6 +73,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "mydeton",
             # cyclobenzaprine (Italy), methocarbamol (Germany), orphenadrine (UK)
             "flexiban", "ortoton", "disipal",
+            # baclofen (Israel), tolperisone (Europe), dantrolene (Germany)
+            "baclosal", "viveo", "dantamacrin",
             # tizanidine (Japan, Korea)
             "ternelin",
             # dantrolene
@@ -89,6 +93,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "propiverine", "propiverina", "detrunorm", "mictonorm", "mictonetten",
             "ceris",  # trospium (France)
             "sertal",  # propinox (Mexico, Argentina)
+            "uritos",  # imidafenacin (Japan)
+            "broflex",  # trihexyphenidyl syrup (UK)
             # hyoscine / scopolamine
             "scopoderm", "travacalm", "hioscina", "butilhioscina",
             # glycopyrrolate
@@ -109,7 +115,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # UK, Ireland
             "anadin", "anadin extra", "micropirin", "beechams powders",
             # US
-            "stanback", "goodys headache powder", "aspergum", "vazalore", "durlaza", "bufferin",
+            "stanback", "goodys headache powder", "halfprin", "aspergum", "vazalore", "durlaza", "bufferin",
             "yosprala", "percodan",
             # Canada
             "entrophen", "asaphen", "novasen",
@@ -162,14 +168,15 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # nimesulide, lysine clonixinate
             "nimulid", "dorixina",
             # ibuprofen (Germany), meloxicam (Europe)
-            "dolormin", "movalis",
+            "dolormin", "movalis", "ibuprom", "nalgesin",
             "naxen"),  # naproxen (Mexico)
         "fish oil": ("omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
                      "eskimo-3", "eskimo 3", "eskimo3"),  # Sweden, UK
         "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
         "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
-                  "bilobil"),  # Central Europe
+                  "bilobil",  # Central Europe
+                  "rokan"),  # Germany
         "garlic supplement": ("kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
                               "odorless garlic", "capsulas de ajo"),
@@ -191,6 +198,7 @@ ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
     "deplatt-a": ("aspirin",),
     "deplatt a": ("aspirin",),
     "coplavix": ("aspirin",),
+    "duocover": ("aspirin",),
     "aggrenox": ("aspirin",),  # dipyridamole + aspirin
     "asasantin": ("aspirin",),
     "robaxisal": ("aspirin",),  # methocarbamol + aspirin

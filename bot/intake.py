@@ -42,7 +42,8 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
     r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
 # A conventional no that still leaves room: checked on defer questions only.
-SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think|i have noticed|ive noticed|i noticed)\b|\bnot to my (knowledge|knowlege)\b|\bthat (i|im) (know|am aware|aware|" \
+SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think|i have noticed|ive noticed|i noticed)\b|" \
+    r"\bnone (that )?i know (about|of)\b|\bnot to my (knowledge|knowlege)\b|\bthat (i|im) (know|am aware|aware|" \
     r"can think) of\b|\bas far as i (know|am aware)\b|\bafaik\b|\bi (dont )?reckon( not)?\b|" \
     r"\bnot (really )?preventing\b|\bif it happens\b|\bnever (been|had (a|any)) tested\b|" \
     r"\bnever (been )?tested\b|\bnever had (any )?(allergy )?tests\b"

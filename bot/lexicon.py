@@ -145,7 +145,8 @@ MEDICINES = _terms("medicine", "anticoagulant", {
         "gabapentin": ("neurontin",), "pregabalin": ("lyrica",), "estradiol": ("estrogel",),
         "finasteride": (), "methotrexate": (), "hydroxychloroquine": ("plaquenil",),
         "allopurinol": (), "sumatriptan": ("imigran", "imitrex"), "topiramate": ("topamax",),
-        "methylphenidate": ("ritalin", "concerta"), "lisdexamfetamine": ("vyvanse", "elvanse"),
+        "methylphenidate": ("ritalin", "concerta"), "rabeprazole": ("pariet", "aciphex"),
+        "co-amoxiclav": ("augmentin", "co amoxiclav"), "lisdexamfetamine": ("vyvanse", "elvanse"),
     }.items()
 })
 
@@ -172,6 +173,7 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
         "vitamin b12": ("b12",), "collagen": (), "biotin": (), "magnesium": (),
         "probiotic": ("probiotics",), "iron": ("iron supplement",), "zinc": (),
         "melatonin": (), "calcium": (), "prenatal vitamins": ("prenatals", "prenatal"),
+        "folic acid": ("folate", "folic"),
     }.items()
 })
 
@@ -234,6 +236,8 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "can't swallow", "cant swallow", "choking", "go down weird",
                               "goes down weird", "go down wrong", "goes down wrong",
                               "down the wrong way", "stuck in my throat", "get stuck", "stick in my throat",
+                              "keeps sticking when i swallow", "sticking when i swallow",
+                              "food sticks", "food keeps sticking",
                               "sticks in my throat", "sticking in my throat", "stick in my gullet",
                               "gets stuck", "struggle to swallow", "struggling to swallow",
                               "struggle swallowing", "hard time swallowing", "feels stuck", "food feels stuck",
@@ -285,7 +289,9 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
     "bleeding disorder": ("bleeding disorder", "hemophilia", "haemophilia", "von willebrand",
                           "low platelets", "thrombocytopenia", "bruise easily", "bleed easily",
                           "itp", "immune thrombocytopenia", "bruise really easily",
-                          "bruise very easily", "bruise so easily", "bleed really easily"),
+                          "bruise very easily", "bruise so easily", "bleed really easily",
+                          "factor xi deficiency", "factor 11 deficiency", "haemophilia c",
+                          "hemophilia c", "factor vii deficiency", "glanzmann"),
 })
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
@@ -316,7 +322,8 @@ PRODUCTS = _terms("product", None, {
                           "hutox", "innotox", "relatox", "nuceiva", "coretox", "liztox",
                           "lantox", "prosigne", "hengli", "regenox", "xeomeen", "myobloc",
                           "neurobloc", "rimabotulinumtoxinb", "letibotulinumtoxina",
-                          "relabotulinumtoxina", "botulift", "zentox"),
+                          "relabotulinumtoxina", "botulift", "zentox", "hitox", "bienox",
+                          "lientox", "wondertox", "hugeltox"),
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
                         "wrinkle injections", "injections", "injection", "tox injections",
                         "lip flip"),
@@ -329,7 +336,8 @@ ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swell
                  "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen",
                  "puff up", "puffed", "itched", "itching", "itch", "blew up", "came up in",
                  "come up in", "bumps", "hivs")
-ALBUMIN = ("albumin", "human albumin")
+ALBUMIN = ("albumin", "human albumin", "plasbumin", "albutein", "alburx", "albuminex",
+           "flexbumin", "zenalb", "albunorm", "human albumin solution")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
@@ -492,6 +500,9 @@ EVERYDAY_USES = {
                       r"nervous", r"nerves? (before|about)", r"nerve wracking",
                       r"got on my nerves", r"weak (spot|point|for)"),
     "allergies": (r"allergic to (mondays?( mornings?)?|monday mornings?|work|exercise|bad (\w+)|"
+                  r"(january|february|march|april|may|june|july|august|september|october|november|"
+                  r"december|winter|summer|the cold|the heat|the weather|the rain|christmas|"
+                  r"homework|ironing|the gym|running|hoovering|vacuuming)|"
                   r"my (job|boss|ex|husband|wife|kids|mother[ -]?in[ -]?law|in[ -]?laws|"
                   r"partner|sister|brother|mum|mom|dad|cat|dog|teenagers?)|people|mornings?|cardio|"
                   r"the gym|early mornings?|drama|stress|housework|cleaning|math|maths|running|"

@@ -57,6 +57,9 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
     """
     found: dict[str, Finding] = {}
     norms = [_masked(c.norm, mask, topic) for c in cls]
+    # "maybe? water goes down the wrong way", "possibly - I got itchy bumps after Xeomin"
+    hedged = bool(cls) and bool(re.match(r"\W*(maybe|possibly|possibley|perhaps|kind of|kinda|sort of|"
+                                        r"sorta|not sure|unsure|idk|could be)\W*(\?|-|,|$)", cls[0].norm))
     for i, (clause, norm) in enumerate(zip(cls, norms)):
         for term, phrase, pos in _terms_in(norm, terms):
             polarity = _polarity_of_mentions(norm, term)
@@ -67,6 +70,8 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
                     later = Polarity.ABSENT  # "my aunt had ALS / but I don't"
                 if later is not None and polarity != Polarity.ABSENT:
                     polarity, evidence = later, f"{clause.original} {cls[i + 1].original}"
+            if hedged and polarity == Polarity.PRESENT:
+                polarity = Polarity.UNSURE
             detail = {"category": term.category, "kind": term.kind}
             earlier = found.get(term.item)
             if earlier is not None and earlier.polarity == Polarity.PRESENT and polarity in (
@@ -118,6 +123,7 @@ NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|avail
     r"whatever you think|you tell me|up to you|you decide|dont mind|no preference)\b"
 # "hold on, baby's crying": the patient stepping away answers no question at all.
 HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|one min|1 min|brb|one moment|be right back|" \
+    r"\d+ ?(mins?|minutes|secs?|seconds)|doorbell|someones at the door|phone(s)? ringing|" \
     r"(on|in) a (call|meeting|zoom|teams call)|back (soon|in a (sec|min|minute|bit))|" \
     r"give me a (sec|second|" \
     r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min)|" \
@@ -255,13 +261,15 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
         return []
     norm = normalise(text)
     if re.search(r"\b(bring|brimg|bribg|brng|brin|later|(at|for|to) the (appointment|appt|consult|"
-                 r"consultation|visit)|in person|tomorrow|on the day)\b", norm):
+                 r"consultation|visit)|in person|tomorrow|on the day|show you|when i (come|get) in)\b",
+                 norm):
         plan = "bring"
-    elif re.search(r"\b(none|no (photos|pics|pictures)|nothing) of me\b|\bdont have (any )?"
+    elif re.search(r"\b(id |i would )?(rather not|prefer not)\b|"
+                   r"\b(none|no (photos|pics|pictures)|nothing) of me\b|\bdont have (any )?"
                    r"(photos|pics|pictures)\b|\b(arent|are not|isnt) any (photos|pics|pictures)\b",
                    norm):
         plan = "none"  # "my phone's full of photos of my dog, none of me"
-    elif re.search(r"\b(upload|attach|send\w*|sent|sned|snd|here|heres|attached|pick|choose|"
+    elif re.search(r"\b(upload|attach\w*|atach\w*|send\w*|sent|sned|snd|here|heres|pick|choose|"
                    r"\d+ (pics?|photos?|pictures?|pictres|selfies)|brace yourself|incoming|"
                    r"coming (your way|now|through|over)|on (its|their) way|"
                    r"tonight|select|uploaded|uploading|attaching|texted|emailed|"
@@ -322,6 +330,12 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                             evidence=text.strip(), detail={"kind": "supplement",
                                                            "category": None})]
         return [_unrecognised_medicine(text)]
+    treats = r"\b(caffeine|coffee|tea|chocolate|wine|gin|beer|prosecco|sugar|haribo|sweets|cake|" \
+        r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy)\b"
+    if answer == "no" and re.search(r"\bmy only (drugs?|vices?|pills?|medicines?|meds?|habit)\b", norm) \
+            and re.search(treats, norm):
+        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]  # "no, my only drug is coffee"
     if answer == "no" or (re.search(r"\b(caffeine|coffee|tea|chocolate|wine)\b", norm) and
                           re.search(r"\b(nothing|none) else\b", norm)):
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
@@ -670,10 +684,21 @@ def _neuromuscular(text: str, asked: bool) -> list[Finding]:
     return found
 
 
+INHALER_ONLY = r"^(inhalers?|puffers?|ventolin|salbutamol|albuterol inhaler|blue inhaler|" \
+    r"brown inhaler|preventer|reliever)$"
+
+
 def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
     """Trouble swallowing or breathing, active asthma or emphysema."""
-    return _condition(text, asked, "breathing", lexicon.BREATHING,
-                      "swallowing or breathing trouble")
+    found = _condition(text, asked, "breathing", lexicon.BREATHING,
+                       "swallowing or breathing trouble")
+    if not asked and found and all(re.match(INHALER_ONLY, p) for p in _breathing_phrases(text)):
+        return []  # "just my inhaler", said of medicines: the breathing question is still asked
+    return found
+
+
+def _breathing_phrases(text: str) -> list[str]:
+    return [phrase for c in clauses(text) for _, phrase, _ in _terms_in(c.norm, lexicon.BREATHING)]
 
 
 HABITUAL = r"\b(i (usually |often |sometimes |always |occasionally |tend to )?get (them|it|one|" \
@@ -867,6 +892,7 @@ PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|use
 FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
     r"revanesse|volbella|voluma|volift|volux|kysse|defyne|refyne|saypha|yvoire|perfectha|" \
     r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|profhilo|" \
+    r"kybella|belkyra|aqualyx|" \
     r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
@@ -875,7 +901,8 @@ FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not bef
     r"(botox|tox|toxin|injectables?) (newbie|novice|noob|beginner|first[- ]timer)|first[- ]timer|" \
     r"(nobody|no one|noone|nobodys|no ones)( has)? ever (put|stuck|injected)|" \
     r"only (botox|tox|toxin)\w* (ive|i have|i) (ever )?(met|seen|watched|known|heard of|come across)|" \
-    r"(supposed|meant) to (have|get|go)\b[^.;]{0,40}\b(left|bailed|didnt|never|chickened|backed))\b"
+    r"(supposed|meant|was going|going) to (have|get|go)\b[^.;]{0,40}\b(left|bailed|didnt|never|chickened|" \
+    r"backed|ran out of|couldnt afford|cancel\w*))\b"
 WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
@@ -892,6 +919,11 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     products = [f for f in products if not re.search(WANTS, normalise(f.evidence)) or re.search(
         PRIOR_MARKERS, re.split(WANTS, normalise(f.evidence))[0].split(",")[-1])]  # a wish
     aside = [f for f in products if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
+    if aside and len(aside) == len(products) and re.search(
+            r"\b(ive|i have|i)( personally)? never (tried|had|done)\b", norm):
+        # "my sister's the botox addict, I've never tried it": the patient's own no
+        return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if aside and len(aside) == len(products):  # "my mom gets botox": kept, answers nothing
         return [Finding(topic="prior_treatment", item="toxin", polarity=aside[0].polarity,
                         evidence=text.strip(), detail={"product": _product_name(aside)})]
@@ -931,6 +963,7 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
             and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
                               r"injections?|injected|started again|went back|back on it|top ?ups?|"
+                              r"did my (forehead|brows?|11s|frown|crows feet|face|lines|jaw)|"
                               r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last))\b", norm):
         return []  # a long sentence with a date in it says nothing about a treatment
     detail: dict = {"product": _product_name(products),
@@ -940,7 +973,8 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     elif re.search(RECENTLY, norm):
         detail["recently"] = True  # "had botox recently", no date: may be within 90 days
     unknown_product = re.search(r"\b(not sure|unsure|no idea|dont know|dont remember|cant remember)"
-                                r" (what|which)\b", norm)  # "a beautician injected, not sure what"
+                                r" (what|which)\b", norm) and not re.search(
+        r"\b(botox|tox|toxin|dysport|xeomin|jeuveau|daxxify)\b", norm)  # "a beautician injected, not sure what"
     polarity = Polarity.UNSURE if (answer == "unsure" or unknown_product) and not products \
         else Polarity.PRESENT
     return [Finding(topic="prior_treatment", item="toxin", polarity=polarity,
@@ -1065,7 +1099,7 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         return []
     masked = re.sub(r"\b(lol|haha\w*|lmao|jk|rofl)\b", " ", everyday_masked(normalise(text),
                                                                          "allergies"))
-    only = r"\b(only|(but )?(thats|that is) (about |pretty much |basically )?(it|all|the lot)|" \
+    only = r"\b(only|just|(but )?(thats|that is) (about |pretty much |basically )?(it|all|the lot)|" \
         r"nothing else|apart from that|other than that)\b"
     if masked.strip() != normalise(text) and not re.search(
             r"[a-z]{3}", re.sub(only + r"|\b(im|i am|but|and|really|just|so)\b", " ", masked)):
@@ -1238,6 +1272,8 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 
 # Misspelt units after a tens word: "sixty thre", "thirty for" (never "to"/"too": "thirty too")
 UNIT_TYPOS = {"for": 4, "fore": 4, "thre": 3, "tree": 3, "fiv": 5, "fve": 5, "sevn": 7,
+              "twoo": 2, "tow": 2, "sevin": 7, "seving": 7, "ate": 8, "eigh": 8, "fiev": 5,
+              "nein": 9, "sicks": 6, "siks": 6, "thee": 3, "fuor": 4, "foor": 4, "won": 1,
               "seven": 7, "eigth": 8, "eigt": 8, "nin": 9, "nien": 9, "sixe": 6}
 _UNITS = "|".join(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                    *UNIT_TYPOS])
@@ -1272,7 +1308,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
     text = re.sub(r"\b\d+[.,]\d+\b", " ", text)  # "1.65": a height, a price, never an age
     if asked and re.search(r"\b(\d0|twenty|thirty|forty|fifty|sixty|seventy|eighty)[\s-]?"
-                           r"(something|odd|plus|ish)\b", normalise(text)):
+                           r"(something|odd|plus|ish)\b|\b(wrong|right|other) side of (\d0|twenty|"
+                           r"thirty|forty|fifty|sixty|seventy|eighty)\b", normalise(text)) and \
+            len(re.findall(r"\b\d{2}\b", normalise(text))) <= 1:
         return []  # "forty something": which age is still to be asked
     fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b",
                       normalise(text))
@@ -1360,7 +1398,9 @@ AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi h
                             r"(?=[a-z]|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)|here\b|"
                             r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first|on|"
                             r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)\b|"
-                            r"\s+(?=pregnant|breastfeeding|ttc|nursing)\b)"
+                            r"\s+(?=pregnant|breastfeeding|ttc|nursing|ebf|bf|on (?!the\b|\d|my\b|her\b|his\b|"
+                            r"(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                            r"nov|dec)))\b)"
                             r"|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -1370,7 +1410,8 @@ AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am 
 
 # "no health problems except hayfever, 36, looking at forehead": two digits alone between
 # commas, among words, with no other number beside them (not "the 12, 13 or 14").
-AGE_MID_ITEM = re.compile(r"(?<=[a-z]),\s*([2-9]\d)\s*(?:,|-)\s*(?=[a-z])(?!.*\b(?:or|and) \d{1,2}\b)")
+AGE_MID_ITEM = re.compile(r"(?<=[a-z])\s*(?:,|\s-)\s*([2-9]\d)\s*(?:,|-)\s*(?=[a-z])"
+                          r"(?!.*\b(?:or|and) \d{1,2}\b)")
 
 
 def _stated_age(norm: str) -> int | None:

@@ -25,7 +25,8 @@ EMOJI_WORDS = {
 
 NEGATION_CUES = {"no", "not", "never", "none", "nothing", "nor", "neither", "without", "nope",
                  "nah", "negative", "deny", "denies", "dont", "doesnt", "isnt", "arent", "havent",
-                 "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada", "nuh", "nt"}
+                 "hasnt", "didnt", "wont", "cant", "aint", "non", "zero", "nil", "nada", "nuh", "nt",
+                 "nothings"}
 # Words that end a negation's reach: "no blood thinners, just fish oil".
 SCOPE_RESETS = {"but", "except", "besides", "only", "just", "however", "though", "although", "yet",
                 "also", "apart", "aside", "than", "plus", "i", "im", "we", "were", "ive", "weve",
@@ -82,7 +83,10 @@ UNSURE_PATTERNS = [
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
     r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|" \
     r"eventually|in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
-FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|blood|side)\b|\b(on|from) my (moms|mums|dads|" \
+FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|blood|side)\b|" \
+    r"\b(is|are|was|were|thats|its|theyre) (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|" \
+    r"husbands|wifes|partners|sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|" \
+    r"flatmates|housemates|roommates|boyfriends|girlfriends|friends|mates)\b|\b(on|from) my (moms|mums|dads|" \
     r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
     r"both of us|we both)\b"
@@ -94,12 +98,13 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"other half|household|whole house|everyone (else|at home|at work)|everybody else|mam|mammy|" \
     r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny|fella|feller|bloke|lad|" \
     r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
-    r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo)\b|" \
+    r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one)\b|" \
     r"\b(my|our|the|his|her|their) (dog|cat|puppy|pup|kitten|pet|mare|horse)s?\b)"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
-SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i never (have|did)|" \
+SELF_DENIAL = r"\b(not me|im not|i am not|im (definitely|deffo|defo|def|certainly|absolutely|really|" \
+    r"totally|100%) not|i am (definitely|certainly|absolutely) not|im on nothing myself|i havent|i have not|i dont|i do not|i never (have|did)|" \
     r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
     r"im grand|im sound|im alright|im all right|except (me|myself)|apart from me|but not me|" \
     r"were not|we are not|we arent|not us|we dont|we do not|" \
@@ -108,6 +113,7 @@ SELF_DENIAL = r"\b(not me|im not|i am not|i havent|i have not|i dont|i do not|i 
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
     r"healthy|perfect|great)\b|" \
     r"\bim (just )?the (bloke|guy|man|dad|husband|father|boyfriend|daddy)\b|" \
+    r"\bim (his|her|their|the babys|the kids) (dad|father|daddy|husband|grandad|grandpa)\b|" \
     r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b" \
     r"|\b(ive got|i have got|i have|ive|i got) nothing( myself| at all)?\b|\bnothing myself\b|" \
     r"\b(ive|i have|i) (not|never) (got|caught|had) (it|that|them|one|any)\b|" \
@@ -148,6 +154,7 @@ def normalise(text: str) -> str:
                    if unicodedata.category(ch) != "Mn")
     text = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], text)
     text = NUMBER_UNIT.sub(r"\1 \2", text)  # "6wks" -> "6 wks"
+    text = re.sub(r"\b([a-z]+)[ -]wise\b", r"\1:", text)  # "allergy wise nada", "meds-wise none"
     # "bf 4 mo": SMS shorthand for breastfeeding a baby of that age ("my bf" is a boyfriend)
     text = re.sub(r"(?<!my )(?<!her )(?<!the )\bbf(?= \d{1,2} (?:mo|mos|mths?|months?|wks?|weeks?)\b)",
                   "breastfeeding", text)
@@ -156,7 +163,10 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"novembr": "november", "novemeber": "november", "novmber": "november",
+SHORTHAND = {"decembr": "december", "botoks": "botox", "boxtox": "botox", "protien": "protein",
+             "alergy": "allergy", "alergic": "allergic", "allergie": "allergy", "breething": "breathing",
+             "problms": "problems", "photoes": "photos", "atached": "attached", "nurolojical": "neurological",
+             "ishues": "issues", "novembr": "november", "novemeber": "november", "novmber": "november",
              "octobr": "october", "ocotber": "october", "septmber": "september",
              "setpember": "september", "decmber": "december", "decemeber": "december",
              "febuary": "february", "feburary": "february", "janurary": "january",
@@ -426,7 +436,8 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
     r"(after|once|when|until|till) (we|i) (buy|get|move|finish|find|save|sell|settle|marry|go|" \
     r"start|become|turn|retire|graduate|are|have)|" \
     r"in the future|eventually|when i (have|get|start|become)|once i (have|get|start|become)|" \
-    r"later on|down the (road|line))\b"
+    r"later on|down the (road|line)|(theres |there is )?talk of|talking about (putting me on|starting)|" \
+    r"once (my|the) [a-z ]{0,25}(results?|tests?|scans?) (come|comes|are) back)\b"
 # Words that affirm what their segment names: a negation before a comma does not reach it.
 AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|each (day|morning)|" \
     r"\d+ ?mg|regularly|still|yes|only|just|prn|as needed|when needed|if needed|sometimes|" \
@@ -442,6 +453,13 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"dormant|havent needed (a|an|my|one|it|any)\b|havent (used|had) (a|an|my) (puffer|inhaler)|fine with (it|them|that|those) now|" \
     r"now (all |just |only |fully |exclusively )?(formula|bottle)( fed| feeding)?|" \
     r"all negative|came back (negative|clear|normal|fine)|tested negative|ruled out|" \
+    r"(it|that|they|the test|the result|tests?|results?) (was|were|came back|is|are) (all )?negative|" \
+    r"done with (it|them|that)( now)?|finished (it|them|the course)|" \
+    r"(grew|grown) out of (my |the |it|them)|outgrew (my |the |it|them)|" \
+    r"(breathing|breathe|breath|swallowing|lungs|chest)( is| are)? (fine|ok|okay|good|normal|clear)|" \
+    r"(healed|cleared( up)?|gone|went away)( up)? (last|this|a|about|over a|\d+|two|three|a few|" \
+    r"a couple of) (week|weeks|days?|months?|weekend)( ago)?|" \
+    r"fine (with|on) (it|them|dairy|milk|that) now|can (have|eat|drink) (it|dairy|milk) (now|again)|" \
     r"(tests?|scans?|results?|bloods?|biopsy|emg|mri) (were|was|came back|are|all) (all |both )?" \
     r"(clear|negative|normal|fine|ok)|" \
     r"(havent|have not|not) (needed (it|one|them)? ?)?(for|in) (years|ages|a long time|months|" \
@@ -500,7 +518,8 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     in_segment = about_someone_else(clause[seg_start:], pos - seg_start) or (
         # "asking for my wife, she's breastfeeding": a pronoun for the person named before
         re.search(r"\b(she|he|shes|hes|her|his|him|they|theyre|their)\b", clause[seg_start:pos])
-        and not re.search(FIRST_PERSON, clause[seg_start:pos]))
+        and not re.search(FIRST_PERSON, re.sub(r"\b(told|tells|telling|texted|messaged|rang|called)"
+                                               r" me\b", " ", clause[seg_start:pos])))
     if in_segment and about_someone_else(clause, pos):
         # "my mom has MG, I don't": the patient's own no, by contrast
         return Polarity.ABSENT if re.search(SELF_DENIAL, later) else Polarity.OTHER_PERSON
@@ -511,12 +530,16 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     if not stated and (is_question(clause) or is_question(segment + later) or re.search(
             HYPOTHETICAL_CUES, before)):
         # "can I get botox while I'm on gentamicin?" still says the patient is on it
+        if re.search(r"\bif (i|im|ive|i have|i am)( got| have| get| got a| have a)?\b[^?]{0,40}\b"
+                     r"(at the moment|right now|currently|atm|rn|at present)\b", clause):
+            return Polarity.UNSURE  # "can I have botox if I've got impetigo at the moment?": asked
         return Polarity.HYPOTHETICAL
     if _unsure(clause):
         return Polarity.UNSURE
     # "pregnant: no", "fish oil - nope": a no right after the term, closing its part of the clause;
     # but not "fish oil, not pregnant", where the "not" belongs to the next item.
-    if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not)\s*([,.;!]|$)", clause[pos + phrase_len:]):
+    if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not|nil|nada|zero|zilch|nothing)\s*([,.;!x]|$)",
+                clause[pos + phrase_len:]):
         return Polarity.ABSENT
     # "I don't think I'm pregnant": the "not" of think/believe reaches the clause it governs
     raised = re.sub(r"\b((dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)|"
@@ -622,7 +645,7 @@ def about_someone_else(clause: str, pos: int) -> bool:
     if re.search(FAMILY_WORDS, clause[:pos]):
         return True
     return bool(re.search(FAMILY_AFTER, clause)) and not re.search(
-        FIRST_PERSON, re.sub(SELF_DENIAL, " ", clause))  # "asthma runs in my kids, not me"
+        FIRST_PERSON, re.sub(SELF_DENIAL + r"|\bmyself\b", " ", clause))  # "... in my kids, not me"
 
 
 # A short clause after the one naming a thing can take it back: "had a cold sore last month /
@@ -696,8 +719,8 @@ SELF_CORRECTION = re.compile(
 
 # ...and taken back a few words in: "no, apart from... oh wait, yes, my neurologist confirmed MG"
 LATE_SELF_CORRECTION = re.compile(
-    r"^\W*(?P<first>yes|yeah|yep|no|nope|nah)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
-    r"(wait|actually|hang on|hold on|scratch that)\b[\s,.!:-]*"
+    r"^\W*(?P<first>yes|yeah|yep|no|nope|nah|not really)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
+    r"(wait|actually|hang on|hold on|scratch that|ok|okay|fine|alright)\b[\s,.!:-]*"
     r"(?P<rest>(?P<last>yes|yeah|yep|no|nope|nah)\b.*)$", re.I | re.S)
 
 
@@ -713,7 +736,7 @@ RETRACTED_ITEM = re.compile(
 # "yes, in July - no, sorry, it was April": only the date is taken back.
 MID_CORRECTION = re.compile(
     r"^\W*(?:yes|yeah|yep|yup)\b(?P<first>[^.!?]{0,40}?)\s*(?:-|\u2013|\u2014|\.\.\.)\s*"
-    r"(?:well,?\s*)?(?:no|nope)\b[\s,.!]*(?:(?:wait|sorry|actually|hang on|my bad)\b[\s,.!]*)?"
+    r"(?:(?:well|sorry|oh|oops),?\s*)?(?:no|nope)\b[\s,.!]*(?:(?:wait|sorry|actually|hang on|my bad)\b[\s,.!]*)?"
     r"(?P<rest>(?:its|it's|it is|it was|it has|thats|that's|i mean|i meant|i was|i've|ive)\b.*)$",
     re.I | re.S)
 
