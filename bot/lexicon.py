@@ -56,6 +56,9 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
     "droopy lids", "drooping eyelids", "droopy brows", "drooping brows", "droopy eyebrows",
     "saggy eyelids", "sagging eyelids", "dermatochalasis", "eyelid laxity", "heavy brows",
     "hooded", "eyelids droop", "lids are heavy", "eyelids are heavy",
+    "eyelids almost cover my eyes", "eyelids cover my eyes", "lids cover my eyes",
+    "skin of my eyelids is drooping", "eyelid skin is drooping", "brow droops more",
+    "brow is drooping", "eyebrow droops", "droopy eyelid", "droopy brow",
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
@@ -146,6 +149,7 @@ MEDICINES = _terms("medicine", "anticoagulant", {
         "finasteride": (), "methotrexate": (), "hydroxychloroquine": ("plaquenil",),
         "allopurinol": (), "sumatriptan": ("imigran", "imitrex"), "topiramate": ("topamax",),
         "methylphenidate": ("ritalin", "concerta"), "rabeprazole": ("pariet", "aciphex"),
+        "empagliflozin": ("jardiance",), "valsartan": ("diovan",),
         "co-amoxiclav": ("augmentin", "co amoxiclav"), "lisdexamfetamine": ("vyvanse", "elvanse"),
     }.items()
 })
@@ -191,7 +195,7 @@ NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
     "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs",
             "motor neuron disease", "motor neurone disease", "motor neurone", "motor neuron",
             "mnd", "amyotrophic lateral sclerosis", "riluzole", "rilutek", "edaravone",
-            "radicava"),
+            "radicava", "primary lateral sclerosis", "progressive bulbar palsy"),
     "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy", "cidp",
                          "chronic inflammatory demyelinating polyneuropathy", "charcot-marie-tooth",
                          "charcot marie tooth", "hereditary motor neuropathy",
@@ -380,6 +384,9 @@ TTC = Term("trying_to_conceive", (
     "im trying", "i am trying", "been trying", "trying again", "try for a baby",
     "try for another", "try for baby", "try to conceive", "try for a family"),
     "trying_to_conceive", "condition")
+TTC = Term(TTC.item, TTC.phrases + ("track my ovulation", "tracking my ovulation", "ovulation tests",
+                                    "ovulation strips", "ovulation kits", "ovulation test strips",
+                                    "tracking ovulation", "opk", "opks"), TTC.category, TTC.kind)
 PREGNANT = Term("pregnant", (
     "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting", "pregnet",
     "pregant", "pregnat", "pregnent", "prenant",

@@ -124,6 +124,7 @@ NON_ANSWER = r"\b(slot|appointment|appt|book|booking|schedule|availability|avail
 # "hold on, baby's crying": the patient stepping away answers no question at all.
 HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|one min|1 min|brb|one moment|be right back|" \
     r"\d+ ?(mins?|minutes|secs?|seconds)|doorbell|someones at the door|phone(s)? ringing|" \
+    r"i cant (talk )?right now|(in|at) the (queue|line|checkout)|supermarket queue|" \
     r"(on|in) a (call|meeting|zoom|teams call)|back (soon|in a (sec|min|minute|bit))|" \
     r"give me a (sec|second|" \
     r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min)|" \
@@ -458,7 +459,8 @@ BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "feeding the baby", "feeding my", "feed him", "feed her", "on the boob", "latch", "feeds a day",
     "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for",
     "i express", "still express", "express a bottle", "express a few", "express for",
-    "comfort feed", "comfort feeds", "feeding", "feeds"),
+    "comfort feed", "comfort feeds", "feeding", "feeds", "nap feed", "naptime feed", "nap time feed",
+    "expressed milk", "feeds at the breast"),
     "breastfeeding", "condition")
 BOTTLE = ("bottle feed", "bottle feeding", "bottle fed", "formula feed", "formula feeding",
           "formula fed", "bottle feeds", "formula feeds", "bottle feeing", "bottle feedin",
@@ -1312,10 +1314,10 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                            r"thirty|forty|fifty|sixty|seventy|eighty)\b", normalise(text)) and \
             len(re.findall(r"\b\d{2}\b", normalise(text))) <= 1:
         return []  # "forty something": which age is still to be asked
-    fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b",
-                      normalise(text))
+    fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b|"
+                      r"\b\d{1,2}\W+no\W+(\d{1,2})\b", normalise(text))
     if asked and fixed:  # "25, no sorry, 26": the corrected number
-        return [_age_finding(original, int(fixed.group(1)))]
+        return [_age_finding(original, int(fixed.group(1) or fixed.group(2)))]
     text = re.sub(r"\b(\d{1,3})\s*y\.\s?o\.?(?!\w)", r"\1 yo", text, flags=re.I)  # "31 y.o."
     if asked:  # "16 - do I need a parent with me?": the answer comes before the question back
         text = re.split(r"\s+[-\u2013\u2014]\s+(?=(?:do|does|can|could|is|are|will|would|should|"

@@ -531,7 +531,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
             HYPOTHETICAL_CUES, before)):
         # "can I get botox while I'm on gentamicin?" still says the patient is on it
         if re.search(r"\bif (i|im|ive|i have|i am)( got| have| get| got a| have a)?\b[^?]{0,40}\b"
-                     r"(at the moment|right now|currently|atm|rn|at present)\b", clause):
+                     r"(at the moment|right now|currently|atm|rn|at present)\b|\b(can|could|should) i "
+                     r"(still )?(come|go|ir|attend|have it|get it|have botox|get botox)( in)? with "
+                     r"(a|an|my)\b", clause):
             return Polarity.UNSURE  # "can I have botox if I've got impetigo at the moment?": asked
         return Polarity.HYPOTHETICAL
     if _unsure(clause):
@@ -711,7 +713,7 @@ def _negated_before(prefix: str) -> bool:
 # "No, never - actually hang on, I had some in February", "Yes - no sorry, thought you said
 # breastfeeding!": a first yes or no taken back at once; what follows is the answer.
 SELF_CORRECTION = re.compile(
-    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
+    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
     r"(wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
     r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
     r"(?P<rest>\S.*)$", re.I | re.S)
@@ -720,7 +722,7 @@ SELF_CORRECTION = re.compile(
 # ...and taken back a few words in: "no, apart from... oh wait, yes, my neurologist confirmed MG"
 LATE_SELF_CORRECTION = re.compile(
     r"^\W*(?P<first>yes|yeah|yep|no|nope|nah|not really)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
-    r"(wait|actually|hang on|hold on|scratch that|ok|okay|fine|alright)\b[\s,.!:-]*"
+    r"(wait|actually|hang on|hold on|scratch that|ok|okay|fine|alright|(oh |ah )?well)\b[\s,.!:-]*"
     r"(?P<rest>(?P<last>yes|yeah|yep|no|nope|nah)\b.*)$", re.I | re.S)
 
 
