@@ -163,15 +163,10 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"decembr": "december", "botoks": "botox", "boxtox": "botox", "protien": "protein",
+SHORTHAND = {"decembr": "december", "botoks": "botox", "protien": "protein",
              "alergy": "allergy", "alergic": "allergic", "allergie": "allergy", "breething": "breathing",
              "problms": "problems", "photoes": "photos", "atached": "attached", "nurolojical": "neurological",
-             "ishues": "issues", "novembr": "november", "novemeber": "november", "novmber": "november",
-             "octobr": "october", "ocotber": "october", "septmber": "september",
-             "setpember": "september", "decmber": "december", "decemeber": "december",
-             "febuary": "february", "feburary": "february", "janurary": "january",
-             "jaunary": "january", "agust": "august", "augst": "august", "apirl": "april",
-             "diagnosd": "diagnosed", "diagnoised": "diagnosed", "daignosed": "diagnosed",
+             "ishues": "issues", "novembr": "november", "ocotber": "october", "setpember": "september", "diagnosd": "diagnosed", "diagnoised": "diagnosed", "daignosed": "diagnosed",
              "diagonsed": "diagnosed", "diagnossed": "diagnosed", "gd": "good", "satrday": "saturday", "thirsday": "thursday", "wknd": "weekend",
              "jaunary": "january", "ninteen": "nineteen", "consentrating": "concentrating",
              "janury": "january", "feburary": "february", "augest": "august",
