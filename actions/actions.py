@@ -77,7 +77,7 @@ def state_from_tracker(tracker: Tracker) -> IntakeState:
     return IntakeState(answers=answers, attempts=meta.get("attempts", {}),
                        turns=meta.get("turns", 0), language=meta.get("language"),
                        conversation_language=meta.get("conversation_language") or "en",
-                       unread=meta.get("unread", []),
+                       unread=meta.get("unread", []), partly_read=meta.get("partly_read", []),
                        noted=[Finding.model_validate(f) for f in meta.get("noted", [])],
                        pending=Finding.model_validate(meta["pending"]) if meta.get("pending")
                        else None)
@@ -94,7 +94,7 @@ def state_events(state: IntakeState, started_at: str, topics: list[str] | None =
     events = [SlotSet(topic, state.answers[topic].model_dump(mode="json")
                       if topic in state.answers else None) for topic in wanted]
     meta = {"attempts": state.attempts, "turns": state.turns, "started_at": started_at,
-            "language": state.language, "unread": state.unread,
+            "language": state.language, "unread": state.unread, "partly_read": state.partly_read,
             "conversation_language": state.conversation_language,
             "noted": [f.model_dump(mode="json") for f in state.noted],
             "pending": state.pending.model_dump(mode="json") if state.pending else None}

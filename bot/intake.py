@@ -92,6 +92,9 @@ class IntakeState(BaseModel):
     # A reading to check with the patient before it counts ("don't think so" to a defer
     # question): asked back as a plain yes/no (CONFIRM), then recorded from that answer.
     pending: Finding | None = None
+    # Spanish answers to a screening question with words the reader could not read, in the
+    # patient's words: a clinician reads them before treating (never a silent "proceed")
+    partly_read: list[str] = Field(default_factory=list)
 
     def findings(self) -> list[Finding]:
         """Every finding across all answers."""
@@ -198,7 +201,19 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                           None if written_in == "es" else written_in)
     glossed = spanish.gloss(text)
     turn = _take_turn(state, glossed.english, asked, today, None, 0.0, None)
+    if glossed.unread and (asked is None or asked in SCREENING_TOPICS or
+                           any(t in SCREENING_TOPICS for t in turn.changed)):
+        note = f"\"{text.strip()[:300]}\" (words not read: {', '.join(glossed.unread[:8])})"
+        if note not in turn.state.partly_read:
+            turn.state.partly_read.append(note)
     return _in_patients_words(turn, state, glossed)
+
+
+# Questions whose answers screening reads: a Spanish answer to one of them with words the reader
+# could not read is shown to a clinician (see IntakeState.partly_read).
+SCREENING_TOPICS = {"medications", "pregnancy", "breastfeeding", "trying_to_conceive",
+                    "neuromuscular", "breathing", "skin_infection", "event", "event_date",
+                    "prior_treatment", "prior_treatment_date", "allergies", "age", "eyelids"}
 
 
 def _switched_language(state: IntakeState, language: str, asked: str | None) -> Turn:

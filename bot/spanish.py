@@ -724,6 +724,9 @@ class Gloss:
     english: str
     segments: list[Segment] = field(default_factory=list)
     original: str = ""  # the message as sent (segments' `source` index into it)
+    # Spanish words the gloss could not read, passed through as written ("me checo", "tiritas"):
+    # the reader may have missed what they say
+    unread: list[str] = field(default_factory=list)
 
     def to_spanish(self, text: str, whole_if_unknown: bool = False) -> str:
         """`text` (the gloss or any piece of it, or several joined with " / ") in the patient's
@@ -809,7 +812,7 @@ def gloss(text: str) -> Gloss:
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     tokens = _hyphenated_names(tokens)
     words = [_expand(plain(t)) if _is_word(t) else t for t, _, _ in tokens]
-    english, segments, i = "", [], 0
+    english, segments, unread, i = "", [], [], 0
     while i < len(tokens):
         if tokens[i][0] in _BREAKS:
             english = _punctuate(english, tokens[i][0])
@@ -818,6 +821,8 @@ def gloss(text: str) -> Gloss:
         first, parts = i, []
         while i < len(tokens) and tokens[i][0] not in _BREAKS:
             part, used = _read_at(words, tokens, i)
+            if used == 1 and part in (tokens[i][0], words[i]) and _unreadable(words[i]):
+                unread.append(tokens[i][0])
             parts.append(part)
             i += used
         piece = _tidy(" ".join(p for p in parts if p))
@@ -828,7 +833,16 @@ def gloss(text: str) -> Gloss:
                                 len(english) + len(piece), (tokens[first][1], tokens[i - 1][2])))
         english += piece
     return Gloss(spanish=original.strip(), english=english.strip(), segments=segments,
-                 original=original)
+                 original=original, unread=unread)
+
+
+def _unreadable(word: str) -> bool:
+    """A word the gloss passed through that the English reader cannot read either: not
+    English, not a name the lexicon knows, not a number."""
+    from bot.text import is_english_word
+
+    return len(word) >= 4 and word.isalpha() and word not in NUMBERS and \
+        word not in _lexicon_words() and not is_english_word(word)
 
 
 def _hyphenated_names(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -62,6 +62,13 @@ def build_summary(conversation_id: str, state: IntakeState, today: date, channel
     if unknown_medicines(state) and summary.recommendation == Recommendation.PROCEED:
         # a medicine nobody could name may thin the blood or interact: a clinician checks it
         summary.recommendation = Recommendation.CLINICIAN_REVIEW
+    if state.partly_read:
+        # Spanish with words the reader could not read: unseen Spanish is read far less well
+        # than English (docs/understanding.md), so a clinician reads those answers
+        summary.notes.append("Some Spanish answers were only partly understood; read them in "
+                             "the patient's words: " + "; ".join(state.partly_read))
+        if summary.recommendation == Recommendation.PROCEED:
+            summary.recommendation = Recommendation.CLINICIAN_REVIEW
     if state.unread:
         summary.language, summary.unread_messages = state.language, list(state.unread)
         if summary.recommendation != Recommendation.DEFER:

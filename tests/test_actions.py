@@ -259,3 +259,18 @@ async def test_restart_typed_after_the_intake_was_sent_keeps_the_clinics_copy():
     assert [m["response"] for m in dispatcher.messages] == ["utter_already_submitted"]
     assert kept.status.value == "completed"
     assert kept.model_dump(exclude={"updated_at"}) == sent.model_dump(exclude={"updated_at"})
+
+
+async def test_a_partly_read_spanish_answer_is_kept_across_turns_and_reaches_the_stored_summary():
+    first = {"intake_meta": {"conversation_language": "es"}, "requested_slot": "skin_infection"}
+    _, events = await run(acts.ValidateIntakeForm(),
+                          tracker("no, pero ando bien chipil y me arde la boquita", first))
+    slots = slots_from(events)
+    assert "boquita" in slots["intake_meta"]["partly_read"][0]
+    # the next turn starts from those slots: the note is still there, and the summary says review
+    _, later = await run(acts.ValidateIntakeForm(), tracker("no", {**first, **slots,
+                                                                  "requested_slot": "event"}))
+    assert "boquita" in slots_from(later)["intake_meta"]["partly_read"][0]
+    stored = acts.store().get_summary("conv-1")
+    assert stored.recommendation.value == "clinician_review"
+    assert any("boquita" in note for note in stored.notes)

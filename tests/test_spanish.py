@@ -181,3 +181,24 @@ def test_odd_input_in_a_spanish_intake_answers_nothing_and_loses_nothing(text):
     assert "pregnancy" in outstanding(turn.state)
     assert turn.state.answers["medications"] == state.answers["medications"]
     assert turn.state.conversation_language == "es"
+
+
+def test_a_spanish_answer_with_words_the_reader_cannot_read_goes_to_a_clinician():
+    # "ando bien chipil y me arde la boquita": the reader reads the "no" but not the rest, which
+    # may name a cold sore; the clinician sees the patient's words and the words not read
+    turn = take_turn(SPANISH, "no, pero ando bien chipil y me arde la boquita", "skin_infection",
+                     TODAY)
+    summary = build_summary("c", turn.state, TODAY)
+    assert summary.recommendation.value == "clinician_review"
+    note = next(n for n in summary.notes if "only partly understood" in n)
+    assert "no, pero ando bien chipil y me arde la boquita" in note
+    assert "chipil" in note and "boquita" in note
+
+
+def test_a_spanish_answer_read_whole_stays_a_plain_no():
+    for asked, text in [("skin_infection", "no, nada de eso"), ("pregnancy", "no estoy embarazada"),
+                        ("name", "Guadalupe Xochitl Hernández")]:
+        turn = take_turn(SPANISH, text, asked, TODAY)
+        summary = build_summary("c", turn.state, TODAY)
+        assert turn.state.partly_read == [], text
+        assert summary.recommendation.value == "proceed", text
