@@ -201,7 +201,7 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
                           None if written_in == "es" else written_in)
     glossed = spanish.gloss(text)
     turn = _take_turn(state, glossed.english, asked, today, None, 0.0, None)
-    if glossed.unread and (asked is None or asked in SCREENING_TOPICS or
+    if glossed.unread and (asked in SCREENING_TOPICS or
                            any(t in SCREENING_TOPICS for t in turn.changed)):
         note = f"\"{text.strip()[:300]}\" (words not read: {', '.join(glossed.unread[:8])})"
         if note not in turn.state.partly_read:

@@ -658,6 +658,25 @@ _add({
     "anafilaxia": "anaphylaxis", "proteina de la leche": "milk protein", "yogur": "yogurt",
 })
 
+# Everyday words found unread in the simulated Spanish patients once unread words were listed
+# ("unico", "tele", "trabajo" were tried and left out: they changed how jokes are read).
+_add({
+    "tuvo": "had", "pastilla anticonceptiva": "the pill", "anticonceptiva": "contraceptive",
+    "trago": "drink", "un trago": "a drink", "findes": "weekends", "finde": "weekend",
+    "reseca": "dry", "reseco": "dry", "veremos": "we will see", "ya veremos": "we will see",
+    "en serio": "seriously", "cafe": "coffee", "problema": "problem", "problemas": "problems",
+    "grandes": "grown up", "enfermedad": "disease", "nervios": "nerves", "musculos": "muscles",
+    "dije": "said", "como te dije": "as i said", "ya te dije": "as i said", "diaria": "daily",
+    "comida": "food", "siento": "i feel", "se me atora": "gets stuck", "intolerancia": "intolerance",
+    "negocio": "business", "lanzamiento": "launch", "comisura del labio": "corner of my lip",
+    "se me hincharon": "swelled up", "hincharon": "swelled", "arritmia": "arrhythmia",
+    "rinon": "kidney", "diagnosticaron": "diagnosed", "me la diagnosticaron": "i was diagnosed",
+    "retocarme": "touch up", "retocar": "touch up", "retoque": "touch-up", "agendar": "book",
+    "consulta": "consultation", "volver": "come back", "informacion": "information",
+    "buen dia": "good morning", "me interesa": "i am interested in", "me muero de ganas": "i cant wait",
+    "probar": "try", "miedo": "scared", "urgente": "urgently", "verme bien": "look good",
+})
+
 NUMBERS = {
     "cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
     "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
@@ -832,8 +851,19 @@ def gloss(text: str) -> Gloss:
         segments.append(Segment(text[tokens[first][1]:tokens[i - 1][2]].strip(), len(english),
                                 len(english) + len(piece), (tokens[first][1], tokens[i - 1][2])))
         english += piece
-    return Gloss(spanish=original.strip(), english=english.strip(), segments=segments,
-                 original=original, unread=unread)
+    english = english.strip()
+    return Gloss(spanish=original.strip(), english=english, segments=segments,
+                 original=original, unread=[w for w in unread if not _negated_in(english, w)])
+
+
+def _negated_in(english: str, word: str) -> bool:
+    """"no, ninguna enfermedad de nervios": an unread word inside a negation's reach says nothing
+    the reader needed (whatever it names is denied); after "pero" it may say anything."""
+    from bot.text import _negated_before, normalise
+
+    norm = normalise(english)
+    where = norm.find(normalise(word))
+    return where >= 0 and _negated_before(norm[:where])
 
 
 def _unreadable(word: str) -> bool:
