@@ -1309,13 +1309,14 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     original = text
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
     text = re.sub(r"\b\d+[.,]\d+\b", " ", text)  # "1.65": a height, a price, never an age
+    plain = normalise(text)
     if asked and re.search(r"\b(\d0|twenty|thirty|forty|fifty|sixty|seventy|eighty)[\s-]?"
                            r"(something|odd|plus|ish)\b|\b(wrong|right|other) side of (\d0|twenty|"
-                           r"thirty|forty|fifty|sixty|seventy|eighty)\b", normalise(text)) and \
-            len(re.findall(r"\b\d{2}\b", normalise(text))) <= 1:
+                           r"thirty|forty|fifty|sixty|seventy|eighty)\b", plain) and \
+            len(re.findall(r"\b\d{2}\b", plain)) <= 1:
         return []  # "forty something": which age is still to be asked
     fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b|"
-                      r"\b\d{1,2}\W+no\W+(\d{1,2})\b", normalise(text))
+                      r"\b\d{1,2}\W+no\W+(\d{1,2})\b", plain)
     if asked and fixed:  # "25, no sorry, 26": the corrected number
         return [_age_finding(original, int(fixed.group(1) or fixed.group(2)))]
     text = re.sub(r"\b(\d{1,3})\s*y\.\s?o\.?(?!\w)", r"\1 yo", text, flags=re.I)  # "31 y.o."

@@ -28,6 +28,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.text import _negated_before, is_english_word, normalise
+
 # --- the words ------------------------------------------------------------------------------
 
 # SMS shorthand and frequent misspellings, one word to its full form (read before phrases).
@@ -852,16 +854,15 @@ def gloss(text: str) -> Gloss:
                                 len(english) + len(piece), (tokens[first][1], tokens[i - 1][2])))
         english += piece
     english = english.strip()
+    norm = normalise(english) if unread else ""
     return Gloss(spanish=original.strip(), english=english, segments=segments,
-                 original=original, unread=[w for w in unread if not _negated_in(english, w)])
+                 original=original, unread=[w for w in unread if not _negated_in(norm, w)])
 
 
-def _negated_in(english: str, word: str) -> bool:
-    """"no, ninguna enfermedad de nervios": an unread word inside a negation's reach says nothing
-    the reader needed (whatever it names is denied); after "pero" it may say anything."""
-    from bot.text import _negated_before, normalise
-
-    norm = normalise(english)
+def _negated_in(norm: str, word: str) -> bool:
+    """"no, ninguna enfermedad de nervios": an unread word inside a negation's reach (`norm`: the
+    normalised gloss) says nothing the reader needed (whatever it names is denied); after "pero"
+    it may say anything."""
     where = norm.find(normalise(word))
     return where >= 0 and _negated_before(norm[:where])
 
@@ -869,8 +870,6 @@ def _negated_in(english: str, word: str) -> bool:
 def _unreadable(word: str) -> bool:
     """A word the gloss passed through that the English reader cannot read either: not
     English, not a name the lexicon knows, not a number."""
-    from bot.text import is_english_word
-
     return len(word) >= 4 and word.isalpha() and word not in NUMBERS and \
         word not in _lexicon_words() and not is_english_word(word)
 

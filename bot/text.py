@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from datetime import date
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from bot.models import Polarity
