@@ -406,6 +406,8 @@ def _dateparser(text: str, today: date, prefer: str) -> tuple[date, str] | None:
             continue
         if re.fullmatch(r"\s*\d{1,3}\s*", words):  # a bare number is an age or a dose, not a date
             continue
+        if re.fullmatch(r"\s*\d{1,3}\s+(now|today)\s*", words, re.I):
+            continue  # "I'm 41 now": an age, not today's date
         if re.fullmatch(r"\s*\d{1,3}\s*,\s*(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|"
                         r"ten|eleven|twelve)\s*", words, re.I):
             continue  # "I'm 39, two kids": numbers in a list, not a date

@@ -477,6 +477,11 @@ def _answer_before_question(extractor, text: str, today: date) -> list[Finding]:
     first = _parts(text)[0]
     with typo_tolerance(True):
         found = [f for f in extractor(first, True, today) if f.polarity not in NOT_ANSWERS]
+    if "?" not in text and not (yes_no(first) and len(first.split()) <= 3) and any(
+            f.polarity != Polarity.ABSENT for f in found):
+        # with no question after it, a first part's yes stands alone only when it is a plain
+        # yes: "my piercing got infected, but that was back in 2022" is one statement
+        return []
     return [f.model_copy(update={"evidence": text.strip()}) for f in found]
 
 

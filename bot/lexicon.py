@@ -350,7 +350,7 @@ EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party
                "shower", "christening", "funeral", "festival", "concert", "wedding day",
                "getting married", "get married", "bridesmaid", "maid of honor",
                "maid of honour", "big day", "headshots", "headshot", "bachelorette", "hen do",
-               "hen party", "red carpet", "pageant", "audition", "christmas", "new years",
+               "hen party", "hen weekend", "hen night", "stag do", "stag weekend", "bachelor party", "red carpet", "pageant", "audition", "christmas", "new years",
                "thanksgiving", "baptism", "bar mitzvah", "bat mitzvah", "quinceanera", "gig",
                "premiere", "awards", "competition", "grad pics", "grad photos", "grad party",
                "graduation pics", "engagement photos", "engagement pics", "family photos",

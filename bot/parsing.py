@@ -11,13 +11,13 @@ import re
 from datetime import date
 from typing import Callable
 
-from bot import lexicon
+from bot import drug_table, lexicon
 from bot.dates import find_date
 from bot.drug_names import ALSO_CONTAINS
 from bot.models import Finding, Polarity
 from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
                       clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_question, normalise,
-                      polarity_at, segment_at, tokens, yes_no)
+                      polarity_at, segment_at, tokens, typo_tolerance, yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
 
@@ -303,6 +303,11 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     cls = clauses(text)
     found = _match_terms(cls, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.BLEEDING_DISORDERS,
                          "medications")
+    with typo_tolerance(False):  # the list's names exactly: drug names are close to each other
+        listed = _match_terms(cls, drug_table.flag_terms(), "medications")  # ("mefenamine")
+    found += [f for f in listed if f.item not in {g.item for g in found}]
+    if asked:  # a medicine with no flag, named by the drug list ("Pristiq" is desvenlafaxine)
+        found += _named_medicines(text, cls)
     generic = [f for f in _match_terms(cls, [GENERIC_MEDS if asked else GENERIC_MEDS_NAMED],
                                        "medications")
                if f.polarity == Polarity.ABSENT]
@@ -350,6 +355,37 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "medications"):
         return [_unrecognised_medicine(text)]
     return []
+
+
+def _named_medicines(text: str, cls: list[Clause]) -> list[Finding]:
+    """The no-flag medicines of the drug list named in an answer, read like any other term, and
+    a medicine nobody could name beside them when another word looks like one ("Pristiq and
+    Zentrovan": the second still goes to a clinician)."""
+    terms = drug_table.named_medicines(text)
+    if not terms:
+        return []
+    with typo_tolerance(False):  # exact names only: 28,000 names are too many to guess at
+        found = _match_terms(cls, terms, "medications")
+    names = {t.item: " / ".join(t.phrases) for t in terms}
+    for finding in found:  # the staff see the name the patient used and what it is
+        finding.detail.update(name=names.get(finding.item, ""), ingredient=finding.item)
+    named = {w for t in terms for w in t.phrases}
+    if any(f.polarity == Polarity.PRESENT for f in found) and _unknown_words(text, named):
+        found.append(_unrecognised_medicine(text))
+    return found
+
+
+def _unknown_words(text: str, named: set[str]) -> list[str]:
+    """Words of an answer that are neither English, nor the lexicon's, nor a listed name: maybe
+    a medicine nobody could name."""
+    from bot.text import is_english_word, known_words
+    return [w for w in re.findall(r"[a-z]{4,}", normalise(text))
+            if w not in named and not is_english_word(w) and w not in known_words()
+            and not drug_table.ingredients(w) and w not in DOSING_WORDS]
+
+
+DOSING_WORDS = frozenset({"tabs", "caps", "nocte", "mane", "sachet", "sachets", "puffs", "gummies",
+                          "gummy", "mgs", "mcgs", "lozenges", "drops", "patch", "patches"})
 
 
 def _with_components(found: list[Finding]) -> list[Finding]:
@@ -749,7 +785,9 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
     proposes there'll be a party".
     """
     if is_question(norm) or segment_at(norm, pos).rstrip().endswith("?") or re.search(
-            r"\b(if|what if|in case|whether|unless|might|maybe|possibly|may|could)\b", norm[:pos]):
+            r"\b(if|what if|in case|whether|unless|might|maybe|possibly|could)\b|(?<!in )(?<!of )"
+            r"(?<!since )(?<!early )(?<!late )(?<!mid )(?<!last )(?<!next )(?<!this )(?<!from )"
+            r"(?<!until )(?<!till )(?<!by )(?<!end of )\bmay\b(?! \d)", norm[:pos]):
         return Polarity.HYPOTHETICAL
     if _negated(norm, pos, word):
         return Polarity.ABSENT
@@ -766,7 +804,7 @@ def _negated(norm: str, pos: int, word: str) -> bool:
 def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     """An upcoming event and its date ("my wedding in 9 days")."""
     results, past_event = [], False
-    for clause in clauses(text):
+    for clause in _event_parts(text):
         word = _event_word(clause.norm)
         if not word:
             continue
@@ -824,6 +862,20 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         # free words name an event; a number that is not a date ("400 guests") needs asking
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, None, today)]
     return []
+
+
+def _event_parts(text: str) -> list[Clause]:
+    """The clauses of a message, a clause naming two events split at its commas: "had my hen
+    weekend in May, the wedding's the 24th" is a past event and an upcoming one."""
+    parts = []
+    for clause in clauses(text):
+        pieces = [Clause(p.strip(), normalise(p)) for p in clause.original.split(",") if p.strip()]
+        named = [p for p in pieces if _event_word(p.norm)]
+        past = [p for p in named if re.search(r"\b(was|went|had|did)\b", p.norm)]
+        split = len(named) > 1 and 0 < len(past) < len(named) and not re.search(
+            HYPOTHETICAL_CUES, clause.norm) and not is_question(clause.norm)
+        parts += pieces if split else [clause]
+    return parts
 
 
 MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|brought forward|"
@@ -932,7 +984,11 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     # "haven't had it since", "not in years": had it before, so not a first-timer
     had_before = re.search(r"\b(havent|have not|not) (had|done|been) (it|any|them|one|some)? ?"
                            r"(since|in (years|ages|a while|a long time))\b", norm)
-    if re.search(FIRST_TIME, norm) and not had_before and (asked or products or "botox" in norm):
+    # "never cosmetically, but the neurologist did Botox for my migraines": a toxin had after all
+    turned = re.search(FIRST_TIME + r".*\b(but|then|except|apart from|until|till)\b", norm) and any(
+        f.polarity == Polarity.PRESENT for f in products)
+    if re.search(FIRST_TIME, norm) and not had_before and not turned and (
+            asked or products or "botox" in norm):
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     products = [f for f in products if not any(
@@ -944,6 +1000,10 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
             and not re.search(r"\b(had|ago|last (time|one|session|round)|was done|previously)\b", norm):
         return []  # "I've got botox booked Thursday": a plan, not a treatment had
     answer = yes_no(text)
+    if answer == "no" and re.search(r"^\W*(none|nothing|no|not)\b[^.;]{0,25}\b(for|in) (ages|years|yonks|"
+                                    r"a (long )?while|a long time|donkeys years)\b[^.;]{0,10}\b(then|until|"
+                                    r"till|but)\b", norm):
+        answer = None  # "none for ages, then a top-up the day after Paddy's Day": had it since
     if products and all(f.polarity == Polarity.ABSENT for f in products) and not had_before:
         # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
@@ -959,12 +1019,12 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                         evidence=text.strip())]
     when = _latest_past_date(text, today)
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
-            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|(i )?had (it|them|"
+            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|top[ -]?ups?|(i )?had (it|them|"
                               r"some|one) (done )?(at|in|on|for|last)|started again)\b", norm):
         return []  # "my 11s between my brows": the concerns, not a treatment
     if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
             and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
-                              r"injections?|injected|started again|went back|back on it|top ?ups?|"
+                              r"injections?|injected|started again|went back|back on it|top[ -]?ups?|"
                               r"did my (forehead|brows?|11s|frown|crows feet|face|lines|jaw)|"
                               r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last))\b", norm):
         return []  # a long sentence with a date in it says nothing about a treatment
@@ -1160,10 +1220,10 @@ def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
     """"cow's milk" or "dairy" in answer to the allergy question is a milk allergy, unless it is
     lactose intolerance. (A toxin product named there without an allergy word is not: "had
     Dysport in May" may answer the wrong question.)"""
-    protein = re.search(r"milk protein|casein|whey|cmpa|cows milk protein", norm)
-    if protein:  # "I can't have dairy, it's the milk protein not lactose"
-        return [Finding(topic="allergies", item="milk_protein_allergy", polarity=Polarity.PRESENT,
-                        evidence=clause.original)]
+    protein = re.search(r"milk prot[a-z]*|casein|whey|cmpa", norm)  # "milk protine"
+    if protein:  # "I can't have dairy, it's the milk protein not lactose"; "my niece can't ..."
+        return [Finding(topic="allergies", item="milk_protein_allergy", evidence=clause.original,
+                        polarity=polarity_at(norm, protein.start(), len(protein.group())))]
     if re.search(r"lactose|bloat|intoleran|stomach|\bgas|upset|sensitiv|diarr|cramp|digest", norm) \
             or len(tokens(norm)) > 5:  # a digestive complaint or a sentence, not a named allergen
         return []
@@ -1451,12 +1511,15 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     # a number is an age when nothing but age words follow it: "34", "34 now", "34 yrs";
     # "2 kids, 1 dog" counts things
+    # (and SMS asides: "16 tbh", "41 ngl", "29 honestly")
     numbers = re.findall(r"\b(\d{1,3})\b(?=\s*(?:$|[,.;!?)(]|(?:years?|yrs?|yo|y/?o|now|next|this|"
                          r"soon|lol|haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|ish|as|"
-                         r"last|please|thanks|x+|tho|mate|hun)\b))", norm)
+                         r"last|please|thanks|x+|tho|mate|hun|tbh|ngl|honestly|fr|lmao|sadly|"
+                         r"unfortunately|apparently)\b))", norm)
     if numbers and not re.search(r"\b\d{1,3} (?!(?:years?|yrs?|yo|y/?o|now|next|this|soon|lol|"
                                  r"haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|"
-                                 r"ish|last|please|thanks|tho|as)\b)[a-z]{2,}", norm):
+                                 r"ish|last|please|thanks|tho|as|tbh|ngl|honestly|fr|lmao|sadly|"
+                                 r"unfortunately|apparently)\b)[a-z]{2,}", norm):
         return int(numbers[0])
     return _words_to_number(norm)
 

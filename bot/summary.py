@@ -49,7 +49,9 @@ def build_summary(conversation_id: str, state: IntakeState, today: date, channel
         if finding.item == "none":
             continue
         kind = finding.detail.get("kind") or "medicine"
-        med = Medication(name=finding.item, kind="supplement" if kind == "supplement" else "medicine",
+        brand = finding.detail.get("name")  # a name from the drug list: "Pristiq (desvenlafaxine)"
+        name = f"{brand.title()} ({finding.item})" if brand and brand != finding.item else finding.item
+        med = Medication(name=name, kind="supplement" if kind == "supplement" else "medicine",
                          category=finding.detail.get("category"), text=finding.evidence)
         (summary.supplements if med.kind == "supplement" else summary.medications).append(med)
     summary.event = _event(state, today)

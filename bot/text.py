@@ -37,10 +37,17 @@ STRONG_PAST = [
     r"\bcleared\b", r"\bhealed\b",
     # ...but not British "Monday gone", "week gone" (= last Monday, last week)
     r"(?<!day )(?<!week )(?<!weeks )(?<!month )(?<!weekend )\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
-    r"swollen|scabby|worse|bigger|up|down|pink|sore|hot))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
+    r"swollen|scabby|worse|bigger|up|down|pink|sore|hot|droopy|droopier|saggy|heavy|heavier|hooded|"
+    r"crepey|wrinkly|loose|lower|a bit|a little|really|so|quite|very|all))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
     r"\bcame off\b", r"\bgot off\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
+    # "lost a pregnancy at 12 weeks back in March": a pregnancy that ended
+    r"\b(lost|miscarried|terminated|ended) (a|the|my|our|that)( \w+)? (pregnancy|baby)\b",
+    r"\b(fully|completely|totally) weaned\b",
+    # "did 2 years of breastfeeding with my eldest", "i stoppd feeding her" (a typo of stopped)
+    r"\bdid (\d+|a|an|one|two|three|four|five|six|nine|a few|a couple of) (years?|months?|weeks?|yrs?|mos?) of\b",
+    r"\b(stoppd|stopd|stoped|stopt|stoppped)\b",
 ]
 # Words that place a thing in the past only when nothing in the clause says it is current:
 # "I was diagnosed with MG years ago" is a current diagnosis.
@@ -53,6 +60,7 @@ WEAK_PAST = [r"\byears? ago\b", r"\b(a long time|ages|a while|long) ago\b", r"\b
              r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
              r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b",
              r"\bin my (teens|twenties|thirties|forties|fifties|sixties|\d0s)\b",
+    r"\bat (primary|secondary|high|middle|elementary|grammar|boarding|nursery) school\b",
              r"\btook\b[^.,;]{0,40}\bfor (a while|a bit|a few \w+|a couple of \w+|years|months|ages)\b"]
 STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|diagnosis|dx|" \
     r"was told i have|born with|ongoing|chronic|since|ive had|i have had|ive been|i have been|" \
@@ -83,7 +91,8 @@ UNSURE_PATTERNS = [
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
     r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|" \
     r"eventually|in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
-FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|blood|side)\b|" \
+FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|blood|side|" \
+    r"(dads|moms|mums|fathers|mothers|husbands|partners) (side|family))\b|" \
     r"\b(is|are|was|were|thats|its|theyre) (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|" \
     r"husbands|wifes|partners|sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|" \
     r"flatmates|housemates|roommates|boyfriends|girlfriends|friends|mates)\b|\b(on|from) my (moms|mums|dads|" \
@@ -409,6 +418,8 @@ def _any(patterns: list[str], text: str) -> bool:
 # now I'm pregnant").
 SEGMENT_BREAK = re.compile(r"\s*,\s*|\s+(?=\b(?:and|so|then)\b\s+(?:now|currently|still|again|"
                            r"yes|no|i|im|ive|we|were|weve|my|just|only|then|today)\b)"
+                           # "none for years then had dysport in march": a new statement
+                           r"|\s+(?=\bthen\b\s+(?:had|got|did|went|started|a|an|some|last|in)\b)"
                            # "impetigo on my chin and Xeomin gave me hives in 2022": a new subject
                            r"|\s+(?=\band\s+\w+\s+(?:gave|made|caused|left|gives|makes|causes)\s+"
                            r"(?:me|my)\b)")
@@ -439,6 +450,7 @@ AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|eac
     r"occasionally|now and then|the odd|most days)\b"
 # Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
+    r"(fully |completely |totally )weaned( off)? (since|in|at|last|by|now|for)|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
     r"(so |but |and )?(definitely |def |deffo |defo )?not (right )?now$|" \
@@ -560,7 +572,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         raised = raised[seg_start:]  # "no aspirin, Xarelto daily": the no ends at the comma
     # "no allergies, had botox once in 2020, and a TV appearance on the 6th": a statement of its
     # own between the negation and the term ends the negation's reach
-    stated = list(re.finditer(r",\s*(?:and\s+)?(?:had|have|ive had|ive got|got|i take|im on|i had|"
+    stated = list(re.finditer(r",\s*(?:and\s+|then\s+|and then\s+)?(?:had|have|ive had|ive got|got|i take|im on|i had|"
                               r"i have|i got)\b(?! (no|not|none|nothing|never|any)\b)", raised))
     if stated:
         raised = raised[stated[-1].end():]
@@ -591,7 +603,8 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     # the aspirin's
     reason = re.search(r"\b(because|cos|coz|cause|bc)\b", clause[pos:])
     own = segment[:pos - seg_start + reason.start()] if reason else segment
-    if _any(STRONG_PAST, near_before) or _any(STRONG_PAST, clause[pos:]) \
+    # one string, so "have gone droopy" reads "gone" with the word after it (a change, not the past)
+    if _any(STRONG_PAST, f"{near_before} {clause[pos:]}") \
             or _any(WEAK_PAST, own) or _word_at(clause, pos) in PAST_FORMS:
         return Polarity.PAST
     return Polarity.PRESENT
@@ -678,6 +691,11 @@ def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
         return Polarity.ABSENT  # over now: a clear "not now"
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT
+    if re.match(r"\W*(but |and )?(that|it|this|that one)( was|s| was all)( back)? (in (19|20)\d\d|"
+                r"(years|ages|a long time|a while|decades) ago|when i was|as a (kid|child|teen)|"
+                r"at (primary|secondary|high|middle|elementary) school|last year|before (covid|"
+                r"lockdown|the pandemic))\b", next_clause) and not re.search(PRESENT_CUES, next_clause):
+        return Polarity.PAST  # "my piercing got infected, but that was back in 2022"
     if re.search(r"\b(started|starting|begun|began|back on|back to|going) (again|it again|back|"
                  r"back up|over)\b|\b(again|back on it) (now|this (cycle|month|week|year))\b|"
                  r"\b(its|it has|it s|theyve|they have) (come|came) back\b(?! (negative|clear|"
@@ -738,8 +756,21 @@ MID_CORRECTION = re.compile(
     re.I | re.S)
 
 
+# "no - but I had a positive test this morning so actually yes??": the answer turned at the end
+END_CORRECTION = re.compile(
+    r"^\W*(?P<first>yes|yeah|yep|no|nope|nah)\b[\s,.!:-]*(?:but\b)?(?P<middle>[^?]{3,120}?)[\s,.!-]*"
+    r"\b(?:so|which means|meaning|then)\s+(?:actually|i guess|i suppose|technically|maybe)?\s*"
+    r"(?P<last>yes|yeah|yep|no|nope|maybe|possibly|not sure|who knows)\b[\s?!.]*(?:[^\w\s]\W*)?$",
+    re.I | re.S)
+
+
 def corrected_answer(text: str) -> str:
     """The answer after a first yes or no the patient took back; else the text unchanged."""
+    turned = END_CORRECTION.match(text.replace("\u2019", "'"))
+    if turned and turned["first"][0].lower() != turned["last"][0].lower():
+        last = turned["last"].lower()
+        last = last if last[0] in "yn" and last != "not sure" else "not sure"
+        return f"{last}, {turned['middle'].strip()}"
     retracted = RETRACTED_ITEM.match(text.replace("\u2019", "'"))
     if retracted and not re.match(r"\W*(yes|yeah|yep|no|nope|nah|never)\b", text, re.I):
         return retracted["rest"].strip()
