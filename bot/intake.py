@@ -40,7 +40,8 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
     r"its|it is|that)\b|\bi wouldnt (think|say) so\b|" \
     r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi doubt (im|i am|i have|it)\b|" \
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
-    r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b"
+    r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b|" \
+    r",\s*(i )?(dont|do not) (think|reckon|believe)\W*$"  # "nothing I can see, I don't think"
 # A conventional no that still leaves room: checked on defer questions only.
 SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think|i have noticed|ive noticed|i noticed)\b|" \
     r"\bnone (that )?i know (about|of)\b|\bnot to my (knowledge|knowlege)\b|\bthat (i|im) (know|am aware|aware|" \

@@ -59,6 +59,8 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
     "eyelids almost cover my eyes", "eyelids cover my eyes", "lids cover my eyes",
     "skin of my eyelids is drooping", "eyelid skin is drooping", "brow droops more",
     "brow is drooping", "eyebrow droops", "droopy eyelid", "droopy brow",
+    "excess skin in the eyelids", "excess skin on my eyelids", "excess skin on the eyelids",
+    "excess eyelid skin", "extra skin on my eyelids", "eyelids are drooping",
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
@@ -194,6 +196,7 @@ NEUROMUSCULAR = _terms("condition", "neuromuscular_disorder", {
                                "eaton lambert", "eaton-lambert", "lambart-eaton"),
     "als": ("als", "lou gehrig's", "lou gehrig", "lou gehrigs disease", "lou gehrigs",
             "motor neuron disease", "motor neurone disease", "motor neurone", "motor neuron",
+            "kennedys disease", "kennedy disease", "spinal bulbar muscular atrophy", "sbma",
             "mnd", "amyotrophic lateral sclerosis", "riluzole", "rilutek", "edaravone",
             "radicava", "primary lateral sclerosis", "progressive bulbar palsy"),
     "motor neuropathy": ("motor neuropathy", "multifocal motor neuropathy", "cidp",
@@ -265,7 +268,9 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "chest feels tight", "tight chest", "chest tightness",
                              "tightness in my chest", "chest has been tight", "wheeze",
                              "chest is really tight", "chest really tight", "chest is so tight",
-                             "chest so tight", "chest is very tight",
+                             "chest so tight", "chest is very tight", "chest still tight",
+                             "chest is still tight", "chest gets tight", "chest goes tight",
+                             "chest feeling tight", "chest been tight",
                              "gasping for air", "breathing is laboured", "puffing and panting"),
     "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
                "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "salamol", "asthma attack", "asthma attacks", "asma",
@@ -382,7 +387,10 @@ TTC = Term("trying_to_conceive", (
     "to get pregnant", "help us get pregnant", "help me get pregnant", "ovulation induction", "egg freezing", "trying to concieve",
     "trying to get preggers", "actively trying", "were trying", "we are trying",
     "im trying", "i am trying", "been trying", "trying again", "try for a baby",
-    "try for another", "try for baby", "try to conceive", "try for a family"),
+    "try for another", "try for baby", "try to conceive", "try for a family",
+    "trying for number 2", "trying for number two", "trying for number 3", "trying for number three",
+    "trying for no 2", "trying for #2", "trying for baby number", "trying for baby no",
+    "started trying"),
     "trying_to_conceive", "condition")
 TTC = Term(TTC.item, TTC.phrases + ("track my ovulation", "tracking my ovulation", "ovulation tests",
                                     "ovulation strips", "ovulation kits", "ovulation test strips",
@@ -482,6 +490,10 @@ EVERYDAY_USES = {
                   r"quote|amount)\b.*",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing",
+                  # "only breathless when I see my credit card bill": a joke about money
+                  r"(breathless|out of breath|short of breath|cant breathe|wheez\w*) (when|whenever|at|over|"
+                  r"after) (i see |i get |seeing |getting |opening )?(my |the |our )?(credit card |bank |"
+                  r"phone |energy |gas |electric )?(bills?|statements?|balance|prices?|rent|mortgage)\b.*",
                   r"(the )?only (thing|one) (thats |that is |)?(choking|wheezing|struggling)\b.*",
                   r"(wifi|wi fi|internet|connection|broadband|traffic|engine|car|printer|laptop|"
                   r"computer|phone|drains?)( \w+)? (is |keeps |was )?(choking|wheezing|gasping)\b",

@@ -154,12 +154,14 @@ REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m |im |i am |my face
     r"theyre |face is )?(relaxed|not moving|resting|still|neutral|asleep|sleeping)|" \
     r"when relaxed|resting|constantly|permanent|etched|static|no matter what|24/?7|" \
     r"in my sleep|(dont|do not|never|no longer|wont) (fade|go away|disappear|soften)|" \
-    r"(stay|stays|still there|there all day)|used to (fade|go away|disappear|soften))\b"
+    r"(stay|stays|still there|there all day)|used to (fade|go away|disappear|soften)|all day( long)?|" \
+    r"(most|all|much|\d{2,3} ?%|\d{2,3} percent) of the (day|time))\b|@ ?rest\b"
 MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
     r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
     r"when i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking|reading|" \
     r"thinking|focusing|working)|reading|concentrating|focusing|squint|squints|" \
-    r"pull(ing)? (a )?faces?|make (a )?faces?|making faces|on (a |my )?(\w+ )?calls?|animated)\b"
+    r"pull(ing)? (a )?faces?|make (a )?faces?|making faces|on (a |my )?(\w+ )?calls?|animated|" \
+    r"scowl\w*|grimac\w*|when i'?m (cross|angry|annoyed|mad|fed up|stressed out))\b"
 # Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
 EXPRESSION_TYPOS = ("smile", "smiling", "frown", "frowning", "laugh", "laughing", "squint",
                     "squinting", "relaxed", "resting", "raise", "talking", "concentrating",
@@ -328,8 +330,16 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     norm = normalise(text)
     besides = re.search(r"\b(?:except|apart from|other than|besides|bar|but (?:i|im|i am)(?: on| take|"
                         r" taking)?|only|just)\b\s*(?P<rest>.*)$", norm)
+    if answer == "no" and besides and re.fullmatch(
+            r"(a |some |the odd |my )?(plasters?|band ?aids?|bandages?|cotton wool|sun ?screen|"
+            r"suncream|chill pills?|tic ?tacs?|mints?|lip balm|hand cream)( now and then| and \w+)?\W*",
+            besides["rest"]):  # "no, my medicine cabinet's just plasters": not a medicine
+        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if answer == "no" and besides and re.search(r"[a-z]{4}", besides["rest"]) and not re.search(
-            r"^(no|not|nothing|none|never|that|this|it|the odd)\b", besides["rest"]):
+            r"^(no|not|nothing|none|never|that|this|it|the odd)\b", besides["rest"]) and not re.match(
+            r"(drugs?|vices?|pills?|medicines?|meds?|habit|addiction|dependency) (is|are)\b",
+            besides["rest"]):
         # "nothing except tramadol for my back": the exception is a medicine to ask about
         if re.match(r"(a |some |my )?(multi ?)?vit(amin)?s?\b", besides["rest"]):
             return [Finding(topic="medications", item="multivitamin", polarity=Polarity.PRESENT,
@@ -337,9 +347,10 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                                                            "category": None})]
         return [_unrecognised_medicine(text)]
     treats = r"\b(caffeine|coffee|tea|chocolate|wine|gin|beer|prosecco|sugar|haribo|sweets|cake|" \
-        r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy)\b"
-    if answer == "no" and re.search(r"\bmy only (drugs?|vices?|pills?|medicines?|meds?|habit)\b", norm) \
-            and re.search(treats, norm):
+        r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy|podcasts?|" \
+        r"true crime|tiktok|shopping|reality tv|the gym|online shopping|my phone|memes)\b"
+    if answer == "no" and re.search(r"\bmy only (drugs?|vices?|pills?|medicines?|meds?|habit|"
+                                    r"addiction|dependency)\b", norm) and re.search(treats, norm):
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]  # "no, my only drug is coffee"
     if answer == "no" or (re.search(r"\b(caffeine|coffee|tea|chocolate|wine)\b", norm) and
@@ -1057,7 +1068,8 @@ def _product_name(products: list[Finding]) -> str | None:
 def _latest_past_date(text: str, today: date) -> tuple | None:
     """The most recent past date in a message: "stopped for a couple of years but went back for
     a top-up 3 weeks ago" is 3 weeks ago."""
-    parts = [p for p in re.split(r",|;|\bbut\b|\band\b", text) if p.strip()]
+    # ("November or December": either may be the date, so the later one, the one that may count)
+    parts = [p for p in re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text) if p.strip()]
     dates = [w for p in parts if (w := find_date(p, today, "past")) and w[0] <= today]
     if len(dates) > 1:
         return max(dates, key=lambda w: w[0])
@@ -1294,7 +1306,7 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
 _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|kg|'|ft|feet|" \
     r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?|st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
-    rf"\b(?:i am|im|age|aged|i turned|just turned|age is|ages?|age to|age should be|"
+    rf"\b(?:i am|im|age|aged|i turned|just turned|^turned|age is|ages?|age to|age should be|"
     rf"im actually|i am actually|im only|i am only|^me,?|^(?:hi+|hey+|hello) am)\s+(\d{{1,3}})\b{_NOT_YEARS}"
     r"(?!\s*(?:years?|yrs?)\s+(?:post|since|after|into|clean|sober|married|out|of|in|ago|together|"
     r"with|at|on))"
@@ -1415,6 +1427,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     norm = re.sub(r"\b(?:im |i am )?(?:not|no longer|nt|aint) (?:under|below) (?:18|eighteen)\b"
                   r"(?: (?:dont|do not) worry)?|\b(?:im |i am )?not (?:a minor|underage)\b",
                   " ", norm).strip(" ,.")
+    # "sixty-too", "forty to": the unit two misspelt after a tens word
+    norm = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](too|to)$", r"\1-two",
+                  re.sub(r"\bth[ue]rte?y\b", "thirty", norm))
     norm = re.sub(r"\b(fou?rte?y|thirte?y|twente?y|fift?hy|sixte?y)\b",
                   lambda m: {"f": "forty", "t": "thirty" if m[1].startswith("th") else "twenty",
                              "s": "sixty"}.get(m[1][0]) if not m[1].startswith("fif") else "fifty",

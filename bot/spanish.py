@@ -697,6 +697,23 @@ ARTICLE_NUMBERS = {"un", "una", "uno"}
 _DRUG_ENDINGS = (("micina", "mycin"), ("ina", "in"), ("ina", "ine"), ("ano", "an"), ("eno", "en"),
                  ("ol", "ol"), ("o", ""), ("a", ""), ("e", ""))
 
+# From Spanish set 4 (read after set 5 was written): breastfeeding only, counting fertile days,
+# getting out of breath, a brow that drops, spare eyelid skin, Kennedy's disease.
+_add({
+    "nada mas pecho": "only breastfeeding", "solo pecho": "only breastfeeding",
+    "puro pecho": "only breastfeeding", "nomas pecho": "only breastfeeding",
+    "dias fertiles": "ovulation", "contando mis dias fertiles": "tracking my ovulation",
+    "pa embarazarme": "to get pregnant", "para embarazarme": "to get pregnant",
+    "me agito": "i get out of breath", "me agito mucho": "i get out of breath",
+    "me quedo sin aire": "i get out of breath", "ultimamente": "lately", "subiendo": "climbing",
+    "se me esta cayendo la ceja": "my brow is drooping", "se me cae la ceja": "my brow droops",
+    "se me estan cayendo los parpados": "my eyelids are drooping",
+    "se me caen los parpados": "my eyelids droop", "me tapa el ojo": "covers my eye",
+    "piel sobrante": "excess skin", "sobrante": "excess", "piel de sobra": "excess skin",
+    "enfermedad de kennedy": "kennedys disease", "tiene arreglo": "can it be fixed",
+})
+
+
 # Phrases that mean what they say only as a whole part of the answer ("mi hermana sí, yo no").
 _ALONE = {"yo no", "yo si", "a mi no", "a mi si", "yo tampoco", "a mi tampoco"}
 # Words after "si" that make it "if" rather than "yes" (subjunctive, future, "me embarazo").

@@ -172,7 +172,9 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"decembr": "december", "botoks": "botox", "protien": "protein",
+SHORTHAND = {"decembr": "december", "botoks": "botox", "protien": "protein", "protine": "protein",
+             "asthmer": "asthma", "asthmers": "asthmas", "flarin": "flaring", "nothng": "nothing", "nuthin": "nothing", "nothin": "nothing", "nothign": "nothing", "notihng": "nothing",
+             "whatsoevr": "whatsoever", "all g": "all good",
              "alergy": "allergy", "alergic": "allergic", "allergie": "allergy", "breething": "breathing",
              "problms": "problems", "photoes": "photos", "atached": "attached", "nurolojical": "neurological",
              "ishues": "issues", "novembr": "november", "ocotber": "october", "setpember": "september", "diagnosd": "diagnosed", "diagnoised": "diagnosed", "daignosed": "diagnosed",
@@ -540,7 +542,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         if re.search(r"\bif (i|im|ive|i have|i am)( got| have| get| got a| have a)?\b[^?]{0,40}\b"
                      r"(at the moment|right now|currently|atm|rn|at present)\b|\b(can|could|should) i "
                      r"(still )?(come|go|ir|attend|have it|get it|have botox|get botox)( in)? with "
-                     r"(a|an|my)\b", clause):
+                     r"(a|an|my)\b|\b(is|would|will) (botox|it|tox|treatment|that|this) (still )?(ok|okay|"
+                     r"safe|alright|fine|possible|a problem) (with|if i have|if ive got|if i have got) "
+                     r"(a|an|my)\b[^?]{0,40}\b(right now|at the moment|currently|atm|rn|today|now)\b", clause):
             return Polarity.UNSURE  # "can I have botox if I've got impetigo at the moment?": asked
         return Polarity.HYPOTHETICAL
     if _unsure(clause):
@@ -726,7 +730,7 @@ def _negated_before(prefix: str) -> bool:
 # "No, never - actually hang on, I had some in February", "Yes - no sorry, thought you said
 # breastfeeding!": a first yes or no taken back at once; what follows is the answer.
 SELF_CORRECTION = re.compile(
-    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
+    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none|negative)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
     r"(wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
     r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
     r"(?P<rest>\S.*)$", re.I | re.S)
@@ -764,8 +768,17 @@ END_CORRECTION = re.compile(
     re.I | re.S)
 
 
+# "I'm on eliquis... actually scrap that, I was reading Dad's dosette box. Nothing for me"
+SCRAPPED = re.compile(r"^(?P<first>[^?]{2,80}?)\s*(?:\.{2,}|\u2026|-|,|\.|!)\s*(?:(?:actually|oh|wait|sorry|"
+                      r"no|um+|hmm+),?\s+)*(?:scrap that|scratch that|ignore (?:that|me)|forget (?:that|"
+                      r"i said that|what i said)|disregard that)\b[\s,.!:-]*(?P<rest>\S.*)$", re.I | re.S)
+
+
 def corrected_answer(text: str) -> str:
     """The answer after a first yes or no the patient took back; else the text unchanged."""
+    scrapped = SCRAPPED.match(text.replace("\u2019", "'"))
+    if scrapped:
+        return scrapped["rest"].strip()
     turned = END_CORRECTION.match(text.replace("\u2019", "'"))
     if turned and turned["first"][0].lower() != turned["last"][0].lower():
         last = turned["last"].lower()
@@ -826,8 +839,9 @@ def yes_no(text: str) -> str | None:
         return None
     if not words:
         return None
-    if re.search(r"(,|\bso|\bso thats a)\s+(no|nope)[.!]*$", norm):
-        return "no"  # "had my tubes tied after my second, so no"
+    if re.search(r"(,|\bso|\bso thats a)\s+(no|nope)[.!]*$|\bso (no|nope),? not (again|yet|now|at the "
+                 r"moment|currently|anymore)( yet| again)?\W*$", norm):
+        return "no"  # "had my tubes tied after my second, so no", "... so no, not again yet"
     if re.search(r"(,|\bso|\bbut)\s+(definitely |def |deffo |certainly |obviously |defo )?not "
                  r"(now|at the moment|anymore|any more|currently|these days)\b", norm):
         return "no"  # "gave birth in march so definitely not now"
