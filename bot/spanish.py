@@ -711,6 +711,15 @@ _add({
     "se me caen los parpados": "my eyelids droop", "me tapa el ojo": "covers my eye",
     "piel sobrante": "excess skin", "sobrante": "excess", "piel de sobra": "excess skin",
     "enfermedad de kennedy": "kennedys disease", "tiene arreglo": "can it be fixed",
+    "foliculitis": "folliculitis", "bigote": "upper lip", "perrilla": "stye", "orzuelo": "stye",
+    "cronica": "chronic", "cronico": "chronic", "bronquitis cronica": "chronic bronchitis",
+    "me ahoga": "makes me short of breath", "me ahogo": "i get short of breath",
+    "caminar": "walking", "al caminar": "when walking", "iglecia": "church", "iglesia": "church",
+    "vierne": "friday", "hablo": "i talk", "ampolla del labio": "cold sore",
+    "ampolla en el labio": "cold sore", "en pleno destete": "still weaning",
+    "volvimos a intentarlo": "we are trying again", "volvimos a intentar": "we are trying again",
+    "tampoco usamos nada": "not using anything", "no usamos nada": "not using anything",
+    "atrofia muscular progresiva": "progressive muscular atrophy",
 })
 
 
