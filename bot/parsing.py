@@ -1080,7 +1080,8 @@ def extract_prior_treatment_date(text: str, asked: bool, today: date) -> list[Fi
     """When the last toxin treatment was (not someone else's: "my sister went last week")."""
     norm = normalise(text)
     family = re.sub(FAMILY_WORDS + r"s? (birthday|bday|wedding|party|graduation|christening|"
-                    r"anniversary|funeral|do|\d{1,2}(st|nd|rd|th))\b", " ", norm)  # "my son's 18th"
+                    r"anniversary|funeral|do|\d{1,2}(st|nd|rd|th))\b|\b(mothers|mums|moms|fathers|dads|"
+                    r"grandparents) day\b", " ", norm)  # "my son's 18th", "around Mother's Day"
     if re.search(FAMILY_WORDS, family) and not re.search(r"\b(i|im|ive|me|my last|mine)\b", norm) \
             and not (asked and re.search(r"\b(same (day|time|week) as|with|together with)\b", norm)):
         return []  # "my sister went last week"; but "same day as my sister, the 2nd of March"

@@ -713,7 +713,6 @@ _add({
     "enfermedad de kennedy": "kennedys disease", "tiene arreglo": "can it be fixed",
     "foliculitis": "folliculitis", "bigote": "upper lip", "perrilla": "stye", "orzuelo": "stye",
     "cronica": "chronic", "cronico": "chronic", "bronquitis cronica": "chronic bronchitis",
-    "me ahoga": "makes me short of breath", "me ahogo": "i get short of breath",
     "caminar": "walking", "al caminar": "when walking", "iglecia": "church", "iglesia": "church",
     "vierne": "friday", "hablo": "i talk", "ampolla del labio": "cold sore",
     "ampolla en el labio": "cold sore", "en pleno destete": "still weaning",

@@ -453,6 +453,7 @@ AFFIRMED = r"\b(daily|every (day|morning|night|evening)|nightly|twice|once a|eac
 # Said after a thing, these end it now: "had Bell's palsy years ago, fully recovered".
 RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none right now|" \
     r"(fully |completely |totally )weaned( off)? (since|in|at|last|by|now|for)|" \
+    r"(is|are|s|its|it is|been) (all |totally |completely )?back to normal|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
     r"(so |but |and )?(definitely |def |deffo |defo )?not (right )?now$|" \
@@ -583,7 +584,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     if _negated_before(raised):
         return Polarity.ABSENT
     after = clause[pos + phrase_len:]
-    if re.search(RESOLVED_NOW, later) or re.search(RESOLVED_NOW, after) \
+    if re.search(OTHERWISE, after):
+        pass  # "a cold sore, but otherwise I'm fine now": the rest is fine, not the cold sore
+    elif re.search(RESOLVED_NOW, later) or re.search(RESOLVED_NOW, after) \
             or re.search(RESOLVED_LATER, later.strip(" ,")) \
             or re.search(NONE_NOW, later.strip(" ,")):
         return Polarity.ABSENT  # "had asthma as a kid, none now", "the rash cleared up"
@@ -688,8 +691,16 @@ STATED_AFTER_QUESTION = r"^((just |only )?asking )?(because |cause |cos |coz |as
     r"have))\b"
 
 
+# Words that turn a "fine now" to everything else: "a cold sore, but otherwise I'm fine now"
+OTHERWISE = r"\b(otherwise|apart from (that|this|it|the \w+)|other than (that|this|it|the \w+)|" \
+    r"besides (that|this|it)|aside from (that|this|it)|(the )?rest of (my|me|the|her|him)|" \
+    r"everything else|all else|the rest)\b"
+
+
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     """How a following clause with no term of its own changes the previous one, if at all."""
+    if re.search(OTHERWISE, next_clause):
+        return None  # "I have a cold sore / but otherwise I'm fine now"
     if re.search(RESOLVED_LATER, next_clause) or re.search(RESOLVED_NOW, next_clause) or \
             re.search(STOPPED_LATER, next_clause):
         return Polarity.ABSENT  # over now: a clear "not now"

@@ -38,6 +38,11 @@ TODAY = date(2026, 11, 25)
     ("allergies", "lactose", set()),
     ("allergies", "no dairy allergy, just pollen", set()),
     ("skin_infection", "cold sore last week, healing now", {"skin_infection"}),  # not cleared yet
+    # "otherwise fine now" is about everything else, never about the thing just named
+    ("skin_infection", "I have a cold sore but otherwise I'm fine now", {"skin_infection"}),
+    ("skin_infection", "cold sore on my lip, rest of my face is back to normal", {"skin_infection"}),
+    ("breathing", "I have asthma, otherwise fine", {"swallowing_or_breathing_difficulty"}),
+    ("skin_infection", "had a cold sore last week but it's back to normal now", set()),
     ("medications", "I have von willebrand disease", {"anticoagulant"}),
     ("age", "17 but 18 in Feb", {"under_18"}),
     ("prior_treatment", "yes, every 4 months, last was in september", {"recent_toxin_treatment"}),
@@ -48,6 +53,14 @@ def test_flags_from_one_answer(asked, text, expected):
     assert {f.code for f in flags} == expected
     for flag in flags:
         assert flag.evidence and flag.evidence in text or text in flag.evidence
+
+
+def test_mothers_day_is_a_date_not_someone_elses_treatment():
+    june = date(2028, 6, 16)  # US Mother's Day 2028 was 14 May: within the 90 days
+    state = take_turn(IntakeState(), "yes, botox", "prior_treatment", june).state
+    turn = take_turn(state, "had some in January and again around Mother's Day",
+                     "prior_treatment_date", june)
+    assert {f.code for f in screen(turn.state.answers, june)} == {"recent_toxin_treatment"}
 
 
 @pytest.mark.parametrize("correction,expected", [
