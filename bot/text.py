@@ -584,6 +584,8 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     if _negated_before(raised):
         return Polarity.ABSENT
     after = clause[pos + phrase_len:]
+    if re.search(NOT_QUITE_OVER, after) or re.search(NOT_QUITE_OVER, later):
+        return Polarity.PRESENT  # "impetigo but it's almost gone": still there
     if re.search(OTHERWISE, after):
         pass  # "a cold sore, but otherwise I'm fine now": the rest is fine, not the cold sore
     elif re.search(RESOLVED_NOW, later) or re.search(RESOLVED_NOW, after) \
@@ -691,14 +693,23 @@ STATED_AFTER_QUESTION = r"^((just |only )?asking )?(because |cause |cos |coz |as
     r"have))\b"
 
 
-# Words that turn a "fine now" to everything else: "a cold sore, but otherwise I'm fine now"
+# Words that turn a "fine now" to everything else: "a cold sore, but otherwise I'm fine now";
+# and how the patient feels is not whether a thing is over ("pregnant but feeling fine now")
 OTHERWISE = r"\b(otherwise|apart from (that|this|it|the \w+)|other than (that|this|it|the \w+)|" \
     r"besides (that|this|it)|aside from (that|this|it)|(the )?rest of (my|me|the|her|him)|" \
-    r"everything else|all else|the rest)\b"
+    r"everything else|all else|the rest|(feel|feels|feeling|felt|doing|going) (really |totally |" \
+    r"absolutely )?(fine|good|great|ok|okay|well|alright|grand))\b"
+# Over, but not yet: "it's almost gone", "nearly healed", "not fully cleared", "clearing up"
+NOT_QUITE_OVER = r"\b(almost|nearly|mostly|not quite|not fully|not completely|not totally|half|" \
+    r"partly|partially|pretty much|practically|virtually|not yet|not all the way) (gone|cleared|" \
+    r"cleared up|healed|healed up|better|over|clear|done|fine)\b|(?<!finished )(?<!done )" \
+    r"(?<!stopped )\b(still clearing|still healing|clearing|healing) up\b"
 
 
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     """How a following clause with no term of its own changes the previous one, if at all."""
+    if re.search(NOT_QUITE_OVER, next_clause):
+        return Polarity.PRESENT  # "impetigo / but it's almost gone"
     if re.search(OTHERWISE, next_clause):
         return None  # "I have a cold sore / but otherwise I'm fine now"
     if re.search(RESOLVED_LATER, next_clause) or re.search(RESOLVED_NOW, next_clause) or \

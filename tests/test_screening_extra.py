@@ -43,6 +43,11 @@ TODAY = date(2026, 11, 25)
     ("skin_infection", "cold sore on my lip, rest of my face is back to normal", {"skin_infection"}),
     ("breathing", "I have asthma, otherwise fine", {"swallowing_or_breathing_difficulty"}),
     ("skin_infection", "had a cold sore last week but it's back to normal now", set()),
+    # almost over is not over; how the patient feels is not whether it is over
+    ("skin_infection", "impetigo but its almost gone", {"skin_infection"}),
+    ("skin_infection", "impetigo, nearly healed", {"skin_infection"}),
+    ("pregnancy", "pregnant but feeling fine now", {"pregnant"}),
+    ("breathing", "asthma but it's mostly better", {"swallowing_or_breathing_difficulty"}),
     ("medications", "I have von willebrand disease", {"anticoagulant"}),
     ("age", "17 but 18 in Feb", {"under_18"}),
     ("prior_treatment", "yes, every 4 months, last was in september", {"recent_toxin_treatment"}),
