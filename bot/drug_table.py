@@ -130,3 +130,8 @@ def named_medicines(text: str) -> list[lexicon.Term]:
             found.setdefault(" and ".join(canonicals), []).append(word)
     return [lexicon.Term(item, tuple(dict.fromkeys(words)), None, "medicine")
             for item, words in found.items()]
+
+
+def warm() -> None:
+    """Load the list and the terms built from it (about 3 s), so no patient waits for it."""
+    flag_terms()

@@ -40,6 +40,13 @@ def create_app(tokens: Sequence[str], actions: str = "actions") -> Sanic:
         logger.warning("refused a call to %s without the action server token", request.path)
         return response.json({"error": "unauthorized"}, status=401)
 
+    @app.listener("before_server_start")
+    async def load_drug_list(app: Sanic, loop) -> None:
+        """Read the public drug list once at start, not on a patient's first medicines answer."""
+        from bot import drug_table
+        drug_table.warm()
+        logger.info("public drug list loaded")
+
     @app.exception(Exception)
     async def failed(request: Request, exception: Exception) -> response.HTTPResponse:
         logger.error("action server error on %s", request.path, exc_info=exception)
