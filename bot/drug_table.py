@@ -37,7 +37,7 @@ NOT_MEDICINES = frozenset({
     "genpharm", "atrofen", "kaon", "today", "dristan", "mycostatin", "lebic", "rela",
     "sonata", "ambien", "allegra", "ella", "estrace", "marinol", "neosporin", "savella",
     "viagra", "carmen", "diana", "elena", "linda", "paloma", "rosa", "sandra", "silvia",
-    "relif", "relifex", "oprad", "lomine", "dibent",
+    "relif", "relifex", "oprad", "lomine", "dibent", "isopto",
     "vicks", "tums", "rolaids", "listerine", "vaseline", "nivea", "pepto", "gaviscon",
 })
 ENGLISH_BRAND_LIMIT = 2000  # a brand that is English-looking but rare ("tylenol") still counts

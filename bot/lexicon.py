@@ -106,6 +106,19 @@ MEDICINES = _terms("medicine", "anticoagulant", {
                         "buscapina", "hyoscine", "transderm scop", "scop patch", "kwells",
                         "escopolamina", "oxibutinina"),
     "quinidine": ("quinidine",),
+    # Other drugs that interfere with neuromuscular transmission (shared/screening-rules.md): the
+    # lincosamide and polymyxin antibiotics, curare-like blockers, procainamide, and the
+    # antimalarials and penicillamine that can bring on or worsen myasthenia. With the public
+    # drug list naming 20,000 medicines, an ingredient missing here would read as "no flag".
+    "other neuromuscular-blocking drug": (
+        "clindamycin", "clindamicina", "cleocin", "dalacin", "lincomycin", "lincocin", "colistin",
+        "colistimethate", "polymyxin", "polymyxin b", "polimixina", "succinylcholine",
+        "suxamethonium", "vecuronium", "rocuronium", "atracurium", "cisatracurium",
+        "pancuronium", "tubocurarine", "curare", "procainamide", "chloroquine", "cloroquina",
+        "hydroxychloroquine", "hidroxicloroquina", "plaquenil", "penicillamine", "cuprimine",
+        "depen", "telithromycin", "magnesium sulfate infusion", "magnesium sulphate infusion",
+        "magnesium drip"),
+    "atropine": ("atropine", "atropina", "atropine drops", "atropine eye drops"),
     "quinine": ("quinine", "quinine sulfate", "quinine sulphate", "qualaquin", "quinina"),
 }) + _terms("medicine", "bleeding_risk_supplement", {
     "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin", "aspirina",

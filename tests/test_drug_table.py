@@ -34,6 +34,12 @@ def medications_answer(text: str):
     ("nebcin", "tobramycin", "interacting_medication"),
     ("easprin", "aspirin", "bleeding_risk_supplement"),
     ("naprosin", "naproxen", "bleeding_risk_supplement"),
+    # other drugs that interfere with neuromuscular transmission: without them in the lexicon,
+    # the list would have named them as medicines with no flag
+    ("aralen", "chloroquine", "interacting_medication"),
+    ("anectine", "succinylcholine", "interacting_medication"),
+    ("clindamycine", "clindamycin", "interacting_medication"),
+    ("atropen", "atropine", "interacting_medication"),
 ])
 def test_a_brand_of_a_flagged_generic_raises_its_flag(brand, ingredient, flag):
     assert ingredient in " ".join(drug_table.ingredients(brand))
@@ -87,5 +93,5 @@ def test_listed_names_are_long_and_not_everyday_words():
     # name ("tylenol"); everyday words never are
     common = [n for n in names if _english().get(n, 0) >= drug_table.ENGLISH_BRAND_LIMIT]
     assert common == []
-    for word in ("today", "cambia", "colgate", "relif"):
+    for word in ("today", "cambia", "colgate", "relif", "isopto"):
         assert drug_table.ingredients(word) == ()
