@@ -415,6 +415,8 @@ TTC = Term(TTC.item, TTC.phrases + ("track my ovulation", "tracking my ovulation
                                     "tracking ovulation", "opk", "opks"), TTC.category, TTC.kind)
 PREGNANT = Term("pregnant", (
     "pregnant", "pregnancy", "preggers", "preggo", "prego", "im expecting", "pregnet",
+    "carrying twins", "carrying triplets", "carrying a baby", "carrying my baby",
+    "carrying our baby", "baby bump", "bump is growing",
     "pregant", "pregnat", "pregnent", "prenant",
     "i am expecting", "were expecting", "expecting a baby", "weeks along", "baby on the way",
     "bun in the oven", "with child", "one on the way", "another on the way", "preg",

@@ -846,6 +846,9 @@ def yes_no(text: str) -> str | None:
     if re.match(r"^(i am|im|i do|i have|we are|i sure am|i certainly am),? (yes|yeah|yep|yup)\b",
                 norm):
         return "yes"  # "I am, yes. Twins, would you believe"
+    if re.match(r"^(i am|im|i do|i think so|think so)\s*(,|\bbut\b|\band\b|\bthough\b|\btho\b|!|\.)",
+                norm):
+        return "yes"  # "I am but only just found out", "think so, did a test"
     if re.match(r"^no (idea|clue)\b", norm) or (
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
         # doubt about the patient, not a sentence that happens to hedge ("the arguments may be
