@@ -64,12 +64,13 @@ def _names() -> dict[str, tuple[str, ...]]:
             continue
         if name in NOT_MEDICINES:
             continue
+        linked = tuple(normalise(c) for c in canonicals)
         frequency = english.get(name, 0)
-        generic = name in {normalise(c) for c in canonicals}
+        generic = name in linked
         brand = variant_data.get(variant, {}).get("is_brand", False)
         if frequency >= 20 and not ((generic or brand) and frequency < ENGLISH_BRAND_LIMIT):
             continue
-        names[name] = tuple(normalise(c) for c in canonicals)
+        names[name] = linked
     return names
 
 

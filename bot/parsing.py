@@ -16,8 +16,9 @@ from bot.dates import find_date
 from bot.drug_names import ALSO_CONTAINS
 from bot.models import Finding, Polarity
 from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
-                      clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_question, normalise,
-                      polarity_at, segment_at, tokens, typo_tolerance, yes_no)
+                      clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_english_word,
+                      is_question, known_words, normalise, polarity_at, segment_at, tokens, typo_tolerance,
+                      yes_no)
 
 YES_NO_POLARITY = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT, "unsure": Polarity.UNSURE}
 
@@ -389,7 +390,6 @@ def _named_medicines(text: str, cls: list[Clause]) -> list[Finding]:
 def _unknown_words(text: str, named: set[str]) -> list[str]:
     """Words of an answer that are neither English, nor the lexicon's, nor a listed name: maybe
     a medicine nobody could name."""
-    from bot.text import is_english_word, known_words
     return [w for w in re.findall(r"[a-z]{4,}", normalise(text))
             if w not in named and not is_english_word(w) and w not in known_words()
             and not drug_table.ingredients(w) and w not in DOSING_WORDS]

@@ -584,13 +584,13 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     if _negated_before(raised):
         return Polarity.ABSENT
     after = clause[pos + phrase_len:]
-    if re.search(NOT_QUITE_OVER, after) or re.search(NOT_QUITE_OVER, later):
+    if re.search(NOT_QUITE_OVER, after):  # (`later` is the tail of `after`)
         return Polarity.PRESENT  # "impetigo but it's almost gone": still there
-    if re.search(OTHERWISE, after):
-        pass  # "a cold sore, but otherwise I'm fine now": the rest is fine, not the cold sore
-    elif re.search(RESOLVED_NOW, later) or re.search(RESOLVED_NOW, after) \
-            or re.search(RESOLVED_LATER, later.strip(" ,")) \
-            or re.search(NONE_NOW, later.strip(" ,")):
+    # "a cold sore, but otherwise I'm fine now": the rest is fine, not the cold sore
+    if not re.search(OTHERWISE, after) and (
+            re.search(RESOLVED_NOW, later) or re.search(RESOLVED_NOW, after)
+            or re.search(RESOLVED_LATER, later.strip(" ,"))
+            or re.search(NONE_NOW, later.strip(" ,"))):
         return Polarity.ABSENT  # "had asthma as a kid, none now", "the rash cleared up"
     if re.search(STILL_ACTIVE, later):
         return Polarity.PRESENT  # "cold sore last week, healing now"
@@ -798,10 +798,11 @@ SCRAPPED = re.compile(r"^(?P<first>[^?]{2,80}?)\s*(?:\.{2,}|\u2026|-|,|\.|!)\s*(
 
 def corrected_answer(text: str) -> str:
     """The answer after a first yes or no the patient took back; else the text unchanged."""
-    scrapped = SCRAPPED.match(text.replace("\u2019", "'"))
+    straight = text.replace("\u2019", "'")
+    scrapped = SCRAPPED.match(straight)
     if scrapped:
         return scrapped["rest"].strip()
-    turned = END_CORRECTION.match(text.replace("\u2019", "'"))
+    turned = END_CORRECTION.match(straight)
     if turned and turned["first"][0].lower() != turned["last"][0].lower():
         last = turned["last"].lower()
         last = last if last[0] in "yn" and last != "not sure" else "not sure"
