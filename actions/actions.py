@@ -266,7 +266,8 @@ class ActionAskConfirmAnswer(Action):
         if pending is None:  # nothing to check (never expected): ask the form's next question
             return [SlotSet("requested_slot", None)]
         words = pending.evidence if len(pending.evidence) <= 160 else pending.evidence[:157] + "..."
-        dispatcher.utter_message(response=f"utter_confirm_{pending.topic}", confirm_words=words,
+        ask = pending.detail.get("ask") or pending.topic  # a second-reading check names its question
+        dispatcher.utter_message(response=f"utter_confirm_{ask}", confirm_words=words,
                                  language=state.conversation_language)
         return []
 

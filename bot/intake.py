@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from bot import spanish
+from bot import second_reading, spanish
 from bot.language import foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS, REQUEST, purpose_category
@@ -234,8 +234,13 @@ def _in_patients_words(turn: Turn, before: IntakeState, glossed: spanish.Gloss) 
     if before.pending is not None:
         known.add(before.pending.evidence)
 
+    checked = f"{before.pending.evidence} / " if before.pending is not None else None
+
     def restore(finding: Finding) -> None:
-        if finding.evidence not in known:
+        if checked and finding.evidence.startswith(checked):  # "creo que no / sí": the reply
+            reply = finding.evidence[len(checked):]           # is this message, the rest is not
+            finding.evidence = checked + glossed.to_spanish(reply, whole_if_unknown=True)
+        elif finding.evidence not in known:
             finding.evidence = glossed.to_spanish(finding.evidence, whole_if_unknown=True)
             if isinstance(finding.detail.get("purpose"), str):
                 finding.detail["purpose"] = glossed.to_spanish(finding.detail["purpose"])
@@ -432,6 +437,11 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
                     intent: str | None) -> list[str]:
     correcting = bool(re.search(CORRECTION, normalise(text))) or intent == "correct"
     changed = []
+    # The second reading (bot.second_reading) doubts an answer to this question that the reader
+    # finds nothing to flag in: that reading is checked with the patient before it counts.
+    doubted = asked in second_reading.CODES and state.pending is None and \
+        second_reading.wants_check(asked, text)
+    held = False
     for topic, extractor in EXTRACTORS.items():
         if topic == "confirm" and asked != "confirm":
             continue
@@ -449,6 +459,10 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
             # it counts
             state.pending = findings[0].model_copy(update={"evidence": text.strip()})
             continue
+        if doubted and topic == asked and topic in second_reading.HELD and findings and all(
+                f.polarity == Polarity.ABSENT for f in findings):
+            held = True  # a plain no the second reading doubts: checked below before it counts
+            continue
         if not findings and topic == asked:  # "no, had asthma as a kid": the "no" answers
             first = clauses(text)[0].original if clauses(text) else ""
             if first != text.strip() and yes_no(first) == "no" and len(first.split()) <= 3:
@@ -462,6 +476,12 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
         if topic == asked or topic not in state.answers or topic in ALWAYS_MERGE or correcting:
             _merge(state, topic, findings, text)
             changed.append(topic)
+    # only a reading that would close the question is checked (one the reader could not read is
+    # asked again anyway)
+    if doubted and (held or asked in changed) and state.pending is None and \
+            not second_reading.CODES[asked] & {
+            flag.code for flag in screen(state.answers, today)}:
+        state.pending = second_reading.check_finding(asked, text)
     for follow_up, parent in FOLLOW_UPS.items():
         if follow_up in changed or parent in changed:
             _apply_follow_up(state, follow_up, parent)

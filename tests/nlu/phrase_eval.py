@@ -135,6 +135,8 @@ def read(phrase: dict) -> dict:
         "open": outstanding(state) + ([state.pending.topic] if state.pending else []),
         # the summary goes to a clinician anyway (another flag, or a medicine nobody could name)
         "reviewed": build_summary("eval", state, today).recommendation != Recommendation.PROCEED,
+        # the reading was held for a check asked by the second reading (bot.second_reading)
+        "second_check": bool(state.pending and state.pending.detail.get("second_reading")),
     }
 
 
@@ -217,6 +219,10 @@ def print_report(results: list[dict]) -> None:
     if silent:
         print("silent misses: " + ", ".join(f"{i} {c}" + (" (reviewed)" if i in reviewed else "")
                                             for i, c in silent))
+    checks = [r for r in results if r["got"].get("second_check")]
+    needed = [r for r in checks if set(r["flags"]) - set(r["got"]["flags"])]
+    print(f"checks asked by the second reading: {len(checks)}, of which {len(needed)} where a flag "
+          f"was missed (the patient's yes raises it) and {len(checks) - len(needed)} where none was")
     print_table("class", table(results, "class"))
     print_table("question", table(results, "asked"))
     print(f"\nfailures ({n - right}):")
