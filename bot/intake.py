@@ -397,7 +397,14 @@ def _confirmed(state: IntakeState, text: str) -> Turn | None:
         return None
     before = clear_defers(state)
     words = f"{pending.evidence} / {text.strip()}"
-    if pending.topic == "medications":
+    if pending.topic == "medications" and pending.detail.get("second_reading"):
+        if answer is None or len(text.split()) > 6:
+            return None
+        state.pending = None
+        if answer != "no":  # yes or not sure: a clinician checks which medicine it is
+            _merge(state, "medications", [pending.model_copy(
+                update={"polarity": Polarity.PRESENT, "evidence": words})], words)
+    elif pending.topic == "medications":
         state.pending = None
         named = [f for f in EXTRACTORS["medications"](text, False, date.today())
                  if f.item not in ("none", "unrecognised")]
@@ -480,7 +487,8 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
     # asked again anyway)
     if doubted and (held or asked in changed) and state.pending is None and \
             not second_reading.CODES[asked] & {
-            flag.code for flag in screen(state.answers, today)}:
+            flag.code for flag in screen(state.answers, today)} and not (
+            asked == "medications" and _unknown_medicine(state)):  # a clinician sees it anyway
         state.pending = second_reading.check_finding(asked, text)
     for follow_up, parent in FOLLOW_UPS.items():
         if follow_up in changed or parent in changed:
@@ -488,6 +496,12 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
     if "confirm" not in changed and asked == "confirm":
         state.answers.pop("confirm", None)
     return changed
+
+
+def _unknown_medicine(state: IntakeState) -> bool:
+    answer = state.answers.get("medications")
+    return bool(answer) and any(f.item == "unrecognised" and f.polarity == Polarity.PRESENT
+                                for f in answer.findings)
 
 
 def _answer_before_question(extractor, text: str, today: date) -> list[Finding]:

@@ -41,6 +41,7 @@ CODES: dict[str, set[str]] = {
     "breathing": {"swallowing_or_breathing_difficulty"},
     "allergies": {"toxin_allergy", "milk_protein_allergy"},
     "concerns": {"heavy_eyelids"},
+    "medications": {"interacting_medication", "anticoagulant", "bleeding_risk_supplement"},
 }
 # Questions whose plain "no" is held back until the check is answered (a yes/no question); on
 # the others the reader's reading is recorded and the check can only add to it.
@@ -130,6 +131,10 @@ def check_finding(topic: str, text: str) -> Finding:
         item = "milk_protein_allergy" if re.search(MILK, normalise(text)) else "toxin_allergy"
         return Finding(topic="allergies", item=item, polarity=Polarity.ABSENT,
                        evidence=text.strip(), detail={"ask": item, "second_reading": True})
+    if topic == "medications":  # a yes sends the intake to a clinician with these words
+        return Finding(topic="medications", item="unrecognised", polarity=Polarity.ABSENT,
+                       evidence=text.strip(), detail={"ask": "medication_risk", "kind": "checked",
+                                                      "category": None, "second_reading": True})
     item = {"neuromuscular": "neuromuscular condition", "breathing": "swallowing or breathing",
             "skin_infection": "skin infection"}.get(topic, topic)
     return Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip(),

@@ -133,6 +133,11 @@ def unknown_medicines(state: IntakeState) -> list:
 def _notes(state: IntakeState, summary: IntakeSummary) -> list[str]:
     notes = []
     for finding in unknown_medicines(state):
+        if finding.detail.get("kind") == "checked":  # the patient's yes to the second reading
+            notes.append(f"Asked to check \"{finding.evidence}\": the patient said some of it may "
+                         "thin the blood, ease pain and swelling, relax muscles or be a "
+                         "supplement. Check which medicine before treating.")
+            continue
         purpose = finding.detail.get("purpose")
         notes.append(f"Medicine not recognised: \"{finding.evidence}\""
                      + (f" (taken for: {purpose})" if purpose else "")

@@ -14,7 +14,9 @@ import pytest
 
 from bot import second_reading
 from bot.intake import CONFIRM, IntakeState, take_turn
+from bot.models import Recommendation
 from bot.screening import screen
+from bot.summary import build_summary
 from tests.nlu.phrase_eval import start_state
 from tests.test_phrase_suites import PHRASES
 
@@ -145,6 +147,7 @@ def test_a_spanish_check_keeps_the_patients_spanish(doubting):
     ("pregnancy", "no"), ("pregnancy", "nope not pregnant"), ("breastfeeding", "no"),
     ("skin_infection", "nope all clear"), ("allergies", "none"), ("neuromuscular", "no"),
     ("breathing", "no problems"), ("trying_to_conceive", "no"), ("concerns", "frown lines"),
+    ("medications", "none"), ("medications", "just the pill"), ("medications", "Zoloft 50mg"),
 ])
 def test_the_shipped_model_leaves_plain_answers_alone(asked, text):
     turn = take_turn(start_state(asked, TODAY), text, asked, TODAY)
@@ -183,3 +186,29 @@ def test_the_shipped_model_was_trained_on_the_current_suites():
                       .encode("utf-8"))
     assert second_reading.fingerprint() == digest.hexdigest()
 
+
+
+def test_a_doubted_medicines_answer_keeps_what_was_read_and_a_yes_goes_to_a_clinician(doubting):
+    words = "just Zoloft and some herbal thing for my memory"
+    turn = take_turn(start_state("medications", TODAY), words, "medications", TODAY)
+    assert turn.next_question == CONFIRM
+    assert turn.state.pending.detail["ask"] == "medication_risk"
+    assert turn.state.answers["medications"].status == "answered"  # Zoloft is recorded now
+    after = take_turn(turn.state, "yes", CONFIRM, TODAY)
+    summary = build_summary("t", after.state, TODAY)
+    assert summary.recommendation == Recommendation.CLINICIAN_REVIEW
+    assert any(words in note and "Check which medicine" in note for note in summary.notes)
+    assert any(words in f.evidence for f in after.state.answers["medications"].findings)
+
+
+def test_no_to_a_medicines_check_leaves_the_reading_as_it_was(doubting):
+    turn = take_turn(start_state("medications", TODAY), "just Zoloft", "medications", TODAY)
+    after = take_turn(turn.state, "no", CONFIRM, TODAY)
+    assert after.state.answers["medications"] == turn.state.answers["medications"]
+    assert build_summary("t", after.state, TODAY).recommendation == Recommendation.PROCEED
+
+
+def test_an_unknown_medicine_gets_its_own_follow_up_not_the_check(doubting):
+    turn = take_turn(start_state("medications", TODAY), "Zorblax 20mg", "medications", TODAY)
+    assert turn.next_question == CONFIRM
+    assert not turn.state.pending.detail.get("second_reading")  # "what do you take it for?"
