@@ -143,11 +143,19 @@ def ordinary_sentences(limit: int = 2000) -> list[tuple[str, str]]:
 def flags_raised(sentence: str, asked: str | None) -> list[str]:
     """Flag codes the reader raises for one message from an empty intake ("crash: ..." if the
     reader raises an exception: a message it cannot read is as bad as a wrong flag)."""
+    return read_ordinary(sentence, asked)[0]
+
+
+def read_ordinary(sentence: str, asked: str | None) -> tuple[list[str], bool]:
+    """The flags raised, and whether the second reading asked the patient to check the answer
+    (a needless question, not a flag)."""
     try:
         turn = take_turn(IntakeState(), sentence, asked, TODAY)
     except Exception as error:
-        return [f"crash: {type(error).__name__}"]
-    return [f.code for f in screen(turn.state.answers, TODAY)]
+        return [f"crash: {type(error).__name__}"], False
+    pending = turn.state.pending
+    return ([f.code for f in screen(turn.state.answers, TODAY)],
+            bool(pending and pending.detail.get("second_reading")))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,9 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"## Ordinary text: {len(chosen)} sentences from "
           f"{len({s for _, s in chosen})} files, read as an opening and as the answer to "
           f"{len(modes) - 1} questions")
-    total, flagged_sentences, codes = 0, set(), Counter()
+    total, flagged_sentences, codes, checks = 0, set(), Counter(), Counter()
     for asked in modes:
-        hits = [(s, src, flags) for s, src in chosen if (flags := flags_raised(s, asked))]
+        readings = [(s, src, *read_ordinary(s, asked)) for s, src in chosen]
+        checks[asked or "opening"] = sum(checked for *_, checked in readings)
+        hits = [(s, src, flags) for s, src, flags, _ in readings if flags]
         mode_codes = Counter(code for *_, flags in hits for code in flags)
         total += sum(mode_codes.values())
         codes.update(mode_codes)
@@ -183,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"flags raised in all: {total}; reader crashes: {crashes} (codes: "
           f"{', '.join(f'{c} {n}' for c, n in codes.most_common()) or 'none'}); "
           f"distinct sentences raising any: {len(flagged_sentences)}")
+    print(f"answers the second reading asked the patient to check (needless here): "
+          f"{sum(checks.values())} of {len(chosen) * len(modes)} ("
+          + ", ".join(f"{q} {n}" for q, n in checks.items() if n) + ")")
     return 0
 
 
