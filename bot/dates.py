@@ -255,6 +255,11 @@ def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
         year = int(groups[2])
         year += 2000 if year < 100 else 0
         resolved = _safe_date(year, month, day)
+        if a <= 12 and b <= 12 and a != b:  # "2/8/28": 8 February or 2 August, the nearer
+            other = _safe_date(year, day, month)
+            if other and (resolved is None or abs((other - today).days) < abs(
+                    (resolved - today).days)):
+                resolved = other
     else:
         resolved = _safe_date(today.year, month, day)
         resolved = resolved and _toward(resolved, today, prefer)

@@ -764,6 +764,13 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
                                                   for w in lexicon.SKIN_CONTEXT)]
         found = _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
+    elif all(f.polarity == Polarity.ABSENT for f in found):
+        # "no cold sore, but my nose piercing got infected": the named one is denied, the
+        # infection described after it is not
+        context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
+                                                  for w in lexicon.SKIN_CONTEXT)]
+        found += [f for f in _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
+                  if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now
         evidence = normalise(finding.evidence)
         if finding.polarity == Polarity.PRESENT and re.search(HABITUAL, evidence) \
@@ -1012,7 +1019,8 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         return []  # "I've got botox booked Thursday": a plan, not a treatment had
     answer = yes_no(text)
     if answer == "no" and re.search(r"^\W*(none|nothing|no|not)\b[^.;]{0,25}\b(for|in) (ages|years|yonks|"
-                                    r"a (long )?while|a long time|donkeys years)\b[^.;]{0,10}\b(then|until|"
+                                    r"a (long )?while|a long time|donkeys years|(a (couple|few) of|some|several|"
+                                    r"a good few|many|\d+|two|three|four|five) (years|yrs|months))\b[^.;]{0,10}\b(then|until|"
                                     r"till|but)\b", norm):
         answer = None  # "none for ages, then a top-up the day after Paddy's Day": had it since
     if products and all(f.polarity == Polarity.ABSENT for f in products) and not had_before:

@@ -1053,3 +1053,16 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\bi (i|i am|im)\b", r"\1", text)
     text = re.sub(r"\s+", " ", text)
     return text.strip()
+
+# From Spanish set 5 (read after set 6 was written): pumping milk at work, a piercing that got
+# infected, eyelid skin over the lashes, brows that have dropped, "or something like that".
+_add({
+    "propia": "own", "propio": "own", "mi propia leche": "my own breast milk",
+    "me saco": "i pump", "que me saco": "that i pump", "me saco leche": "i pump milk",
+    "oficina": "office", "se me infecto": "got infected", "se infecto": "got infected",
+    "infecto": "got infected", "se me infecta": "is getting infected",
+    "parpado": "eyelid", "pestanas": "lashes", "mejora": "improve", "traigo": "i have",
+    "caidas": "droopy", "caidos": "droopy", "caida": "droopy", "caido": "droopy",
+    "algo asi": "something like that", "o algo asi": "or something like that",
+    "cuenta si": "does it count if", "cuenta que": "does it count that",
+})

@@ -161,3 +161,42 @@ def test_a_medicine_nobody_could_name_goes_to_clinician_review_with_the_words(te
     plain = build_summary("c-none", take_turn(IntakeState(), "none", "medications", TODAY).state,
                           TODAY)
     assert plain.recommendation == Recommendation.PROCEED
+
+
+SPANISH_SEEN = date(2029, 7, 19)
+
+
+@pytest.mark.parametrize("asked,text,today,expected", [
+    # the named infection denied, another one described after it (English set 10 and Spanish set 5)
+    ("skin_infection", "no cold sore but my nose piercing got infected", TODAY, {"skin_infection"}),
+    ("skin_infection", "no cold sores, no infections", TODAY, set()),
+    ("skin_infection", "no cold sore, just a spot of bother at work", TODAY, set()),
+    # "nothing for a couple of years, then": had it since (English set 14)
+    ("prior_treatment", "nothing for a couple of years, then a top-up on the August bank holiday",
+     date(2028, 10, 24), {"recent_toxin_treatment"}),
+    ("prior_treatment", "nothing for a couple of years", date(2028, 10, 24), set()),
+    # a dotted or slashed date with its year: of its two readings, the nearer one (set 14)
+    ("prior_treatment_date", "2.8.28", date(2028, 10, 24), {"recent_toxin_treatment"}),
+    ("prior_treatment_date", "2/8/28", date(2028, 10, 24), {"recent_toxin_treatment"}),
+    ("prior_treatment_date", "12/25/27", date(2028, 10, 24), set()),
+])
+def test_phrasings_from_the_unseen_sets_read_after_newer_ones_were_written(asked, text, today,
+                                                                          expected):
+    state = IntakeState()
+    if asked == "prior_treatment_date":
+        state = take_turn(state, "yes, botox", "prior_treatment", today).state
+    turn = take_turn(state, text, asked, today)
+    assert {f.code for f in screen(turn.state.answers, today)} == expected
+
+
+@pytest.mark.parametrize("asked,text,expected", [
+    ("breastfeeding", "ningun biberon excepto el de mi propia leche que me saco en la oficina",
+     {"breastfeeding"}),
+    ("skin_infection", "herpes no, pero se me infecto el piercing de la nariz", {"skin_infection"}),
+    ("concerns", "las lineas de marioneta, aunque tambien traigo las cejas bien caidas",
+     {"heavy_eyelids"}),
+])
+def test_spanish_phrasings_read_after_the_next_set_was_written(asked, text, expected):
+    state = IntakeState(conversation_language="es")
+    turn = take_turn(state, text, asked, SPANISH_SEEN)
+    assert {f.code for f in screen(turn.state.answers, SPANISH_SEEN)} == expected
