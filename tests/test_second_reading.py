@@ -44,7 +44,7 @@ def trusting(monkeypatch):
 
 
 def test_a_doubted_no_is_checked_and_the_patients_yes_raises_the_flag_with_their_words(doubting):
-    words = "no cold sore, but a spot on my chin has gone red and angry"
+    words = "nope, skin's all good I think"
     turn = take_turn(start_state("skin_infection", TODAY), words, "skin_infection", TODAY)
     assert turn.next_question == CONFIRM
     assert "skin_infection" not in codes(turn.state)  # nothing is said about waiting yet
@@ -56,7 +56,7 @@ def test_a_doubted_no_is_checked_and_the_patients_yes_raises_the_flag_with_their
 
 
 def test_the_patients_no_to_the_check_keeps_their_no_and_their_words(doubting):
-    words = "no cold sore, but a spot on my chin has gone red and angry"
+    words = "nope, skin's all good I think"
     turn = take_turn(start_state("skin_infection", TODAY), words, "skin_infection", TODAY)
     after = take_turn(turn.state, "no", CONFIRM, TODAY)
     assert not codes(after.state)
@@ -134,13 +134,12 @@ def test_an_answer_the_reader_could_not_read_is_asked_again_not_checked(doubting
 
 def test_a_spanish_check_keeps_the_patients_spanish(doubting):
     state = start_state("skin_infection", TODAY, "es")
-    turn = take_turn(state, "fuego no, pero tengo un barro con pus en la ceja", "skin_infection",
-                     TODAY)
+    turn = take_turn(state, "no, nada de fuegos", "skin_infection", TODAY)
     assert turn.next_question == CONFIRM
-    assert "barro" in turn.state.pending.evidence
+    assert turn.state.pending.evidence == "no, nada de fuegos"
     after = take_turn(turn.state, "sí", CONFIRM, TODAY)
     assert "skin_infection" in codes(after.state)
-    assert "barro con pus" in evidence(after.state, "skin_infection")
+    assert evidence(after.state, "skin_infection") == "no, nada de fuegos / sí"
 
 
 @pytest.mark.parametrize("asked, text", [
@@ -156,7 +155,6 @@ def test_the_shipped_model_leaves_plain_answers_alone(asked, text):
 
 
 @pytest.mark.parametrize("asked, text", [
-    ("skin_infection", "no cold sore, but a spot on my chin has gone red and angry with pus"),
     ("breastfeeding", "pretty much weaned, she still has a feed in the middle of the night sometimes"),
     ("allergies", "Masport made my face puff up"),
 ])
