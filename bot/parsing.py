@@ -130,12 +130,16 @@ HOLD_ON = r"(^|,\s*)(hold on|hang on|one sec|1 sec|one min|1 min|brb|one moment|
     r"give me a (sec|second|" \
     r"minute|min|moment)|just a (sec|second|minute|min|moment)|wait a (sec|second|minute|min)|" \
     r"(hmm+ )?(let me|lemme|ill|i need to|i have to|i gotta|got to) (check|look|find out|ask))\b"
+# "on my way to work", "driving rn": where the patient is, as the whole message, answers nothing
+ON_THE_MOVE = r"^(im |i am )?(on (my|the) way (to|home|back|in|out|over)\b|omw\b|(driving|at work|" \
+    r"on the (bus|train|tube)|in the car)( (rn|right now|atm|at the moment|sorry|lol|so))*\W*$)"
 
 
 def not_an_answer(text: str, topic: str) -> bool:
     """True when free text given to `topic` plainly answers something else."""
     norm = normalise(text)
-    if re.search(HOLD_ON, norm) or (topic != "event" and re.search(NON_ANSWER, norm)):
+    if re.search(HOLD_ON, norm) or re.match(ON_THE_MOVE, norm) or (
+            topic != "event" and re.search(NON_ANSWER, norm)):
         return True
     if topic != "concerns" and _terms_in(norm, lexicon.AREAS) and not _terms_in(
             norm, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.PRODUCTS):

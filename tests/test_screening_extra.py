@@ -200,3 +200,17 @@ def test_spanish_phrasings_read_after_the_next_set_was_written(asked, text, expe
     state = IntakeState(conversation_language="es")
     turn = take_turn(state, text, asked, SPANISH_SEEN)
     assert {f.code for f in screen(turn.state.answers, SPANISH_SEEN)} == expected
+
+
+@pytest.mark.parametrize("asked", ["allergies", "medications", "prior_treatment"])
+@pytest.mark.parametrize("text", ["on my way to work", "omw", "driving rn", "at work sorry"])
+def test_where_the_patient_is_answers_no_question(asked, text):
+    """"on my way to work" had been recorded as an allergy (or an unknown medicine)."""
+    turn = take_turn(IntakeState(), text, asked, TODAY)
+    assert asked not in turn.state.answers
+    assert turn.next_question != "confirm_answer"
+
+
+def test_an_allergy_then_where_the_patient_is_keeps_the_allergy():
+    turn = take_turn(IntakeState(), "penicillin, on my way to work now", "allergies", TODAY)
+    assert turn.state.answers["allergies"].status == "answered"
