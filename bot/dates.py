@@ -251,26 +251,23 @@ def _numeric(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     groups = match.groups()[:3] if match.group(1) else match.groups()[3:]
     a, b = int(groups[0]), int(groups[1])
     month, day = (b, a) if a > 12 else (a, b)
-    if groups[2]:
-        year = int(groups[2])
-        year += 2000 if year < 100 else 0
-        resolved = _safe_date(year, month, day)
-        if a <= 12 and b <= 12 and a != b:  # "2/8/28": 8 February or 2 August, the nearer
-            other = _safe_date(year, day, month)
-            if other and (resolved is None or abs((other - today).days) < abs(
-                    (resolved - today).days)):
-                resolved = other
-    else:
-        resolved = _safe_date(today.year, month, day)
-        resolved = resolved and _toward(resolved, today, prefer)
-        if a <= 12 and b <= 12 and a != b:
-            # "3/11" is March 11 or 3 November: the reading nearer today, so an event or a
-            # treatment that may be close is never read as far away (the words stay as evidence)
-            other = _safe_date(today.year, b, a)  # day first
-            other = other and _toward(other, today, prefer)
-            if other and (resolved is None or abs((other - today).days) < abs(
-                    (resolved - today).days)):
-                resolved = other
+    year = int(groups[2]) if groups[2] else None
+    if year is not None and year < 100:
+        year += 2000
+
+    def reading(m: int, d: int) -> date | None:
+        found = _safe_date(year or today.year, m, d)
+        return found if year or not found else _toward(found, today, prefer)
+
+    resolved = reading(month, day)
+    if a <= 12 and b <= 12 and a != b:
+        # "3/11" is March 11 or 3 November, "2/8/28" 8 February or 2 August: the reading nearer
+        # today, so an event or a treatment that may be close is never read as far away (the
+        # words stay as evidence)
+        other = reading(day, month)
+        if other and (resolved is None or abs((other - today).days) < abs(
+                (resolved - today).days)):
+            resolved = other
     return (resolved, match.group()) if resolved else None
 
 

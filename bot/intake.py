@@ -397,14 +397,7 @@ def _confirmed(state: IntakeState, text: str) -> Turn | None:
         return None
     before = clear_defers(state)
     words = f"{pending.evidence} / {text.strip()}"
-    if pending.topic == "medications" and pending.detail.get("second_reading"):
-        if answer is None or len(text.split()) > 6:
-            return None
-        state.pending = None
-        if answer != "no":  # yes or not sure: a clinician checks which medicine it is
-            _merge(state, "medications", [pending.model_copy(
-                update={"polarity": Polarity.PRESENT, "evidence": words})], words)
-    elif pending.topic == "medications":
+    if pending.topic == "medications" and not pending.detail.get("second_reading"):
         state.pending = None
         named = [f for f in EXTRACTORS["medications"](text, False, date.today())
                  if f.item not in ("none", "unrecognised")]
@@ -417,9 +410,13 @@ def _confirmed(state: IntakeState, text: str) -> Turn | None:
             return None
         polarity = {"yes": Polarity.PRESENT, "no": Polarity.ABSENT,
                     "unsure": Polarity.UNSURE}[answer]
+        if pending.topic == "medications":  # the second reading's check of the medicines:
+            # yes or not sure, a clinician checks which one it is; no leaves the reading as it was
+            polarity = None if answer == "no" else Polarity.PRESENT
         state.pending = None
-        _merge(state, pending.topic, [pending.model_copy(update={"polarity": polarity,
-                                                                 "evidence": words})], words)
+        if polarity is not None:
+            _merge(state, pending.topic, [pending.model_copy(update={"polarity": polarity,
+                                                                     "evidence": words})], words)
     todo = outstanding(state)
     return Turn(state=state, changed=[pending.topic],
                 replies=_defer_replies(state, before, pending.topic),
@@ -445,9 +442,16 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
     correcting = bool(re.search(CORRECTION, normalise(text))) or intent == "correct"
     changed = []
     # The second reading (bot.second_reading) doubts an answer to this question that the reader
-    # finds nothing to flag in: that reading is checked with the patient before it counts.
-    doubted = asked in second_reading.CODES and state.pending is None and \
-        second_reading.wants_check(asked, text)
+    # finds nothing to flag in: that reading is checked with the patient before it counts. The
+    # model runs only when the reader would close the question with nothing to flag.
+    doubt: list[bool] = []
+
+    def doubted() -> bool:
+        if not doubt:
+            doubt.append(second_reading.wants_check(asked, text))
+        return doubt[0]
+
+    checkable = asked in second_reading.CODES and state.pending is None
     held = False
     for topic, extractor in EXTRACTORS.items():
         if topic == "confirm" and asked != "confirm":
@@ -466,8 +470,8 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
             # it counts
             state.pending = findings[0].model_copy(update={"evidence": text.strip()})
             continue
-        if doubted and topic == asked and topic in second_reading.HELD and findings and all(
-                f.polarity == Polarity.ABSENT for f in findings):
+        if checkable and topic == asked and topic in second_reading.HELD and findings and all(
+                f.polarity == Polarity.ABSENT for f in findings) and doubted():
             held = True  # a plain no the second reading doubts: checked below before it counts
             continue
         if not findings and topic == asked:  # "no, had asthma as a kid": the "no" answers
@@ -485,10 +489,11 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
             changed.append(topic)
     # only a reading that would close the question is checked (one the reader could not read is
     # asked again anyway)
-    if doubted and (held or asked in changed) and state.pending is None and \
+    if checkable and (held or asked in changed) and state.pending is None and \
             not second_reading.CODES[asked] & {
             flag.code for flag in screen(state.answers, today)} and not (
-            asked == "medications" and _unknown_medicine(state)):  # a clinician sees it anyway
+            asked == "medications" and _unknown_medicine(state)) and doubted():
+        # (an unknown medicine reaches a clinician anyway)
         state.pending = second_reading.check_finding(asked, text)
     for follow_up, parent in FOLLOW_UPS.items():
         if follow_up in changed or parent in changed:

@@ -764,17 +764,14 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
     """An active infection, cold sore or open rash at or near a treatment area."""
     cls = clauses(text)
     found = _match_terms(cls, lexicon.SKIN_INFECTION, "skin_infection")
-    if not found:
+    if all(f.polarity == Polarity.ABSENT for f in found):  # none named, or all denied
         context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
                                                   for w in lexicon.SKIN_CONTEXT)]
-        found = _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
-    elif all(f.polarity == Polarity.ABSENT for f in found):
+        generic = _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
         # "no cold sore, but my nose piercing got infected": the named one is denied, the
         # infection described after it is not
-        context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
-                                                  for w in lexicon.SKIN_CONTEXT)]
-        found += [f for f in _match_terms(context, [lexicon.GENERIC_INFECTION], "skin_infection")
-                  if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
+        found = generic if not found else found + [
+            f for f in generic if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now
         evidence = normalise(finding.evidence)
         if finding.polarity == Polarity.PRESENT and re.search(HABITUAL, evidence) \

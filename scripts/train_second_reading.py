@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import hashlib
 import json
 import re
 import sys
@@ -63,7 +62,7 @@ def reader_text(phrase: dict) -> str:
 def dataset() -> tuple[list[dict], list[str], np.ndarray]:
     rows = [p for p in PHRASES if p.get("asked") in CODES]
     texts = [reader_text(p) for p in rows]
-    labels = np.array([bool(set(p.get("flags") or []) & CODES[p["asked"]]) for p in rows])
+    labels = np.array([second_reading.label(p) for p in rows])
     return rows, texts, labels
 
 
@@ -80,15 +79,6 @@ def matrix(rows: list[dict], texts: list[str]) -> csr_matrix:
 def fit(x: csr_matrix, y: np.ndarray) -> LogisticRegression:
     model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
     return model.fit(x, y)
-
-
-def fingerprint(rows: list[dict], labels: np.ndarray) -> str:
-    """Of the training phrases and labels (not of the reader's gloss, which changes often)."""
-    digest = hashlib.sha256()
-    for phrase, label in sorted(zip(rows, labels), key=lambda pair: pair[0]["id"]):
-        digest.update(f"{phrase['id']}\t{phrase['asked']}\t{phrase['text']}\t{int(label)}\n"
-                      .encode("utf-8"))
-    return digest.hexdigest()
 
 
 def suite_of(phrase_id: str) -> str:
@@ -150,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     nonzero = np.flatnonzero(coef)
     dense = np.zeros(N_FEATURES, dtype=np.float32)
     dense[nonzero] = coef[nonzero]
-    meta = {"fingerprint": fingerprint(rows, labels), "phrases": len(rows),
+    meta = {"fingerprint": second_reading.training_fingerprint(rows), "phrases": len(rows),
             "positives": int(labels.sum()), "C": C}
     np.savez_compressed(second_reading.MODEL, coef=dense,
                         intercept=np.float64(model.intercept_[0]), meta=json.dumps(meta))
