@@ -91,6 +91,15 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"(\w)'(\w)", r"\1\2", lowered)
     lowered = SHORTHAND_RE.sub(lambda m: SHORTHAND[m.group()], lowered)  # "nxt sat", "lst month"
     lowered = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", lowered)  # "the 12nth"
+    # "first had botox at 31, now 44": ages, not days or times
+    lowered = re.sub(r"\b(?:at|aged|age) (?:about |around )?(2[5-9]|[3-9]\d)\b(?!\s*(?:am|pm|:|h\b|hrs|"
+                     r"oclock|st|nd|rd|th))|\bnow (\d{2})\b(?!\s*(?:am|pm|:))", " ", lowered)
+    # "Saturday's my wedding": the day, not a plural
+    lowered = re.sub(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day)s (?=(?:my|the|our|his|her|their|"
+                     r"it|is)\b)", r"\1 ", lowered)
+    # "on Saturday just gone", "Tuesday that's just gone": the last one
+    lowered = re.sub(r"\b(?:on )?((?:mon|tues|wednes|thurs|fri|satur|sun)day|sat|sun) (?:that ?s |"
+                     r"thats |that has |which has )?just (?:gone|been|passed)\b", r"last \1", lowered)
     lowered = re.sub(r"\b(\d+) ?ish\b", r"\1", lowered)  # "95ish days ago"
     # "my 30th", "her 21st": a birthday, not the day of the month
     lowered = re.sub(r"\b(my|her|his|their|our|your|the big) \d{1,2}(st|nd|rd|th)\b", " ", lowered)
@@ -100,6 +109,8 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(every|each|per|once|twice) (\d+|other|few|couple of|a|an) ?(days?|weeks?|"
                      r"wks?|months?|mos|mths?|years?|yrs?)\b|\b\d{1,2}s\b", " ", lowered)
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
+    holidays = [f[1] for f in found if f[1] in HOLIDAYS_AND_THANKSGIVING]
+    found = [f for f in found if not _holidays_weekday(f[1], holidays, lowered)]
     if len(found) > 1 and found[-1][1] in HOLIDAYS_AND_THANKSGIVING:
         found.pop()  # "Christmas party next week": the party is next week, not on the 25th
     found = [f for f in found if _plausible(f[0], today)]
@@ -107,6 +118,14 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
         parsed = _dateparser(lowered, today, prefer)
         return parsed if parsed and _plausible(parsed[0], today) else None
     return _first(found, lowered)
+
+
+def _holidays_weekday(words: str, holidays: list[str], text: str) -> bool:
+    """"Easter Sunday", "Good Friday": a weekday that is part of a holiday's name."""
+    if not re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day", words):
+        return False
+    return any(re.search(rf"\b{words}\b", name) or re.search(
+        rf"\b{re.escape(name)} {words}\b|\b{words} {re.escape(name)}\b", text) for name in holidays)
 
 
 def _plausible(day: date, today: date) -> bool:
@@ -170,9 +189,10 @@ def _weekday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
         # "sat", "sun", "wed" (we'd), "mon" are ordinary words unless "on" or "next" precedes,
         # or an event ends the message with one: "hen do sat", "party sun"
         tail = re.sub(r"^ week\b", "", text[match.end():])  # "hen do sat week"
-        event_day = not tail.rstrip(" .!?") and re.search(
+        event_day = not re.sub(r"[\W_]+", "", tail) and re.search(
             r"\b(do|party|wedding|night|event|shoot|dinner|lunch|bash|drinks|gig|ball|gala|"
-            r"do on|function)\s+$", text[:match.start()])
+            r"do on|function|hen|hens|stag|bday|birthday|reunion|launch|christening)\s+$",
+            text[:match.start()])
         if len(match.group(2)) > 3 or match.group(2) in ("fri", "tue", "thu") or match.group(1) \
                 or event_day:
             day, words = _resolve_weekday(match, today, prefer)

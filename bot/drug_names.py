@@ -7,6 +7,15 @@ because a brand is matched anywhere in a message.
 """
 from __future__ import annotations
 
+# Inhaled anticholinergics (LAMA, SAMA), alone or with other inhaled drugs: the contract names
+# anticholinergics without exception, so a clinician reviews them. The inhalers are also in the
+# lexicon's asthma item (bot/lexicon.py BREATHING): named, they raise both flags.
+INHALED_ANTICHOLINERGICS = (
+    "tiotropium", "umeclidinium", "aclidinium", "ipratropium",
+    "spiriva", "incruse", "seebri", "atrovent", "anoro", "ultibro", "trelegy", "trimbow",
+    "stiolto", "bevespi", "breztri", "duaklir", "eklira", "bretaris", "tudorza", "lonhala",
+    "yupelri", "braltus", "combivent", "duoneb")
+
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
         "warfarin": ("uniwarfin", "waran",  # India; Sweden
@@ -28,7 +37,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "trombex", "egitromb",  # Central Europe
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
-        "prasugrel": ("efient",),  # Europe, Latin America
+        "prasugrel": ("efient",  # Europe, Latin America
+                      "prasita", "prasulan", "prasusafe"),  # India
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
                     "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "thorinane",
                     "reviparin", "clivarin", "clivarine", "certoparin", "mono-embolex",
@@ -37,14 +47,17 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     # is also a first name, so only with a dose or an injection word)
                     "crusia", "ghemaxan", "fraxodi", "calciparine", "calciparina", "neoparin", "ivor 2500", "ivor 3500", "ivor injection",
                     "ivor injections", "ivor jab", "ivor jabs",
-                    "lmwh"),
+                    "lmwh",
+                    "liquemin",  # heparin (Switzerland, Latin America)
+                    "seleparina",  # nadroparin (Italy)
+                    "elonox"),  # enoxaparin (India)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal"),
     },
     "interacting_medication": {
         "aminoglycoside antibiotic": (
             # gentamicin
-            "garamycin", "genticin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
+            "garamycin", "refobacin", "genticin", "neo-fradin", "neo fradin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
             # tobramycin, amikacin
             "tobradex", "bramitob", "tobi podhaler", "tobi", "amikin", "arikayce", "bethkis",
             "kitabis", "vantobra",
@@ -57,6 +70,11 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "muscle relaxant": (
             # cyclobenzaprine
             "amrix", "fexmid", "yurelax",
+            "mirtax",  # cyclobenzaprine (Latin America)
+            "miosan",  # cyclobenzaprine (Brazil)
+            "cyclobenz",  # cyclobenzaprine, as a prescription is shortened
+            "beklo",  # baclofen (Turkey)
+            "gabalon",  # baclofen (Japan)
             # baclofen
             "kemstro", "ozobax", "lyvispah", "fleqsuvy", "gablofen", "lyflex",
             # methocarbamol (alone and in combinations)
@@ -93,10 +111,14 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "propiverine", "propiverina", "detrunorm", "mictonorm", "mictonetten",
             "ceris",  # trospium (France)
             "sertal",  # propinox (Mexico, Argentina)
-            "uritos",  # imidafenacin (Japan)
+            "uritos", "staybla",  # imidafenacin (Japan)
+            *INHALED_ANTICHOLINERGICS,
+            "urotrol",  # tolterodine (Spain)
+            "spasmo-urgenin", "spasmo urgenin", "spasmex", "urivesc",  # trospium (Germany)
             "broflex",  # trihexyphenidyl syrup (UK)
             # hyoscine / scopolamine
-            "scopoderm", "travacalm", "hioscina", "butilhioscina",
+            "scopoderm", "travacalm", "travel calm", "hioscina", "butilhioscina",
+            "glycate",  # glycopyrrolate tablets (US)
             # glycopyrrolate
             "glycopyrronium", "glicopirrolato", "cuvposa", "dartisla", "sialanar",
             # hyoscyamine and belladonna alkaloids
@@ -114,6 +136,10 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "aspirin": (
             # UK, Ireland
             "anadin", "anadin extra", "micropirin", "beechams powders",
+            # Norway
+            "albyl-e", "albyl e", "albyl",
+            # Sweden, Denmark
+            "trombyl", "hjertemagnyl", "magnyl",
             # US
             "stanback", "goodys headache powder", "halfprin", "aspergum", "vazalore", "durlaza", "bufferin",
             "yosprala", "percodan",
@@ -166,7 +192,11 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # indomethacin, sulindac, oxaprozin, diflunisal
             "indocin", "tivorbex", "clinoril", "daypro", "dolobid",
             # nimesulide, lysine clonixinate
-            "nimulid", "dorixina",
+            "nimulid", "dorixina", "aulin",  # nimesulide (Italy)
+            "brexin",  # piroxicam (Italy)
+            "moment 200", "moment act",  # ibuprofen (Italy)
+            "burana",  # ibuprofen (Finland)
+            "nimesil",  # nimesulide (Europe)
             # ibuprofen (Germany), meloxicam (Europe)
             "dolormin", "movalis", "ibuprom", "nalgesin",
             "naxen"),  # naproxen (Mexico)
@@ -176,7 +206,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
         "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
                   "bilobil",  # Central Europe
-                  "rokan"),  # Germany
+                  "rokan",  # Germany
+                  "memoplant"),  # Germany
         "garlic supplement": ("kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
                               "odorless garlic", "capsulas de ajo"),

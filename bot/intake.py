@@ -38,7 +38,8 @@ CONFIRMED_TOPICS = {"pregnancy", "breastfeeding", "trying_to_conceive", "skin_in
                     "neuromuscular", "breathing", "allergies"}
 HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i have|i do|i was|" \
     r"its|it is|that)\b|\bi wouldnt (think|say) so\b|" \
-    r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi doubt (im|i am|i have|it)\b|" \
+    r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi (very much |really |highly |seriously )?doubt " \
+    r"(im|i am|i have|it)\b|" \
     r"\bi dont believe so\b|\bshouldnt be\b|\bpretty sure (not|im not|i am not|i dont)\b|" \
     r"\bi think not\b|\bnot likely\b|\bunlikely\b|\bi hope not\b|\bhopefully not\b|" \
     r",\s*(i )?(dont|do not) (think|reckon|believe)\W*$"  # "nothing I can see, I don't think"
@@ -50,6 +51,7 @@ SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think|i have noticed|iv
     r"\bnever (been )?tested\b|\bnever had (any )?(allergy )?tests\b"
 # "not officially trying, just not preventing": neither a yes nor a no to trying (checked)
 NOT_PREVENTING = r"\bnot (really |actively )?(preventing|avoiding it|using (anything|protection))\b|" \
+    r"\bnot (stopping|preventing) it( either)?\b|" \
     r"\bif it happens\b|\bsee what happens\b|\bleaving it (to|up to) (fate|chance|nature)\b"
 # Statements that do not answer a question about the patient now: kept, never closing it.
 NOT_ANSWERS = (Polarity.PAST, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)

@@ -288,10 +288,16 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "chest so tight", "chest is very tight", "chest still tight",
                              "chest is still tight", "chest gets tight", "chest goes tight",
                              "chest feeling tight", "chest been tight",
-                             "gasping for air", "breathing is laboured", "puffing and panting"),
+                             "gasping for air", "breathing is laboured", "puffing and panting",
+                             "chests tight", "chest s tight", "puffed out", "out of puff",
+                             "sob on exertion", "sob walking up", "sob climbing", "sob on stairs"),
     "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
                "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "salamol", "asthma attack", "asthma attacks", "asma",
-               "athsma", "asthama", "azma", "ashma"),
+               "athsma", "asthama", "azma", "ashma",
+               # inhalers for asthma and COPD
+               "breztri", "trelegy", "spiriva", "fostair", "relvar", "anoro", "ultibro",
+               "flutiform", "qvar", "alvesco", "breo", "advair", "dulera", "incruse", "seebri",
+               "trimbow", "duoresp", "bevespi", "stiolto", "striverdi", "atrovent"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
 })
 
@@ -317,11 +323,16 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
                           "itp", "immune thrombocytopenia", "bruise really easily",
                           "bruise very easily", "bruise so easily", "bleed really easily",
                           "factor xi deficiency", "factor 11 deficiency", "haemophilia c",
-                          "hemophilia c", "factor vii deficiency", "glanzmann"),
+                          "hemophilia c", "factor vii deficiency", "glanzmann",
+                          # its treatments: emicizumab, clotting factor concentrates
+                          "hemlibra", "emicizumab", "factor viii", "factor 8", "factor ix",
+                          "factor 9", "advate", "novoseven", "alprolix", "eloctate", "altuviiio",
+                          "hemgenix", "roctavian", "idelvion", "benefix", "wilate"),
 })
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
-    "cold sore": ("cold sore", "cold sores", "fever blister", "fever blisters", "herpes",
+    "cold sore": ("cold sore", "cold sores", "cold sour", "cold sours", "coldsore", "coldsores",
+                  "cold soar", "cold soars", "fever blister", "fever blisters", "herpes",
                   "coldsore", "coldsores", "hsv", "cold-sore", "cold soar", "cold soars",
                   "cold sor", "herpes labial", "abreva"),
     "impetigo": ("impetigo",),
@@ -363,6 +374,57 @@ ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swell
                  "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen",
                  "puff up", "puffed", "itched", "itching", "itch", "blew up", "came up in",
                  "come up in", "bumps", "hivs")
+# What people are allergic to, by the names patients give (a short free-text answer to the
+# allergy question is an allergen only when it names one of these, a medicine, or is a short list
+# of nouns: "Return the named value" is not an allergy).
+ALLERGENS = (
+    # foods
+    "peanut", "peanuts", "nut", "nuts", "tree nut", "tree nuts", "almond", "almonds", "cashew",
+    "cashews", "walnut", "walnuts", "pecan", "pecans", "hazelnut", "hazelnuts", "pistachio",
+    "pistachios", "brazil nuts", "macadamia", "shellfish", "seafood", "shrimp", "prawn", "prawns",
+    "crab", "lobster", "mussels", "oysters", "clams", "scallops", "fish", "salmon", "tuna",
+    "egg", "eggs", "wheat", "gluten", "soy", "soya", "sesame", "mustard", "celery", "lupin",
+    "strawberry", "strawberries", "kiwi", "banana", "bananas", "avocado", "avocados", "tomato",
+    "tomatoes", "mushroom", "mushrooms", "citrus", "oranges", "pineapple", "mango", "mangoes",
+    "peach", "peaches", "apple", "apples", "cherries", "corn", "coconut", "garlic", "onion",
+    "onions", "chocolate", "cocoa", "msg", "sulphites", "sulfites", "sulphite", "sulfite",
+    "food colouring", "food coloring", "red dye", "cinnamon", "chilli", "peppers", "legumes",
+    "lentils", "chickpeas", "beans", "melon", "watermelon", "grapes", "berries", "gelatin",
+    "gelatine", "red wine", "caffeine", "lactose",
+    # around us
+    "pollen", "pollens", "grass", "grasses", "hay fever", "hayfever", "seasonal", "trees",
+    "birch", "ragweed", "dust", "dust mites", "dust mite", "mites", "mould", "mold", "moulds",
+    "molds", "spores", "cats", "cat", "cat hair", "dogs", "dog", "dog hair", "pets", "dander",
+    "animal hair", "horses", "horse", "rabbits", "guinea pigs", "hamsters", "feathers", "bees",
+    "bee", "bee stings", "bee sting", "wasps", "wasp", "wasp stings", "stings", "insect bites",
+    "insect stings", "mosquitoes", "mosquito bites", "ants", "fire ants", "hornets", "cigarette smoke", "sunlight",
+    # on the skin
+    "latex", "rubber", "nickel", "metals", "cheap jewellery", "cheap jewelry", "cobalt", "chromium", "adhesive", "adhesives", "plaster", "plasters",
+    "sticking plaster", "sticking plasters", "band aids", "bandaids", "band-aids", "medical tape", "surgical tape", "elastoplast", "dressings", "perfume", "perfumes",
+    "fragrance", "fragrances", "scented", "lanolin", "wool", "hair dye", "ppd", "henna",
+    "formaldehyde", "preservatives", "parabens", "methylisothiazolinone", "sunscreen",
+    "sun cream", "suncream", "makeup", "make up", "cosmetics", "skincare", "moisturiser",
+    "moisturizer", "retinol", "fillers", "filler", "hyaluronic acid", "tattoo ink",
+    "acrylic", "acrylics", "gel nails", "nail glue", "eyelash glue", "lash glue", "soap",
+    "detergent", "washing powder", "bleach", "chlorine", "tea tree", "essential oils",
+    "aloe vera", "witch hazel", "benzoyl peroxide", "salicylic acid", "glycolic acid",
+    "vitamin c serum", "chemicals", "dyes", "iodine", "betadine", "chlorhexidine", "alcohol wipes",
+    # medicines by kind (named medicines are recognised from the drug list)
+    "penicillin", "penicillins", "penicilin", "pennicillin", "sulfa", "sulpha", "sulfa drugs",
+    "sulpha drugs", "sulfonamides", "antibiotics", "antibiotic", "codeine", "morphine",
+    "opiates", "opioids", "painkillers", "nsaids", "anti inflammatories", "anti-inflammatories",
+    "aspirin", "ibuprofen", "local anaesthetic", "local anesthetic", "anaesthetic",
+    "anesthetic", "anaesthesia", "anesthesia", "general anaesthetic", "numbing cream",
+    "lidocaine", "lignocaine", "novocaine", "contrast dye", "x-ray dye", "steroids",
+    "vaccines", "flu jab", "flu shot", "amoxicillin", "amoxil", "erythromycin",
+    "tetracycline", "cephalosporins", "cephalexin", "keflex", "ciprofloxacin", "cipro",
+    "trimethoprim", "septrin", "bactrim", "doxycycline", "clindamycin", "metronidazole",
+    "flagyl", 
+    # Spanish, when the gloss leaves them
+    "mariscos", "camarones", "nueces", "cacahuate", "cacahuates", "mani", "huevo", "huevos",
+    "fresas", "polvo", "polen", "gatos", "perros", "abejas", "avispas", "picaduras", "latex",
+    "niquel", "penicilina", "sulfas", "perfumes", "tintes", "hormigas",
+)
 ALBUMIN = ("albumin", "human albumin", "plasbumin", "albutein", "alburx", "albuminex",
            "flexbumin", "zenalb", "albunorm", "human albumin solution")
 
@@ -438,7 +500,11 @@ BREASTFEEDING = Term("breastfeeding", (
     "expressed milk", "express breast milk", "expressing breast milk", "pump milk",
     "pumping milk",
     "exclusively pumping", "ebf", "nurse my son", "nurse my daughter", "nursing my",
-    "still feeding", "combo feeding", "combi feeding", "weaning", "weaned"), "breastfeeding",
+    "still feeding", "combo feeding", "combi feeding", "weaning", "weaned",
+    # the baby feeds from the patient: "my 8 month old still feeds from me", "I pump at work"
+    "feeds from me", "feeding from me", "feeds off me", "feeds on me", "nurses from me",
+    "pump at work", "pumping at work", "pump at the office", "pumping at the office"),
+    "breastfeeding",
     "condition")
 REPRODUCTIVE_MASKS = {
     "breastfeeding": ("nursing home", "nursing student", "nursing school", "nursing degree",
@@ -538,7 +604,9 @@ EVERYDAY_USES = {
     "neuromuscular": (r"pulled a muscle", r"muscle (ache|pull|strain|soreness)", r"my nerves",
                       r"nervous", r"nerves? (before|about)", r"nerve wracking",
                       r"got on my nerves", r"weak (spot|point|for)"),
-    "allergies": (r"allergic to (mondays?( mornings?)?|monday mornings?|work|exercise|bad (\w+)|"
+    "allergies": (r"\b(drives?|driving|drove) (me|us|him|her|them) (nuts|bananas|crazy)\b|"
+                  r"\b(go|goes|going|went) (nuts|bananas)\b",
+                  r"allergic to (mondays?( mornings?)?|monday mornings?|work|exercise|bad (\w+)|"
                   r"(january|february|march|april|may|june|july|august|september|october|november|"
                   r"december|winter|summer|the cold|the heat|the weather|the rain|christmas|"
                   r"homework|ironing|the gym|running|hoovering|vacuuming)|"

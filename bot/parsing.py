@@ -319,7 +319,8 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                                        "medications")
                if f.polarity == Polarity.ABSENT]
     if found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT) for f in found) and \
-            re.search(r"\b(now (nothing|none)|nothing now|(not on|not taking) anything now|"
+            re.search(r"\b(now (nothing|none)|nothing now|on (zilch|nada|zip|nothing) now|"
+                      r"now on (zilch|nada|zip|nothing)|(not on|not taking) anything now|"
                       r"now (im )?not on anything|none now)\b", normalise(text)):
         # "stopped the Eliquis last week, now nothing": a clear no to now
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
@@ -589,6 +590,9 @@ STILL_SOME_FEEDS = r"\b(mostly|almost|nearly|partly|partially|half|not fully|not
     r"boob feed|breastfeed)s? (left|a day|a night|per day|each day|at night|before bed|in the " \
     r"morning|on a \w+|still)\b|\b(odd|occasional) (dream |night |bedtime |morning )?feeds?\b|" \
     r"\bdream ?feeds?\b|\bstill (bf|bfing|breastfeeding|nursing|feeding)\b|\bwe still (bf|feed|nurse)\b"
+# "no, apart from the 5am feed he won't give up": the exception is a feed now
+FEED_EXCEPTED = r"\b(apart from|except|other than|besides|but|only|just) (the|a|one|her|his|my|our) " \
+    r"(\w+ ){0,2}feeds?\b(?! (the|my|him|her|it|them|round|around|this|that|our)\b)"
 
 
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
@@ -600,9 +604,10 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     norm = normalise(text)
-    if asked and not any(f.polarity == Polarity.PRESENT for f in found) and \
-            re.search(STILL_SOME_FEEDS, norm) and not re.search(HYPOTHETICAL_CUES, norm) and \
-            not re.search(r"\b(no|not|never|none|nothing)\b[^.,;]{0,20}\bfeed", norm):
+    if asked and not any(f.polarity == Polarity.PRESENT for f in found) and ((
+            re.search(STILL_SOME_FEEDS, norm) and not re.search(
+                r"\b(no|not|never|none|nothing)\b[^.,;]{0,20}\bfeed", norm)) or re.search(
+            FEED_EXCEPTED, norm)) and not re.search(HYPOTHETICAL_CUES, norm):
         # "mostly weaned, one feed left", "just the odd dream feed": still breastfeeding
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.PRESENT,
                         evidence=text.strip(), detail={"category": "breastfeeding",
@@ -628,8 +633,10 @@ NOTHING_TO_REPORT = r"^(all good|im good|i am good|fine|all fine|healthy|im heal
     r"nothing like that|no issues|none of those|none of them|n/?a|nope all good|" \
     r"perfectly healthy|" \
     r"nothing|none|all clear|clear)\b|" \
-    r"^((my )?(skin|face|breathing|swallowing|lungs|chest|everything|all|it)( is| are|s)? " \
-    r"(fine|clear|good|ok|okay|normal|great|healthy|perfect)( now)?( and|,)?\s*)+$|" \
+    r"^((my )?(skin|face|breathing|swallowing|lungs|chest|everything|all|it)( is| are|s)?( all)? " \
+    r"(fine|clear|good|gd|ok|okay|normal|great|healthy|perfect)( now| atm| rn| at the moment| today)?" \
+    r"( ta| thanks| thx| x+)?" \
+    r"( and|,)?\s*)+$|" \
     r"^(no|nah|nope),? (my )?(lungs|breathing|chest|skin|swallowing)( are| is|s)? (fine|good|ok|" \
     r"okay|great|clear)\b|" \
     r"\b(breathing|lungs|chest|swallowing)(s| is| are| has| have)?( been)? (fine|great|good|ok|" \
@@ -816,7 +823,8 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
 
 
 def _negated(norm: str, pos: int, word: str) -> bool:
-    without_family = re.sub(FAMILY_WORDS, lambda m: " " * len(m.group()), norm)
+    without_family = re.sub(FAMILY_WORDS + r"|\bjust (gone|been|passed)\b",  # "Saturday just gone"
+                            lambda m: " " * len(m.group()), norm)
     return polarity_at(without_family, pos, len(word)) == Polarity.ABSENT
 
 
@@ -916,7 +924,17 @@ def event_date(text: str, today: date) -> tuple | None:
         if when:
             return when
     # several dates ("June 6, but the rehearsal photos are on the 16th"): the soonest ahead
+    fixed = re.search(r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|"
+                      r"my mistake|my bad)\b", text, re.I)
+    if fixed and find_date(text[:fixed.start()], today, "future"):
+        when = find_date(text[fixed.end():], today, "future")  # "on the 2nd - wait, the 2nd of
+        if when:  # December": the corrected date
+            return when
     parts = [p for p in re.split(r",|;|\bbut\b|\band\b", text) if p.strip()]
+    if len(parts) > 1:  # "the 12th of April, a Thursday": the weekday of the date just given
+        parts = [p for p in parts if not re.fullmatch(
+            r"\W*(a|on a|which is a|(it|that) ?(i|')?s a|its a|the)?\s*(mon|tues|wednes|thurs|fri|"
+            r"satur|sun)day\W*", p.strip(), re.I)] or parts
     dates = [w for p in parts if (w := find_date(p, today, "future")) and w[0] >= today]
     whole = find_date(text, today, "future")
     if len(dates) > 1:
@@ -968,7 +986,7 @@ FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neura
     r"kybella|belkyra|aqualyx|" \
     r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill)\b"
-FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|" \
+FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|neva?r? (dun|done|had)|" \
     r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
     r"cancel+ed|bailed|bottled it|not once|never once|(toxin|botox|tox|needle) virgin|" \
     r"(botox|tox|toxin|injectables?) (newbie|novice|noob|beginner|first[- ]timer)|first[- ]timer|" \
@@ -1077,6 +1095,13 @@ def _product_name(products: list[Finding]) -> str | None:
 def _latest_past_date(text: str, today: date) -> tuple | None:
     """The most recent past date in a message: "stopped for a couple of years but went back for
     a top-up 3 weeks ago" is 3 weeks ago."""
+    # "in January - sorry, it was last September": the corrected date
+    fixed = re.search(r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|"
+                      r"my mistake|my bad)\b", text, re.I)
+    if fixed and find_date(text[:fixed.start()], today, "past"):
+        when = find_date(text[fixed.end():], today, "past")
+        if when and when[0] <= today:
+            return when
     # ("November or December": either may be the date, so the later one, the one that may count)
     parts = [p for p in re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text) if p.strip()]
     dates = [w for p in parts if (w := find_date(p, today, "past")) and w[0] <= today]
@@ -1148,6 +1173,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         if exception and re.match(EXCEPT + r"(thats|that is|that s) (about |pretty much |basically |"
                                   r"really )?(it|all|the lot)\b", norm):
             continue  # "... but that's about it": nothing more
+        if exception and re.search(r"\b(never|not) (been |had (a |any )?)?(tested|checked)\b|"
+                                   r"\bwho knows\b|\bcant be (sure|certain)\b", norm):
+            continue  # "don't think so, but I've never been tested": a hedge, not an allergen
         if exception and previous_about_allergies and not re.search(SELF_DENIAL, norm) and (
                 not has_allergy_word or (
                 not _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
@@ -1194,7 +1222,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
                             evidence=text.strip())]
         return []  # "allergic to mondays lol": a joke, not an answer
     answer = yes_no(text)
-    if answer == "no" or re.search(r"\b(no|none|nkda|nka|no known)\b", normalise(text)):
+    if answer == "no" or (re.search(r"\b(no|none|nkda|nka|no known)\b", normalise(text)) and
+                          not re.search(r"\bno (clue|idea)\b", normalise(text))):
         return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     if answer == "unsure":
@@ -1217,11 +1246,41 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     if re.match(r"^(i|ill|im|id|we|were|it|its|that|thats|this|can|will|should|do|does|is|are|"
                 r"what|how|when|where|why)\b", normalise(rest or text)) or len(tokens(norm)) > 8:
         return []  # "I'll be coming straight from work": a sentence, not an allergen
-    if re.search(r"[a-z]{3}", norm) and not not_an_answer(text, "allergies"):
-        allergen = rest if answer == "yes" and rest else text.strip()
+    allergen = rest if answer == "yes" and rest else text.strip()
+    if re.search(r"[a-z]{3}", norm) and not not_an_answer(text, "allergies") and \
+            names_an_allergen(allergen):
         return [Finding(topic="allergies", item="other", polarity=Polarity.PRESENT,
                         evidence=text.strip(), detail={"allergen": allergen})]
-    return []
+    return []  # "Return the named value": not an allergen, so the question is asked again
+
+
+# A reaction described: "Ciproxin makes me itch all over", "Klacid made me come out in a rash".
+REACTION_WORDS = ("rash", "rashes", "itch", "itchy", "hives", "urticaria", "blotchy", "welts",
+                  "come out in", "came out in", "comes out in", "brings me out", "brought me out",
+                  "swell", "swelled", "swells", "wheezy", "sneeze", "sneezing", "ronchas",
+                  "anaphylactic", "epipen", "epi pen")
+# Words that make a short answer a sentence rather than a list of allergens.
+SENTENCE_WORDS = r"\b(i|im|ive|id|ill|me|my|mine|you|your|youre|we|our|us|they|their|he|she|his|her|" \
+    r"it|its|is|are|was|were|be|been|am|do|does|did|dont|doesnt|have|has|had|can|cant|will|" \
+    r"wont|would|should|could|this|that|these|those|what|which|who|how|when|where|why|please|" \
+    r"thanks|thank|ok|okay|hi|hello|hey|lol|haha|yes|yeah|sure|maybe|monday|tuesday|wednesday|" \
+    r"thursday|friday|saturday|sunday|mondays|tuesdays|wednesdays|thursdays|fridays|" \
+    r"saturdays|sundays|work|people|life|the|return|returns|get|set|use|see|make|let)\b"
+
+
+def names_an_allergen(allergen: str) -> bool:
+    """Whether a free-text answer to the allergy question names something one can be allergic to:
+    a known allergen or medicine ("shellfish", "latex n plasters", "Zinnat"), or a short list of
+    nouns with no sentence in it ("kiwi fruit", "bee stings"). "Return the named value" and "my
+    kids drive me nuts" do not."""
+    norm = everyday_masked(normalise(allergen), "allergies")
+    if any(find_phrase(norm, word) >= 0 for word in lexicon.ALLERGENS + lexicon.ALLERGY_WORDS +
+           REACTION_WORDS) or _terms_in(
+            norm, lexicon.MEDICINES + lexicon.SUPPLEMENTS + lexicon.PRODUCTS) or \
+            drug_table.named_medicines(norm):
+        return True
+    words = tokens(norm)
+    return 0 < len(words) <= 3 and not re.search(SENTENCE_WORDS, norm)
 
 
 EXCEPT = r"^(except|other than|besides|apart from|aside from|but|only|just|bar)( for| to| from)?\s+"
@@ -1242,7 +1301,7 @@ def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
     """"cow's milk" or "dairy" in answer to the allergy question is a milk allergy, unless it is
     lactose intolerance. (A toxin product named there without an allergy word is not: "had
     Dysport in May" may answer the wrong question.)"""
-    protein = re.search(r"milk prot[a-z]*|casein|whey|cmpa", norm)  # "milk protine"
+    protein = re.search(r"\bmi?lk prot[a-z]*|casein|whey|cmpa", norm)  # "milk protine", "mlk protien"
     if protein:  # "I can't have dairy, it's the milk protein not lactose"; "my niece can't ..."
         return [Finding(topic="allergies", item="milk_protein_allergy", evidence=clause.original,
                         polarity=polarity_at(norm, protein.start(), len(protein.group())))]
@@ -1268,7 +1327,8 @@ def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Pola
     norm = re.sub(r"\b(cant|cannot|can not|couldnt) (have|eat|drink|tolerate|take|do|touch|go near)\b",
                   lambda m: "x" * len(m.group()), norm)
     polarity = polarity_at(norm, pos, length)
-    over = re.search(r"\b(outgrew|grew out|grown out|no longer|not anymore|anymore|any more)\b",
+    over = re.search(r"\b(outgrew|grew out|grown out|no longer|not anymore|anymore|any more|"
+                     r"(till|until) i was (about |around )?\d+|fine with [a-z ]+ now)\b",
                      f"{norm} {whole}")
     if polarity == Polarity.PAST:
         return Polarity.ABSENT if over else Polarity.PRESENT  # "allergic as a kid, outgrew it"
@@ -1280,7 +1340,8 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
     found = []
     if not has_allergy_word:  # "had Dysport in May" answers nothing about allergies
         return []
-    if "lactose" in norm and not re.search(r"milk protein|casein|whey|dairy allerg|allergic to (cow|milk|dairy)", norm):
+    if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|allergic to (cow|milk|"
+                                           r"dairy)", norm):
         return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
                         evidence=clause.original)]
     order = [Polarity.PRESENT, Polarity.UNSURE, Polarity.ABSENT, Polarity.PAST,
@@ -1304,6 +1365,10 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
         other = re.search(r"(?:allergic|allergy|allergies|reaction|reacted|react|reacts) (?:to|from|"
                           r"with) ([a-z ,]+?)(?:$|[.;!?,]| and i| but| as a)", norm) or re.search(
                               r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm)
+        if other and re.match(r"(nada|nothing|nothin|nuthin|zilch|zip|none|nowt|nout)\b",
+                              other.group(1)):  # "allergic to nada, bru"
+            return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                            evidence=clause.original)]
         if other:
             polarity = polarity_at(norm, other.start(), 0)
             found.append(Finding(topic="allergies", item="other", polarity=polarity,
@@ -1314,7 +1379,7 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
 # --- age, name, contact -------------------------------------------------------------------------
 
 _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|kg|'|ft|feet|" \
-    r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?|st|nd|rd|th)\b)"
+    r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?)\b)(?!(?:st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
     rf"\b(?:i am|im|age|aged|i turned|just turned|^turned|age is|ages?|age to|age should be|"
     rf"im actually|i am actually|im only|i am only|^me,?|^(?:hi+|hey+|hello) am)\s+(\d{{1,3}})\b{_NOT_YEARS}"
@@ -1393,7 +1458,8 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     text = re.sub(r"\b\d+[.,]\d+\b", " ", text)  # "1.65": a height, a price, never an age
     plain = normalise(text)
     if asked and re.search(r"\b(\d0|twenty|thirty|forty|fifty|sixty|seventy|eighty)[\s-]?"
-                           r"(something|odd|plus|ish)\b|\b(wrong|right|other) side of (\d0|twenty|"
+                           r"(something|odd|plus|ish)\b|\b(north|south) of (\d0|twenty|thirty|forty|"
+                           r"fifty|sixty|seventy|eighty)\b|\b(wrong|right|other) side of (\d0|twenty|"
                            r"thirty|forty|fifty|sixty|seventy|eighty)\b", plain) and \
             len(re.findall(r"\b\d{2}\b", plain)) <= 1:
         return []  # "forty something": which age is still to be asked
@@ -1426,7 +1492,7 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"\d{1,3} (?:years?|yrs?)\b|"
                   # "I started getting lines at 28": when something began, not the age now
                   r"\b(?:started|began|begun|first (?:got|noticed|had)|since)\b[^.,;!?]{0,30}?"
-                  r"\bat (?:age )?\d{1,2}\b|\bclass of \d{2,4}\b|\bgraduated(?: in)? \d{4}\b|"
+                  r"\bat (?:age |about |around )?\d{1,2}\b|\bclass of \d{2,4}\b|\bgraduated(?: in)? \d{4}\b|"
                   r"\b(?:not quite|nearly|almost|soon to be|about to turn|pushing|approaching|"
                   r"knocking on|getting on for|(?:on )?the (?:wrong|right|"
                   r"other) side of|wrong side of)\s+(?!18\b)\d{2}\b|\bto be (?:exact|precise)\b|"
@@ -1438,20 +1504,29 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"(?: (?:dont|do not) worry)?|\b(?:im |i am )?not (?:a minor|underage)\b",
                   " ", norm).strip(" ,.")
     # "sixty-too", "forty to": the unit two misspelt after a tens word
+    norm = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](nyne|nien|nin|nein)$",
+                  r"\1-nine", norm)  # "thirty nyne"
     norm = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](too|to)$", r"\1-two",
                   re.sub(r"\bth[ue]rte?y\b", "thirty", norm))
     norm = re.sub(r"\b(fou?rte?y|thirte?y|twente?y|fift?hy|sixte?y)\b",
                   lambda m: {"f": "forty", "t": "thirty" if m[1].startswith("th") else "twenty",
                              "s": "sixty"}.get(m[1][0]) if not m[1].startswith("fif") else "fifty",
                   norm)  # "fortey-5", "fourty"
+    norm = re.sub(r"\b(\d{1,2}) (?:n|and|&) (?:a )?half\b", r"\1", norm)  # "16 n a half"
     between = re.search(r"\bbetween (\d{2}) and (\d{2})\b", norm)
     if between and asked and int(between.group(1)) >= 18:  # "somewhere between 30 and 35"
         return [_age_finding(original, None, under_18=False)]
     # "my son is 19", "my girl's 16": someone else's age
-    someone = re.search(r"(?:" + FAMILY_WORDS + r"|\bmy (?:little )?(?:girl|boy|lad|lass)s?\b)"
-                        r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d", norm)
+    someone = re.search(r"(?:" + FAMILY_WORDS + r"|\bmy (?:little )?(?:girl|boy|lad|lass)s?\b|"
+                        r"\b(?:youngest|eldest|oldest|middle one|baby|toddler)\b(?! (?:age|you|patient|"
+                        r"client|person|one you)\b))"
+                        r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d(?!\d*\s*(?:st|nd|rd|th)\b)",
+                        re.sub(r"\bpatient here\b", "i am here", norm))  # "MG patient here (58)"
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
-        own = _stated_age(norm[someone.end():])  # "my son is 19, I'm 47"
+        # "my son is 19, I'm 47"; "52, on clopidogrel, my son's wedding ..."; "33 (my sister's 36)"
+        lead = re.match(r"^\W*(\d{2})\W*(?:my\s*)?$", norm[:someone.start()]) if asked else None
+        own = _stated_age(norm[someone.end():]) or _stated_age(norm[:someone.start()]) or (
+            int(lead.group(1)) if lead else None)
         return [_age_finding(original, own)] if own is not None else []  # "my daughter is 16"
     age = _stated_age(norm)
     norm = re.sub(r"\b(no longer|not|nt|never) (a )?teen(ager)?\b", " ", norm)  # "no longer a teen"
@@ -1481,15 +1556,26 @@ def _age_finding(text: str, age: int | None, under_18: bool | None = None) -> Fi
 
 
 # "hi, 33, no meds, ...": two digits on their own as the first item of an opening list
-AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi hi)(?: (?:yall|all|there|"
+AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi hi|evening|afternoon|"
+                            r"good (?:morning|afternoon|evening)|howdy|yo)(?: (?:yall|all|there|"
                             r"everyone|guys|team|folks|hun|lovely))?\b[\s,!.]*)?(\d{2})\s*(?:,\s*"
                             r"(?=[a-z]|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)|here\b|"
                             r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first|on|"
                             r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)\b|"
                             r"\s+(?=pregnant|breastfeeding|ttc|nursing|ebf|bf|on (?!the\b|\d|my\b|her\b|his\b|"
                             r"(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-                            r"nov|dec)))\b)"
-                            r"|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))")
+                            r"nov|dec)))\b|"
+                            # "39 | not pg | ...", "57 - ginseng daily", "71 n on warfarin",
+                            # "26 and my period's late": the first item of a list about the patient
+                            r"\s*\|\s*(?=[a-z])|\s+[-\u2013]\s+(?=[a-z])|\.\s+(?=[a-z])|\s+n\s+(?=on|not|no|have|had|"
+                            r"take|taking|pregnant|bf|ttc)\b|\s+and (?=i|im|ive|my|on|not|no)\b)"
+                            r"|\bhere,? (\d{2}) (?:years?|yrs?)\b(?! (?:ago|since|married))"
+                            # "ALS patient, 63.": who the patient is, then the age
+                            r"|^(?:[a-z]+ )?(?:patient|lady|woman|man|mum|mom|dad|guy|gal|girl|nan|"
+                            r"grandma|grandmother|here),\s*(\d{2})\b(?=\s*(?:[.,;!]|$))"
+                            # "Myasthenia patient here (58).", "45 if that matters"
+                            r"|\b(?:here|me|myself) \((\d{2})\)|\b(\d{2}) (?:if|in case) (?:that|it) "
+                            r"(?:matters|helps)\b")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                           rf"(?:[\s-]?(?:{_UNITS}))?|"

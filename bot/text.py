@@ -40,7 +40,7 @@ STRONG_PAST = [
     r"swollen|scabby|worse|bigger|up|down|pink|sore|hot|droopy|droopier|saggy|heavy|heavier|hooded|"
     r"crepey|wrinkly|loose|lower|a bit|a little|really|so|quite|very|all))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
-    r"\bcame off\b", r"\bgot off\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
+    r"\bcame off\b", r"\bgot off\b", r"\bditched\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
     # "lost a pregnancy at 12 weeks back in March": a pregnancy that ended
     r"\b(lost|miscarried|terminated|ended) (a|the|my|our|that)( \w+)? (pregnancy|baby)\b",
@@ -51,7 +51,7 @@ STRONG_PAST = [
 ]
 # Words that place a thing in the past only when nothing in the clause says it is current:
 # "I was diagnosed with MG years ago" is a current diagnosis.
-WEAK_PAST = [r"\byears? ago\b", r"\b(a long time|ages|a while|long) ago\b", r"\bwe did\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
+WEAK_PAST = [r"\byears? ago\b", r"\b(a few |some |many |two |three |\d+ )?(years|yrs) back\b", r"\b(a long time|ages|a while|long) ago\b", r"\bwe did\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
              r"\bin the past\b", r"\bpreviously\b", r"\bwas\b", r"\bhad (a|my) baby\b",
              r"\bin (19|20)\d\d\b", r"\bchildhood\b",
              r"\btook (us|me) [a-z0-9 ]{0,20}?to (conceive|get pregnant|fall pregnant)\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
@@ -108,6 +108,7 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny|fella|feller|bloke|lad|" \
     r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
     r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one)\b|" \
+    r"\b(my|our|her|his) (little|baby|youngest|eldest) (girl|boy|lad|lass)\b|" \
     r"\b(my|our|the|his|her|their) (dog|cat|puppy|pup|kitten|pet|mare|horse)s?\b)"
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
@@ -117,11 +118,14 @@ SELF_DENIAL = r"\b(not me|im not|i am not|im (definitely|deffo|defo|def|certainl
     r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
     r"im grand|im sound|im alright|im all right|except (me|myself)|apart from me|but not me|" \
     r"were not|we are not|we arent|not us|we dont|we do not|" \
-    r"i take nothing|im not on anything|nothing for me)\b" \
+    r"i take nothing|im not on anything|nothing for me|ive never had (a|any) (problem|issue|reaction)s?|" \
+    r"i (breathe|swallow) (fine|ok|okay|normally|" \
+    r"well|good))\b" \
     r"(?! (know|think|remember|reckon|believe|care|mind|understand|want|like|need|see|get|sure)\b)|" \
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
     r"healthy|perfect|great)\b|" \
     r"\bim (just )?the (bloke|guy|man|dad|husband|father|boyfriend|daddy)\b|" \
+    r"\bso (im |i am )?(definitely |def )?not (\w+ )?(now|anymore|any more|atm|rn)\b|" \
     r"\bim (his|her|their|the babys|the kids) (dad|father|daddy|husband|grandad|grandpa)\b|" \
     r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b" \
     r"|\b(ive got|i have got|i have|ive|i got) nothing( myself| at all)?\b|\bnothing myself\b|" \
@@ -560,6 +564,12 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
                     r"no chance|no way|not a chance|zero chance|theres no way)"
                     r"( that)? (im|i am|i|ive|i have|i was|id be)\b", "not", clause[:pos])
     raised = re.sub(r"\bno more\b", "no", raised)  # "so no more feeds"
+    # "a pill so I'm not running to the bathroom, Detrol": the negation is of the purpose, and
+    # ends where it does ("para no andar corriendo al baño, Detrol" glosses "for no andar ...")
+    raised = re.sub(r"\b(so( that)?|to|for|in order to) (i |im |i am |i do |i will |i can |i wont |"
+                    r"i dont )?(not|no|dont|do not|wont|will not|cant|never|stop|avoid)\b"
+                    r"(?! (on|taking|any|anything|nothing|pregnant|breastfeeding)\b)[^,;.]*[,;.]",
+                    lambda m: " " * len(m.group()), raised)
     # "not currently pregnant", "no way am I pregnant": the negation reaches past these words
     raised = re.sub(r"\b(not|isnt|arent|never) (currently|presently|now|right now|at present|"
                     r"at the moment|even|actually|really)\b", "not", raised)
@@ -731,7 +741,10 @@ def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
     if term_clause.rstrip().endswith("?") and re.search(STATED_AFTER_QUESTION, next_clause):
         return Polarity.PRESENT  # "does aspirin count? I take one most mornings"
     if (term_clause.rstrip().endswith("?") and len(tokens(next_clause)) <= 3) or (
-            len(tokens(next_clause)) <= 2 and yes_no(next_clause) in ("yes", "no")):
+            len(tokens(next_clause)) <= 2 and yes_no(next_clause) in ("yes", "no") and not re.search(
+                r"\b(allerg\w*|meds?|medicines?|medications?|pills?|supplements?|events?|plans?|"
+                r"botox|tox|infections?|pg|preg\w*|bf|ttc|problems?|issues?|conditions?)\b",
+                next_clause)):  # ("vit E daily | no allergies": that no answers something else)
         answer = yes_no(next_clause)  # the patient echoed the question: "Pregnant? no"
         return {"yes": Polarity.PRESENT, "no": Polarity.ABSENT,
                 "unsure": Polarity.UNSURE}.get(answer or "")
@@ -850,6 +863,9 @@ def yes_no(text: str) -> str | None:
     if re.match(r"^(i am|im|i do|i think so|think so)\s*(,|\bbut\b|\band\b|\bthough\b|\btho\b|!|\.)",
                 norm):
         return "yes"  # "I am but only just found out", "think so, did a test"
+    if re.match(r"^(i )?(dont|do not) (think|reckon|believe) so\b|^(i )?(very much )?doubt it\b|"
+                r"^(very |highly |pretty |quite |most )?unlikely\b|^probably not\b", norm):
+        return "no"  # "I doubt it very much, but who knows": a hedged no, checked on defer questions
     if re.match(r"^no (idea|clue)\b", norm) or (
             _unsure(norm) and not re.match(r"^(no|nope|nah)\b", norm)):
         # doubt about the patient, not a sentence that happens to hedge ("the arguments may be

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot import lexicon
-from bot.drug_names import EXTRA_NAMES
+from bot.drug_names import EXTRA_NAMES, INHALED_ANTICHOLINERGICS
 from bot.intake import IntakeState, take_turn
 from bot.screening import DEFAULT_SEVERITIES, screen
 from bot.text import is_english_word, normalise
@@ -39,6 +39,8 @@ def test_no_name_is_listed_twice_or_under_two_items():
     for term in lexicon.all_terms():
         for phrase in term.phrases:
             owners = {(c, i) for c, i, n in ours if n == phrase}
+            if phrase in INHALED_ANTICHOLINERGICS and term.item == "asthma":
+                continue  # an inhaler for asthma or COPD that is an anticholinergic: both, on purpose
             assert owners <= {(term.category, term.item)}, (phrase, term.item, owners)
 
 

@@ -281,3 +281,134 @@ def test_breastfeeding_that_ended_years_ago_raises_nothing(text):
 def test_an_allergy_with_nothing_named_leaves_the_question_open(asked, text, closes):
     flags, still_open = _flags_and_open([(asked, text)])
     assert flags == [] and ("allergies" not in still_open) == closes
+
+
+def _read(asked, text, today):
+    from bot.intake import IntakeState, outstanding, take_turn
+    from bot.summary import build_summary
+
+    turn = take_turn(IntakeState(), text, asked, today)
+    flags = sorted(f.code for f in build_summary("c", turn.state, today).flags)
+    age = turn.state.answers.get("age")
+    return flags, outstanding(turn.state), turn.next_question, (
+        age.findings[0].detail.get("age") if age else None)
+
+
+MID_MARCH = date(2029, 3, 15)  # Easter 2029 is Sunday 1 April: 17 days away
+
+
+@pytest.mark.parametrize("text", ["Return the named value", "my kids drive me nuts", "Mondays lol",
+                                  "the cat"])
+def test_a_sentence_is_not_an_allergy(text):
+    """Short free text to the allergy question is an allergen only when it names one."""
+    flags, still_open, asked_next, _ = _read("allergies", text, TODAY)
+    assert flags == [] and "allergies" in still_open and asked_next == "allergies"
+
+
+@pytest.mark.parametrize("text", ["shellfish", "latex n plasters", "kiwi fruit", "Zinnat",
+                                  "Ciproxin makes me itch all over", "nickel in earrings"])
+def test_a_named_allergen_answers_the_allergy_question(text):
+    flags, still_open, _, _ = _read("allergies", text, TODAY)
+    assert flags == [] and "allergies" not in still_open
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    (None, "39 | not pg | not bf | vit E daily | no allergies", ["bleeding_risk_supplement"]),
+    (None, "vit E daily. no allergies", ["bleeding_risk_supplement"]),
+    ("medications", "a pill so I'm not running to the bathroom, Detrol or something like that",
+     ["interacting_medication"]),  # the "not" is the purpose's, and ends at the comma
+    ("medications", "not on anything, so no aspirin", []),
+    ("medications", "Hemlibra injections every week", ["anticoagulant"]),
+    ("medications", "Albyl-E 75, one a day", ["bleeding_risk_supplement"]),
+    ("medications", "Brexin tablets for my back", ["bleeding_risk_supplement"]),
+    ("medications", "Memoplant for my memory", ["bleeding_risk_supplement"]),
+    ("medications", "Refobacin drip, day 4 of 10", ["interacting_medication"]),
+    ("medications", "Urivesc is what I take for my bladder", ["interacting_medication"]),
+    ("medications", "I inject Liquemin daily after my op", ["anticoagulant"]),
+    ("pregnancy", "not pregnant, though my 8 month old still feeds from me", ["breastfeeding"]),
+    ("pregnancy", "no, only thing is I pump at work for my 5 week old", ["breastfeeding"]),
+    ("breastfeeding", "no, apart from the 5am feed he won't give up", ["breastfeeding"]),
+    ("breastfeeding", "no, the only one I feed round here is the cat", []),
+    ("breathing", "sob on exertion atm", ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "Breztri every day and I'm still puffed out",  # glycopyrronium: anticholinergic
+     ["interacting_medication", "swallowing_or_breathing_difficulty"]),
+    ("breathing", "I sob when I watch films", []),
+    ("skin_infection", "cold sour on my top lip since yday", ["skin_infection"]),
+    ("event", "Easter Sunday", []),
+    ("event", "it's my daughter's, on Good Friday", []),
+    ("event", "the 12th of apirl, a thursday", []),
+    ("event", "hen sat", ["event_within_two_weeks"]),
+    ("age", "first had botox at 31, now 44", []),
+    ("prior_treatment", "yes, in January - sorry, it was last September", []),
+])
+def test_more_answers_read_as_a_stranger_writes_them(asked, text, flags):
+    assert _read(asked, text, MID_MARCH)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("pregnancy", "I doubt it very much, but who knows"),
+    ("pregnancy", "very unlikely, I reckon"),
+    ("allergies", "don't think so, but I've never been tested"),
+    ("trying_to_conceive", "we're not trying, but we're not stopping it either"),
+])
+def test_a_hedged_no_is_checked_not_taken_or_flagged(asked, text):
+    flags, still_open, asked_next, _ = _read(asked, text, MID_MARCH)
+    assert flags == [] and asked in still_open and asked_next == "confirm_answer"
+
+
+@pytest.mark.parametrize("asked, text, still_open", [
+    ("allergies", "my little girl has CMPA", True),  # another person's allergy
+    ("event", "my engagement party was on Saturday just gone", True),  # the past
+    ("allergies", "allergic to nada, bru", False),
+    ("skin_infection", "skins clear atm", False),
+    ("breathing", "my partner has sleep apnoea, I breathe fine", False),
+])
+def test_only_the_patients_own_present_answer_closes_a_question(asked, text, still_open):
+    flags, open_now, _, _ = _read(asked, text, MID_MARCH)
+    assert flags == [] and (asked in open_now) == still_open
+
+
+@pytest.mark.parametrize("asked, text, age", [
+    (None, "52, on clopidogrel, had Dysport on 10 January, son's wedding on the 25th", 52),
+    (None, "39 | not pg | not bf | vit E daily | no allergies", 39),
+    (None, "71 n on warfarin, crows ft?", 71),
+    (None, "G'day, 61 and I take a baby aspirin each morning", 61),
+    (None, "ALS patient, 63. My daughter's wedding is on the 18th", 63),
+    (None, "my son is 19 and wants botox", None),
+    (None, "10 - 12 units last time", None),
+    ("age", "33 (my sister's 36, she's coming too)", 33),
+    ("age", "thirty nyne", 39),
+    ("age", "started noticing lines at about 30", None),
+    ("age", "somewhere north of 50", None),
+])
+def test_the_age_is_the_patients_own(asked, text, age):
+    assert _read(asked, text, MID_MARCH)[3] == age
+
+
+LATE_OCTOBER = date(2028, 10, 24)
+
+
+@pytest.mark.parametrize("asked, text, flags, age", [
+    (None, "hey im 14 nd want my 11s done, is that aloud", ["under_18"], 14),
+    (None, "Evening! 49, my GP has me on cyclobenzaprine for back spasms",
+     ["interacting_medication"], 49),
+    (None, "Hello! 41. No pregnancy, no breastfeeding, only supplement is ginkgo",
+     ["bleeding_risk_supplement"], 41),
+    (None, "Myasthenia patient here (58). Our ruby anniversary party is on the 3rd",
+     ["event_within_two_weeks", "neuromuscular_disorder"], 58),
+    (None, "Saturday's my wedding!! is it too late for botox?", ["event_within_two_weeks"], None),
+    ("age", "16 n a half", ["under_18"], 16),
+    ("breastfeeding", "no, youngest just turned 7", [], None),
+    ("medications", "ditched the naproxen in September, on zilch now", [], None),
+    ("medications", "Trombyl 75 every morning", ["bleeding_risk_supplement"], None),
+    ("medications", "Elonox shots while I'm in this moon boot", ["anticoagulant"], None),
+    ("medications", "Glycate is what I take for drooling", ["interacting_medication"], None),
+    ("breathing", "lungs all gd ta", [], None),
+    ("skin_infection", "got cellulitis in my shin a few years back", [], None),
+    ("allergies", "allergic to milk till I was about 4, I'm fine with cheese and lattes now", [],
+     None),
+    ("event", "yes, on the 2nd - wait, it's the 2nd of December, I'm mixing up months", [], None),
+])
+def test_more_of_a_strangers_phrasings(asked, text, flags, age):
+    got_flags, _, _, got_age = _read(asked, text, LATE_OCTOBER)
+    assert (got_flags, got_age) == (flags, age)
