@@ -114,6 +114,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "uritos", "staybla",  # imidafenacin (Japan)
             *INHALED_ANTICHOLINERGICS,
             "urotrol",  # tolterodine (Spain)
+            "uraplex",  # trospium (Spain)
+            "kentera",  # oxybutynin patch (Europe)
             "spasmo-urgenin", "spasmo urgenin", "spasmex", "urivesc",  # trospium (Germany)
             "broflex",  # trihexyphenidyl syrup (UK)
             # hyoscine / scopolamine
@@ -196,6 +198,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "brexin",  # piroxicam (Italy)
             "moment 200", "moment act",  # ibuprofen (Italy)
             "burana",  # ibuprofen (Finland)
+            "dolac",  # ketorolac (Mexico)
             "nimesil",  # nimesulide (Europe)
             # ibuprofen (Germany), meloxicam (Europe)
             "dolormin", "movalis", "ibuprom", "nalgesin",

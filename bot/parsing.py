@@ -779,8 +779,16 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         # infection described after it is not
         found = generic if not found else found + [
             f for f in generic if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
+    allergy = not asked and re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", normalise(text))
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now
         evidence = normalise(finding.evidence)
+        if allergy and finding.polarity == Polarity.PRESENT and re.search(
+                r"\b(rash|rashes|hives|welts|itch\w*)\b", evidence) and not re.search(
+                r"\b(now|right now|at the moment|atm|today|currently|on my (face|lip|forehead))\b",
+                evidence):
+            # "allergic to sulfa drugs, I get a rash": how the allergy shows, not a rash now
+            finding.polarity = Polarity.HYPOTHETICAL
+            continue
         if finding.polarity == Polarity.PRESENT and re.search(HABITUAL, evidence) \
                 and not re.search(PRESENT_CUES, evidence):
             finding.polarity = Polarity.HYPOTHETICAL
@@ -1485,6 +1493,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
     # years of something else, a school year, a number the age is near: not the age
     # "together 15 years, married 10": how long, not how old
+    # "my height is 1 m 62" (a Spanish "mido un metro sesenta y dos"), "25 years married"
+    text = re.sub(r"\b(?:my height is|height|i weigh)\b[^,;.]*|\b\d{1,2} (?:years?|yrs?) (?:married|"
+                  r"together)\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:married|together|divorced|widowed|engaged|with him|with her)\s+(?:for\s+)?"
                   r"\d{1,2}(?!\s*(?:weeks?|months?))\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:married|together|worked|working|lived|living|been with \w+|retired|"
@@ -1610,9 +1621,10 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
     """An age given in answer to "how old are you?": "34", "thirty four", "born in 2009"."""
     if re.search(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?\d\b", norm):
         return _words_to_number(norm)  # "forty-5"
-    now = re.search(r"\b(\d{2}) (now|today|currently|atm|rn)\b", norm)
-    if now:  # "not 30 till august, 29 now"
-        return int(now.group(1))
+    now = re.search(r"\b(\d{2}) (now|today|currently|atm|rn)\b|\bnow (?:already |im |i am )?(\d{2})$",
+                    norm)
+    if now:  # "not 30 till august, 29 now"; "I was 39 last time, now already 41"
+        return int(now.group(1) or now.group(3))
     year = re.search(r"\b(19|20)\d\d\b", norm)
     if year:
         when = find_date(text, today, "past")

@@ -68,6 +68,9 @@ SHORTHAND = {
     "beinte": "veinte", "nuebe": "nueve", "bentinueve": "veintinueve", "dies": "diez", "sincuenta": "cincuenta",
     "consentro": "concentro", "nose": "no se", "seman": "semana", "xa": "para", "xo": "pero", "pro": "pero",
     "tons": "entonces", "entons": "entonces", "namas": "nomas",
+    "sinquenta": "cincuenta", "sinkuenta": "cincuenta", "imfeccion": "infeccion",
+    "aigre": "aire", "enficema": "enfisema", "vaclofeno": "baclofeno",
+    "cunis": "cunada",
 }
 
 # Phrases, longest first when read; values are the English a patient would have written.
@@ -498,6 +501,10 @@ _add({
     "mensaje": "text", "mensajes": "texts", "llamada": "call", "llamenme": "call me",
     "edad": "age", "mi edad": "my age", "cumplo": "i turn", "voy a cumplir": "i will be",
     "cumpli": "i turned", "naci en": "i was born in", "nacida en": "born in", "nacido en": "born in",
+    "estoy sana": "im healthy", "estoy sano": "im healthy", "suponiendo que": "supposing that",
+    "acabo de cumplir": "i just turned", "acabo de cumplir los": "i just turned",
+    "ahora ya": "now", "ya voy": "im already", "dias tarde": "days late",
+    "no me ha bajado": "my period hasnt come", "no me ha llegado la regla": "my period hasnt come",
     "mido": "my height is", "peso": "i weigh", "kilos": "kg", "kg": "kg", "talla": "size",
     "numero de zapato": "shoe size", "calle": "street", "casada": "married", "casado": "married",
     "anos de casada": "years married", "anos de casados": "years married", "anos de casado": "years married",

@@ -31,7 +31,7 @@ done
 .venv/bin/python -m tests.nlu.phrase_eval --suite tests/nlu/phrases_blind16.yml ${PHRASE_MIN:+--min "$PHRASE_MIN"}
 # Spanish (issue 9): phrases_es.yml (written blind, then tuned on: a third held out) and
 # phrases_es_blind.yml to phrases_es_blind6.yml (each measured once, then kept as regression
-# suites with their misreads listed; 4 and 6 unread), and phrases_es_blind7.yml (unseen: never
+# suites with their misreads listed; 4 unread), and phrases_es_blind7.yml (unseen: never
 # tuned on).
 for n in "" _blind _blind2 _blind3 _blind4 _blind5 _blind6; do
   .venv/bin/python -m tests.nlu.phrase_eval --suite "tests/nlu/phrases_es$n.yml"

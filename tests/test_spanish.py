@@ -44,6 +44,18 @@ def flags_after(text: str, asked: str | None, state: IntakeState = SPANISH) -> l
     ("allergies", "me dio urticaria con el dysport", ["toxin_allergy"]),
     ("age", "tengo 17", ["under_18"]),
     ("age", "tengo treinta y cuatro años", []),
+    # from Spanish set 6 (read 2026-12-07)
+    ("age", "sinquenta i dos años tengo", []),  # had read 2, and raised under_18
+    ("breastfeeding", "mi cuñis esta dando pecho, yo no", []),
+    ("skin_infection", "a mi pareja le salio un fuego, yo estoy sana", []),
+    ("skin_infection", "tengo una imfeccion en el labio de arriba, me salio pus", ["skin_infection"]),
+    ("breathing", "me falta el aigre cuando camino, tengo enficema",
+     ["swallowing_or_breathing_difficulty"]),
+    ("medications", "vaclofeno pa la espasticidad, tres al dia", ["interacting_medication"]),
+    ("medications", "Dolac cuando me duele la muela", ["bleeding_risk_supplement"]),
+    ("medications", "Uraplex dos veces al dia pa la incontinencia", ["interacting_medication"]),
+    ("allergies", "allergic to sulfa drugs, me sale un rash", []),  # the allergy's rash
+    (None, "suponiendo que me embarace el año que viene, afecta haberme puesto botox antes?", []),
 ])
 def test_spanish_answers_raise_exactly_the_flags_a_clinician_would(asked, text, flags):
     assert flags_after(text, asked) == flags
@@ -202,3 +214,12 @@ def test_a_spanish_answer_read_whole_stays_a_plain_no():
         summary = build_summary("c", turn.state, TODAY)
         assert turn.state.partly_read == [], text
         assert summary.recommendation.value == "proceed", text
+
+
+@pytest.mark.parametrize("text, age", [
+    ("acabo de cumplir los 38", 38), ("mido un metro sesenta y dos", None),
+    ("llevo 25 años casada", None),
+])
+def test_a_spanish_age_is_the_patients_own_age_and_not_a_height(text, age):
+    answer = take_turn(SPANISH, text, "age", TODAY).state.answers.get("age")
+    assert (answer.findings[0].detail.get("age") if answer else None) == age
