@@ -93,7 +93,8 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(\d{1,2})(?:nth|rth|tht)\b", r"\1th", lowered)  # "the 12nth"
     # "first had botox at 31, now 44": ages, not days or times
     lowered = re.sub(r"\b(?:at|aged|age) (?:about |around )?(2[5-9]|[3-9]\d)\b(?!\s*(?:am|pm|:|h\b|hrs|"
-                     r"oclock|st|nd|rd|th))|\bnow (\d{2})\b(?!\s*(?:am|pm|:))", " ", lowered)
+                     r"oclock|st|nd|rd|th))|\bnow (\d{2})\b(?!\s*(?:am|pm|:|days?|weeks?|wks?|months?|"
+                     r"mos?|years?|yrs?))", " ", lowered)
     # "Saturday's my wedding": the day, not a plural
     lowered = re.sub(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day)s (?=(?:my|the|our|his|her|their|"
                      r"it|is)\b)", r"\1 ", lowered)

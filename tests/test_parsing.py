@@ -339,6 +339,7 @@ def test_a_named_allergen_answers_the_allergy_question(text):
     ("event", "the 12th of apirl, a thursday", []),
     ("event", "hen sat", ["event_within_two_weeks"]),
     ("age", "first had botox at 31, now 44", []),
+    ("event", "the wedding is now 10 days away", ["event_within_two_weeks"]),
     ("prior_treatment", "yes, in January - sorry, it was last September", []),
 ])
 def test_more_answers_read_as_a_stranger_writes_them(asked, text, flags):
