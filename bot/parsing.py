@@ -921,6 +921,12 @@ MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|br
                       r"|\bback on (?:for|on)\b", re.I)
 
 
+# Words that take back a date just given: "in January - sorry, it was last September"; the date
+# after them is the one meant.
+DATE_CORRECTION = r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|" \
+    r"my mistake|my bad)\b"
+
+
 def event_date(text: str, today: date) -> tuple | None:
     """The date an event is on; when it was moved, the date it was moved to ("got pushed to the
     9th", "moved from last week to this friday")."""
@@ -932,8 +938,7 @@ def event_date(text: str, today: date) -> tuple | None:
         if when:
             return when
     # several dates ("June 6, but the rehearsal photos are on the 16th"): the soonest ahead
-    fixed = re.search(r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|"
-                      r"my mistake|my bad)\b", text, re.I)
+    fixed = re.search(DATE_CORRECTION, text, re.I)
     if fixed and find_date(text[:fixed.start()], today, "future"):
         when = find_date(text[fixed.end():], today, "future")  # "on the 2nd - wait, the 2nd of
         if when:  # December": the corrected date
@@ -1104,8 +1109,7 @@ def _latest_past_date(text: str, today: date) -> tuple | None:
     """The most recent past date in a message: "stopped for a couple of years but went back for
     a top-up 3 weeks ago" is 3 weeks ago."""
     # "in January - sorry, it was last September": the corrected date
-    fixed = re.search(r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|"
-                      r"my mistake|my bad)\b", text, re.I)
+    fixed = re.search(DATE_CORRECTION, text, re.I)
     if fixed and find_date(text[:fixed.start()], today, "past"):
         when = find_date(text[fixed.end():], today, "past")
         if when and when[0] <= today:
