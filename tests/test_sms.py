@@ -1053,3 +1053,35 @@ def test_a_spanish_intake_sent_long_ago_starts_a_new_one_with_a_spanish_note(tmp
     phone = Phone(TestClient(sms_app(store, rasa, clock=lambda: now)))
     assert phone.text("hola otra vez") == [sms.sms_text("new_intake", "es"), "ok"]
     assert sms.sms_text("new_intake", "es").startswith("Su cuestionario anterior")
+
+
+@pytest.mark.parametrize("word", ["ALTO", "parar", "Baja.", "cancelar", "ya no me manden mensajes",
+                                  "dejen de escribirme por favor", "quiero darme de baja"])
+def test_a_spanish_stop_opts_out_and_is_answered_in_spanish(phone, rasa, store, word):
+    assert phone.text(word) == ["Ya no recibirá mensajes de Brightside & Co. "
+                                "Responda COMENZAR para volver a recibirlos."]
+    assert phone.text("hola?") == []
+    assert rasa.calls == []
+    assert store.sms_contact(conversation())["opted_out"] is True
+    [confirmation] = phone.text("COMENZAR")
+    assert confirmation.startswith("Vuelve a recibir mensajes de Brightside & Co")
+    assert store.sms_contact(conversation())["opted_out"] is False
+
+
+def test_english_stop_and_help_in_a_spanish_intake_are_answered_in_spanish(phone, rasa, store):
+    spanish_intake(store)
+    [help_reply] = phone.text("HELP")
+    assert "Para hablar con una persona, llame al (555) 010-0199" in help_reply
+    assert phone.text("STOP") == ["Ya no recibirá mensajes de Brightside & Co. "
+                                  "Responda COMENZAR para volver a recibirlos."]
+    [help_reply] = phone.text("ayuda")
+    assert help_reply.startswith("Brightside & Co: se dio de baja")
+    assert rasa.calls == []
+
+
+@pytest.mark.parametrize("text", ["no me manden fotos, las llevo", "alto riesgo? no creo",
+                                  "dejé de tomar aspirina"])
+def test_spanish_words_for_stop_inside_an_answer_are_an_answer(phone, rasa, store, text):
+    phone.text(text)
+    assert rasa.calls[0]["message"] == text
+    assert store.sms_contact(conversation())["opted_out"] is False

@@ -36,6 +36,7 @@ import os
 import re
 import secrets
 import string
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -102,19 +103,21 @@ OPT_OUT_PHRASES = tuple(re.compile(pattern) for pattern in (
     rf"{_PLEASE}leave me alone{_TAIL}",
 ))
 
-OPTED_OUT_REPLY = "You're unsubscribed from {clinic} messages. Reply START to resume."
-OPTED_IN_REPLY = (
-    "You're subscribed to {clinic} messages again. Text me to carry on where you left off. "
-    "Reply HELP for help, STOP to unsubscribe."
-)
-HELP_REPLY = (
-    "{clinic}: I'm the clinic's intake assistant. To talk to a person, call {phone}. "
-    "Reply STOP to unsubscribe."
-)
-HELP_OPTED_OUT_REPLY = (
-    "{clinic}: you're unsubscribed, so I won't text you. Reply START to resume. "
-    "To talk to a person, call {phone}."
-)
+# Spanish keywords and whole-message phrasings, honoured in any conversation (the carrier's own
+# STOP handling knows only the English ones): the answer is then in Spanish.
+STOP_WORDS_ES = {"PARAR", "ALTO", "BAJA", "CANCELAR", "DETENER", "DESUSCRIBIR"}
+START_WORDS_ES = {"COMENZAR", "REANUDAR", "INICIAR"}
+HELP_WORDS_ES = {"AYUDA"}
+_POR_FAVOR = r"(?:(?:por favor|porfa|porfavor|xfa|ya|oigan|hola) )*"
+_MENSAJES = r"(?:mensajes|msjs?|textos|sms|mensajitos|recordatorios)"
+OPT_OUT_PHRASES_ES = tuple(re.compile(pattern) for pattern in (
+    rf"{_POR_FAVOR}(?:no|ya no) me (?:manden|mande|envien|envie|escriban|escriba|mensajeen) "
+    rf"(?:mas )?(?:{_MENSAJES})?(?: ?mas)?(?: por favor| gracias)?",
+    rf"{_POR_FAVOR}(?:dejen|deje) de (?:escribirme|mandarme|enviarme|mensajearme)(?: {_MENSAJES})?"
+    r"(?: por favor| gracias)?",
+    rf"{_POR_FAVOR}(?:quiero |quisiera )?(?:darme|dar me|denme|deme|me doy) de baja(?: por favor)?",
+    rf"{_POR_FAVOR}ya no quiero (?:recibir |mas )?{_MENSAJES}(?: por favor)?",
+))
 PHOTO_MESSAGE = photos.PHOTO_MESSAGE
 # In the transcript staff see, where the photo would have been.
 PHOTO_NOT_RECEIVED = "Photo sent by text, but it could not be received (asked to bring it instead)"
@@ -334,12 +337,39 @@ def keyword(text: str) -> str:
 
 
 def is_opt_out(text: str) -> bool:
-    """True for a carrier STOP keyword or a whole-message opt-out phrase ("stop texting me")."""
+    """True for a carrier STOP keyword or a whole-message opt-out phrase ("stop texting me"), in
+    English or Spanish ("ALTO", "ya no me manden mensajes")."""
     if keyword(text) in STOP_WORDS:
         return True
     phrase = _PHRASE_NOISE.sub(" ", text.lower().replace("\u2019", "'"))
     phrase = " ".join(phrase.split()).strip(" '-")
-    return any(pattern.fullmatch(phrase) for pattern in OPT_OUT_PHRASES)
+    return any(pattern.fullmatch(phrase) for pattern in OPT_OUT_PHRASES) or \
+        _spanish_opt_out(text)
+
+
+def _spanish_opt_out(text: str) -> bool:
+    """A Spanish opt-out keyword or whole-message phrase ("PARAR", "dejen de escribirme")."""
+    if _plain_keyword(text) in STOP_WORDS_ES:
+        return True
+    phrase = _PHRASE_NOISE.sub(" ", _unaccented(text.lower()))
+    phrase = " ".join(phrase.split()).strip(" '-")
+    return any(pattern.fullmatch(phrase) for pattern in OPT_OUT_PHRASES_ES)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if unicodedata.category(ch) != "Mn")
+
+
+def _plain_keyword(text: str) -> str:
+    """The keyword without accents: "Ayúda" -> "AYUDA"."""
+    return _unaccented(keyword(text))
+
+
+def keyword_language(text: str) -> str | None:
+    """"es" when the message is one of the Spanish keywords or opt-out phrasings, else None."""
+    word = _plain_keyword(text)
+    return "es" if word in START_WORDS_ES | HELP_WORDS_ES or _spanish_opt_out(text) else None
 
 
 def clean_text(text: str) -> str:
@@ -564,19 +594,21 @@ class SmsChannel:
                         ) -> list[str] | None:
         """The answer to STOP, START or HELP, or silence for any other text from an opted-out
         number; None for an ordinary text. These come before any rate limit or intake logic."""
-        word = keyword(text)
+        word = _plain_keyword(text)
         opted_out = opted_out or await run_in_threadpool(
             self.store.sms_number_opted_out, sms_number_key(number, self.id_key))
         if opted_out:
-            if word in START_WORDS:
+            if word in START_WORDS | START_WORDS_ES:
                 return await self._opt(conversation_id, number, text, opted_out=False)
-            if word in HELP_WORDS:  # HELP is always answered, even to an opted-out number
-                return await self._canned(conversation_id, text, self._help(HELP_OPTED_OUT_REPLY))
+            if word in HELP_WORDS | HELP_WORDS_ES:  # always answered, even to an opted-out number
+                return await self._canned(conversation_id, text, await self._help(
+                    "help_opted_out", conversation_id, text))
             return []
         if is_opt_out(text):
             return await self._opt(conversation_id, number, text, opted_out=True)
-        if word in HELP_WORDS:
-            return await self._canned(conversation_id, text, self._help(HELP_REPLY))
+        if word in HELP_WORDS | HELP_WORDS_ES:
+            return await self._canned(conversation_id, text,
+                                      await self._help("help", conversation_id, text))
         return None
 
     def _checkin_reply(self, number: str, text: str) -> list[str] | None:
@@ -619,9 +651,13 @@ class SmsChannel:
         logger.info("SMS conversation %s was sent; the number goes on in %s.", current, moved)
         return moved, note
 
-    def _help(self, template: str) -> str:
-        """A HELP reply naming the clinic and its phone."""
-        return template.format(clinic=self.settings.clinic_name, phone=self.settings.clinic_phone)
+    async def _help(self, key: str, conversation_id: str, text: str) -> str:
+        """A keyword's reply (sms.<key> in the patient catalogue) naming the clinic and its
+        phone, in Spanish for a Spanish keyword or intake, else in English."""
+        language = keyword_language(text) or await run_in_threadpool(self._language,
+                                                                     conversation_id)
+        return sms_text(key, language, clinic=self.settings.clinic_name,
+                        phone=self.settings.clinic_phone)
 
     async def _converse(
         self,
@@ -709,10 +745,8 @@ class SmsChannel:
             await run_in_threadpool(self.care.cancel_for_conversations,
                                     self.store.sms_conversations_of(number), "patient texted STOP")
         logger.info("SMS conversation %s opted %s.", conversation_id, "out" if opted_out else "in")
-        template = OPTED_OUT_REPLY if opted_out else OPTED_IN_REPLY
-        return await self._canned(
-            conversation_id, text, template.format(clinic=self.settings.clinic_name)
-        )
+        return await self._canned(conversation_id, text, await self._help(
+            "opted_out" if opted_out else "opted_in", conversation_id, text))
 
     async def _canned(self, conversation_id: str, text: str, reply: str) -> list[str]:
         """Answer with a fixed reply (not from Rasa), keeping both sides in the transcript."""
