@@ -4,15 +4,20 @@ ones (urgent always wins, unclear goes to staff)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
+import yaml
 
 from bot.checkins import care_from_env, read_reply
 from bot.config import Settings
 from bot.models import IntakeSummary, Status
+from bot.sms_text import Segments, gsm_friendly, sms_segments
 from bot.store import IntakeStore
 from tests.test_checkins import PHONE, TREATED, Clinic, at
+
+CATALOGUES = Path(__file__).resolve().parent.parent / "bot" / "catalogue"
 
 
 @pytest.mark.parametrize("reply, answer, urgent", [
@@ -173,7 +178,7 @@ def test_spanish_details_on_the_page_can_make_the_answer_urgent(clinic):
     secret = link_secret(clinic, "es-web")
     answered = clinic.client.post(f"/checkin/{secret}", data={
         "answer": "happy", "details": "me encanta, pero tengo la vision borrosa"})
-    assert "llame al 911 ahora mismo" in answered.text and "visión borrosa" in answered.text
+    assert "llame al 911 ahora mismo" in answered.text and "ve borroso o doble" in answered.text
     assert clinic.care.store.open_requests()[0]["conversation_id"] == "es-web"
 
 
@@ -199,3 +204,14 @@ def test_a_clinics_own_spanish_wording_reaches_spanish_patients_only(tmp_path):
         assert care.deliver(row["id"]) == "sent"
     assert intakes.list_messages("es-web")[-1]["text"].startswith("Hola Marta, ¿qué tal? http")
     assert intakes.list_messages("en-web")[-1]["text"].startswith("Hi Marta, it's")
+
+
+def test_the_spanish_check_in_and_urgent_texts_cost_no_more_than_the_english():
+    # á, í, ó and ú are not GSM-7: one of them makes a text UCS-2, twice the segments
+    for key, values in (("sms_question", {"first_name": " Marta",
+                                          "link": "https://clinic.example/checkin/" + "x" * 43}),
+                        ("urgent", {"phone": "(555) 010-0199"})):
+        for language in ("en", "es"):
+            shipped = yaml.safe_load((CATALOGUES / f"care.{language}.yml").read_text("utf-8"))
+            text = gsm_friendly(shipped["checkin"][key].format(clinic="Brightside & Co", **values))
+            assert sms_segments(text) == Segments("GSM-7", 2), (language, key)
