@@ -12,6 +12,7 @@ one.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import warnings
 from datetime import date, datetime, timedelta
@@ -77,6 +78,31 @@ WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour 
                     "canada thanksgiving": (10, 0, 2), "thanksgiving monday": (10, 0, 2),
                     "thanksgiving": (11, 3, 4)}
 
+# Holidays that move with a lunar or lunisolar calendar, by the words patients use, and where their
+# dates come from: the `holidays` package's calendars (country, category, that calendar's name
+# for the day). The first day is meant ("Hanukkah", "Chinese New Year"); a bare "Eid" is whichever
+# of the two comes first on the preferred side.
+_EID_FITR = ("SA", "public", "Eid al-Fitr Holiday")
+_EID_ADHA = ("SA", "public", "Eid al-Adha Holiday")
+MOVING_HOLIDAYS = {
+    r"diwali|deepavali|divali|deepawali|dipawali": (("IN", "public", "Diwali"),),
+    r"holi": (("IN", "optional", "Holi"),),
+    r"navratri|navaratri": (("IN", "optional", "Navratri / Sharad Navratri"),),
+    r"rakhi|raksha bandhan": (("IN", "optional", "Raksha Bandhan"),),
+    r"dussehra|dussera|dasara|dashain|vijayadashami": (("IN", "public", "Dussehra"),),
+    r"(chinese|lunar) new year|cny|tet": (("CN", "public", "Chinese New Year (Spring Festival)"),),
+    r"mid ?autumn festival|mooncake festival": (("CN", "public", "Mid-Autumn Festival"),),
+    r"eid (al |ul |el |e )?fitr|eid fitr|hari raya( puasa| aidilfitri)?": (_EID_FITR,),
+    r"eid (al |ul |el |e )?adha|eid adha|bakri eid|bakrid|hari raya haji|eid qurban": (_EID_ADHA,),
+    r"eid": (_EID_FITR, _EID_ADHA),
+    r"rosh hashanah?|rosh hashana": (("IL", "public", "Rosh Hashanah"),),
+    r"yom kippur": (("IL", "public", "Yom Kippur"),),
+    r"passover|pesach|seder": (("IL", "public", "Pesach"),),
+    r"hanukk?ah|chanukk?ah|hannukk?ah": (("IL", "school", "Hanukkah"),),
+    r"purim": (("IL", "optional", "Purim"),),
+}
+_MOVING_RE = re.compile(r"\b(" + "|".join(MOVING_HOLIDAYS) + r")\b")
+
 
 def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str] | None:
     """The first date in `text` as (date, the words that gave it), or None.
@@ -110,15 +136,20 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(every|each|per|once|twice) (\d+|other|few|couple of|a|an) ?(days?|weeks?|"
                      r"wks?|months?|mos|mths?|years?|yrs?)\b|\b\d{1,2}s\b", " ", lowered)
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
-    holidays = [f[1] for f in found if f[1] in HOLIDAYS_AND_THANKSGIVING]
+    holidays = [f[1] for f in found if _is_holiday(f[1])]
     found = [f for f in found if not _holidays_weekday(f[1], holidays, lowered)]
-    if len(found) > 1 and found[-1][1] in HOLIDAYS_AND_THANKSGIVING:
+    if len(found) > 1 and _is_holiday(found[-1][1]):
         found.pop()  # "Christmas party next week": the party is next week, not on the 25th
     found = [f for f in found if _plausible(f[0], today)]
     if not found:
         parsed = _dateparser(lowered, today, prefer)
         return parsed if parsed and _plausible(parsed[0], today) else None
     return _first(found, lowered)
+
+
+def _is_holiday(words: str) -> bool:
+    """Whether a rule's words name a holiday ("christmas", "diwali")."""
+    return words in HOLIDAYS_AND_THANKSGIVING or bool(_MOVING_RE.fullmatch(words))
 
 
 def _holidays_weekday(words: str, holidays: list[str], text: str) -> bool:
@@ -371,6 +402,11 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
                 return day, name
             month, day = month_day
             return _toward(date(today.year, month, day), today, prefer), name
+    moving = _MOVING_RE.search(text)
+    if moving:
+        found = _moving_holiday(moving.group(), today, prefer)
+        if found:
+            return found, moving.group()
     for name, (month, weekday, n) in WEEKDAY_HOLIDAYS.items():
         if re.search(rf"\b{name}\b", text):
             day = _nth_weekday(today.year, month, weekday, n)
@@ -380,6 +416,40 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
                 day = _nth_weekday(today.year - 1, month, weekday, n)
             return day, name
     return None
+
+
+def _moving_holiday(words: str, today: date, prefer: str) -> date | None:
+    """The first day of a lunar holiday nearest today on the preferred side (past: the last one
+    on or before today; otherwise the next one on or after today)."""
+    sources = next(found for pattern, found in MOVING_HOLIDAYS.items()
+                   if re.fullmatch(pattern, words))
+    spans = sorted(span for year in (today.year - 1, today.year, today.year + 1)
+                   for source in sources for span in _spans(*source, year))
+    if prefer == "past":
+        before = [first for first, _ in spans if first <= today]
+        return before[-1] if before else None
+    if any(first <= today <= last for first, last in spans):
+        return today  # "a Hanukkah party" on its fourth night: it is on now
+    after = [first for first, _ in spans if first >= today]
+    return after[0] if after else None
+
+
+@functools.lru_cache(maxsize=64)
+def _spans(country: str, category: str, name: str, year: int) -> tuple[tuple[date, date], ...]:
+    """The (first, last) days of a holiday in one year, by that country's calendar in
+    `holidays`."""
+    import holidays
+
+    calendar_ = holidays.country_holidays(country, years=year, categories=(category,))
+    days = {day for day, names in calendar_.items() if name in names.split("; ")}
+    firsts = sorted(day for day in days if day - timedelta(days=1) not in days)
+    spans = []
+    for first in firsts:
+        last = first
+        while last + timedelta(days=1) in days:
+            last += timedelta(days=1)
+        spans.append((first, last))
+    return tuple(spans)
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:

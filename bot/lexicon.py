@@ -574,6 +574,15 @@ EVERYDAY_USES = {
                   r"(cant|can not|cannot|couldnt|hard to|tough to) swallow (the|that|this|those|"
                   r"such|a) (price|prices|cost|costs|bill|bills|news|idea|fact|excuse|story|"
                   r"quote|amount)\b.*",
+                  # "the only thing I can't swallow is my pride", "I choke on my words"
+                  r"(swallow\w*|chok(e|es|ed|ing) on) (is |are |was )?(my |your |our |his |her |the )?"
+                  r"(pride|words?|ego|feelings|tears|laughs?|laughter|anger|temper|rage|sarcasm|"
+                  r"opinions?|bs|nonsense|rubbish|excuses?|lies)\b",
+                  # "only breathless when Gerard Butler's on screen": a crush, not a symptom
+                  r"(breathless|short of breath|out of breath|cant breathe|weak at the knees) "
+                  r"(when|whenever|if)\b.{0,40}\b(on (screen|tv|the telly|telly|the tv|stage)|comes on|"
+                  r"walks in|smiles|sings|in (a|the|his|her) (movie|film|show|video)|shirtless|"
+                  r"topless)\b.*",
                   r"breath of fresh air", r"take my breath away", r"hold(ing)? my breath",
                   r"breathing exercises?", r"yoga breathing",
                   # "only breathless when I see my credit card bill": a joke about money
@@ -600,7 +609,13 @@ EVERYDAY_USES = {
                        # a reaction to something, said of an allergy: not an infection now
                        r"(bring|brings|bringing|brought|come|comes|came|break|breaks|broke) "
                        r"(me )?out in (a |an )?(\w+ )?rash(es)?",
-                       r"(give|gives|gave|giving) me (a |an )?(\w+ )?rash(es)?"),
+                       r"(give|gives|gave|giving) me (a |an )?(\w+ )?rash(es)?",
+                       # "a rash of bad decisions", "a rash purchase": hasty, not a skin rash
+                       r"\brash (of (\w+ )?(decisions?|choices?|purchases?|texts?|emails?|calls?|"
+                       r"posts?|moves?|mistakes?|impulse buys?|orders?|bookings?|complaints?|"
+                       r"thefts?|burglar\w*|break ins?|cancellations?)|decisions?|choices?|moves?|"
+                       r"promises?|purchases?|comments?|remarks?|statements?|behaviou?r|acts?|"
+                       r"to (judge|decide|buy|book|say))\b"),
     "neuromuscular": (r"pulled a muscle", r"muscle (ache|pull|strain|soreness)", r"my nerves",
                       r"nervous", r"nerves? (before|about)", r"nerve wracking",
                       r"got on my nerves", r"weak (spot|point|for)"),

@@ -1408,7 +1408,12 @@ AGE_VOLUNTEERED = re.compile(
     # "I am a 68 year old lady": the patient is the one who is that old
     r"|\b(?:i am|im) an? (\d{1,3})[\s-]*(?:years?|yrs?|yr)[\s-]*old\b"
     # "just turned the big 6-0", "the big 40"
-    r"|\b(?:turned|turning|hit|hitting|reached) the big (\d)[\s-]?(?:0|oh|o)\b")
+    r"|\b(?:turned|turning|hit|hitting|reached) the big (\d)[\s-]?(?:0|oh|o)\b"
+    # "my husband 50 and me 47": the patient's own age after someone else's
+    rf"|\b(?:and|but|while|whereas|n|&) (?:me|i|myself|im|i am|moi)\b,?\s*(\d{{2}})\b{_NOT_YEARS}"
+    # "I was 30 when I started, now 41": the age now, after an age then
+    rf"|\b(?:was|at|aged|had) \d{{2}}\b[^.;!?]{{0,60}}?\bnow (?:im |i am |already |just |)"
+    rf"(\d{{2}})\b{_NOT_YEARS}")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}"
                       r"|^(\d{2}) (?:next|in|on|this) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?"
@@ -1485,12 +1490,20 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                         r"what|how|when|why|am)\b)", text, maxsplit=1, flags=re.I)[0]
     text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|"
                   r"grade|class|page|version|v|unit|flat|apt|apartment|block|building|floor|"
-                  r"suite|bus|route|gate|platform|seat|row|house)\s*\d+\b", " ", text,
-                  flags=re.I)  # "size 8", "unit 42"
+                  r"suite|bus|route|gate|platform|seat|row|house|street|road|avenue|ave|lane|"
+                  r"drive)(?:\s+(?:is|was|of))?\s*\d+\b", " ", text,
+                  flags=re.I)  # "size 8", "unit 42", "my shoe size is 38"
     # "born in October '88": a two-digit year
     if re.search(r"\b(born|birth|dob|bday|birthday)\b", text, re.I):
         text = re.sub(r"(?<![\w'])['’](\d{2})\b", lambda m: ("19" if int(m[1]) > today.year % 100
                                                            else "20") + m[1], text)
+        # "born in 84", "dob 92": a two-digit year of birth
+        text = re.sub(r"\b((?:born|dob|birth year|year of birth)(?: in| on)?(?: the year)?:? )(\d{2})\b"
+                      r"(?!\s*(?:st|nd|rd|th|of|[/.-]|years?|yrs?|weeks?|days?|months?|\d|jan\w*|"
+                      r"feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
+                      r"dec\w*)\b)",
+                      lambda m: m[1] + ("19" if int(m[2]) > today.year % 100 else "20") + m[2],
+                      text, flags=re.I)
     # "24 but everyone says I look 30": how old they look or feel is not their age
     text = re.sub(r"\b(?:but )?(?:every ?one|people|they|he|she|my \w+)? ?(?:says?|said|thinks?|"
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
@@ -1558,9 +1571,10 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
                                                                     r"birthday)\b", norm)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
-    lead = re.match(r"^(\d{1,2}),? but\b", norm)
-    if age is None and asked and lead:  # "16 but my mum's fine with it"
-        age = int(lead.group(1))
+    lead = re.match(r"^(\d{1,2}),? but\b|^(\d{2}),? (?:and|n|&|with|still|yet|plus)\b(?! ?(?:\d|a "
+                    r"half\b|half\b))", norm)
+    if age is None and asked and lead:  # "16 but my mum's fine with it", "66 and still dancing"
+        age = int(lead.group(1) or lead.group(2))
     return [_age_finding(original, age)] if age is not None and 1 <= age <= 120 else []
 
 
@@ -1633,8 +1647,8 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
     if year:
         when = find_date(text, today, "past")
         # A year alone: the youngest age it allows, so a 17-year-old is never read as 18.
-        born = when[0] if when and re.search(r"\d[/.-]\d|[a-z]{3}", when[1]) else date(
-            int(year.group()), 12, 31)
+        born = when[0] if when and re.search(r"\d[/.-]\d|[a-z]{3}", when[1]) and \
+            when[0].year == int(year.group()) else date(int(year.group()), 12, 31)
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     # a number is an age when nothing but age words follow it: "34", "34 now", "34 yrs";
     # "2 kids, 1 dog" counts things
@@ -1642,11 +1656,12 @@ def _answered_age(text: str, norm: str, today: date) -> int | None:
     numbers = re.findall(r"\b(\d{1,3})\b(?=\s*(?:$|[,.;!?)(]|(?:years?|yrs?|yo|y/?o|now|next|this|"
                          r"soon|lol|haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|ish|as|"
                          r"last|please|thanks|x+|tho|mate|hun|tbh|ngl|honestly|fr|lmao|sadly|"
-                         r"unfortunately|apparently)\b))", norm)
+                         r"unfortunately|apparently|just turned|recently turned)\b))", norm)
     if numbers and not re.search(r"\b\d{1,3} (?!(?:years?|yrs?|yo|y/?o|now|next|this|soon|lol|"
                                  r"haha|in|on|at|tomorrow|today|and|but|so|though|actually|i|"
                                  r"ish|last|please|thanks|tho|as|tbh|ngl|honestly|fr|lmao|sadly|"
-                                 r"unfortunately|apparently)\b)[a-z]{2,}", norm):
+                                 r"unfortunately|apparently|just turned|recently turned)\b)"
+                                 r"[a-z]{2,}", norm):
         return int(numbers[0])
     return _words_to_number(norm)
 

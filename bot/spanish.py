@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.text import _negated_before, is_english_word, normalise
+from bot.text import _negated_before, edit_distance, is_english_word, normalise, swapped
 
 # --- the words ------------------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ SHORTHAND = {
     "tons": "entonces", "entons": "entonces", "namas": "nomas",
     "sinquenta": "cincuenta", "sinkuenta": "cincuenta", "imfeccion": "infeccion",
     "aigre": "aire", "enficema": "enfisema", "vaclofeno": "baclofeno",
-    "cunis": "cunada",
+    "cunis": "cunada", "anoz": "anos", "anyoz": "anos",
 }
 
 # Phrases, longest first when read; values are the English a patient would have written.
@@ -509,6 +509,11 @@ _add({
     "numero de zapato": "shoe size", "calle": "street", "casada": "married", "casado": "married",
     "anos de casada": "years married", "anos de casados": "years married", "anos de casado": "years married",
     "estatura": "height", "metro": "m", "metros": "m", "centimetros": "cm",
+    # "tengo 36 recien cumplidos", "el sabado llego a los 40", "calzo un 38"
+    "recien cumplidos": "just turned", "recien cumplido": "just turned",
+    "recien cumplidas": "just turned", "llego a los": "i turn",
+    "me pesan": "feel heavy", "me pesa": "feels heavy", "pesan": "are heavy",
+    "calzo": "my shoe size is", "calzo un": "my shoe size is", "avenida": "avenue",
 })
 
 # Questions back and side questions ("does it hurt?").
@@ -618,7 +623,7 @@ _add({
     "pesadas": "heavy", "de un lado": "on one side", "me lo pueden subir": "can you lift it",
     "cuando me concentro": "when i am concentrating", "me concentro": "i concentrate",
     "no yo": "not me", "de bebes no": "not with babies", "es para mi": "it is for my",
-    "anitos": "years old", "y pico": "something", "antes mentia y decia": "i used to say",
+    "anitos": "years old", "y pico": "something", "y tantos": "something", "y tantas": "something", "antes mentia y decia": "i used to say",
     "te mando": "i am sending you", "te envio": "i am sending you", "soy de": "i am",
 })
 
@@ -984,16 +989,70 @@ def _means_if(words: list[str], tokens: list[tuple[str, int, int]], i: int) -> b
 
 
 def _number_at(words: list[str], i: int) -> tuple[int | None, int]:
-    """A number written in words ("treinta y cuatro", "veinte"), as digits."""
+    """A number written in words ("treinta y cuatro", "veinte"), as digits; spelt as heard
+    ("trenta i sinco", "cuarenta y sies", "treintaidos")."""
     word = words[i]
-    if word in ARTICLE_NUMBERS or word not in NUMBERS:
+    if word in ARTICLE_NUMBERS:
         return None, 1
-    value, used = NUMBERS[word], 1
-    if value >= 30 and value % 10 == 0 and i + 2 < len(words) and words[i + 1] == "y" and \
-            words[i + 2] in NUMBERS and NUMBERS[words[i + 2]] < 10:
-        value += NUMBERS[words[i + 2]]
+    if word not in NUMBERS and word.isalpha():  # "treintaidos", "cuarentaycinco"
+        for cut in range(5, len(word) - 2):
+            tens, unit = _tens(word[:cut]), _unit_word(word[cut + 1:])
+            if word[cut] in "yie" and tens and unit:
+                return tens + unit, 1
+    value = NUMBERS.get(word) or _tens(word)
+    if value is None:
+        return None, 1
+    used = 1
+    if value >= 30 and value % 10 == 0 and i + 2 < len(words) and words[i + 1] in {"y", "i", "e"} \
+            and _unit_word(words[i + 2]):
+        value += _unit_word(words[i + 2])
         used = 3
     return value, used
+
+
+def _sound(word: str) -> str:
+    """How a Spanish word sounds, roughly: "sinquenta", "cincuenta" -> "sinkuenta"."""
+    word = re.sub(r"(?<!c)h", "", word).replace("ch", "x")
+    word = re.sub(r"qu", "k", word)
+    word = re.sub(r"c(?=[ei])", "s", word)
+    word = word.replace("ll", "i").translate(str.maketrans("czvy", "ksbi"))
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+_TENS_SOUNDS = {_sound(w): n for w, n in NUMBERS.items() if n >= 20 and n % 10 == 0}
+_UNIT_SOUNDS = {_sound(w): n for w, n in NUMBERS.items() if 1 <= n <= 9 and w not in {"un", "una"}}
+
+
+def _tens(word: str) -> int | None:
+    """A tens word, also misspelt by a letter ("trenta", "cuarnta", "sinquenta")."""
+    if word in NUMBERS:
+        return NUMBERS[word] if NUMBERS[word] >= 20 and NUMBERS[word] % 10 == 0 else None
+    if len(word) < 6 or word in _NOT_TENS:
+        return None
+    sound = _sound(word)
+    for tens, value in _TENS_SOUNDS.items():
+        if sound == tens or edit_distance(sound, tens) == 1 or swapped(sound, tens):
+            return value
+    return None
+
+
+# Real words a letter away from a tens word's sound.
+_NOT_TENS = {"cuenta", "cuentas", "renta", "rentas", "tienta", "sienta", "senta"}
+
+
+def _unit_word(word: str) -> int:
+    """A unit after a tens word and "y" ("y sinco", "i sies", "y 5"); 0 when it is none."""
+    if word.isdigit() and len(word) == 1:
+        return int(word)
+    if word in NUMBERS and 1 <= NUMBERS[word] <= 9:
+        return NUMBERS[word]
+    sound = _sound(word)
+    if sound in _UNIT_SOUNDS:
+        return _UNIT_SOUNDS[sound]
+    return next((value for unit, value in _UNIT_SOUNDS.items()
+                 if len(sound) >= 4 and (swapped(sound, unit) or len(unit) >= 5
+                                         and edit_distance(sound, unit) == 1)),
+                0)
 
 
 @lru_cache(maxsize=4096)
@@ -1035,14 +1094,28 @@ _REORDER = [
     (re.compile(r"\b(i am|i have) (\d{1,3}) years\b(?! (ago|married))"), r"i am \2 years old"),
     (re.compile(r"\b(has|is) (\d{1,3}) years\b(?! (ago|married))"), r"he is \2 years old"),
     (re.compile(r"^(?:i am )?(\d{1,3}) years(?: old)?$"), r"i am \1 years old"),
+    # "soy de abril de 2011": the month and year of birth
+    (re.compile(r"\bi am (?:of |from )?(?:the )?(\d{1,2}(?:th)? (?:of )?)?" + _MONTHS +
+                r"(?= (?:of )?(?:the )?\d{2,4}\b)"), r"i was born in \1\2"),
+    # "nací el 3 de abril de 1985", "soy del 2 de febrero del 84": no "of" before the year
+    (re.compile(r"\b(born(?: in| on)? (?:the )?(?:\d{1,2}(?:th)? )?(?:of )?" + _MONTHS +
+                r" )of (?:the )?((?:19|20)\d\d)\b"), r"\1\3"),
+    (re.compile(r"\b(born(?: in| on)? (?:the )?(?:\d{1,2}(?:th)? )?(?:of )?" + _MONTHS +
+                r" )of (?:the )?([3-9]\d)(?:th)?\b"), r"\g<1>19\3"),
+    (re.compile(r"\b(born(?: in| on)? (?:the )?(?:\d{1,2}(?:th)? )?(?:of )?" + _MONTHS +
+                r" )of (?:the )?([0-2]\d)(?:th)?\b"), r"\g<1>20\3"),
     (re.compile(r"\b(born in (?:[a-z]+ )?)of the ([3-9]\d)\b"), r"\g<1>19\2"),
     (re.compile(r"\b(born in )(?:the )?([3-9]\d)(?:th)?\b"), r"\g<1>19\2"),
     (re.compile(r"\b(born in )(?:the )?([0-2]\d)(?:th)?\b"), r"\g<1>20\2"),
     (re.compile(r"\b(born in (?:[a-z]+ )?)of the ([0-2]\d)\b"), r"\g<1>20\2"),
     (re.compile(r"\b(?:on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday) (\d{1,2})\b"),
      r"\1 the \2th"),
-    (re.compile(r"\bi have (\d{1,3})(?=\s*(?:$|[,.;!?]|no\b|not\b|and\b|but\b|haha\b|lol\b))"),
+    (re.compile(r"\bi have (\d{1,3})(?=\s*(?:$|[,.;!?]|no\b|not\b|and\b|but\b|haha\b|lol\b|i\b|"
+                r"can\b|could\b|would\b|want\b|just\b|from\b|so\b|with\b|y\b|e\b))"),
      r"i am \1"),
+    # "a mis 67 los párpados ya me pesan": at the patient's own age
+    (re.compile(r"\bto my (\d{2})(?: years(?: old)?)?\b(?! (?:kids|children|sons|daughters|"
+                r"grandchildren|patients|clients)\b)"), r"i am \1,"),
     (re.compile(r"\b(\d{1,3}) no (\d{1,3})\b"), r"\1 not \2"),
     # "no le doy pecho", "tampoco tomo": "no" before the patient's verb, with no comma between
     (re.compile(r"\b(?:also not|not|no) i (am|was|have been)\b"), r"i \1 not"),

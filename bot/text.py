@@ -110,6 +110,9 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one)\b|" \
     r"\b(my|our|her|his) (little|baby|youngest|eldest) (girl|boy|lad|lass)\b|" \
     r"\b(my|our|the|his|her|their) (dog|cat|puppy|pup|kitten|pet|mare|horse)s?\b)"
+# "MND took my grandad", "cancer killed my nan": the illness is the subject, a relative its object.
+FAMILY_AFTER += r"|\b(took|killed|claimed|runs through) (my|our) " \
+    r"(late |poor |dear |old |lovely )?" + FAMILY_WORDS
 FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # The patient's own clear no, said beside someone else's yes: "my wife feeds the baby, I don't",
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
@@ -176,7 +179,7 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"decembr": "december", "botoks": "botox", "protien": "protein", "protine": "protein",
+SHORTHAND = {"decembr": "december", "botoks": "botox", "protien": "protein", "mlk": "milk", "mlik": "milk", "protine": "protein",
              "asthmer": "asthma", "asthmers": "asthmas", "flarin": "flaring", "nothng": "nothing", "nuthin": "nothing", "nothin": "nothing", "nothign": "nothing", "notihng": "nothing",
              "whatsoevr": "whatsoever", "all g": "all good",
              "alergy": "allergy", "alergic": "allergic", "allergie": "allergy", "breething": "breathing",

@@ -113,3 +113,23 @@ def test_a_number_too_big_for_a_date_is_not_one_and_never_crashes(text):
         turn = take_turn(IntakeState(), text, asked, date(2026, 12, 4))
         event = turn.state.answers.get("event_date")
         assert event is None or not event.findings[-1].detail.get("date")
+
+
+@pytest.mark.parametrize("text, today, prefer, expected", [
+    ("our Diwali party", date(2029, 10, 25), "future", date(2029, 11, 5)),
+    ("had it done just after Diwali", date(2029, 10, 25), "past", date(2028, 10, 17)),
+    ("a Hanukkah party", date(2029, 12, 5), "future", date(2029, 12, 5)),  # on now
+    ("a Hanukkah party", date(2029, 12, 11), "future", date(2030, 12, 21)),  # over for this year
+    ("Chinese New Year", date(2029, 1, 20), "future", date(2029, 2, 13)),
+    ("the day after Diwali", date(2029, 10, 25), "future", date(2029, 11, 6)),
+    ("Holi", date(2029, 2, 20), "future", date(2029, 3, 1)),
+    ("Rosh Hashanah", date(2029, 9, 1), "future", date(2029, 9, 10)),
+])
+def test_holidays_that_move_with_the_moon_are_dated_by_their_calendar(text, today, prefer,
+                                                                       expected):
+    assert find_date(text, today, prefer)[0] == expected
+
+
+def test_a_bare_eid_is_the_next_of_the_two():
+    day, _ = find_date("Eid", date(2029, 3, 1))
+    assert date(2029, 4, 20) <= day <= date(2029, 4, 28)  # Eid al-Adha, not next year's al-Fitr

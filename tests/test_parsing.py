@@ -405,6 +405,7 @@ LATE_OCTOBER = date(2028, 10, 24)
     ("medications", "Elonox shots while I'm in this moon boot", ["anticoagulant"], None),
     ("medications", "Glycate is what I take for drooling", ["interacting_medication"], None),
     ("breathing", "lungs all gd ta", [], None),
+    ("allergies", "cows mlk protien alergy", ["milk_protein_allergy"], None),
     ("skin_infection", "got cellulitis in my shin a few years back", [], None),
     ("allergies", "allergic to milk till I was about 4, I'm fine with cheese and lattes now", [],
      None),
@@ -413,3 +414,43 @@ LATE_OCTOBER = date(2028, 10, 24)
 def test_more_of_a_strangers_phrasings(asked, text, flags, age):
     got_flags, _, _, got_age = _read(asked, text, LATE_OCTOBER)
     assert (got_flags, got_age) == (flags, age)
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("neuromuscular", "no, the only thing I can't swallow is my pride", []),
+    ("neuromuscular", "nope the only thing i choke on is my words", []),
+    ("neuromuscular", "i choke on my food sometimes",
+     ["neuromuscular_disorder", "swallowing_or_breathing_difficulty"]),
+    ("breathing", "only breathless when Gerard Butler's on screen", []),
+    ("breathing", "breathless when i walk up stairs", ["swallowing_or_breathing_difficulty"]),
+    ("skin_infection", "no. a rash decision maybe", []),
+    ("skin_infection", "just a rash of bad decisions lol", []),
+    ("skin_infection", "rash of spots on my chin", ["skin_infection"]),
+    ("neuromuscular", "MND took my grandad and now my uncle has it", []),
+    ("neuromuscular", "yes MND, it took my mobility", ["neuromuscular_disorder"]),
+    (None, "58, on fish oil, got my daughter's engagement do in June",
+     ["bleeding_risk_supplement"]),
+])
+def test_a_joke_or_a_relatives_illness_is_not_the_patients_symptom(asked, text, flags):
+    assert _read(asked, text, LATE_OCTOBER)[0] == flags
+
+
+@pytest.mark.parametrize("text, flags", [
+    ("yes our diwali party", ["event_within_two_weeks"]),  # Monday 5 November 2029: 11 days
+    ("yes, chinese new year", []),  # February 2030
+])
+def test_an_event_on_a_moving_holiday_is_dated(text, flags):
+    assert _read("event", text, date(2029, 10, 25))[0] == flags
+
+
+@pytest.mark.parametrize("text, age", [
+    ("70 and with more energy than my grandkids", 70), ("66 and still dance all night", 66),
+    ("40 and fabulous", 40), ("10 and 12 units", None),
+    ("my husband 50 and me 47", 47), ("36 just turned", 36),
+    ("when i started botox i was 30, now 41", 41),
+    ("born in 84", 43), ("born in 1990, my birthday is the 28th of this month", 37),
+    ("born 12 March 1990", 38),
+    ("my shoe size is 38", None), ("42 Wallaby Way", None),
+])
+def test_an_answer_to_the_age_question_as_strangers_give_it(text, age):
+    assert _read("age", text, date(2028, 6, 16))[3] == age

@@ -223,3 +223,34 @@ def test_a_spanish_answer_read_whole_stays_a_plain_no():
 def test_a_spanish_age_is_the_patients_own_age_and_not_a_height(text, age):
     answer = take_turn(SPANISH, text, "age", TODAY).state.answers.get("age")
     assert (answer.findings[0].detail.get("age") if answer else None) == age
+
+
+@pytest.mark.parametrize("text, age", [
+    # number words spelt as heard
+    ("trenta y dos", 32), ("trenta y sinco", 35), ("tengo cuarenta y sies", 46),
+    ("tengo trenta i dos años", 32), ("treintaidos", 32),
+    # a date of birth, with or without "de" and the century (today: 4 May 2027)
+    ("naci el 3 de abril de 1985", 42), ("soy d abril d 2011", 16),
+    ("soy del 2 de febrero del 84", 43),
+    # the age beside other words
+    ("tengo 36 recien cumplidos", 36), ("el sabado llego a los 40", 39),
+    ("mi esposo 50 y yo 47", 47), ("66 y todavia bailo cumbia toda la noche", 66),
+    ("cuando empece con el botox tenia 30, ahora 41", 41),
+    # numbers that are not ages
+    ("calzo un 38", None), ("vivo en la calle 42", None),
+    ("cincuenta y tantos, no me gusta decirlo", None),  # "fifty-something": asked again
+])
+def test_a_spanish_age_written_as_patients_write_it(text, age):
+    answer = take_turn(SPANISH, text, "age", TODAY).state.answers.get("age")
+    assert (answer.findings[0].detail.get("age") if answer else None) == age
+
+
+@pytest.mark.parametrize("text, age", [
+    ("buenaz, tengo 52 i me gustaria kitarme las pata de gayo", 52),
+    ("ola tengo 15 puedo ponerme votox", 15),
+    ("a mis 67 los parpados ya me pesan, la toxina me los levanta?", 67),
+])
+def test_an_age_in_a_spanish_opening_is_read(text, age):
+    turn = take_turn(IntakeState(), text, None, TODAY)
+    assert turn.state.conversation_language == "es"
+    assert turn.state.answers["age"].findings[0].detail.get("age") == age
