@@ -76,7 +76,11 @@ WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour 
                     "spring bank holiday": (5, 0, -1), "august bank holiday": (8, 0, -1),
                     "columbus day": (10, 0, 2), "canadian thanksgiving": (10, 0, 2),
                     "canada thanksgiving": (10, 0, 2), "thanksgiving monday": (10, 0, 2),
-                    "thanksgiving": (11, 3, 4)}
+                    "thanksgiving": (11, 3, 4), "martin luther king": (1, 0, 3), "mlk": (1, 0, 3),
+                    # Mexico's long weekends ("el puente de Benito Juárez"), in the gloss's words
+                    "benito juarez": (3, 0, 3), "constitution day": (2, 0, 1),
+                    "day of the constitution": (2, 0, 1), "revolution day": (11, 0, 3),
+                    "day of the revolution": (11, 0, 3)}
 
 # Holidays that move with a lunar or lunisolar calendar, by the words patients use, and where their
 # dates come from: the `holidays` package's calendars (country, category, that calendar's name
@@ -135,7 +139,20 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     # "every 3 months" is how often, and "my 11s" are frown lines: neither is a date
     lowered = re.sub(r"\b(every|each|per|once|twice) (\d+|other|few|couple of|a|an) ?(days?|weeks?|"
                      r"wks?|months?|mos|mths?|years?|yrs?)\b|\b\d{1,2}s\b", " ", lowered)
+    lowered = re.sub(r"\b(mid|early|late)-(?=[a-z])", r"\1 ", lowered)  # "mid-may"
+    # "is that over the 90 days?", "within the 2 weeks": a span asked about, not a date
+    lowered = re.sub(r"\b(the|over|under|within|past|than|inside|outside) (\d+) (days?|weeks?|wks?|"
+                     r"months?)(?! (ago|before|after|from|later|back|since))\b", " ", lowered)
+    # "the 4th of next month": that day, a month on
+    next_month = re.search(r"\bthe (\d{1,2})(?:st|nd|rd|th)? of next month\b", lowered)
+    if next_month:
+        year, month = (today.year + (today.month == 12), today.month % 12 + 1)
+        try:
+            return date(year, month, int(next_month.group(1))), next_month.group()
+        except ValueError:
+            pass
     found = [f for rule in RULES if (f := rule(lowered, today, prefer))]
+    found = [_shifted(f, lowered) if _is_holiday(f[1]) else f for f in found]
     holidays = [f[1] for f in found if _is_holiday(f[1])]
     found = [f for f in found if not _holidays_weekday(f[1], holidays, lowered)]
     if len(found) > 1 and _is_holiday(found[-1][1]):
@@ -145,6 +162,16 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
         parsed = _dateparser(lowered, today, prefer)
         return parsed if parsed and _plausible(parsed[0], today) else None
     return _first(found, lowered)
+
+
+def _shifted(found: tuple[date, str], text: str) -> tuple[date, str]:
+    """"the week after Easter", "Easter-ish, maybe the week after": a holiday moved by a week or
+    a day, said before or after its name."""
+    near = re.search(r"\b(?:a|the|one) (week|day) (after|before)\b", text)
+    if not near:
+        return found
+    days = (7 if near.group(1) == "week" else 1) * (1 if near.group(2) == "after" else -1)
+    return found[0] + timedelta(days=days), found[1]
 
 
 def _is_holiday(words: str) -> bool:

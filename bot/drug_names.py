@@ -19,7 +19,8 @@ INHALED_ANTICHOLINERGICS = (
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
         "warfarin": ("uniwarfin", "waran",  # India; Sweden
-                     "orfarin"),  # Finland, Thailand
+                     "orfarin",  # Finland, Thailand
+                     "warfarex"),  # India
         "acenocoumarol": ("nicoumalone", "acitrom"),  # UK generic name; India
         "phenprocoumon": ("phenprocoumon", "fenprocumona", "marcoumar", "marcumar", "falithrom"),
         "phenindione": ("phenindione", "fenindiona", "dindevan"),
@@ -38,7 +39,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
         "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
         "prasugrel": ("efient",  # Europe, Latin America
-                      "prasita", "prasulan", "prasusafe"),  # India
+                      "prasita", "prasulan", "prasusafe",  # India
+                      "prazugrel", "prasugrell", "prasugel"),  # misspelt
         "heparin": ("nadroparin", "nadroparina", "fraxiparine", "fraxiparina", "dalteparina",
                     "tinzaparina", "bemiparin", "zibor", "inhixa", "monoparin", "thorinane",
                     "reviparin", "clivarin", "clivarine", "certoparin", "mono-embolex",
@@ -50,14 +52,18 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "lmwh",
                     "liquemin",  # heparin (Switzerland, Latin America)
                     "seleparina",  # nadroparin (Italy)
-                    "elonox"),  # enoxaparin (India)
+                    "elonox",  # enoxaparin (India)
+                    "flenox"),  # enoxaparin (Poland)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
-                               "pletaal", "triflusal"),
+                               "pletaal", "triflusal",
+                               "disgren", "grendis"),  # triflusal (Spain, Latin America)
     },
     "interacting_medication": {
         "aminoglycoside antibiotic": (
             # gentamicin
             "garamycin", "refobacin", "genticin", "neo-fradin", "neo fradin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
+            "genomycine", "gentamytrex", "gentalline",  # gentamicin (Europe, Africa)
+            "neosulf", "nivemycin",  # neomycin tablets (Australia, UK)
             # tobramycin, amikacin
             "tobradex", "bramitob", "tobi podhaler", "tobi", "amikin", "arikayce", "bethkis",
             "kitabis", "vantobra",
@@ -100,7 +106,10 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # orphenadrine (alone and in combinations)
             "orfenadrina", "norgesic", "orphengesic", "biorphen",
             # metaxalone
-            "metaxalona"),
+            "metaxalona",
+            # cyclobenzaprine under the tongue (US); chlorzoxazone alone or with paracetamol
+            # (India)
+            "tonmya", "myospaz", "relaxon", "myoflex", "mobizox", "parafon"),
         "anticholinergic": (
             # oxybutynin
             "oxytrol", "gelnique", "cystrin",
@@ -131,8 +140,11 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # gut antispasmodics: dicyclomine, clidinium, propantheline, methscopolamine
             "cyclopam", "meftal spas", "clidinium", "normaxin", "librax", "merbentyl",
             "dicycloverine", "joy-rides", "joy rides", "kwells",
-            "pro-banthine", "methscopolamine"),
+            "pro-banthine", "methscopolamine",
+            "kolanticon",  # dicycloverine with antacids (UK)
+            "glyco tablets", "glyco tabs", "glyco pills"),
         "quinidine": ("quinidina", "nuedexta"),
+        "other neuromuscular-blocking drug": ("promixin", "coly-mycin", "colomycin"),  # colistimethate
     },
     "bleeding_risk_supplement": {
         "aspirin": (
@@ -202,10 +214,13 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "nimesil",  # nimesulide (Europe)
             # ibuprofen (Germany), meloxicam (Europe)
             "dolormin", "movalis", "ibuprom", "nalgesin",
-            "naxen"),  # naproxen (Mexico)
+            "naxen",  # naproxen (Mexico)
+            "etorix", "etoricox",  # etoricoxib (Europe, India)
+            "dioxaflex", "oxa forte"),  # diclofenac (Argentina)
         "fish oil": ("omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
-                     "eskimo-3", "eskimo 3", "eskimo3"),  # Sweden, UK
+                     "eskimo-3", "eskimo 3", "eskimo3",  # Sweden, UK
+                     "megared", "mega red"),  # krill oil (US)
         "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
         "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
                   "bilobil",  # Central Europe
@@ -213,7 +228,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                   "memoplant"),  # Germany
         "garlic supplement": ("kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
-                              "odorless garlic", "capsulas de ajo"),
+                              "odorless garlic", "capsulas de ajo",
+                              "garlicin", "sundown garlic"),  # garlic tablets (US)
         "ginseng": ("panax", "pharmaton", "ginsana"),
         "turmeric": ("curcuminoids", "theracurmin", "longvida"),
         "st john's wort": ("hypericum", "hypericin", "jarsin", "remotiv", "perika",
@@ -238,4 +254,5 @@ ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
     "robaxisal": ("aspirin",),  # methocarbamol + aspirin
     "orphengesic": ("aspirin",),  # orphenadrine + aspirin + caffeine
     "naxodol": ("nsaid",),  # carisoprodol + naproxen
+    "norgesic": ("aspirin",),  # orphenadrine + aspirin + caffeine (US)
 }

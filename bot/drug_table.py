@@ -120,6 +120,11 @@ def flag_terms() -> list[lexicon.Term]:
             for (item, category), names in extra.items()]
 
 
+def all_names() -> list[str]:
+    """Every usable one-word name of the list (brands and generics, flagged or not)."""
+    return list(_names())
+
+
 def named_medicines(text: str) -> list[lexicon.Term]:
     """Terms for the medicines with no flag named in `text` by a name of the list (exact words),
     one per ingredient: the name as the phrase, the ingredient as the item."""

@@ -61,6 +61,11 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
     "brow is drooping", "eyebrow droops", "droopy eyelid", "droopy brow",
     "excess skin in the eyelids", "excess skin on my eyelids", "excess skin on the eyelids",
     "excess eyelid skin", "extra skin on my eyelids", "eyelids are drooping",
+    # "my upper lids hang over my lashes", "el parpado me tapa el ojo"
+    "lids hang over", "eyelids hang over", "lids hang down", "lids are hanging", "lids sag",
+    "eyelids sag", "lids droop", "lids are drooping", "lids have dropped", "hang over my lashes",
+    "hanging over my lashes", "lids sit on my lashes", "lids rest on my lashes",
+    "eyelid covers my eye", "lid covers my eye", "eyelids cover my eyes", "eyelid covers the eye",
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
@@ -152,7 +157,7 @@ MEDICINES = _terms("medicine", "anticoagulant", {
         "amphetamine": ("adderall",), "metoprolol": (), "losartan": (), "albuterol": (),
         "insulin": (), "prednisone": (), "spironolactone": (),
         "acetaminophen": ("tylenol", "paracetamol", "crocin", "calpol", "panado", "tempra",
-                          "panadol", "biogesic", "dolo", "dolo 650"), "cetirizine": ("zyrtec",),
+                          "panadol", "biogesic", "dolo", "dolo 650", "tafirol"), "cetirizine": ("zyrtec",),
         "loratadine": ("claritin",), "semaglutide": ("ozempic", "wegovy"),
         "tirzepatide": ("mounjaro", "zepbound"), "bupropion": ("wellbutrin",),
         "antibiotics": ("antibiotic", "amoxicillin", "doxycycline"),
@@ -183,11 +188,12 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
     "ginseng": ("ginseng",),
     "turmeric": ("turmeric", "curcumin", "tumeric", "curcuma"),
     "other bleeding-risk herb": ("feverfew", "dong quai", "garlic pill", "ajo en capsulas",
+                                 "pills of garlic", "capsules of garlic", "tablets of garlic",
                                  "pastillas de ajo", "saw palmetto", "ginger supplement",
                                  "ginger capsules"),
     "st john's wort": ("st john's wort", "st johns wort", "st. john's wort", "saint john's wort",
                        "st john wort", "hierba de san juan", "hiperico", "johanniskraut",
-                       "millepertuis", "iperico", "kira"),
+                       "millepertuis", "iperico", "kira", "johns wort", "john's wort"),
 }) + _terms("supplement", None, {
     name: (name,) + alts for name, alts in {
         "multivitamin": ("multi vitamin", "multivitamins", "multivit"),
@@ -290,7 +296,9 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "chest feeling tight", "chest been tight",
                              "gasping for air", "breathing is laboured", "puffing and panting",
                              "chests tight", "chest s tight", "puffed out", "out of puff",
-                             "sob on exertion", "sob walking up", "sob climbing", "sob on stairs"),
+                             "sob on exertion", "sob walking up", "sob climbing", "sob on stairs",
+                             "sob w stairs", "sob with stairs", "sob on the stairs",
+                             "sob going up", "sob at rest", "sob atm", "sob rn", "sob lately"),
     "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
                "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "salamol", "asthma attack", "asthma attacks", "asma",
                "athsma", "asthama", "azma", "ashma",
@@ -322,7 +330,8 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
                           "low platelets", "thrombocytopenia", "bruise easily", "bleed easily",
                           "itp", "immune thrombocytopenia", "bruise really easily",
                           "bruise very easily", "bruise so easily", "bleed really easily",
-                          "factor xi deficiency", "factor 11 deficiency", "haemophilia c",
+                          "factor xi deficiency", "factor 11 deficiency", "deficit of factor xi",
+                          "deficit of factor 11", "factor xi deficit", "factor 11 deficit", "haemophilia c",
                           "hemophilia c", "factor vii deficiency", "glanzmann",
                           # its treatments: emicizumab, clotting factor concentrates
                           "hemlibra", "emicizumab", "factor viii", "factor 8", "factor ix",
@@ -343,7 +352,7 @@ SKIN_INFECTION = _terms("condition", "skin_infection", {
                        "infected spot", "infected pimple", "shingles", "infected cut",
                        "infected piercing", "piercing is infected", "piercing has gone yellow",
                        "piercing is crusty", "piercing has gone crusty", "piercing is oozing",
-                       "piercing is weeping"),
+                       "piercing is weeping", "chickenpox", "chicken pox", "varicella"),
     "rash": ("rash", "open rash", "weeping rash", "eczema flare"),
 })
 
@@ -361,7 +370,7 @@ PRODUCTS = _terms("product", None, {
                           "lantox", "prosigne", "hengli", "regenox", "xeomeen", "myobloc",
                           "neurobloc", "rimabotulinumtoxinb", "letibotulinumtoxina",
                           "relabotulinumtoxina", "botulift", "zentox", "hitox", "bienox",
-                          "lientox", "wondertox", "hugeltox"),
+                          "lientox", "wondertox", "hugeltox", "btxa"),
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
                         "wrinkle injections", "injections", "injection", "tox injections",
                         "lip flip"),
@@ -373,7 +382,7 @@ ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swell
                  "react", "reacts", "puffed up", "puffy", "anafalaxis", "anaphalaxis",
                  "anafilaxis", "anaphylaxsis", "anaphylatic", "allergic reaction", "broke out", "itchy", "welts", "epipen",
                  "puff up", "puffed", "itched", "itching", "itch", "blew up", "came up in",
-                 "come up in", "bumps", "hivs")
+                 "come up in", "bumps", "hivs", "allergist", "makes me sneeze")
 # What people are allergic to, by the names patients give (a short free-text answer to the
 # allergy question is an allergen only when it names one of these, a medicine, or is a short list
 # of nouns: "Return the named value" is not an allergy).
@@ -426,14 +435,15 @@ ALLERGENS = (
     "niquel", "penicilina", "sulfas", "perfumes", "tintes", "hormigas",
 )
 ALBUMIN = ("albumin", "human albumin", "plasbumin", "albutein", "alburx", "albuminex",
-           "flexbumin", "zenalb", "albunorm", "human albumin solution")
+           "flexbumin", "zenalb", "albunorm", "human albumin solution", "albiomin", "kedbumin",
+           "albuked", "alburex", "human albumin grifols")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
                "event", "gala", "anniversary", "conference", "prom", "date night", "ceremony",
                "engagement", "bridal", "honeymoon", "filming", "tv", "speech", "presentation",
                "shower", "christening", "funeral", "festival", "concert", "wedding day",
-               "getting married", "get married", "bridesmaid", "maid of honor",
+               "getting married", "get married", "gets married", "bridesmaid", "maid of honor",
                "maid of honour", "big day", "headshots", "headshot", "bachelorette", "hen do",
                "hen party", "hen weekend", "hen night", "stag do", "stag weekend", "bachelor party", "red carpet", "pageant", "audition", "christmas", "new years",
                "thanksgiving", "baptism", "bar mitzvah", "bat mitzvah", "quinceanera", "gig",
@@ -491,7 +501,10 @@ PREGNANT = Term("pregnant", (
     "positive test", "positive pregnancy test", "due date", "im due", "baby is due",
     "baby due", "expecting twins", "weeks with number", "wks with number", "weeks with baby",
     "weeks with my second", "weeks with my third", "weeks with my first", "weeks gone",
-    "wks gone", "months gone"), "pregnant", "condition")
+    "wks gone", "months gone",
+    # "10 days late on my period", "another one cooking, 8 wks"
+    "late on my period", "late for my period", "late with my period", "another one cooking",
+    "bun cooking", "cooking another"), "pregnant", "condition")
 BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
@@ -503,7 +516,12 @@ BREASTFEEDING = Term("breastfeeding", (
     "still feeding", "combo feeding", "combi feeding", "weaning", "weaned",
     # the baby feeds from the patient: "my 8 month old still feeds from me", "I pump at work"
     "feeds from me", "feeding from me", "feeds off me", "feeds on me", "nurses from me",
-    "pump at work", "pumping at work", "pump at the office", "pumping at the office"),
+    "pump at work", "pumping at work", "pump at the office", "pumping at the office",
+    # "my 9mo still nurses", "combi fed but mostly boob", "I pump every morning for the stash"
+    "still nurses", "baby nurses", "she nurses", "he nurses", "mostly boob", "boob fed",
+    "boobfed", "boob feeding", "combi fed", "combo fed", "combination fed", "combination feeding",
+    "mixed feeding", "mix fed", "mixed fed", "i pump", "i still pump", "freezer stash",
+    "back on the boob", "back on the breast"),
     "breastfeeding",
     "condition")
 REPRODUCTIVE_MASKS = {
@@ -621,7 +639,9 @@ EVERYDAY_USES = {
                       r"got on my nerves", r"weak (spot|point|for)"),
     "allergies": (r"\b(drives?|driving|drove) (me|us|him|her|them) (nuts|bananas|crazy)\b|"
                   r"\b(go|goes|going|went) (nuts|bananas)\b",
-                  r"allergic to (mondays?( mornings?)?|monday mornings?|work|exercise|bad (\w+)|"
+                  r"allergic (only |just )?to (\d{1,2} ?(am|pm) |early )?(mondays?( mornings?)?|"
+                  r"monday mornings?|work|exercise|bad (\w+)|burpees|squats|planks|lunges|spin class|"
+                  r"group chats?|zoom calls|voice notes|(the )?washing up|(the )?dishes|"
                   r"(january|february|march|april|may|june|july|august|september|october|november|"
                   r"december|winter|summer|the cold|the heat|the weather|the rain|christmas|"
                   r"homework|ironing|the gym|running|hoovering|vacuuming)|"

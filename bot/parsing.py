@@ -35,7 +35,26 @@ def everyday_masked(norm: str, topic: str) -> str:
     """`norm` with everyday uses of the topic's words blanked (same length, so positions hold)."""
     for pattern in lexicon.EVERYDAY_USES.get(topic, ()):
         norm = re.sub(rf"\b{pattern}", lambda m: " " * len(m.group()), norm)
-    return norm
+    if not re.match(r"\W*(no|nope|nah|naw|not really|none|nothing|never|not me)\b", norm):
+        return norm  # only after the patient's own no: "the only thing I choke on is bread" counts
+    return ONLY_THING.sub(_joke_blanked, norm)
+
+
+# "the only thing I choke on is karaoke high notes", "only thing we're trying is a new thai
+# place": a clinical verb whose object is named, and is nothing clinical. (An object that names
+# a term, "the only thing I take is warfarin", is kept.)
+ONLY_THING = re.compile(r"\b(the )?only (thing|things|one|stuff|[a-z]+(?: [a-z]+)?) (that )?(i|we|im|were|"
+                        r"ive|weve|id)( am| are| have| been| ever| really| still| get)*( [a-z]+( [a-z]+)?)?"
+                        r"( on| for| with| to| at| about| in)? (is|are|s|=) (?P<what>[^.;,!?]+)")
+
+
+def _joke_blanked(match: re.Match) -> str:
+    what = match.group("what")
+    if _terms_in(what, lexicon.all_terms()) or re.search(
+            r"\b(baby|babies|pregnan\w*|my (son|daughter|little|lo|bub)|him|her|food|water|pills?|"
+            r"tablets?|meds?|medicines?|air|breath|breathing|swallowing)\b", what):
+        return match.group()
+    return " " * len(match.group())
 
 
 def _terms_in(norm: str, terms: list[lexicon.Term]) -> list[tuple[lexicon.Term, str, int]]:
@@ -318,10 +337,26 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     generic = [f for f in _match_terms(cls, [GENERIC_MEDS if asked else GENERIC_MEDS_NAMED],
                                        "medications")
                if f.polarity == Polarity.ABSENT]
+    found = _owned_by_another(text, found)
+    if not asked:  # "allergic to clindamycin", "Dalacin gave me a rash": an allergen, not taken
+        whole = normalise(text)
+        alone = len(found) == 1 and not re.search(r"\b(except|apart from|besides|other than|no meds|"
+                                                  r"no medications?|none|take|taking|on)\b", whole)
+        found = [f for f in found if not (_named_as_allergen(_part_naming(f)) or (
+            alone and _named_as_allergen(whole)))]
     if found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT) for f in found) and \
             re.search(r"\b(now (nothing|none)|nothing now|on (zilch|nada|zip|nothing) now|"
                       r"now on (zilch|nada|zip|nothing)|(not on|not taking) anything now|"
-                      r"now (im )?not on anything|none now)\b", normalise(text)):
+                      r"now (im )?not on anything|none now)\b", normalise(text)) or (
+            found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT, Polarity.OTHER_PERSON,
+                                         Polarity.HYPOTHETICAL) for f in found)
+            and any(f.polarity == Polarity.OTHER_PERSON for f in found) and re.search(
+                r"\b(im|i am|me im|myself im) on (zero|zilch|nada|zip|nothing|none|no meds|"
+                r"no medication)\b|\b(i take|i am taking|im taking) (nothing|none|zero)\b|"
+                r"\bi (dont|do not) take (anything|any)\b|\bnothing for me\b|\bnone for me\b",
+                normalise(text))):
+        # "stopped the Eliquis last week, now nothing"; "hubby's the one on Plavix, me I'm on
+        # zero": a clear no to now, said by the patient beside someone else's yes
         # "stopped the Eliquis last week, now nothing": a clear no to now
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())] + found
@@ -332,8 +367,21 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                         evidence=generic[0].evidence)]
     if not asked:
         return []
+    begun = _named_by_its_start(text)
+    if begun:
+        return [begun]
     answer = yes_no(text)
     norm = normalise(text)
+    treats = r"\b(caffeine|coffee|tea|chocolate|wine|gin|beer|prosecco|sugar|haribo|sweets|cake|" \
+        r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy|podcasts?|" \
+        r"true crime|tiktok|shopping|reality tv|the gym|online shopping|my phone|memes)\b"
+    if answer == "no" and (re.search(r"\bmy only (drugs?|vices?|pills?|medicines?|meds?|habit|"
+                                     r"addiction|dependency|supplements?|vitamins?)\b", norm)
+                           and re.search(treats, norm) or re.search(
+                               r"\b(high on life|addicted to (coffee|tea|chocolate|tiktok|my phone)|"
+                               r"vitamin (sea|see)|fresh air and (sunshine|coffee))\b", norm)):
+        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]  # "no, my only supplement is chocolate"
     besides = re.search(r"\b(?:except|apart from|other than|besides|bar|but (?:i|im|i am)(?: on| take|"
                         r" taking)?|only|just)\b\s*(?P<rest>.*)$", norm)
     if answer == "no" and besides and re.fullmatch(
@@ -352,13 +400,6 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                             evidence=text.strip(), detail={"kind": "supplement",
                                                            "category": None})]
         return [_unrecognised_medicine(text)]
-    treats = r"\b(caffeine|coffee|tea|chocolate|wine|gin|beer|prosecco|sugar|haribo|sweets|cake|" \
-        r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy|podcasts?|" \
-        r"true crime|tiktok|shopping|reality tv|the gym|online shopping|my phone|memes)\b"
-    if answer == "no" and re.search(r"\bmy only (drugs?|vices?|pills?|medicines?|meds?|habit|"
-                                    r"addiction|dependency)\b", norm) and re.search(treats, norm):
-        return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
-                        evidence=text.strip())]  # "no, my only drug is coffee"
     if answer == "no" or (re.search(r"\b(caffeine|coffee|tea|chocolate|wine)\b", norm) and
                           re.search(r"\b(nothing|none) else\b", norm)):
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
@@ -372,6 +413,71 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     if re.search(r"[a-z]{3}", normalise(text)) and not not_an_answer(text, "medications"):
         return [_unrecognised_medicine(text)]
     return []
+
+
+def _part_naming(finding: Finding) -> str:
+    """The comma-separated part of a finding's evidence that names its medicine ("no meds except
+    ginkgo, allergic to nothing": the ginkgo part, not the allergy part)."""
+    norm = normalise(finding.evidence)
+    term = _TERMS_BY_ITEM.get(finding.item)
+    parts = re.split(r"[,;]| and | but ", norm)
+    if term is None:
+        return norm
+    named = [p for p in parts if any(find_phrase(p, phrase) >= 0 for phrase in term.phrases)]
+    return " ".join(named) if named else norm
+
+
+def _named_as_allergen(norm: str) -> bool:
+    """A medicine named with an allergy or a reaction to it, and not as taken now."""
+    return (any(find_phrase(norm, w) >= 0 for w in ("allergic", "allergy", "allergies",
+                                                   "reaction", "reacted", "anaphylaxis")
+                + REACTION_WORDS) or bool(re.search(r"\bgave me (a |an )?(rash|hives|reaction|"
+                                                    r"itch|swelling)", norm))) and not re.search(
+        r"\b(i take|im taking|i am taking|taking|im on|i am on|still on|currently on|i use|"
+        r"prescribed|every day|daily|twice a day)\b", norm)
+
+
+# "apixaban - no sorry that's my dad's": a correction giving what was just named to someone else.
+GIVEN_AWAY = re.compile(
+    r"\b(no|sorry|oops|wait|scratch that|my bad|actually)\b[^.;?!]{0,20}?\b(thats|those are|"
+    r"theyre|they are|its|that is|those r|thats actually) (my|his|her|our) (\w+ )?(mums|moms|"
+    r"mothers|dads|fathers|husbands|hubbys|wifes|partners|sisters|brothers|sons|daughters|nans|"
+    r"grans|grandmas|grandads|flatmates|boyfriends|girlfriends|friends|mates|kids|babys)\b")
+
+
+def _owned_by_another(text: str, found: list[Finding]) -> list[Finding]:
+    """Findings named before a correction that gives them to someone else become theirs."""
+    norm = normalise(text)
+    given = GIVEN_AWAY.search(norm)
+    if not given:
+        return found
+    before = norm[:given.start()]
+    return [f.model_copy(update={"polarity": Polarity.OTHER_PERSON})
+            if f.polarity == Polarity.PRESENT and normalise(f.evidence) and
+            normalise(f.evidence) in before else f for f in found]
+
+
+def _named_by_its_start(text: str) -> Finding | None:
+    """"a heart tablet that starts with clopi, can't remember the rest": the start of a name that
+    only medicines of one flag category begin with is that medicine, for the clinician to check
+    (any of them raises the same flag). Another person's, or a start shared across categories,
+    is not."""
+    norm = normalise(text)
+    start = re.search(r"\b(?:starts?|starting|begins?|beginning|start) with (?:an? )?([a-z]{4,})\b",
+                      norm)
+    if not start or (re.search(FAMILY_WORDS, norm) and not re.search(FIRST_PERSON, norm)):
+        return None
+    prefix = start.group(1)
+    terms = [t for t in lexicon.MEDICINES + lexicon.SUPPLEMENTS + drug_table.flag_terms()
+             if any(p.startswith(prefix) for p in t.phrases)]
+    flagged = {p for t in terms if t.category for p in t.phrases}
+    if not terms or len({t.category for t in terms}) != 1 or terms[0].category is None or any(
+            name.startswith(prefix) and name not in flagged for name in drug_table.all_names()):
+        return None  # "starts with meto": methocarbamol or metoprolol, so asked about
+    term = terms[0]
+    return Finding(topic="medications", item=term.item, polarity=Polarity.PRESENT,
+                   evidence=text.strip(), detail={"category": term.category, "kind": term.kind,
+                                                   "name_begins": prefix})
 
 
 def _named_medicines(text: str, cls: list[Clause]) -> list[Finding]:
@@ -501,7 +607,10 @@ PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
 
 # Said in answer to the trying-to-conceive question, "trying" alone is the thing asked about.
 TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
-    "trying", "try", "tried", "conceive", "concieve", "trying again", "trying for one"),
+    "trying", "try", "tried", "conceive", "concieve", "trying again", "trying for one",
+    # "gave up for a year but started again in may", "we just started this cycle"
+    "started again", "starting again", "just started", "this cycle", "back to trying",
+    "back at it"),
     "trying_to_conceive", "condition")
 
 
@@ -512,7 +621,10 @@ BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for",
     "i express", "still express", "express a bottle", "express a few", "express for",
     "comfort feed", "comfort feeds", "feeding", "feeds", "nap feed", "naptime feed", "nap time feed",
-    "expressed milk", "feeds at the breast"),
+    "expressed milk", "feeds at the breast",
+    # "weaned in march but she's been back on since her teeth came through"
+    "back on since", "been back on", "back on it", "feeding again", "nursing again",
+    "relactated", "relactating", "started again"),
     "breastfeeding", "condition")
 BOTTLE = ("bottle feed", "bottle feeding", "bottle fed", "formula feed", "formula feeding",
           "formula fed", "bottle feeds", "formula feeds", "bottle feeing", "bottle feedin",
@@ -653,7 +765,9 @@ CONDITION_WORDS_SHORT = r"^(i|im|ive|i have|my)\b.*\b(have|had|trouble|problems?
 def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], bare_item: str,
                abbreviations: dict[str, str] | None = None) -> list[Finding]:
     found = _match_terms(clauses(text), terms, topic)
-    if found and asked and all(f.detail.get("category") is None for f in found) \
+    if found and asked and all(f.detail.get("category") is None or f.polarity == Polarity.ABSENT
+                               for f in found) \
+            and any(f.detail.get("category") is None for f in found) \
             and yes_no(clauses(text)[0].original) == "no":
         # "no, but I have fibromyalgia": a no to the question; the other condition stays in
         # the patient's words
@@ -661,11 +775,21 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
                         evidence=text.strip())]
     if not found:  # volunteered, only as the patient's own: "apart from my MG"
         found = _abbreviation(text, topic, abbreviations or {}, owned=not asked)
+    norm = normalise(text)
+    if found and asked and all(f.polarity in (Polarity.PAST, Polarity.UNSURE, Polarity.ABSENT)
+                               for f in found) and re.search(OVER_NOW, norm) and not re.search(
+            r"\b(waiting|awaiting|still|but now|again|back)\b", norm):
+        # "asthma as a kid, none since high school"; "they tested me for ALS last year, all
+        # clear": the patient's own no to now
+        return [f.model_copy(update={"polarity": Polarity.ABSENT})
+                if f.polarity == Polarity.UNSURE else f for f in found] + [
+            Finding(topic=topic, item=bare_item, polarity=Polarity.ABSENT, evidence=text.strip())]
     if found:
         return found
     if not asked:
         return []
-    if re.search(r"\b(nothing|none|no|not|fine|clear|ok|okay|gone|normal)( at all)? (now|anymore|"
+    if re.search(r"\b(nothing|none|no|not|fine|clear|cleared|cleared up|better|healed|sorted|ok|"
+                 r"okay|gone|normal)( at all)? (now|anymore|"
                  r"any more|these days|at the moment|currently|today|nowadays)[.!]*$",
                  normalise(text)):  # "used to get eye twitches from stress, nothing now"
         return [Finding(topic=topic, item=bare_item, polarity=Polarity.ABSENT,
@@ -674,12 +798,28 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
         _unrecognised_condition(text, topic)
 
 
+# Said after a past condition or a test for one: it is over, or it never was.
+OVER_NOW = r"\b((none|nothing|no (attacks?|problems?|issues?|trouble|symptoms?|flare ?ups?)) (since|in " \
+    r"(years|ages|decades)|for (years|ages|decades))|(cleared|cleared up|all clear|gone|fine|healed|" \
+    r"sorted|resolved|better|went away) (now|completely|totally|fully|for good)|all clear|came back (clear|negative|normal|fine)|(was|were|been|" \
+    r"got) ruled out|nothing (was )?(found|showed up)|(results?|tests?|scans?|emg) (were |was |came " \
+    r"back )?(normal|clear|negative|fine)|outgrew it|grew out of it|now\b[^.;]{0,40}\bwithout (any )?" \
+    r"(problems?|issues?|trouble))\b"
+
+
 def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     """"all good", "nothing like that", "I'm healthy": a no, said another way."""
     norm = normalise(text)
     if not re.search(NOTHING_TO_REPORT, norm) and not re.search(
             r"\b(lungs|breathing|swallowing|skin|face|chest|everything)( is| are|s)? (fine|clear|"
-            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$|(^|,\s*)(but )?no (medical |health )?"
+            r"good|ok|okay|normal|great|healthy)( now)?[.!]*$|"
+            r"\bi (breathe|swallow)\b[^.;]{0,25}\b(without (any )?(problems?|issues?|trouble)|"
+            r"fine|ok|okay|normally|everything)\b|"
+            r"\b(all )?(good|gud|fine|ok|okay|normal|clear)\b (w|with|on|for) (my )?(chest|throat|"
+            r"lungs|breathing|swallowing|skin|face)\b|"
+            r"\b(breathing|swallowing|chest|throat|lungs)( and | n | & )(breathing|swallowing|chest|"
+            r"throat|lungs)( are| r| is)?( both)? (fine|normal|good|ok|okay|great)\b|"
+            r"(^|,\s*)(but )?no (medical |health )?"
             r"(issues|problems|trouble|complaints)( at all| there)?[.!]*$", norm):
         return []
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
@@ -792,6 +932,17 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         if finding.polarity == Polarity.PRESENT and re.search(HABITUAL, evidence) \
                 and not re.search(PRESENT_CUES, evidence):
             finding.polarity = Polarity.HYPOTHETICAL
+    norm = normalise(text)
+    if found and asked and all(f.polarity in (Polarity.PAST, Polarity.ABSENT) for f in found) and \
+            re.search(OVER_NOW, norm) and not re.search(r"\b(still|but now|again|back)\b", norm):
+        # "had a stye in march, the drops cleared it up completely": over, a no to now
+        return found + [Finding(topic="skin_infection", item="skin infection",
+                                polarity=Polarity.ABSENT, evidence=text.strip())]
+    if not found and asked and re.search(r"\b(a|got|have|ive got|getting) (a )?cs\b", normalise(text)) \
+            and not re.search(r"\b(section|c-section|baby|born|delivery)\b", normalise(text)):
+        # "got a cs rn": SMS shorthand for a cold sore, in answer to this question
+        found = _match_terms(clauses(re.sub(r"\bcs\b", "cold sore", text, flags=re.I)),
+                             lexicon.SKIN_INFECTION, "skin_infection")
     if found or not asked:
         return found
     return _bare(text, "skin_infection", "skin infection") or _nothing(
@@ -847,26 +998,32 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         polarity = _event_polarity(clause.norm, pos, word)
         when = event_date(clause.original, today) if polarity not in (
             Polarity.ABSENT, Polarity.HYPOTHETICAL) else None
+        if when and when[0] < today and polarity != Polarity.PAST:
+            # "got botox 5 weeks ago and it did nothing, engagement party friday": the date in
+            # the event's own part of the clause, not the treatment's
+            own = clause.original[:_original_pos(clause.original, word)].rfind(",")
+            if own > 0:
+                when = event_date(clause.original[own + 1:], today) or when
         if polarity == Polarity.PAST or (when and when[0] < today):
             past_event = True  # "my wedding was last month": not an upcoming event
             continue
         if not asked and not when and polarity != Polarity.ABSENT and word in ("event", "shoot"):
             continue  # "a photo event" without a date, unasked, is too vague to record
         results.append(_event_finding(clause.original, word, polarity, when, today))
-    exception = re.match(r"^(nothing|none|no|not really|nope|nah)\b.*?\b(except|apart from|"
+    exception = re.match(r"^([a-z]+ )?(nothing|none|no|not really|nope|nah)\b.*?\b(except|apart from|"
                          r"other than|besides|but|only|just)\b(.+)$", normalise(text))
     if asked and exception and not past_event and not any(
             r.polarity == Polarity.PRESENT for r in results) and not re.search(
-            HYPOTHETICAL_CUES, exception.group(3)):
+            HYPOTHETICAL_CUES, exception.group(4)):
         # "nothing except our vow renewal on the 15th": the exception is the event
-        when = event_date(exception.group(3), today)
+        when = event_date(exception.group(4), today)
         # "no wedding, but I'm on a panel being filmed next Tuesday": a dated exception is one
         # ... within the two weeks where it matters; a day at work or a free slot is no event
         ordinary = re.search(r"\b(free|available|appointment|appt|book\w*|work|working|shift|"
-                             r"day off|off work|busy|school run|gym|job)\b", exception.group(3))
+                             r"day off|off work|busy|school run|gym|job)\b", exception.group(4))
         soon = when and 0 <= (when[0] - today).days < 14 and not ordinary
-        if (_event_word(exception.group(3)) or soon) and not (when and when[0] < today):
-            results.append(_event_finding(text.strip(), _event_word(exception.group(3)) or
+        if (_event_word(exception.group(4)) or soon) and not (when and when[0] < today):
+            results.append(_event_finding(text.strip(), _event_word(exception.group(4)) or
                                           "event", Polarity.PRESENT, when, today))
     if not results and past_event and MOVED_TO.search(text):
         when = event_date(text, today)  # "the wedding was on the 8th but they moved it to the 29th"
@@ -897,6 +1054,12 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         # free words name an event; a number that is not a date ("400 guests") needs asking
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, None, today)]
     return []
+
+
+def _original_pos(original: str, word: str) -> int:
+    """Where an event word is in the patient's own text (its normalised form, found again)."""
+    match = re.search(r"\b" + r"\W+".join(map(re.escape, word.split())), original, re.I)
+    return match.start() if match else len(original)
 
 
 def _event_parts(text: str) -> list[Clause]:
@@ -998,9 +1161,13 @@ FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neura
     r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|profhilo|" \
     r"kybella|belkyra|aqualyx|" \
     r"thread lifts?|" \
-    r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill)\b"
+    r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|" \
+    r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|" \
+    r"clear (and|\+|n) brilliant|coolsculpting|rf microneedling|plasma rico en plaquetas)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|neva?r? (dun|done|had)|" \
-    r"havent had|haven't had|never|chickened out|backed out|talked myself out|didnt go through|" \
+    r"havent had|haven't had|never(?! (knew|know|found out|was told|asked|understood|checked|" \
+    r"remembered|remember|realised|realized|heard|sure))|chickened out|backed out|talked myself out|didnt go through|" \
+    r"(got|had|get) cold feet|lost my nerve|wimped out|(almost|nearly) (did|had|got|went for) it|" \
     r"cancel+ed|bailed|bottled it|not once|never once|(toxin|botox|tox|needle) virgin|" \
     r"(botox|tox|toxin|injectables?) (newbie|novice|noob|beginner|first[- ]timer)|first[- ]timer|" \
     r"(nobody|no one|noone|nobodys|no ones)( has)? ever (put|stuck|injected)|" \
@@ -1043,8 +1210,8 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                         evidence=text.strip())]
     products = [f for f in products if not any(
         find_phrase(normalise(f.evidence), w) >= 0 for w in lexicon.ALLERGY_WORDS)]
-    if not asked and not any(re.search(PRIOR_MARKERS, f_norm) for f_norm in
-                             (normalise(f.evidence) for f in products)):
+    if not asked and not any(re.search(PRIOR_MARKERS, f_norm) or _product_then_past_date(f_norm, today)
+                             for f_norm in (normalise(f.evidence) for f in products)):
         return []
     if not asked and re.search(r"\b(booked|booking|scheduled|appointment|appt|coming up)\b", norm) \
             and not re.search(r"\b(had|ago|last (time|one|session|round)|was done|previously)\b", norm):
@@ -1071,13 +1238,15 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     when = _latest_past_date(text, today)
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
             and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|top[ -]?ups?|(i )?had (it|them|"
-                              r"some|one) (done )?(at|in|on|for|last)|started again)\b", norm):
+                              r"some|one) (done )?(at|in|on|for|last|" + _WEEKDAYS + r"|the \d|\d)|"
+                              r"started again)\b", norm):
         return []  # "my 11s between my brows": the concerns, not a treatment
     if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
             and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
                               r"injections?|injected|started again|went back|back on it|top[ -]?ups?|"
                               r"did my (forehead|brows?|11s|frown|crows feet|face|lines|jaw)|"
-                              r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last))\b", norm):
+                              r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last|" + _WEEKDAYS + r"|the \d|\d))\b",
+                              norm):
         return []  # a long sentence with a date in it says nothing about a treatment
     detail: dict = {"product": _product_name(products),
                     "complications": [k for k, p in COMPLICATIONS.items() if re.search(p, norm)]}
@@ -1088,10 +1257,28 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     unknown_product = re.search(r"\b(not sure|unsure|no idea|dont know|dont remember|cant remember)"
                                 r" (what|which)\b", norm) and not re.search(
         r"\b(botox|tox|toxin|dysport|xeomin|jeuveau|daxxify)\b", norm)  # "a beautician injected, not sure what"
-    polarity = Polarity.UNSURE if (answer == "unsure" or unknown_product) and not products \
-        else Polarity.PRESENT
+    which_one = re.search(r"\b(not sure|unsure|no idea|dont know|never knew|didnt know|cant remember|"
+                          r"dont remember|not certain) (if|whether) (it was|they used|that was|it "
+                          r"were)\b[^.;]{0,40}\bor\b", norm)  # "not sure if it was botox or filler"
+    polarity = Polarity.UNSURE if ((answer == "unsure" or unknown_product) and not products) \
+        or which_one else Polarity.PRESENT
     return [Finding(topic="prior_treatment", item="toxin", polarity=polarity,
                     evidence=text.strip(), detail=detail)]
+
+
+def _product_then_past_date(norm: str, today: date) -> bool:
+    """"Xeomin on 1 May", "Dysport in March": a toxin named with a date already past is a
+    treatment had (unasked, a bare product name is only what the patient came for)."""
+    dated = re.search(r"\b(botox|tox|dysport|xeomin|jeuveau|daxxify|bocouture|azzalure|letybo)"
+                      r" (on|in) (the )?(\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", norm)
+    if not dated or re.search(r"\b(booked|booking|want|wanting|next|planning|hoping|book|"
+                              r"appointment|appt)\b", norm):
+        return False
+    when = _latest_past_date(norm[dated.start():], today)
+    return bool(when and 0 <= (today - when[0]).days <= 400)
+
+
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
 
 # A toxin treatment said to be recent with no date: counted as within 90 days until a date is
@@ -1157,7 +1344,8 @@ def _toxin_named_apart(text: str, found: list[Finding]) -> list[Finding]:
              if t.item != "botulinum toxin" or re.search(r"\b(botulinum|toxin|tox)\b", norm)]
     # a reaction said, not denied ("no allergies" next to "had botox once" is no reaction)
     reaction = any((pos := find_phrase(norm, w)) >= 0 and polarity_at(norm, pos, len(w)) not in (
-        Polarity.ABSENT, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL) for w in lexicon.ALLERGY_WORDS)
+        Polarity.ABSENT, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)
+        for w in lexicon.ALLERGY_WORDS + REACTION_WORDS)  # "Botox gave me a rash back in 2025"
     if not named or not (reaction or (yes_no(text) == "yes" and not found)) or re.search(
             r"\b(fine|no (problem|issue|reaction)s?|was ok|were ok|never reacted|(which|and) i "
             r"(loved|liked)|loved it|no side effects)\b|" + WANTS + \
@@ -1182,6 +1370,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         norm = everyday_masked(clause.norm, "allergies")
         has_allergy_word = any(find_phrase(norm, w) >= 0 for w in lexicon.ALLERGY_WORDS)
         exception = re.match(EXCEPT, norm)
+        if exception and not re.search(r"[a-z]{3}", re.sub(
+                r"\b(i|im|i am|am|haha\w*|lol|lmao|jaja\w*|rofl|jk)\b", " ", norm[exception.end():])):
+            exception = None  # "only I'm allergic to my mother-in-law haha": a joke, read below
         if exception and re.match(EXCEPT + r"(thats|that is|that s) (about |pretty much |basically |"
                                   r"really )?(it|all|the lot)\b", norm):
             continue  # "... but that's about it": nothing more
@@ -1208,6 +1399,13 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
             found += _milk_named_as_allergy(clause, norm)
     if asked and not any(f.item == "toxin_allergy" for f in found):
         found = _toxin_named_apart(text, found) or found
+    if asked and re.search(OUTGROWN, normalise(text)) and all(
+            f.item == "other" for f in found) and not re.search(
+            r"\b(still|now allergic|now (i am|im) allergic|and (also|now)|except|apart from)\b",
+            normalise(text)):
+        # "outgrew my peanut allergy at 10", "strawberries as a kid, now I eat them fine"
+        return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if found and all(f.item == "other" and _vague_allergen(f) for f in found):
         return []  # "allergic to a few things": which ones is still to be asked
     if found and asked and all(f.polarity in (Polarity.OTHER_PERSON, Polarity.PAST,
@@ -1227,7 +1425,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         r"nothing else|apart from that|other than that)\b"
     if masked.strip() != normalise(text) and not re.search(
             r"[a-z]{3}", re.sub(only + r"|\b(im|i am|but|and|really|just|so)\b", " ", masked)):
-        if re.search(only, masked) or yes_no(text) == "no":
+        if re.search(only, masked) or re.search(r"\b(allergic|allergy) (only|just)\b|\b(only|just) "
+                                               r"(allergic|allergy)\b", normalise(text)) or \
+                yes_no(text) == "no":
             # "only allergic to paying full price", "... but that's it", "no, but I'm allergic
             # to my ex"
             return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
@@ -1266,9 +1466,16 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     return []  # "Return the named value": not an allergen, so the question is asked again
 
 
+# An allergy the patient had as a child and has grown out of.
+OUTGROWN = r"\b(outgrew|grew out of|grown out of)\b|\b(as a (kid|child|baby|toddler|girl|boy)|when i was " \
+    r"(little|young|small|a (kid|child|baby))|in my childhood|in childhood)\b[^.;]*\bnow\b[^.;]{0,40}" \
+    r"\b(fine|without (any )?(problems?|issues?|reactions?)|no problems?)\b"
+
+
 # A reaction described: "Ciproxin makes me itch all over", "Klacid made me come out in a rash".
 REACTION_WORDS = ("rash", "rashes", "itch", "itchy", "hives", "urticaria", "blotchy", "welts",
                   "come out in", "came out in", "comes out in", "brings me out", "brought me out",
+                  "blotches", "blotchy", "gave me a rash", "gave me hives",
                   "swell", "swelled", "swells", "wheezy", "sneeze", "sneezing", "ronchas",
                   "anaphylactic", "epipen", "epi pen")
 # Words that make a short answer a sentence rather than a list of allergens.
@@ -1328,6 +1535,12 @@ def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
     return []
 
 
+# "allergic to aspirin, want botox": the toxin is what the patient came for, not an allergen.
+WANTED_BEFORE = r"\b(want|wants|wanting|wanna|would like|id like|get|getting|book|booking|have|" \
+    r"having|interested in|looking for|looking to get|here for|in for|come for|coming for|for)" \
+    r"( some| my| a| the| first| more)?\s*$"
+
+
 # Toxin words that can carry an allergy: not bare "injection", which may be a flu shot.
 TOXIN_ALLERGENS = tuple(p for t in lexicon.PRODUCTS for p in t.phrases
                         if p not in ("injection", "injections", "lip flip")) + lexicon.ALBUMIN
@@ -1340,7 +1553,9 @@ def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Pola
                   lambda m: "x" * len(m.group()), norm)
     polarity = polarity_at(norm, pos, length)
     over = re.search(r"\b(outgrew|grew out|grown out|no longer|not anymore|anymore|any more|"
-                     r"(till|until) i was (about |around )?\d+|fine with [a-z ]+ now)\b",
+                     r"(till|until) i was (about |around )?\d+|fine with [a-z ]+ now|"
+                     r"now (i )?(eat|have|drink|take|use|can eat|can have)\b[^.;]{0,30}\b(without (any )?"
+                     r"(problems?|issues?|reaction)|no problem|fine))\b",
                      f"{norm} {whole}")
     if polarity == Polarity.PAST:
         return Polarity.ABSENT if over else Polarity.PRESENT  # "allergic as a kid, outgrew it"
@@ -1368,7 +1583,8 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
                         ("milk_protein_allergy", lexicon.MILK_ALLERGENS)):
         # "hives after Jeuveau, can I try Dysport instead": the product reacted to counts
         readings = [_allergy_polarity(norm, pos, len(word), whole) for word in words
-                    if (pos := find_phrase(norm, word)) >= 0]
+                    if (pos := find_phrase(norm, word)) >= 0 and not (
+                        item == "toxin_allergy" and re.search(WANTED_BEFORE, norm[:pos]))]
         if readings:
             found.append(Finding(topic="allergies", item=item,
                                  polarity=min(readings, key=order.index),
@@ -1413,9 +1629,13 @@ AGE_VOLUNTEERED = re.compile(
     rf"|\b(?:and|but|while|whereas|n|&) (?:me|i|myself|im|i am|moi)\b,?\s*(\d{{2}})\b{_NOT_YEARS}"
     # "I was 30 when I started, now 41": the age now, after an age then
     rf"|\b(?:was|at|aged|had) \d{{2}}\b[^.;!?]{{0,60}}?\bnow (?:im |i am |already |just |)"
-    rf"(\d{{2}})\b{_NOT_YEARS}")
+    rf"(\d{{2}})\b{_NOT_YEARS}"
+    # "for my bad back (48)"; "... on the 14th. 55. am I ok?": a number alone in brackets or
+    # as a sentence of its own
+    r"|(?<!units )(?<!unit )(?<!mg )(?<!ml )(?<!iu )\(\s*(\d{2})\s*\)|(?:^|(?<=[.!?] ))(\d{2})\s*[.!](?=\s|$)")
 # "turning 18 next month", "I'll be 18 in May": one year younger than the number.
 AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}})\b{_NOT_YEARS}"
+                      r"|^(\d{2}) (?:tomorrow|tmrw|tmr|tomoz|2moro|2morrow)\b"
                       r"|^(\d{2}) (?:next|in|on|this) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?"
                       r"(?:week|month|year|monday|tuesday|wednesday|"
                       r"thursday|friday|saturday|sunday|jan\w*|feb\w*|mar\w*|apr\w*|may|june?|"
@@ -1480,8 +1700,11 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                            r"thirty|forty|fifty|sixty|seventy|eighty)\b", plain) and \
             len(re.findall(r"\b\d{2}\b", plain)) <= 1:
         return []  # "forty something": which age is still to be asked
+    if asked and re.search(r"\b(early|mid|late)[\s-]?(\d0s|twenties|thirties|forties|fifties|sixties|"
+                           r"seventies|eighties)\b", plain) and not re.search(r"\b\d{2}\b(?!s)", plain):
+        return []  # "late 30s, put it that way": an adult, but which age is still to be asked
     fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b|"
-                      r"\b\d{1,2}\W+no\W+(\d{1,2})\b", plain)
+                      r"\b\d{1,2}\W+(?:(?:ay|oh|oops|er|um|uh|ah|ugh)\W+)?no\W+(\d{1,2})\b", plain)
     if asked and fixed:  # "25, no sorry, 26": the corrected number
         return [_age_finding(original, int(fixed.group(1) or fixed.group(2)))]
     text = re.sub(r"\b(\d{1,3})\s*y\.\s?o\.?(?!\w)", r"\1 yo", text, flags=re.I)  # "31 y.o."
@@ -1495,6 +1718,10 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   flags=re.I)  # "size 8", "unit 42", "my shoe size is 38"
     # "born in October '88": a two-digit year
     if re.search(r"\b(born|birth|dob|bday|birthday)\b", text, re.I):
+        # "born in 1975, on 3 january": the year first, then the day
+        text = re.sub(r"\bborn in ((?:19|20)\d\d),? (?:of |on )?(?:the )?(\d{1,2})(?:st|nd|rd|th)? (?:of )?"
+                      r"(jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
+                      r"dec\w*)\b", r"born on \2 \3 \1", text, flags=re.I)
         text = re.sub(r"(?<![\w'])['’](\d{2})\b", lambda m: ("19" if int(m[1]) > today.year % 100
                                                            else "20") + m[1], text)
         # "born in 84", "dob 92": a two-digit year of birth
@@ -1548,7 +1775,7 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     someone = re.search(r"(?:" + FAMILY_WORDS + r"|\bmy (?:little )?(?:girl|boy|lad|lass)s?\b|"
                         r"\b(?:youngest|eldest|oldest|middle one|baby|toddler)\b(?! (?:age|you|patient|"
                         r"client|person|one you)\b))"
-                        r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d(?!\d*\s*(?:st|nd|rd|th)\b)",
+                        r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d+(?!\d)(?!\s*(?:st|nd|rd|th)\b)",
                         re.sub(r"\bpatient here\b", "i am here", norm))  # "MG patient here (58)"
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
         # "my son is 19, I'm 47"; "52, on clopidogrel, my son's wedding ..."; "33 (my sister's 36)"
@@ -1564,16 +1791,21 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     if age is None and re.search(UNDER_18, norm) and (asked or re.search(r"\b(i am|im)\b", norm)):
         return [_age_finding(original, None, under_18=True)]
     if age is None and asked and re.search(ADULT, norm):
-        return [_age_finding(original, None, under_18=False)]
+        last = re.search(r"(?:^|[,;:]\s*|\s-\s)(\d{2})\W*$", norm)  # "in my late 30s, 38"
+        return [_age_finding(original, int(last.group(1)) if last else None,
+                             under_18=None if last else False)]
     after_question = re.search(r"\?\s*(\d{1,3})\s*[.!]*$", text)
     if age is None and asked and after_question:  # "why do u need my age? 38"
         age = int(after_question.group(1))
     if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
                                                                     r"birthday)\b", norm)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
-    lead = re.match(r"^(\d{1,2}),? but\b|^(\d{2}),? (?:and|n|&|with|still|yet|plus)\b(?! ?(?:\d|a "
+    lead = re.match(r"^(\d{1,2}),? but\b|^(\d{2}),? (?:and|n|&|with|still|yet|plus|now)\b(?! ?(?:\d|a "
                     r"half\b|half\b))", norm)
-    if age is None and asked and lead:  # "16 but my mum's fine with it", "66 and still dancing"
+    if age is None and lead and (asked or (lead.group(1) and 10 <= int(lead.group(1)) <= 99)
+                                 or re.match(r"^\d{2},? with\b", norm)):
+        # "16 but my mum's fine with it", "66 and still dancing"; in a first message only
+        # "17 but 18 in august" and "66 with Lambert-Eaton"
         age = int(lead.group(1) or lead.group(2))
     return [_age_finding(original, age)] if age is not None and 1 <= age <= 120 else []
 

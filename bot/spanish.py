@@ -34,6 +34,7 @@ from bot.text import _negated_before, edit_distance, is_english_word, normalise,
 
 # SMS shorthand and frequent misspellings, one word to its full form (read before phrases).
 SHORTHAND = {
+    "ija": "hija", "ijo": "hijo", "sabdo": "sabado", "sbdo": "sabado", "mallo": "mayo",
     "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
     "xk": "porque", "tb": "tambien", "tmb": "tambien", "tbn": "tambien", "tambn": "tambien",
     "x": "por", "d": "de", "toy": "estoy", "tamos": "estamos", "ta": "esta", "tas": "estas",
@@ -275,7 +276,15 @@ _add({
     "me quieren recetar": "they want to prescribe me", "me van a recetar": "i will be prescribed",
     "me recetaron": "i was prescribed", "recetar": "prescribe", "recetado": "prescribed",
     "me equivoco": "sorry i meant", "perdona": "sorry", "perdoname": "sorry",
-    "me dio": "i had", "me salio": "i had", "me salieron": "i had",
+    "me dio": "i had", "me salio": "i got", "me salieron": "i got",
+    # "sospecharon miastenia pero los estudios salieron normales": tested, and it was not that
+    "salieron normales": "came back normal", "salio normal": "came back normal",
+    "salieron bien": "came back normal", "salio bien": "came back normal",
+    "salieron negativos": "came back negative", "salio negativo": "came back negative",
+    "salio negativa": "came back negative", "salieron negativas": "came back negative",
+    "los estudios": "the tests", "todos los estudios": "all the tests", "estudios": "tests",
+    "sospecharon": "they suspected", "lo descartaron": "it was ruled out",
+    "la descartaron": "it was ruled out", "descartaron": "ruled out", "descartado": "ruled out",
     "ya esta curada": "it has healed", "ya esta curado": "it has healed", "curada": "healed",
     "curado": "healed", "pupa": "cold sore", "pupas": "cold sores",
     "sigue tomando pecho": "still breastfeeds", "sigue tomando el pecho": "still breastfeeds",
@@ -283,7 +292,7 @@ _add({
     "casi la desteto": "mostly weaned", "casi destetado": "mostly weaned",
     "le doy antes de dormir": "one feed before bed", "solo le doy en la noche": "one feed at night",
     "un par de": "a couple of", "ya te mande": "i already sent", "te mande": "i sent",
-    "mande": "i sent", "envie": "i sent", "subi": "i uploaded", "primaveras": "years",
+    "mande": "i sent", "envie": "i sent", "subi": "i uploaded", "primaveras": "years old",
     "abuelita": "grandma", "mi abuelita": "my grandma", "la del": "the one on", "el del": "the one on",
     "el mas chico": "my youngest", "la mas chica": "my youngest", "el mas pequeno": "my youngest",
     "la mas pequena": "my youngest", "mi chiquito": "my little one", "mi chiquita": "my little one",
@@ -867,6 +876,9 @@ def gloss(text: str) -> Gloss:
     """The English gloss of a Spanish message (see the module's docstring)."""
     original = text or ""
     text = original.replace("¿", " ").replace("¡", " ")  # same length: offsets hold
+    # "forty-two": an English number word keeps its hyphen's place as a space
+    text = re.sub(r"(?i)\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?=(one|two|three|"
+                  r"four|five|six|seven|eight|nine)\b)", r"\1 ", text)
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     tokens = _hyphenated_names(tokens)
     words = [_expand(plain(t)) if _is_word(t) else t for t, _, _ in tokens]
@@ -1117,6 +1129,11 @@ _REORDER = [
     (re.compile(r"\bto my (\d{2})(?: years(?: old)?)?\b(?! (?:kids|children|sons|daughters|"
                 r"grandchildren|patients|clients)\b)"), r"i am \1,"),
     (re.compile(r"\b(\d{1,3}) no (\d{1,3})\b"), r"\1 not \2"),
+    # "soy del 75, del 3 de enero": the year, then the day
+    (re.compile(r"\bborn in ((?:19|20)\d\d),? (?:of |on )?(?:the )?(\d{1,2})(?:th)? (?:of )?" + _MONTHS + r"\b"),
+     r"born on \2 \3 \1"),
+    # "las pastillas son de mi papá": they belong to him
+    (re.compile(r"\b(is|are|was|were) of (my|his|her|our) ([a-z-]+)\b"), r"\1 \2 \3s"),
     # "no le doy pecho", "tampoco tomo": "no" before the patient's verb, with no comma between
     (re.compile(r"\b(?:also not|not|no) i (am|was|have been)\b"), r"i \1 not"),
     (re.compile(r"\b(?:also not|not|no) i (?!dont\b|am\b|was\b)(\w+)"), r"i dont \1"),
@@ -1145,4 +1162,63 @@ _add({
     "caidas": "droopy", "caidos": "droopy", "caida": "droopy", "caido": "droopy",
     "algo asi": "something like that", "o algo asi": "or something like that",
     "cuenta si": "does it count if", "cuenta que": "does it count that",
+})
+
+# From Spanish set 7 (read after set 8 was written): relactation, the last feed of the day,
+# bottles of the patient's own milk, things that belong to someone else, tests that came back
+# clear, chickenpox.
+_add({
+    "relacte": "i relactated",     "otra vez": "again", "de nuevo": "again", "le estoy dando": "i am feeding", "le doy": "i feed",
+    "una tomita": "one feed", "una toma": "one feed", "la tomita": "the feed", "tomitas": "feeds",
+    "en la tarde": "in the afternoon",     "estamos en las ultimas": "almost weaned",
+    "biberones de mi leche": "bottles of my breast milk", "mi leche": "my breast milk",
+    "me la saco": "i pump it", "me lo saco": "i pump it",
+    "varicela": "chickenpox", "la de la": "the one with the", "el de la": "the one with the",
+    "a mi no me ha salido nada": "i have had nothing", "no me ha salido nada": "i have had nothing",
+    "me ha salido": "i have had", "del todo": "completely",
+    "me salio positiva": "i got a positive", "me salio positivo": "i got a positive",
+    "salio positivo": "came back positive",
+    "la prueba": "the test", "farmacia": "pharmacy",
+    "o sea que si": "so yes", "o sea que no": "so no",
+    "mi menor": "my youngest", "mi mayor": "my eldest", "el menor": "the youngest",
+    "la menor": "the youngest", "el mayor": "the eldest", "la mayor": "the eldest",
+    "el ano que entra": "next year", "vamos por el segundo": "we will try for a second",
+    "vamos por otro": "we will try for another", "si llega": "if it happens",
+    "bienvenido": "welcome", "bienvenida": "welcome", "contando dias": "counting days",
+    "ya tuve la menopausia": "i am postmenopausal", "tuve la menopausia": "i am postmenopausal",
+    "renta": "rent",
+    "respiro": "i breathe", "trago de todo": "i swallow everything",
+    "trago bien": "i swallow fine", "sin broncas": "without problems", "sin bronca": "without problems",
+    "sin problema": "without problems", "sin problemas": "without problems",
+    "asmatica": "asthmatic", "asmatico": "asthmatic", "corro": "i run", "maratones": "marathons",
+    "lo que tengo es": "what i have is", "remitente": "relapsing remitting",
+    "alergias no tengo": "i have no allergies", "alergia no tengo": "i have no allergies",
+    "me han puesto de todo": "i have been given everything",
+    "nunca me paso nada": "nothing ever happened to me", "nunca me ha pasado nada": "nothing ever happened to me",
+    "fresa": "strawberry", "fresas": "strawberries", "me como": "i eat", "camaron": "shrimp",
+    "alergologo": "allergist", "alergologa": "allergist", "dice que": "says",
+    "fuera del": "except for the", "me hace estornudar": "makes me sneeze", "estornudar": "sneeze",
+    "ningna": "none", "ningno": "none",     "la quince": "the quinceanera", "los quince": "the quinceanera", "fue en": "was in",
+    "boda era": "wedding was", "la boda era": "the wedding was", "la cambiamos": "we moved it",
+    "lo cambiamos": "we moved it", "la cambiaron": "they moved it", "cambiamos": "we moved",
+    "me toman las fotos": "i have a photo shoot",     "catalogo": "catalogue", "tienda": "shop",
+    "nunca supe si": "i never knew if", "no supe si": "i never knew if", "si era": "if it was",
+    "me lo hice": "i had it done", "me la hice": "i had it done", "me los hice": "i had them done",
+    "me las hice": "i had them done", "ya se puede repetir": "can i repeat it already",
+    "plasma rico en plaquetas": "prp",     "el puente de": "the long weekend of", "puente": "long weekend",
+    "dia de la constitucion": "constitution day", "dia de la revolucion": "revolution day",
+    "ya me toca": "is it time for",
+    "nunca supe si era": "i never knew if it was", "no se si era": "i dont know if it was",
+    "no supe si era": "i never knew if it was",
+    "mama de": "mother of", "mami de": "mother of", "abuela de": "grandmother of",
+    "abuelo de": "grandfather of", "abuela": "grandmother", "cumplidos": "just turned",
+    "cumplidas": "just turned",
+    "hasta donde se": "as far as i know", "hasta donde yo se": "as far as i know",
+    "se me infecto el": "i have an infected",
+    "se me infecto la": "i have an infected", "rasguno": "scratch", "depilandome": "waxing",
+    "caseina": "casein", "esta con": "she is on", "podria estar": "might be", "estar": "be",
+    "la regla no me llega": "my period is late", "no me llega la regla": "my period is late",
+    "nauseas": "nausea", "internista": "internist",
+    "cajas": "boxes", "mejor espero": "should i wait",
+    "que me hice": "from", "que me hice al": "from",
 })

@@ -96,7 +96,11 @@ FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|b
     r"\b(is|are|was|were|thats|its|theyre) (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|" \
     r"husbands|wifes|partners|sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|" \
     r"flatmates|housemates|roommates|boyfriends|girlfriends|friends|mates)\b|\b(on|from) my (moms|mums|dads|" \
-    r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b"
+    r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b|" \
+    r"\b\w+s (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|husbands|wifes|partners|" \
+    r"sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|flatmates|housemates|" \
+    r"roommates|boyfriends|girlfriends|friends|mates|kids|childs|babys|boys|girls)(?= *($|[,.;!]|" \
+    r"not mine|and not|but|my|i|im))"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
     r"both of us|we both)\b"
 FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
@@ -109,7 +113,13 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
     r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one)\b|" \
     r"\b(my|our|her|his) (little|baby|youngest|eldest) (girl|boy|lad|lass)\b|" \
+    r"\b(my|our) (boy|lad|lass|wee one|wean|bairn|bub|bubba)s?\b|" \
     r"\b(my|our|the|his|her|their) (dog|cat|puppy|pup|kitten|pet|mare|horse)s?\b)"
+# "the one with the chickenpox is my daughter": the one who has it is someone else
+FAMILY_AFTER += r"|\b(the one|the person|whoever|the only one|the (asthmatic|allergic|diabetic|" \
+    r"epileptic|sick|pregnant|poorly|ill) (one)?)\b[^.;,]{0,40}\b(is|s|was|are) (my|our) " \
+    r"(\w+ )?" + FAMILY_WORDS
+FAMILY_AFTER += r"|\bthe allergic (one )?(to [a-z ]{2,30} )?(is|s|was) (my|our) (\w+ )?" + FAMILY_WORDS
 # "MND took my grandad", "cancer killed my nan": the illness is the subject, a relative its object.
 FAMILY_AFTER += r"|\b(took|killed|claimed|runs through) (my|our) " \
     r"(late |poor |dear |old |lovely )?" + FAMILY_WORDS
@@ -128,10 +138,13 @@ SELF_DENIAL = r"\b(not me|im not|i am not|im (definitely|deffo|defo|def|certainl
     r"\b(my|mine) (\w+ ){0,2}(is|are|s|were|have been|has been) (fine|clear|ok|okay|good|normal|" \
     r"healthy|perfect|great)\b|" \
     r"\bim (just )?the (bloke|guy|man|dad|husband|father|boyfriend|daddy)\b|" \
+    r"\bim (just )?the one (booking|asking|texting|messaging|organising|organizing|paying|" \
+    r"making the booking|doing the booking)\b|" \
     r"\bso (im |i am )?(definitely |def )?not (\w+ )?(now|anymore|any more|atm|rn)\b|" \
     r"\bim (his|her|their|the babys|the kids) (dad|father|daddy|husband|grandad|grandpa)\b|" \
     r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b" \
-    r"|\b(ive got|i have got|i have|ive|i got) nothing( myself| at all)?\b|\bnothing myself\b|" \
+    r"|\b(ive got|i have got|i have|ive|i got|ive had|i have had|i had) nothing( myself| at all)?\b|" \
+    r"\bnothing myself\b|" \
     r"\b(ive|i have|i) (not|never) (got|caught|had) (it|that|them|one|any)\b|" \
     r"\bi (havent|have not|didnt|did not) (got|caught|catch|get) (it|that|them|one|any)\b|" \
     r"\bim the non-? ?(birthing|pregnant|carrying|nursing|breastfeeding|gestational)\b|" \
@@ -179,7 +192,7 @@ def normalise(text: str) -> str:
 
 
 # SMS shorthand and common misspellings of ordinary words, read as the word ("nxt sat").
-SHORTHAND = {"decembr": "december", "botoks": "botox", "protien": "protein", "mlk": "milk", "mlik": "milk", "protine": "protein",
+SHORTHAND = {"decembr": "december", "yeasr": "years", "yeras": "years", "yaers": "years", "clr": "clear", "baclo": "baclofen", "clopi": "clopidogrel", "botoks": "botox", "protien": "protein", "mlk": "milk", "mlik": "milk", "protine": "protein",
              "asthmer": "asthma", "asthmers": "asthmas", "flarin": "flaring", "nothng": "nothing", "nuthin": "nothing", "nothin": "nothing", "nothign": "nothing", "notihng": "nothing",
              "whatsoevr": "whatsoever", "all g": "all good",
              "alergy": "allergy", "alergic": "allergic", "allergie": "allergy", "breething": "breathing",
@@ -237,7 +250,8 @@ class Clause:
     norm: str
 
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\b(?:except|exc|excl|excpt|xcept|xcpt)\b)"
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])(?<!\bst\.)(?<!\bSt\.)(?<!\bdr\.)(?<!\bDr\.)(?<!\bmr\.)"
+                           r"(?<!\bMr\.)(?<!\bmrs\.)(?<!\bMrs\.)(?<!\bms\.)(?<!\bMs\.)\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\b(?:except|exc|excl|excpt|xcept|xcpt)\b)"
                            r"|\s+(?=\b(?:other than|besides|apart from|aside from)\b)"
                            r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
                            # "I had a baby in August and I'm nursing": a new subject, a new clause
@@ -260,16 +274,47 @@ JOKE_TAKEN_BACK = re.compile(r"^.*\b(jk|j/k|just kidding|just joking|only joking
                              re.I | re.S)
 
 
+def _checklist(part: str) -> list[str]:
+    """"age 41, no preg, no bf, take ginkgo, no allergies": a message written as a checklist is
+    one clause per item, so each "no" covers its own item only. A checklist is three or more
+    short comma-separated items, two or more of them starting with their own no ("not warfarin,
+    aspirin or ginkgo" is one negated list, and stays one clause)."""
+    items = [i.strip() for i in part.split(",")]
+    if len(items) < 3 or any(not i for i in items) or \
+            any(len(tokens(normalise(i))) > 6 for i in items[:-1]) or \
+            len(tokens(normalise(items[-1]))) > 10:
+        return [part]
+    negated = [i for i in items if re.match(r"(no|not|non|none|never|nil|nope|nah|neg)\b",
+                                            normalise(i))]
+    return items if len(negated) >= 2 else [part]
+
+
 def clauses(text: str) -> list[Clause]:
     """Split a message into clauses; each keeps the patient's original words for evidence."""
     rest = JOKE_TAKEN_BACK.sub("", text)
     text = rest if rest.strip(" ,.!") else text
     parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text) if p and p.strip(" ,.")]
     split = []
-    for part in parts:
+    for part in [p for whole in parts for p in _checklist(whole)]:
         asked_after = _STATEMENT_THEN_QUESTION.match(part)
         split += [asked_after["statement"], asked_after["question"]] if asked_after else [part]
-    return [Clause(p, normalise(p)) for p in split if normalise(p)]
+    merged: list[str] = []
+    for part in split:  # "for my wife not me - she takes rivaroxaban": one clause, about her
+        if merged and (re.fullmatch(FOR_SOMEONE_ELSE, normalise(merged[-1])) or (
+                re.match(r"(but |and |though )?(she|he|they)( is|s| has| takes| was| uses| gets)\b",
+                         normalise(part)) and re.search(FAMILY_WORDS, normalise(merged[-1]))
+                and not re.search(FIRST_PERSON, normalise(merged[-1])))):
+            # "my mother-in-law wants botox but she is on Xarelto": still about her
+            merged[-1] = f"{merged[-1]} - {part}"
+        else:
+            merged.append(part)
+    return [Clause(p, normalise(p)) for p in merged if normalise(p)]
+
+
+# A message opened as an enquiry for someone else: what follows is about them.
+FOR_SOMEONE_ELSE = r"\W*(hi+|hello|hey)?\W*(im |i am )?(asking|booking|enquiring|inquiring|messaging|" \
+    r"texting|writing|this is|its)?\s*(for|on behalf of) (my|our) [a-z ]{2,20}?(,? not (me|for me|" \
+    r"myself))?\W*"
 
 
 def tokens(norm: str) -> list[str]:
@@ -521,7 +566,9 @@ def segment_at(clause: str, pos: int) -> str:
 
 def is_question(clause: str) -> bool:
     """A clause that asks something ("is it safe while breastfeeding?")."""
-    return clause.rstrip().endswith("?") and bool(re.match(QUESTION_START, clause.strip()))
+    return clause.rstrip().endswith("?") and bool(
+        re.match(QUESTION_START, clause.strip()) or re.search(  # "combi feeding counts?"
+            r"\b(counts?|count as (\w+ ){0,3}\w+|that count|this count)\W*$", clause.strip()))
 
 
 def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
@@ -545,7 +592,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     stated = re.search(r"\b(while|since|as|because|cos|cause|given|seeing as) (im|i am|i have|ive|"
                        r"i take|i use|im taking|im on)\b(\s+\w+){0,3}\s*$", clause[:pos])
     if not stated and (is_question(clause) or is_question(segment + later) or re.search(
-            HYPOTHETICAL_CUES, before)):
+            HYPOTHETICAL_CUES, before) or re.search(  # "next year we will try for a second"
+                r"\b(will|shall|ll|gonna|going to) " + re.escape(clause[pos:pos + phrase_len]) + r"\b",
+                clause[seg_start:pos + phrase_len])):
         # "can I get botox while I'm on gentamicin?" still says the patient is on it
         if re.search(r"\bif (i|im|ive|i have|i am)( got| have| get| got a| have a)?\b[^?]{0,40}\b"
                      r"(at the moment|right now|currently|atm|rn|at present)\b|\b(can|could|should) i "
@@ -627,7 +676,9 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     own = segment[:pos - seg_start + reason.start()] if reason else segment
     # one string, so "have gone droopy" reads "gone" with the word after it (a change, not the past)
     if _any(STRONG_PAST, f"{near_before} {clause[pos:]}") \
-            or _any(WEAK_PAST, own) or _word_at(clause, pos) in PAST_FORMS:
+            or _any(WEAK_PAST, own) or (_word_at(clause, pos) in PAST_FORMS and not re.search(
+                r"\b(is|s|are|being|fully|exclusively|still|currently|mostly|partly|totally|"
+                r"only|solely)\s*$", clause[:pos])):  # "she's fully breastfed": now
         return Polarity.PAST
     return Polarity.PRESENT
 
@@ -890,10 +941,18 @@ def yes_no(text: str) -> str | None:
     if re.search(r"(,|\bso|\bbut)\s+(definitely |def |deffo |certainly |obviously |defo )?not "
                  r"(now|at the moment|anymore|any more|currently|these days)\b", norm):
         return "no"  # "gave birth in march so definitely not now"
+    if re.search(r"(,|\bso|\bbut|\band)\s+(but )?(i am|im) (definitely |def |certainly |really )?"
+                 r"not( now| anymore| any more| at the moment)?[.!]*$", norm) and not re.search(
+                     r"\b(sure|certain|positive)\b", norm):
+        return "no"  # "miscarried in jan, i am not": the patient's own no, said last
     if re.search(r"(,|\bso|\bso thats a)\s+(yes|yep|yeah)[.!]*$", norm) and not re.match(
             r"^(no|not|nope|nah)\b", norm):
         return "yes"
     first, rest = words[0], " ".join(words)
+    if re.match(r"^(neuromuscular|allerg\w*|alergias?|medications?|meds|medicines?|infections?|"
+                r"pregnant|pregnancy|breastfeeding|events?|botox|asthma|breathing|swallowing|"
+                r"skin) (no|nope|nah|none|nada)\b(?!\s+\w+ing\b)", norm):
+        return "no"  # "neuromuscular no, what I have is MS": the topic, then the patient's no
     if re.match(r"^(yeah|yea|yeh|ya) (nah|na|no)\b", rest):
         return "no"  # Australian "yeah nah": no
     if re.match(r"^(nah|na) (yeah|yea|yeh)\b", rest):

@@ -454,3 +454,82 @@ def test_an_event_on_a_moving_holiday_is_dated(text, flags):
 ])
 def test_an_answer_to_the_age_question_as_strangers_give_it(text, age):
     assert _read("age", text, date(2028, 6, 16))[3] == age
+
+
+EARLY_JULY = date(2029, 7, 2)  # a Monday; Easter 2029 was Sunday 1 April (92 days before)
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    # brands sold abroad, and a name said by its start
+    ("medications", "Warfarex 5mg, INR checks at the clinic", ["anticoagulant"]),
+    ("medications", "Etorix 90 for my knees", ["bleeding_risk_supplement"]),
+    ("medications", "Kolanticon gel for my IBS", ["interacting_medication"]),
+    ("medications", "Promixin nebs twice a day", ["interacting_medication"]),
+    ("medications", "baclo 10 tds", ["interacting_medication"]),
+    ("medications", "the one that starts with warf, can't remember the rest", ["anticoagulant"]),
+    ("medications", "a pill starting with meto, dont remember", []),  # methocarbamol or metoprolol
+    # another person's medicine, the patient's own no
+    ("medications", "hubby's the one on Plavix, me I'm on zero", []),
+    ("medications", "apixaban - no sorry that's my dad's", []),
+    # an allergy to a medicine is not taking it; a toxin wanted is not a toxin allergy
+    (None, "hi, allergic to clindamycin", []),
+    (None, "hi, allergic to aspirin, want botox", []),
+    ("allergies", "Botox gave me a rash back in 2025", ["toxin_allergy"]),
+    ("allergies", "my boy is allergic to dairy protein, he's 3", []),
+    # present, past, over now
+    ("breastfeeding", "combi fed but mostly boob", ["breastfeeding"]),
+    ("breastfeeding", "no, well, I pump every morning for the freezer stash", ["breastfeeding"]),
+    ("breastfeeding", "nah not feeding, bub #1 weaned, but there's another one cooking, 8 wks",
+     ["pregnant"]),
+    ("trying_to_conceive", "gave up for a year but started again in may", ["trying_to_conceive"]),
+    ("trying_to_conceive", "maybe next year we will try for a second", []),
+    ("trying_to_conceive", "no, only thing we're trying is a new thai place", []),
+    ("breathing", "no, only thing I choke on is karaoke high notes", []),
+    ("breathing", "the only thing I choke on is bread", ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "sob w stairs atm", ["swallowing_or_breathing_difficulty"]),
+    ("neuromuscular", "they tested me for ALS last year, all clear", []),
+    ("skin_infection", "the impetigo's my daughter's, my skin is fine", []),
+    ("skin_infection", "got a cs rn", ["skin_infection"]),
+    # toxin treatments: a date said loosely, a treatment that was not a toxin, one not had
+    ("prior_treatment", "yeah mid-may, can i top up already?", ["recent_toxin_treatment"]),
+    ("prior_treatment", "yes, easter-ish, maybe the week after", ["recent_toxin_treatment"]),
+    ("prior_treatment", "yes, Easter Monday, is that over the 90 days?", []),
+    ("prior_treatment", "Emface in April", []),
+    ("prior_treatment", "almost did it in Bali last month lol", []),
+    ("prior_treatment", "i had injections in my forehead in may, never knew if it was botox or filler",
+     ["recent_toxin_treatment"]),
+    ("event", "yes on the 4th, oh wait, it's the 4th of next month not this one", []),
+])
+def test_strangers_phrasings_of_set_16(asked, text, flags):
+    assert _read(asked, text, EARLY_JULY)[0] == flags
+
+
+@pytest.mark.parametrize("text, flags, age", [
+    ("my 9mo still nurses, is botox ok for me?", ["breastfeeding"], None),
+    ("26, my baby's 3 months and fully breastfed, is botox out?", ["breastfeeding"], 26),
+    ("67 and my upper lids hang over my lashes now, will botox help?", ["heavy_eyelids"], 67),
+    ("cyclobenzaprine for my bad back (48) - can I still get frown lines done?",
+     ["interacting_medication"], 48),
+    ("17 but 18 in august, can I book now?", ["under_18"], 17),
+    ("ticagrelor since my heart attack, Xeomin on 1 May, and my daughter gets married on the "
+     "14th. 55. am I ok for a top up?",
+     ["anticoagulant", "event_within_two_weeks", "recent_toxin_treatment"], 55),
+    ("age 41, no preg, no bf, take ginkgo, no allergies, gala on the 12th. crows feet pls",
+     ["bleeding_risk_supplement", "event_within_two_weeks"], 41),
+    ("39 here. got botox 5 weeks ago and it barely did anything, engagement party friday - can u "
+     "top me up", ["event_within_two_weeks", "recent_toxin_treatment"], 39),
+    ("10 days late on my period (24F), should I still come in tomorrow?", ["pregnant"], 24),
+    ("for my wife not me - she takes rivaroxaban, would you treat her?", [], None),
+    ("I had 20 units (20) last time", [], None),
+])
+def test_a_first_message_with_several_answers(text, flags, age):
+    got_flags, _, _, got_age = _read(None, text, EARLY_JULY)
+    assert (got_flags, got_age) == (flags, age)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("18 tomorrow!!", 17), ("37 now, started botox when I was 25", 37), ("45 yeasr of age", 45),
+    ("late 30s, put it that way", None), ("in my late 30s, 38", 38),
+])
+def test_ages_of_set_16(text, age):
+    assert _read("age", text, EARLY_JULY)[3] == age

@@ -254,3 +254,81 @@ def test_an_age_in_a_spanish_opening_is_read(text, age):
     turn = take_turn(IntakeState(), text, None, TODAY)
     assert turn.state.conversation_language == "es"
     assert turn.state.answers["age"].findings[0].detail.get("age") == age
+
+
+LATE_APRIL = date(2030, 4, 22)  # a Monday; Easter 2030 was the day before
+
+
+def _spanish_flags(asked, text, today=LATE_APRIL):
+    state = SPANISH if asked else IntakeState()
+    turn = take_turn(state, text, asked, today)
+    return sorted(f.code for f in build_summary("c", turn.state, today).flags), turn
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("breastfeeding", "lo habia dejado cuando volvi al laburo, pero relacte y otra vez le estoy dando",
+     ["breastfeeding"]),
+    ("breastfeeding", "estamos en las ultimas, una tomita en la tarde y ya", ["breastfeeding"]),
+    ("breastfeeding", "la lactancia mixta cuenta?", []),  # a question back, asked again
+    ("medications", "las pastillas de DuoPlavin son de mi papa, yo no tomo ninguna", []),
+    ("medications", "ningun medicamento, aunque tengo deficit de factor XI, me dijo el hematologo",
+     ["anticoagulant"]),
+    ("medications", "tomo St. John's wort pa la depresion, es natural", ["bleeding_risk_supplement"]),
+    ("medications", "prazugrel 10 mg desde el infarto", ["anticoagulant"]),
+    ("pregnancy", "no... bueno, espera, ayer me salio positiva la prueba de la farmacia, o sea que si",
+     ["pregnant"]),
+    ("pregnancy", "no, mi menor ya tiene 15 años y no pienso volver a empezar", []),
+    ("trying_to_conceive", "a lo mejor el año que entra vamos por el segundo, todavia no sabemos", []),
+    ("skin_infection", "la de la varicela es mi hija la chica, a mi no me ha salido nada", []),
+    ("skin_infection", "me salio un cold sore en la comisura, super swollen", ["skin_infection"]),
+    ("skin_infection", "nada infectado... bueno, se me infecto el rasguño que me hice depilandome "
+     "el bigote", ["skin_infection"]),
+    ("breathing", "el asmático es mi esposo, yo no", []),
+    ("allergies", "ninguna... bueno, al latex, y el alergologo dice que tambien a la albumina "
+     "humana", ["toxin_allergy"]),
+    ("allergies", "al Dalacin, me dio un salpullido horrible", []),
+    ("event", "la boda era el 30 de marzo pero la cambiamos al domingo 5 de mayo",
+     ["event_within_two_weeks"]),
+    ("event", "boda no, pero el 3 de mayo me toman las fotos pal catalogo de la tienda",
+     ["event_within_two_weeks"]),
+    ("event", "la boda de mi ija es el sabdo 4 de mallo", ["event_within_two_weeks"]),
+    ("prior_treatment", "en una estetica de Mexicali me inyectaron la frente en marzo, nunca supe si "
+     "era botox o acido hialuronico", ["recent_toxin_treatment"]),
+    ("prior_treatment", "me hice Sofwave y plasma rico en plaquetas en marzo", []),
+    (None, "mi suegra de 70 quiere botox pero esta con Xarelto, ustedes la atenderian?", []),
+    (None, "creo que podria estar embarazada, tengo nauseas y la regla no me llega, mejor espero?",
+     ["pregnant"]),
+    (None, "buenas, el alergologo dice que no puedo con la caseina, eso importa pa el botox?",
+     ["milk_protein_allergy"]),
+])
+def test_spanish_phrasings_of_set_7(asked, text, flags):
+    assert _spanish_flags(asked, text)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("pregnancy", "tuve un aborto espontaneo antes de Navidad y desde entonces nada, no estoy"),
+    ("neuromuscular", "neuromuscular no, lo que tengo es esclerosis multiple remitente"),
+    ("neuromuscular", "hace años sospecharon miastenia pero todos los estudios salieron normales, "
+     "no tengo nada"),
+    ("breathing", "respiro sin broncas y trago de todo, gracias a Dios"),
+    ("breathing", "de niña era asmatica, ahora corro maratones sin problema"),
+    ("skin_infection", "tuve un orzuelo en marzo, con las gotas se me quito del todo"),
+    ("allergies", "alergias no tengo, me han puesto de todo y nunca me paso nada"),
+    ("allergies", "a la fresa de niña, pero ahora me como un kilo sin problema"),
+    ("allergies", "el alergico al camaron es mi marido, yo a nada"),
+    ("allergies", "alergias: ningna 👍"),
+    ("allergies", "solo soy alergica a mi suegra jaja"),
+])
+def test_a_spanish_no_said_around_the_past_or_someone_else_closes_the_question(asked, text):
+    flags, turn = _spanish_flags(asked, text)
+    assert flags == [] and asked not in outstanding(turn.state)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("44 cumplidos en marzo", 44), ("soy del 75, del 3 de enero", 55),
+    ("tengo 33... ay no, 34, siempre me equivoco", 34), ("72 primaveras y con ganas de fiesta", 72),
+    ("I'm forty-two, casi forty-three", 42),
+])
+def test_more_spanish_ages(text, age):
+    answer = take_turn(SPANISH, text, "age", LATE_APRIL).state.answers.get("age")
+    assert (answer.findings[0].detail.get("age") if answer else None) == age
