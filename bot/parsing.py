@@ -1536,9 +1536,11 @@ def _milk_named_as_allergy(clause: Clause, norm: str) -> list[Finding]:
 
 
 # "allergic to aspirin, want botox": the toxin is what the patient came for, not an allergen.
-WANTED_BEFORE = r"\b(want|wants|wanting|wanna|would like|id like|get|getting|book|booking|have|" \
-    r"having|interested in|looking for|looking to get|here for|in for|come for|coming for|for)" \
-    r"( some| my| a| the| first| more)?\s*$"
+# ("I have a Botox allergy" is not: only a wish or a booking says so.)
+WANTED_BEFORE = r"\b(want|wants|wanting|wanna|would like|id like|book|booking|interested in|" \
+    r"looking for|looking to get|here for|in for|come for|coming for|(matter|matters|ok|okay|safe|" \
+    r"fine|a problem|an issue|affect|affects|affecting|count|counts) for|affect|affects)( some| my| a| " \
+    r"the| first| more)?\s*$"
 
 
 # Toxin words that can carry an allergy: not bare "injection", which may be a flu shot.

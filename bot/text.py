@@ -100,7 +100,7 @@ FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|b
     r"\b\w+s (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|husbands|wifes|partners|" \
     r"sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|flatmates|housemates|" \
     r"roommates|boyfriends|girlfriends|friends|mates|kids|childs|babys|boys|girls)(?= *($|[,.;!]|" \
-    r"not mine|and not|but|my|i|im))"
+    r"(not mine|and not|but|my|i|im)\b))"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
     r"both of us|we both)\b"
 FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \

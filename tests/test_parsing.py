@@ -475,6 +475,8 @@ EARLY_JULY = date(2029, 7, 2)  # a Monday; Easter 2029 was Sunday 1 April (92 da
     (None, "hi, allergic to clindamycin", []),
     (None, "hi, allergic to aspirin, want botox", []),
     ("allergies", "Botox gave me a rash back in 2025", ["toxin_allergy"]),
+    ("allergies", "I have a Botox allergy", ["toxin_allergy"]),
+    ("allergies", "allergic to aspirin, want botox", []),
     ("allergies", "my boy is allergic to dairy protein, he's 3", []),
     # present, past, over now
     ("breastfeeding", "combi fed but mostly boob", ["breastfeeding"]),
