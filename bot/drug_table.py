@@ -22,6 +22,7 @@ import bz2
 import importlib.util
 import pickle
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -120,9 +121,9 @@ def flag_terms() -> list[lexicon.Term]:
             for (item, category), names in extra.items()]
 
 
-def all_names() -> list[str]:
-    """Every usable one-word name of the list (brands and generics, flagged or not)."""
-    return list(_names())
+def all_names() -> Iterable[str]:
+    """Every usable one-word name of the list (brands and generics, flagged or not), uncopied."""
+    return _names().keys()
 
 
 def named_medicines(text: str) -> list[lexicon.Term]:

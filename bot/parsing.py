@@ -1154,6 +1154,7 @@ def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
 
 # --- prior treatment ----------------------------------------------------------------------------
 
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|used to|ive had)\b"
 # Hyaluronic acid and other dermal fillers by brand: a treatment, but not a toxin.
 FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
@@ -1276,9 +1277,6 @@ def _product_then_past_date(norm: str, today: date) -> bool:
         return False
     when = _latest_past_date(norm[dated.start():], today)
     return bool(when and 0 <= (today - when[0]).days <= 400)
-
-
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
 
 # A toxin treatment said to be recent with no date: counted as within 90 days until a date is
