@@ -56,6 +56,7 @@ HOLIDAYS = {"carnival": None, "mardi gras": None, "shrove tuesday": None, "panca
             "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
             "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
             "boxing day": (12, 26), "st patricks day": (3, 17), "st paddys day": (3, 17),
+            "st johns day": (6, 24), "saint johns day": (6, 24), "st johns eve": (6, 23),
             "st pattys day": (3, 17), "paddys day": (3, 17), "patricks day": (3, 17),
             "pattys day": (3, 17), "independence day": (7, 4), "fourth of july": (7, 4),
             "4th of july": (7, 4), "canada day": (7, 1), "australia day": (1, 26),
@@ -76,7 +77,9 @@ WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour 
                     "spring bank holiday": (5, 0, -1), "august bank holiday": (8, 0, -1),
                     "columbus day": (10, 0, 2), "canadian thanksgiving": (10, 0, 2),
                     "canada thanksgiving": (10, 0, 2), "thanksgiving monday": (10, 0, 2),
-                    "thanksgiving": (11, 3, 4), "martin luther king": (1, 0, 3), "mlk": (1, 0, 3),
+                    "thanksgiving": (11, 3, 4),
+                    "martin luther king": (1, 0, 3), "mlk": (1, 0, 3),
+                    "melbourne cup": (11, 1, 1),  # the first Tuesday of November (Australia)
                     # Mexico's long weekends ("el puente de Benito Juárez"), in the gloss's words
                     "benito juarez": (3, 0, 3), "constitution day": (2, 0, 1),
                     "day of the constitution": (2, 0, 1), "revolution day": (11, 0, 3),
@@ -140,6 +143,11 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(every|each|per|once|twice) (\d+|other|few|couple of|a|an) ?(days?|weeks?|"
                      r"wks?|months?|mos|mths?|years?|yrs?)\b|\b\d{1,2}s\b", " ", lowered)
     lowered = re.sub(r"\b(mid|early|late)-(?=[a-z])", r"\1 ", lowered)  # "mid-may"
+    lowered = re.sub(r"\b(begin+ing|begining|beggin+ing|begg?inn?ing)\b", "beginning", lowered)
+    lowered = re.sub(r"\bboxin day\b", "boxing day", lowered)
+    lowered = re.sub(r"\b(some ?day|one of these days|any ?day now)\b", " ", lowered)  # not a Sunday
+    # "the 20th... of january": the dots do not part the day from its month
+    lowered = re.sub(r"(\d(?:st|nd|rd|th)?)\s*(?:\.{2,}|\u2026)\s*(?=of\b)", r"\1 ", lowered)
     # "is that over the 90 days?", "within the 2 weeks": a span asked about, not a date
     lowered = re.sub(r"\b(the|over|under|within|past|than|inside|outside) (\d+) (days?|weeks?|wks?|"
                      r"months?)(?! (ago|before|after|from|later|back|since))\b", " ", lowered)
@@ -278,7 +286,8 @@ def _resolve_weekday(match: re.Match, today: date, prefer: str) -> tuple[date, s
 def _month_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """"June 14", "14th of June", "Dec 1st 2026", "last March", "early October"."""
     m = _MONTHS.replace("may|", "may(?! be\\b)|")
-    pattern = (rf"\b(?:(?P<which>last|next|this|in|early|mid|late|end of|beginning of|start of)"
+    pattern = (rf"\b(?:(?P<which>last|next|this|in|early|mid|late|end of|beginning of|start of|"
+               rf"first week of|1st week of)"
                rf"\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>{m})\.?"
                rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
     for match in re.finditer(pattern, text):
@@ -306,6 +315,8 @@ def _resolve_month(match: re.Match, today: date, prefer: str) -> date:
         day = min(int(day_words), last)
     elif which in ("early", "beginning of", "start of"):
         day = 5
+    elif which in ("first week of", "1st week of"):
+        day = 7 if direction == "past" else 1  # the end of that week that matters most
     elif which == "mid":
         day = 15
     elif which in ("late", "end of") or direction == "past":

@@ -18,7 +18,8 @@ INHALED_ANTICHOLINERGICS = (
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
-        "warfarin": ("uniwarfin", "waran",  # India; Sweden
+        "warfarin": ("warf",  # as patients and prescriptions shorten it ("on warf 3mg")
+                     "uniwarfin", "waran",  # India; Sweden
                      "orfarin",  # Finland, Thailand
                      "warfarex"),  # India
         "acenocoumarol": ("nicoumalone", "acitrom"),  # UK generic name; India
@@ -37,7 +38,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "duocover",  # Europe (with aspirin)
                         "trombex", "egitromb",  # Central Europe
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
-        "ticagrelor": ("axcer", "possia", "brilinta 90"),  # India; Europe
+        "ticagrelor": ("axcer", "possia", "brilinta 90",  # India; Europe
+                       "briclot"),  # India
         "prasugrel": ("efient",  # Europe, Latin America
                       "prasita", "prasulan", "prasusafe",  # India
                       "prazugrel", "prasugrell", "prasugel"),  # misspelt
@@ -53,13 +55,16 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "liquemin",  # heparin (Switzerland, Latin America)
                     "seleparina",  # nadroparin (Italy)
                     "elonox",  # enoxaparin (India)
-                    "flenox"),  # enoxaparin (Poland)
+                    "flenox",  # enoxaparin (Poland)
+                    "cutenox"),  # enoxaparin (India)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal",
                                "disgren", "grendis"),  # triflusal (Spain, Latin America)
     },
     "interacting_medication": {
         "aminoglycoside antibiotic": (
+            "ambistryn", "ambistryn-s", "ambistryn s",  # streptomycin (India)
+            "mikacin",  # amikacin (India)
             # gentamicin
             "garamycin", "refobacin", "genticin", "neo-fradin", "neo fradin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
             "genomycine", "gentamytrex", "gentalline",  # gentamicin (Europe, Africa)
@@ -111,6 +116,9 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # (India)
             "tonmya", "myospaz", "relaxon", "myoflex", "mobizox", "parafon"),
         "anticholinergic": (
+            # topical anticholinergics for sweating: sofpironium gel (US), glycopyrronium cream
+            # (Germany); "oxybut" is how a prescription shortens oxybutynin
+            "sofdra", "axhidrox", "oxybut",
             # oxybutynin
             "oxytrol", "gelnique", "cystrin",
             # tolterodine
@@ -217,7 +225,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "naxen",  # naproxen (Mexico)
             "etorix", "etoricox",  # etoricoxib (Europe, India)
             "dioxaflex", "oxa forte"),  # diclofenac (Argentina)
-        "fish oil": ("omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
+        "fish oil": ("nordic naturals",  # a fish-oil brand ("Nordic Naturals omega")
+                     "omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
                      "eskimo-3", "eskimo 3", "eskimo3",  # Sweden, UK
                      "megared", "mega red"),  # krill oil (US)
@@ -226,7 +235,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                   "bilobil",  # Central Europe
                   "rokan",  # Germany
                   "memoplant"),  # Germany
-        "garlic supplement": ("kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
+        "garlic supplement": ("allimax",  # allicin
+                              "kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
                               "odorless garlic", "capsulas de ajo",
                               "garlicin", "sundown garlic"),  # garlic tablets (US)

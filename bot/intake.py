@@ -192,6 +192,8 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if choice is not None and choice != state.conversation_language:
         return _switched_language(state, choice, asked)
     written_in = foreign_language(text, name_expected=asked == "name")  # once per message
+    if written_in in ("it", "ca", "gl") and spanish.mostly_spanish(text):
+        written_in = "es"  # "ola kiero kitarme las arugas": misspelt Spanish the detector calls Italian
     if written_in == "es" and state.conversation_language != "es":
         state = state.model_copy(update={"conversation_language": "es"})
     if written_in not in (None, "es") and state.conversation_language == "es" and \

@@ -48,7 +48,8 @@ AREAS = _terms("area", None, {
                  "grind my teeth", "grind", "clench my teeth", "slimmer face", "face slimming",
                  "v shape", "v-line"),
     "platysma": ("neck bands", "platysma", "platysmal bands", "neck lines", "neck cords",
-                 "turkey neck", "neck"),
+                 "turkey neck", "neck", "bands on my neck", "bands in my neck", "cords in my neck",
+                 "cords on my neck"),
 })
 
 HEAVY_EYELIDS = Term("heavy_eyelids", (
@@ -66,6 +67,10 @@ HEAVY_EYELIDS = Term("heavy_eyelids", (
     "eyelids sag", "lids droop", "lids are drooping", "lids have dropped", "hang over my lashes",
     "hanging over my lashes", "lids sit on my lashes", "lids rest on my lashes",
     "eyelid covers my eye", "lid covers my eye", "eyelids cover my eyes", "eyelid covers the eye",
+    # a brow that has come down over the years: "my eyebrows have sunk lower"
+    "eyebrows have sunk", "brows have sunk", "eyebrows have dropped", "brows have dropped",
+    "eyebrows have dropped lower", "eyebrows sit lower", "brows sit lower", "eyebrows have come down",
+    "eyebrows are sinking", "brows are sinking", "eyebrows have fallen", "brows have fallen",
 ), "heavy_eyelids", "condition")
 
 MEDICINES = _terms("medicine", "anticoagulant", {
@@ -298,6 +303,8 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                              "chests tight", "chest s tight", "puffed out", "out of puff",
                              "sob on exertion", "sob walking up", "sob climbing", "sob on stairs",
                              "sob w stairs", "sob with stairs", "sob on the stairs",
+                             "getting sob", "gettin sob", "get sob", "go sob", "sob walking",
+                             "sob walkin", "sob just walking", "sob just walkin",
                              "sob going up", "sob at rest", "sob atm", "sob rn", "sob lately"),
     "asthma": ("asthma", "asthmatic", "inhaler", "ventolin", "salbutamol", "albuterol inhaler",
                "bricanyl", "terbutaline", "symbicort", "seretide", "pulmicort", "airomir", "salamol", "asthma attack", "asthma attacks", "asma",
@@ -336,14 +343,17 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
                           # its treatments: emicizumab, clotting factor concentrates
                           "hemlibra", "emicizumab", "factor viii", "factor 8", "factor ix",
                           "factor 9", "advate", "novoseven", "alprolix", "eloctate", "altuviiio",
-                          "hemgenix", "roctavian", "idelvion", "benefix", "wilate"),
+                          "hemgenix", "roctavian", "idelvion", "benefix", "wilate",
+                          # von Willebrand disease, and its factor concentrates
+                          "vwd", "vonvendi", "humate-p", "humate p", "voncento"),
 })
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
     "cold sore": ("cold sore", "cold sores", "cold sour", "cold sours", "coldsore", "coldsores",
                   "cold soar", "cold soars", "fever blister", "fever blisters", "herpes",
                   "coldsore", "coldsores", "hsv", "cold-sore", "cold soar", "cold soars",
-                  "cold sor", "herpes labial", "abreva"),
+                  "cold sor", "herpes labial", "abreva", "cold sorre", "cold sorres",
+                  "cold soure", "cold sorr"),
     "impetigo": ("impetigo",),
     "folliculitis": ("folliculitis", "infected hair follicles", "infected follicles"),
     "ringworm": ("ringworm", "tinea faciei", "tinea on my face"),
@@ -365,6 +375,7 @@ PRODUCTS = _terms("product", None, {
     "Jeuveau": ("jeuveau", "newtox", "prabotulinumtoxina"),
     "Daxxify": ("daxxify", "daxi", "daxibotulinumtoxina"),
     "other toxin brand": ("bocouture", "azzalure", "letybo", "alluzience", "nabota", "botulax",
+                          "linurase",  # an unlicensed toxin sold in Mexico (COFEPRIS alert)
                           "vistabel", "relfydess", "vistabex", "meditoxin", "neuronox",
                           "hutox", "innotox", "relatox", "nuceiva", "coretox", "liztox",
                           "lantox", "prosigne", "hengli", "regenox", "xeomeen", "myobloc",
@@ -436,7 +447,7 @@ ALLERGENS = (
 )
 ALBUMIN = ("albumin", "human albumin", "plasbumin", "albutein", "alburx", "albuminex",
            "flexbumin", "zenalb", "albunorm", "human albumin solution", "albiomin", "kedbumin",
-           "albuked", "alburex", "human albumin grifols")
+           "albuked", "alburex", "human albumin grifols", "octalbin", "buminate")
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
@@ -504,7 +515,16 @@ PREGNANT = Term("pregnant", (
     "wks gone", "months gone",
     # "10 days late on my period", "another one cooking, 8 wks"
     "late on my period", "late for my period", "late with my period", "another one cooking",
-    "bun cooking", "cooking another"), "pregnant", "condition")
+    "bun cooking", "cooking another",
+    # "haven't had a period since early november": possibly pregnant
+    "havent had a period", "havent had my period", "no period since", "no periods since",
+    "period hasnt come", "period hasnt arrived", "period still hasnt come",
+    "havent had a period since", "not had a period", "not had my period",
+    # "baby no. 3 is due in june", "number two is due in march"
+    *(f"{baby} {n} is due" for baby in ("baby", "baby no", "baby no.", "baby number", "number")
+      for n in ("2", "3", "4", "5", "two", "three", "four", "five")),
+    "third is due", "second is due", "fourth is due", "next one is due", "little one is due"),
+    "pregnant", "condition")
 BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
@@ -521,7 +541,10 @@ BREASTFEEDING = Term("breastfeeding", (
     "still nurses", "baby nurses", "she nurses", "he nurses", "mostly boob", "boob fed",
     "boobfed", "boob feeding", "combi fed", "combo fed", "combination fed", "combination feeding",
     "mixed feeding", "mix fed", "mixed fed", "i pump", "i still pump", "freezer stash",
-    "back on the boob", "back on the breast"),
+    "back on the boob", "back on the breast",
+    # "she's been latching again every night"
+    "been latching", "latching again", "still latching", "shes latching", "hes latching",
+    "latching every"),
     "breastfeeding",
     "condition")
 REPRODUCTIVE_MASKS = {
@@ -539,7 +562,9 @@ REPRODUCTIVE_MASKS = {
 # Everyday uses of clinical words, per topic (regular expressions over normalised text): "pregnant
 # with ideas", "swallowing my pride", "allergic to mondays". Blanked out before matching.
 EVERYDAY_USES = {
-    "pregnancy": (r"pregnant (with|w) (ideas?|anticipation|excitement|possibilit\w+|hope|"
+    "pregnancy": (r"(havent had|not had|no) (a |my )?periods? (since|for)[^.;]{0,30}\b(menopause|"
+                  r"hysterectomy|the coil|mirena|implant|depo|ablation|years|ages|chemo)\b",
+                  r"pregnant (with|w) (ideas?|anticipation|excitement|possibilit\w+|hope|"
                   r"thoughts?|plans?|meaning)", r"pregnant pause",
                   # "my fridge is pregnant with leftovers": with anything but a baby
                   r"pregnant (with|w) (?!(twins?|triplets|quads|my|our|a|an|baby|babies|bub|"
@@ -656,7 +681,8 @@ EVERYDAY_USES = {
                   r"early|in|on|at|up|out|price|prices|bills?|mornings?|people|work)\b)*",),
     "medications": (r"(know|knew|heard|read|learn\w*|studied|studying|sell|selling|work with|"
                     r"deal with|dispense|dispensing) (all |a lot |lots |everything )?(about |of )?"
-                    r"(\w+ ){0,2}\w+",),
+                    r"(\w+ ){0,2}\w+",
+                    r"tak(e|es|ing) the (mickey|mick|michael|piss)"),  # "I only take the mickey"
 }
 
 # Correctly spelt words one or two letters from a term: never read them as its typo.

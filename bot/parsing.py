@@ -8,7 +8,7 @@ how volunteered answers and corrections are kept.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
 from bot import drug_table, lexicon
@@ -37,7 +37,7 @@ def everyday_masked(norm: str, topic: str) -> str:
         norm = re.sub(rf"\b{pattern}", lambda m: " " * len(m.group()), norm)
     if not re.match(r"\W*(no|nope|nah|naw|not really|none|nothing|never|not me)\b", norm):
         return norm  # only after the patient's own no: "the only thing I choke on is bread" counts
-    return ONLY_THING.sub(_joke_blanked, norm)
+    return ONLY_MINE.sub(_joke_blanked, ONLY_THING.sub(_joke_blanked, norm))
 
 
 # "the only thing I choke on is karaoke high notes", "only thing we're trying is a new thai
@@ -46,6 +46,9 @@ def everyday_masked(norm: str, topic: str) -> str:
 ONLY_THING = re.compile(r"\b(the )?only (thing|things|one|stuff|[a-z]+(?: [a-z]+)?) (that )?(i|we|im|were|"
                         r"ive|weve|id)( am| are| have| been| ever| really| still| get)*( [a-z]+( [a-z]+)?)?"
                         r"( on| for| with| to| at| about| in)? (is|are|s|=) (?P<what>[^.;,!?]+)")
+
+# "no, my only blood thinner is red wine": the patient's only one of a kind is nothing clinical
+ONLY_MINE = re.compile(r"\b(my|our) only ([a-z]+ ){0,2}[a-z]+ (is|are|s|=) (?P<what>[^.;,!?]+)")
 
 
 def _joke_blanked(match: re.Match) -> str:
@@ -176,14 +179,16 @@ def _is_bare_answer(text: str) -> bool:
 
 REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m |im |i am |my face is |its |" \
     r"theyre |face is )?(relaxed|not moving|resting|still|neutral|asleep|sleeping)|" \
-    r"when relaxed|resting|constantly|permanent|etched|static|no matter what|24/?7|" \
+    r"when relaxed|resting|constantly|(even )?with my face (totally |completely |fully )?(relaxed|still)|" \
+    r"permanent|etched|static|no matter what|24/?7|" \
     r"in my sleep|(dont|do not|never|no longer|wont) (fade|go away|disappear|soften)|" \
     r"(stay|stays|still there|there all day)|used to (fade|go away|disappear|soften)|all day( long)?|" \
     r"(most|all|much|\d{2,3} ?%|\d{2,3} percent) of the (day|time))\b|@ ?rest\b"
 MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
     r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
-    r"when i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking|reading|" \
-    r"thinking|focusing|working)|reading|concentrating|focusing|squint|squints|" \
+    r"when(ever)? i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking|reading|" \
+    r"thinking|focusing|working|doing (my|the) (tax\w*|accounts|admin|homework|sudoku|crossword))|" \
+    r"reading|concentrating|focusing|squint|squints|" \
     r"pull(ing)? (a )?faces?|make (a )?faces?|making faces|on (a |my )?(\w+ )?calls?|animated|" \
     r"scowl\w*|grimac\w*|when i'?m (cross|angry|annoyed|mad|fed up|stressed out))\b"
 # Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
@@ -226,6 +231,11 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
     for finding in found:
         finding.polarity = Polarity.PRESENT
         finding.detail = {"shows": shows_from(normalise(finding.evidence)) or shows}
+    if not found and asked and re.match(r"(can|could|do|does|is|how|what|whats|when|where|will|"
+                                        r"should|who|why)\b", norm) and not re.search(
+            r"\b(face|skin|lines?|wrinkles?|looks?|looking|fix|smooth\w*|soften\w*|lift\w*|"
+            r"get rid|tired|old|older|age|aging|ageing)\b", norm):
+        return []  # "can I buy a voucher for my sister while I'm at it": a question back
     if not found and asked and not _is_bare_answer(text) and re.search(r"[a-z]{3}", norm) \
             and not not_an_answer(text, "concerns"):
         found = [Finding(topic="concerns", item="other", polarity=Polarity.PRESENT,
@@ -293,14 +303,16 @@ def extract_photos(text: str, asked: bool, today: date) -> list[Finding]:
         plan = "bring"
     elif re.search(r"\b(id |i would )?(rather not|prefer not)\b|"
                    r"\b(none|no (photos|pics|pictures)|nothing) of me\b|\bdont have (any )?"
-                   r"(photos|pics|pictures)\b|\b(arent|are not|isnt) any (photos|pics|pictures)\b",
+                   r"(photos|pics|pictures)\b|\b(arent|are not|isnt) (really )?any (recent )?"
+                   r"(photos|pics|pictures)\b",
                    norm):
         plan = "none"  # "my phone's full of photos of my dog, none of me"
     elif re.search(r"\b(upload|attach\w*|atach\w*|send\w*|sent|sned|snd|here|heres|pick|choose|"
                    r"\d+ (pics?|photos?|pictures?|pictres|selfies)|brace yourself|incoming|"
                    r"coming (your way|now|through|over)|on (its|their) way|"
                    r"tonight|select|uploaded|uploading|attaching|texted|emailed|"
-                   r"camera roll|gallery|email|e-mail|whatsapp|text them|message them)\b", norm):
+                   r"camera roll|gallery|email|e-mail|whatsapp|text them|message them|inbox|"
+                   r"(check|look at) (your|ur|yr) (inbox|email|messages|phone))\b|^done\b", norm):
         plan = "upload"
     else:
         answer = yes_no(text)
@@ -372,6 +384,9 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return [begun]
     answer = yes_no(text)
     norm = normalise(text)
+    if answer is None and re.search(r"\bon (nothing|nada|zilch|zip)( (now|these days|at the moment|"
+                                    r"atm|rn|anymore|any more))?\W*$", norm):
+        answer = "no"  # "that was my old prescription, on nothing now"
     treats = r"\b(caffeine|coffee|tea|chocolate|wine|gin|beer|prosecco|sugar|haribo|sweets|cake|" \
         r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy|podcasts?|" \
         r"true crime|tiktok|shopping|reality tv|the gym|online shopping|my phone|memes)\b"
@@ -383,7 +398,8 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]  # "no, my only supplement is chocolate"
     besides = re.search(r"\b(?:except|apart from|other than|besides|bar|but (?:i|im|i am)(?: on| take|"
-                        r" taking)?|only|just)\b\s*(?P<rest>.*)$", norm)
+                        r" taking)?|only|just)\b\s*(?P<rest>.*)$",
+                        re.sub(r"[\s,]+", " ", everyday_masked(norm, "medications")))  # "I only take the mickey"
     if answer == "no" and besides and re.fullmatch(
             r"(a |some |the odd |my )?(plasters?|band ?aids?|bandages?|cotton wool|sun ?screen|"
             r"suncream|chill pills?|tic ?tacs?|mints?|lip balm|hand cream)( now and then| and \w+)?\W*",
@@ -653,9 +669,14 @@ def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
                  if f.polarity == Polarity.ABSENT or (exception and f.polarity == Polarity.PRESENT)]
     for finding in found:  # "stopped nursing in january", "weaned": a clear no to now
         evidence = normalise(finding.evidence)
-        if finding.polarity == Polarity.PAST and re.search(r"\b(in order |so as )?to try\b",
-                                                           evidence):
-            finding.polarity = Polarity.PRESENT  # "stopped birth control last month to try"
+        if finding.polarity == Polarity.PAST and re.search(
+                r"\b(in order |so as )?to try\b|\b(stopped|quit|came off|come off|ditched|dropped|"
+                r"had (out|removed)|off) (taking )?(the |my )?(pill|pills|contraception|"
+                r"contraceptive|birth control|coil|iud|implant|injection|depo|mini pill|patch|ring)"
+                r"( \w+){0,3} (in order |so as |so we can |so i can )?(to )?(get|fall|try|conceive)\b",
+                evidence):
+            # "stopped birth control last month to try", "stopped the pills to get pregnant"
+            finding.polarity = Polarity.PRESENT
         elif finding.polarity == Polarity.PAST and ended_now(evidence):
             finding.polarity = Polarity.ABSENT
     if found:
@@ -810,7 +831,12 @@ OVER_NOW = r"\b((none|nothing|no (attacks?|problems?|issues?|trouble|symptoms?|f
 def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     """"all good", "nothing like that", "I'm healthy": a no, said another way."""
     norm = normalise(text)
+    # "brething fine, swallowng fine": the two words of this question, misspelt
+    norm = re.sub(r"\bbre+a?th?(i|e)?ng\b|\bbreathin\b", "breathing",
+                  re.sub(r"\bswall?o+w?(i|e)?ng?\b|\bswallowin\b", "swallowing", norm))
     if not re.search(NOTHING_TO_REPORT, norm) and not re.search(
+            r"\b(breathing|swallowing|chest|lungs)( is|s)? no (trouble|problem|issue|bother)\b|"
+            r"\bnothing (wrong )?(with|on|in) my (chest|lungs|breathing|swallowing|throat)\b|"
             r"\b(lungs|breathing|swallowing|skin|face|chest|everything)( is| are|s)? (fine|clear|"
             r"good|ok|okay|normal|great|healthy)( now)?[.!]*$|"
             r"\bi (breathe|swallow)\b[^.;]{0,25}\b(without (any )?(problems?|issues?|trouble)|"
@@ -907,10 +933,22 @@ HABITUAL = r"\b(i (usually |often |sometimes |always |occasionally |tend to )?ge
     r"sometimes|occasionally) get|prone to|every so often|from time to time|now and then)\b"
 
 
+# An infection somewhere the treatment does not go: "infection yes, but it's a UTI"
+ELSEWHERE_INFECTION = r"\b(uti|utis|urinary|urine|bladder|kidney|chest|ear|sinus|throat|strep|tooth|" \
+    r"dental|water|yeast|vaginal|thrush|stomach|tummy|gut|lung|bone|toe ?nail|toenail|foot)\b"
+
+
 def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]:
     """An active infection, cold sore or open rash at or near a treatment area."""
     cls = clauses(text)
     found = _match_terms(cls, lexicon.SKIN_INFECTION, "skin_infection")
+    norm = normalise(text)
+    if asked and not found and re.search(r"\binfect\w*", norm) and re.search(
+            ELSEWHERE_INFECTION, norm) and not re.search(
+            r"\b(" + "|".join(lexicon.SKIN_CONTEXT) + r")\b", norm):
+        # "infection yes, but it's a urinary one": an infection, not on the skin being treated
+        return [Finding(topic="skin_infection", item="skin infection", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if all(f.polarity == Polarity.ABSENT for f in found):  # none named, or all denied
         context = [c for c in cls if asked or any(find_phrase(c.norm, w) >= 0
                                                   for w in lexicon.SKIN_CONTEXT)]
@@ -919,7 +957,11 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         # infection described after it is not
         found = generic if not found else found + [
             f for f in generic if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
-    allergy = not asked and re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", normalise(text))
+    norm = normalise(text)
+    allergy = not asked and (re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", norm) or (
+        # "none except Vibramycin, I get a rash": a medicine named, then how it takes the patient
+        re.search(r"\b(i get|gives me|give me|makes me|brings? me out|i break out|i come out)\b", norm)
+        and drug_table.named_medicines(norm)))
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now
         evidence = normalise(finding.evidence)
         if allergy and finding.polarity == Polarity.PRESENT and re.search(
@@ -932,7 +974,6 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         if finding.polarity == Polarity.PRESENT and re.search(HABITUAL, evidence) \
                 and not re.search(PRESENT_CUES, evidence):
             finding.polarity = Polarity.HYPOTHETICAL
-    norm = normalise(text)
     if found and asked and all(f.polarity in (Polarity.PAST, Polarity.ABSENT) for f in found) and \
             re.search(OVER_NOW, norm) and not re.search(r"\b(still|but now|again|back)\b", norm):
         # "had a stye in march, the drops cleared it up completely": over, a no to now
@@ -976,7 +1017,12 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
         return Polarity.HYPOTHETICAL
     if _negated(norm, pos, word):
         return Polarity.ABSENT
-    return Polarity.PAST if re.search(r"\b(was|went|had|last)\b", norm) and not re.search(
+    if re.search(r"\b(been and gone|came and went|come and gone|already happened|(is|are|its) (all )?"
+                 r"over now)\b", norm[pos:]):
+        return Polarity.PAST  # "our hanukkah party has been and gone"
+    # "had Dysport on 20 November, son's wedding the 22nd": the past of another part is not its
+    own = segment_at(norm, pos) + " " + norm[pos:]
+    return Polarity.PAST if re.search(r"\b(was|went|had|last)\b", own) and not re.search(
         r"\b(next|coming|upcoming|in \d+|soon|will|is|am|have|postponed|moved|rescheduled|"
         r"pushed back|delayed)\b", norm) else Polarity.PRESENT
 
@@ -1009,6 +1055,9 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
             continue
         if not asked and not when and polarity != Polarity.ABSENT and word in ("event", "shoot"):
             continue  # "a photo event" without a date, unasked, is too vague to record
+        if not asked and re.search(r"\b((19|20)\d\d|old|last years?) (\w+ )?" + re.escape(word) +
+                                   r" (snaps?|photos?|pics?|pictures?|selfies?)\b", clause.norm):
+            continue  # "sent 2: a 2019 holiday snap and a selfie from monday": a photo of it
         results.append(_event_finding(clause.original, word, polarity, when, today))
     exception = re.match(r"^([a-z]+ )?(nothing|none|no|not really|nope|nah)\b.*?\b(except|apart from|"
                          r"other than|besides|but|only|just)\b(.+)$", normalise(text))
@@ -1025,11 +1074,20 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         if (_event_word(exception.group(4)) or soon) and not (when and when[0] < today):
             results.append(_event_finding(text.strip(), _event_word(exception.group(4)) or
                                           "event", Polarity.PRESENT, when, today))
-    if not results and past_event and MOVED_TO.search(text):
-        when = event_date(text, today)  # "the wedding was on the 8th but they moved it to the 29th"
+    moved = MOVED_TO.search(text)
+    if not results and past_event and moved:
+        # "the wedding was on the 8th but they moved it to the 29th": the date it moved to
+        when = event_date(text[moved.end():], today) or event_date(text, today)
         if when and when[0] >= today:
             word = next((w for c in clauses(text) if (w := _event_word(c.norm))), "event")
             results.append(_event_finding(text.strip(), word, Polarity.PRESENT, when, today))
+    if len(results) == 1 and moved and results[0].polarity == Polarity.PRESENT and \
+            moved.start() >= len(results[0].evidence) - 1:
+        # "the christening was going to be in July but we moved it to Sunday 1 September"
+        later = event_date(text[moved.end():], today)
+        if later and later[0] >= today:
+            results = [_event_finding(text.strip(), results[0].detail.get("description", "event"),
+                                      Polarity.PRESENT, later, today)]
     if results:  # "no events but a big presentation tomorrow": the event named wins
         return _most_current(results)
     if asked and past_event and re.search(NOTHING_ELSE, normalise(text)):
@@ -1038,9 +1096,14 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     if not asked or past_event or not_an_answer(text, "event") or re.search(
             r"\b(photos?|pictures?|pics|selfies?)\b|" + HYPOTHETICAL_CUES, normalise(text)):
         return []  # "I'd like the forehead done", "no photos right now": another question's
-    if yes_no(text) == "no":
+    if yes_no(text) == "no" or re.search(r"\b(diary|calendar|schedule|social life)( s| is|s)? (totally |"
+                                         r"completely |pretty |basically )?(empty|clear|blank|free|"
+                                         r"dead)\b", normalise(text)):
         return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
-                        evidence=text.strip())]  # "Nope, quiet few months ahead"
+                        evidence=text.strip())]  # "Nope, quiet few months ahead", "diary's empty"
+    if re.match(r"(how|what|whats|why|when|can|could|does|do|is|will|should|who|where)\b",
+                normalise(text)) and yes_no(text) is None:
+        return []  # "how long does the whole thing take": a question back, not an event
     when = event_date(text, today)
     if when and when[0] >= today:
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, when, today)]
@@ -1111,6 +1174,9 @@ def event_date(text: str, today: date) -> tuple | None:
         parts = [p for p in parts if not re.fullmatch(
             r"\W*(a|on a|which is a|(it|that) ?(i|')?s a|its a|the)?\s*(mon|tues|wednes|thurs|fri|"
             r"satur|sun)day\W*", p.strip(), re.I)] or parts
+    # "the 20th... of january, not this month": a date the patient says it is not
+    parts = [p for p in parts if not re.match(r"\W*(not|isnt|its not|it's not|it is not)\b", p.strip(),
+                                              re.I)] or parts
     dates = [w for p in parts if (w := find_date(p, today, "future")) and w[0] >= today]
     whole = find_date(text, today, "future")
     if len(dates) > 1:
@@ -1163,7 +1229,8 @@ FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neura
     r"kybella|belkyra|aqualyx|" \
     r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|" \
-    r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|" \
+    r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|ultraformer|" \
+    r"exosomes?|exosomas|" \
     r"clear (and|\+|n) brilliant|coolsculpting|rf microneedling|plasma rico en plaquetas)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|neva?r? (dun|done|had)|" \
     r"havent had|haven't had|never(?! (knew|know|found out|was told|asked|understood|checked|" \
@@ -1184,6 +1251,12 @@ COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye
                  "no effect": r"\b(didn'?t work|did not work|no effect|didnt do anything)\b"}
 
 
+# "did my forehead once in 2026", "had my 11s done in March": an area treated before
+DONE_AREA = r"(did|done) my (forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|masseters?)|" \
+    r"(had|got|have had|ive had) my (forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|" \
+    r"masseters?|lips?) (done|treated|injected|frozen)"
+
+
 def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding]:
     """Previous toxin treatment: product, when, complications; or a first-timer."""
     norm = normalise(text)
@@ -1192,7 +1265,8 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         PRIOR_MARKERS, re.split(WANTS, normalise(f.evidence))[0].split(",")[-1])]  # a wish
     aside = [f for f in products if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
     if aside and len(aside) == len(products) and re.search(
-            r"\b(ive|i have|i)( personally)? never (tried|had|done)\b", norm):
+            r"\b(ive|i have|i)( personally)? never (tried|had|done)\b|\bnever (tried|had|done)( it| them|"
+            r" any| botox)? (myself|personally)\b", norm):
         # "my sister's the botox addict, I've never tried it": the patient's own no
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -1201,7 +1275,9 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                         evidence=text.strip(), detail={"product": _product_name(aside)})]
     # "haven't had it since", "not in years": had it before, so not a first-timer
     had_before = re.search(r"\b(havent|have not|not) (had|done|been) (it|any|them|one|some)? ?"
-                           r"(since|in (years|ages|a while|a long time))\b", norm)
+                           r"(since|in (years|ages|a while|a long time))\b|\b(last|latest|most recent) "
+                           r"(botox|tox|treatment|session|round|dose)\b[^.;]{0,30}\b(nothing|none|not|no more) "
+                           r"since\b", norm)  # "my last botox was february, nothing since"
     # "never cosmetically, but the neurologist did Botox for my migraines": a toxin had after all
     turned = re.search(FIRST_TIME + r".*\b(but|then|except|apart from|until|till)\b", norm) and any(
         f.polarity == Polarity.PRESENT for f in products)
@@ -1238,14 +1314,15 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                         evidence=text.strip())]
     when = _latest_past_date(text, today)
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
-            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|top[ -]?ups?|(i )?had (it|them|"
+            and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|top[ -]?ups?|" + DONE_AREA +
+                              r"|(i )?had (it|them|"
                               r"some|one) (done )?(at|in|on|for|last|" + _WEEKDAYS + r"|the \d|\d)|"
                               r"started again)\b", norm):
         return []  # "my 11s between my brows": the concerns, not a treatment
     if asked and not products and answer is None and (not when or len(tokens(norm)) > 10) \
             and not re.search(r"\b(yes|yeah|once|twice|times|years|regularly|every|"
                               r"injections?|injected|started again|went back|back on it|top[ -]?ups?|"
-                              r"did my (forehead|brows?|11s|frown|crows feet|face|lines|jaw)|"
+                              + DONE_AREA + r"|"
                               r"(i )?had (it|them|some|one) (done )?(at|in|on|for|last|" + _WEEKDAYS + r"|the \d|\d))\b",
                               norm):
         return []  # a long sentence with a date in it says nothing about a treatment
@@ -1338,8 +1415,11 @@ def _toxin_named_apart(text: str, found: list[Finding]) -> list[Finding]:
     """"Yes, to Xeomin - my eyelids swelled", "yes, Botox. I got hives": the toxin and the
     reaction in different clauses of one answer to the allergy question are one allergy."""
     norm = normalise(text)
-    named = [(t, pos) for t, _, pos in _terms_in(norm, lexicon.PRODUCTS)
-             if t.item != "botulinum toxin" or re.search(r"\b(botulinum|toxin|tox)\b", norm)]
+    # "yes, wasps - is that a problem for botox?": a toxin named in a question back is not it
+    asked_about = " ".join(c.norm for c in clauses(text) if is_question(c.original))
+    named = [(t, pos) for t, phrase, pos in _terms_in(norm, lexicon.PRODUCTS)
+             if (t.item != "botulinum toxin" or re.search(r"\b(botulinum|toxin|tox)\b", norm))
+             and find_phrase(asked_about, phrase) < 0]
     # a reaction said, not denied ("no allergies" next to "had botox once" is no reaction)
     reaction = any((pos := find_phrase(norm, w)) >= 0 and polarity_at(norm, pos, len(w)) not in (
         Polarity.ABSENT, Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)
@@ -1436,6 +1516,13 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
                           not re.search(r"\bno (clue|idea)\b", normalise(text))):
         return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
+    if answer == "unsure" and ((re.search(r"\b(never|not) (been |had (a |any )?)?(tested|checked)\b",
+                                          normalise(text)) and re.search(
+            r"\bnot (that i know|as far as i know|to my knowledge)\b", normalise(text))) or (
+            text.strip().endswith("?") and re.search(r"\b(what|and) if (i|im|i am)\b", normalise(text)))):
+        # "not that I know of, but I've never been tested": confirmed with the patient, as
+        # "don't think so" is; "and if I'm allergic and don't know it?": a question back
+        return []
     if answer == "unsure":
         return [Finding(topic="allergies", item="toxin_allergy", polarity=Polarity.UNSURE,
                         evidence=text.strip())]
@@ -1639,7 +1726,8 @@ AGE_NEXT = re.compile(rf"\b(?:turning|turn|ill be|i will be|will be)\s+(\d{{1,3}
                       r"|^(\d{2}) (?:next|in|on|this) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?"
                       r"(?:week|month|year|monday|tuesday|wednesday|"
                       r"thursday|friday|saturday|sunday|jan\w*|feb\w*|mar\w*|apr\w*|may|june?|"
-                      r"july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
+                      r"july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|christmas|xmas|boxing day|"
+                      r"new years?|valentines|easter|halloween|thanksgiving)\b"
 )
 # "18 in three weeks", "I'm 40 in a couple of months": that age comes later, so one less now
 AGE_SOON = re.compile(r"(?:^|\b(?:im|i am|ill be|i will be) )(\d{2}) (?:in|within) (?:a|an|one|two|"
@@ -1681,7 +1769,9 @@ def _words_to_number(norm: str) -> int | None:
 
 MEASURES = re.compile(
     r"\b\d\s*(?:'|’|ft\.?|feet|foot)\s*(?:\d{1,2}\s*(?:\"|”|''|in\.?|inches)?)?"
-    r"|\b\d+(?:\.\d+)?\s*(?:%|percent\b|cm\b|kg\b|kgs\b|lbs?\b|pounds\b|"
+    r"|\b\d+\.\d+\s*m\b"  # "1.7m" tall ("30 m" may be an age and a sex)
+    r"|\b\d+(?:\.\d+)?\s*(?:%|percent\b|cm\b|kg\b|kgs\b|kilos?\b|kilograms?\b|lbs?\b|pounds\b|"
+    r"metres?\b|meters?\b|"
     r"(?:stone\b|st\b(?=\s*\d))(?:\s*\d{1,2}\b(?:\s*(?:lbs?|pounds)\b)?)?)", re.I)
 
 
@@ -1692,7 +1782,8 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     """
     original = text
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
-    text = re.sub(r"\b\d+[.,]\d+\b", " ", text)  # "1.65": a height, a price, never an age
+    # "1.65": a height, a price, never an age (but "3.4.1990" is a date of birth)
+    text = re.sub(r"(?<![\d.])\b\d+[.,]\d+\b(?![.,/-]\d)", " ", text)
     plain = normalise(text)
     if asked and re.search(r"\b(\d0|twenty|thirty|forty|fifty|sixty|seventy|eighty)[\s-]?"
                            r"(something|odd|plus|ish)\b|\b(north|south) of (\d0|twenty|thirty|forty|"
@@ -1773,10 +1864,12 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
         return [_age_finding(original, None, under_18=False)]
     # "my son is 19", "my girl's 16": someone else's age
     someone = re.search(r"(?:" + FAMILY_WORDS + r"|\bmy (?:little )?(?:girl|boy|lad|lass)s?\b|"
+                        r"\b(?:he|she|hes|shes)\b(?! (?:says|said|thinks|reckons)\b)|"
                         r"\b(?:youngest|eldest|oldest|middle one|baby|toddler)\b(?! (?:age|you|patient|"
                         r"client|person|one you)\b))"
                         r"[^.,;]*?\b(is|turns?|turning|was)?\s*\d+(?!\d)(?!\s*(?:st|nd|rd|th)\b)",
-                        re.sub(r"\bpatient here\b", "i am here", norm))  # "MG patient here (58)"
+                        # "MG patient here (58)", "Lambert-Eaton patient (70)": the patient is the writer
+                        re.sub(r"\bpatient (?=here\b|\(\d{2}\))", "i am ", norm))
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
         # "my son is 19, I'm 47"; "52, on clopidogrel, my son's wedding ..."; "33 (my sister's 36)"
         lead = re.match(r"^\W*(\d{2})\W*(?:my\s*)?$", norm[:someone.start()]) if asked else None
@@ -1797,6 +1890,11 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     after_question = re.search(r"\?\s*(\d{1,3})\s*[.!]*$", text)
     if age is None and asked and after_question:  # "why do u need my age? 38"
         age = int(after_question.group(1))
+    turning = re.match(r"^(\d{2}) on (?P<when>[^,;.!?]+)$", norm)
+    if age is None and asked and turning:  # "50 on christmas day": turning 50 then, 49 today
+        when = find_date(turning["when"], today, "future")
+        if when and today < when[0] < today + timedelta(days=183):
+            age = int(turning.group(1)) - 1
     if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
                                                                     r"birthday)\b", norm)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
@@ -1825,7 +1923,8 @@ AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi h
                             r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)\b|"
                             r"\s+(?=pregnant|breastfeeding|ttc|nursing|ebf|bf|on (?!the\b|\d|my\b|her\b|his\b|"
                             r"(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-                            r"nov|dec)))\b|"
+                            r"nov|dec|christmas|xmas|boxing day|new year|valentine|easter|"
+                            r"halloween|thanksgiving)))\b|"
                             # "39 | not pg | ...", "57 - ginseng daily", "71 n on warfarin",
                             # "26 and my period's late": the first item of a list about the patient
                             r"\s*\|\s*(?=[a-z])|\s+[-\u2013]\s+(?=[a-z])|\.\s+(?=[a-z])|\s+n\s+(?=on|not|no|have|had|"
@@ -1835,7 +1934,8 @@ AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi h
                             r"|^(?:[a-z]+ )?(?:patient|lady|woman|man|mum|mom|dad|guy|gal|girl|nan|"
                             r"grandma|grandmother|here),\s*(\d{2})\b(?=\s*(?:[.,;!]|$))"
                             # "Myasthenia patient here (58).", "45 if that matters"
-                            r"|\b(?:here|me|myself) \((\d{2})\)|\b(\d{2}) (?:if|in case) (?:that|it) "
+                            r"|\b(?:here|me|myself|patient|lady|woman|mum|mom|grandma|nan) \((\d{2})\)"
+                            r"|\b(\d{2}) (?:if|in case) (?:that|it) "
                             r"(?:matters|helps)\b")
 AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am only)\s+("
                           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"

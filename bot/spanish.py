@@ -34,6 +34,10 @@ from bot.text import _negated_before, edit_distance, is_english_word, normalise,
 
 # SMS shorthand and frequent misspellings, one word to its full form (read before phrases).
 SHORTHAND = {
+    # "beintisiete": a b for the v of the twenties
+    "beintiuno": "veintiuno", "beintidos": "veintidos", "beintitres": "veintitres",
+    "beinticuatro": "veinticuatro", "beinticinco": "veinticinco", "beintiseis": "veintiseis",
+    "beintisiete": "veintisiete", "beintiocho": "veintiocho", "beintinueve": "veintinueve",
     "ija": "hija", "ijo": "hijo", "sabdo": "sabado", "sbdo": "sabado", "mallo": "mayo",
     "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
     "xk": "porque", "tb": "tambien", "tmb": "tambien", "tbn": "tambien", "tambn": "tambien",
@@ -750,7 +754,7 @@ _IF_AFTER = {"me", "quedo", "quedara", "quedase", "estuviera", "estuviese", "tuv
              "fuera", "fuese", "hubiera", "llego", "llegara", "salgo", "saliera", "pasa", "pasara",
              "necesito", "necesitara", "tomo", "tomara", "decido", "quiero", "queremos",
              "empiezo", "empezamos", "planeo", "planeamos", "hay", "hubiera", "resulta",
-             "tengo", "estoy", "el", "la", "mi", "es", "alguien", "uno", "despues"}
+             "tengo", "estoy", "el", "la", "mi", "es", "alguien", "uno", "despues", "algun", "alguna"}
 # ...unless the patient is plainly answering with their own verb: "si tengo", "si estoy".
 _OWN_VERBS = {"tengo", "estoy", "tomo", "soy", "uso", "he", "me", "lo", "la", "las", "los", "le"}
 _OPENERS = {"espera", "espere", "bueno", "pues", "ah", "oh", "ay", "perdon", "ok", "claro",
@@ -1221,4 +1225,47 @@ _add({
     "nauseas": "nausea", "internista": "internist",
     "cajas": "boxes", "mejor espero": "should i wait",
     "que me hice": "from", "que me hice al": "from",
+})
+
+# From Spanish set 8 (read after set 9 was written): "not pregnant yet", pumping for a bottle,
+# a correction ("no... bueno, la verdad sí", "ay no, miento"), ITP, someone else's relative clause,
+# a urinary infection, a moved christening, a day of San Juan, Guatemalan and Argentine words.
+_add({
+    "embarazada todavia no": "not pregnant yet", "embarazada aun no": "not pregnant yet",
+    "todavia no embarazada": "not pregnant yet",
+    "me extraigo": "i pump", "me extraigo leche": "i pump milk", "se la damos": "we give it",
+    "en biberon": "in a bottle",
+    "los que andan buscando": "the ones trying", "las que andan buscando": "the ones trying",
+    "andan buscando": "are trying",
+    "la verdad si": "actually yes", "la verdad no": "actually no", "miento": "actually",
+    "me inyecto": "i inject", "me inyectan": "i get injections of",
+    "vejiga hiperactiva": "overactive bladder", "pti": "itp",
+    "plaquetas bajas": "low platelets",
+    "patojo": "kid", "patoja": "kid", "patojos": "kids", "mi patojo": "my kid",
+    "mi patoja": "my kid", "le salio": "got", "le salieron": "got",
+    "de orina": "urinary", "infeccion de orina": "urinary infection",
+    "lo pasamos al": "we moved it to", "la pasamos al": "we moved it to",
+    "lo pasamos para el": "we moved it to", "la pasamos para el": "we moved it to",
+    "capaz que": "maybe",
+    "supongamos que": "suppose", "suponiendo que": "suppose", "supongamos": "suppose",
+    "hace rato que no": "not for a while now", "yo hace rato que no": "not me, not for a while now",
+    "me broto": "i broke out in a rash", "me brote": "i broke out in a rash",
+    "todita": "all over", "todito": "all over",
+    "pirulos": "years", "exosomas": "exosomes",
+    "encapotados": "hooded", "encapotado": "hooded", "parpados encapotados": "hooded eyelids",
+    "se me vinieron abajo": "have drooped", "se me vino abajo": "has drooped",
+    "cara de enojo": "an angry face", "pongo cara de enojo": "i frown",
+    "igual me pueden atender": "can you still see me", "igual me puedo poner": "can i still have it",
+    "igual puedo": "can i still", "igual me pueden": "can you still",
+    "ya respiro normalito": "now i breathe fine", "respiro normalito": "i breathe fine",
+    "fotos profesionales": "professional photos", "me hacen fotos": "i have a photo shoot",
+    "no se que me pusieron": "i dont know what they used", "no se que me inyectaron": "i dont know what they used",
+    "dia de san juan": "st johns day", "el dia de san juan": "st johns day",
+    "noche de san juan": "st johns eve",
+    "lactoglobulina": "cows milk protein", "beta lactoglobulina": "cows milk protein",
+    "alergia a la proteina": "allergy to the protein",
+    "algun dia": "someday", "si algun dia": "if someday",
+    "trombosis": "thrombosis", "una trombosis": "a thrombosis", "trombo": "blood clot",
+    "pa la vejiga hiperactiva": "for my overactive bladder",
+    "para la vejiga hiperactiva": "for my overactive bladder", "ay no": "oh no", "ay": "oh",
 })

@@ -40,7 +40,7 @@ STRONG_PAST = [
     r"swollen|scabby|worse|bigger|up|down|pink|sore|hot|droopy|droopier|saggy|heavy|heavier|hooded|"
     r"crepey|wrinkly|loose|lower|a bit|a little|really|so|quite|very|all))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
-    r"\bcame off\b", r"\bgot off\b", r"\bditched\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
+    r"\bcame off\b", r"\bgot off\b", r"\bditched\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause|take a break|have a break|put it on hold)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
     # "lost a pregnancy at 12 weeks back in March": a pregnancy that ended
     r"\b(lost|miscarried|terminated|ended) (a|the|my|our|that)( \w+)? (pregnancy|baby)\b",
@@ -60,7 +60,9 @@ WEAK_PAST = [r"\byears? ago\b", r"\b(a few |some |many |two |three |\d+ )?(years
              r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
              r"\b(\d+|a few|a couple of|some|many) (years|months|weeks) ago\b",
              r"\bin my (teens|twenties|thirties|forties|fifties|sixties|\d0s)\b",
-    r"\bat (primary|secondary|high|middle|elementary|grammar|boarding|nursery) school\b",
+    r"\b(at|in) (primary|secondary|high|middle|elementary|grammar|boarding|nursery) school\b",
+             # "took warfarin for half of 2022"
+             r"\b(for|during|through|throughout) (half|most|part|much|all|the whole) of (19|20)\d\d\b",
              r"\btook\b[^.,;]{0,40}\bfor (a while|a bit|a few \w+|a couple of \w+|years|months|ages)\b"]
 STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|diagnosis|dx|" \
     r"was told i have|born with|ongoing|chronic|since|ive had|i have had|ive been|i have been|" \
@@ -76,6 +78,9 @@ UNSURE_PATTERNS = [
     r"\bprobably\b(?! not)", r"\bcant remember\b", r"\bdont remember\b", r"\bnot positive\b",
     r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\b(suspects?|suspecting|is suspected)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
     r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
+    r"\bnot (really )?not trying\b",  # "not really trying, not really not trying"
+    r"\b(havent|have not|not) had (a|my) period\b", r"\bno periods? since\b",
+    r"\bperiod (still )?(hasnt|has not) (come|arrived)\b",
     r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
     r"\b(testing me|tested me|being tested|getting tested|been tested|to be tested|being checked|"
     r"getting checked|being investigated|investigating me|waiting on tests?|awaiting tests?|"
@@ -111,12 +116,13 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"other half|household|whole house|everyone (else|at home|at work)|everybody else|mam|mammy|" \
     r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny|fella|feller|bloke|lad|" \
     r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
-    r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one)\b|" \
+    r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one|" \
+    r"old man|old lady|old dear)s?\b|" \
     r"\b(my|our|her|his) (little|baby|youngest|eldest) (girl|boy|lad|lass)\b|" \
     r"\b(my|our) (boy|lad|lass|wee one|wean|bairn|bub|bubba)s?\b|" \
     r"\b(my|our|the|his|her|their) (dog|cat|puppy|pup|kitten|pet|mare|horse)s?\b)"
 # "the one with the chickenpox is my daughter": the one who has it is someone else
-FAMILY_AFTER += r"|\b(the one|the person|whoever|the only one|the (asthmatic|allergic|diabetic|" \
+FAMILY_AFTER += r"|\b(the ones?|the person|whoever|the only one|the (asthmatic|allergic|diabetic|" \
     r"epileptic|sick|pregnant|poorly|ill) (one)?)\b[^.;,]{0,40}\b(is|s|was|are) (my|our) " \
     r"(\w+ )?" + FAMILY_WORDS
 FAMILY_AFTER += r"|\bthe allergic (one )?(to [a-z ]{2,30} )?(is|s|was) (my|our) (\w+ )?" + FAMILY_WORDS
@@ -251,13 +257,15 @@ class Clause:
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])(?<!\bst\.)(?<!\bSt\.)(?<!\bdr\.)(?<!\bDr\.)(?<!\bmr\.)"
-                           r"(?<!\bMr\.)(?<!\bmrs\.)(?<!\bMrs\.)(?<!\bms\.)(?<!\bMs\.)\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\b(?:except|exc|excl|excpt|xcept|xcpt)\b)"
+                           r"(?<!\bMr\.)(?<!\bmrs\.)(?<!\bMrs\.)(?<!\bms\.)(?<!\bMs\.)(?!(?<=\b[Nn]o\.)\s+\d)(?!(?<=\.\.)\s+of\s)\s+|\s*[;\n]\s*|\s+(?=\bbut\b)|\s+(?=\b(?:except|exc|excl|excpt|xcept|xcpt)\b)"
                            r"|\s+(?=\b(?:other than|besides|apart from|aside from)\b)"
                            r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
+                           # "no breastfeeding, tho baby no. 3 is due": a contrast, as "but" is
+                           r"|,\s+(?=\b(?:though|tho|altho)\b)"
                            # "I had a baby in August and I'm nursing": a new subject, a new clause
                            # ...but "me and my husband are trying": one subject, with the patient
                            r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)"
-                           r"(?!and my \w+ (?:are|were|have|both)\b)", re.I)
+                           r"(?!and my \w+ (?:are|were|have|both|take|use|get)\b)", re.I)
 # "impetigo on my chin ..., can I still come next week?": the patient's statement, then the
 # question about it at the end of the message: two clauses, so the question does not make the
 # statement a hypothetical.
@@ -567,7 +575,9 @@ def segment_at(clause: str, pos: int) -> str:
 def is_question(clause: str) -> bool:
     """A clause that asks something ("is it safe while breastfeeding?")."""
     return clause.rstrip().endswith("?") and bool(
-        re.match(QUESTION_START, clause.strip()) or re.search(  # "combi feeding counts?"
+        re.match(QUESTION_START, clause.strip()) or re.match(r"(or|and|or maybe|or even) \w+\W*$",
+                                                             clause.strip(), re.I) or re.search(
+            # "should I take arnica after? or ibuprofen?", "combi feeding counts?"
             r"\b(counts?|count as (\w+ ){0,3}\w+|that count|this count)\W*$", clause.strip()))
 
 
@@ -583,8 +593,15 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         # "asking for my wife, she's breastfeeding": a pronoun for the person named before
         re.search(r"\b(she|he|shes|hes|her|his|him|they|theyre|their)\b", clause[seg_start:pos])
         and not re.search(FIRST_PERSON, re.sub(r"\b(told|tells|telling|texted|messaged|rang|called)"
-                                               r" me\b", " ", clause[seg_start:pos])))
-    if in_segment and about_someone_else(clause, pos):
+                                               r" me\b", " ", clause[seg_start:pos]))) or (
+        # "the one on oxygen is my father-in-law, who has COPD": said of the person just named
+        re.match(r"\W*(who|that|whos|thats|which)\b", clause[seg_start:pos])
+        and re.search(FAMILY_WORDS + r"( in law)?s?\W*$", clause[:seg_start]))
+    # "I'm the dad here, my wife does the boob feeds": a part of its own about a relative
+    own_part = re.match(r"\W*(and |but |so |while )?(my|our) ", clause[seg_start:]) and re.search(
+        FAMILY_WORDS, clause[seg_start:pos]) and not re.search(FIRST_PERSON, segment) and not re.search(
+        r"\b(me|i|myself)\W*$", clause[:seg_start])  # "both me and my husband take fish oil": both
+    if in_segment and (about_someone_else(clause, pos) or own_part):
         # "my mom has MG, I don't": the patient's own no, by contrast
         return Polarity.ABSENT if re.search(SELF_DENIAL, later) else Polarity.OTHER_PERSON
     before = re.sub(r"\b(not sure|unsure|dont know|no idea|idk|not certain|wondering|unclear) "
@@ -719,11 +736,15 @@ def about_someone_else(clause: str, pos: int) -> bool:
 
     Only when the patient is not the subject too: "I take my husband's Eliquis" is the patient's.
     """
-    if re.search(FIRST_PERSON, clause[:pos]) or re.search(ME_TOO, clause[pos:]):
+    # "my daughter just told me she's pregnant": told the patient, it is still the daughter
+    if re.search(FIRST_PERSON, re.sub(r"\b(told|tells|telling|texted|messaged|rang|called|showed)"
+                                      r" me\b", " ", clause[:pos])) or re.search(ME_TOO, clause[pos:]):
         return False
     if re.search(r"\b(says|said|saying|thinks|thought|tells me|told me|telling me|reckons|"
                  r"noticed|noticed that)"
-                 r"( that)? (my|i|im|me)\b", clause[:pos]):
+                 r"( that)? (my|i|im|me)\b", clause[:pos]) or re.search(
+                     r"\b(says|said|thinks|reckons|noticed)( that)? (the|these|those) [^,.;]{0,25}?\b"
+                     r"(on|in|around|under|by|of) my\b", clause):
         return False  # "my husband says my forehead lines make me look worried"
     if re.search(FAMILY_WORDS, clause[:pos]):
         return True
@@ -806,7 +827,8 @@ def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
 
 
 def _negated_before(prefix: str) -> bool:
-    words = tokens(prefix)
+    # "I don't get breathless nor I have trouble swallowing": the "nor" reaches past its "I"
+    words = tokens(re.sub(r"\b(nor|neither) (do i|have i|am i|i|im|i have|i am)\b", r"\1", prefix))
     for word in reversed(words):
         if word in NEGATION_CUES or word.endswith("nt") and word in {
                 "dont", "doesnt", "isnt", "arent", "havent", "hasnt", "didnt", "wont", "cant"}:
@@ -819,7 +841,7 @@ def _negated_before(prefix: str) -> bool:
 # "No, never - actually hang on, I had some in February", "Yes - no sorry, thought you said
 # breastfeeding!": a first yes or no taken back at once; what follows is the answer.
 SELF_CORRECTION = re.compile(
-    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none|negative)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes)[\s,]+)*"
+    r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none|negative)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes|well)[\s,]+)*"
     r"(wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
     r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
     r"(?P<rest>\S.*)$", re.I | re.S)
@@ -888,7 +910,12 @@ def corrected_answer(text: str) -> str:
     match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
     rest = match["rest"].strip() if match else ""
     if len(rest) > 1:
-        return rest
+        # "no - wait, yes! 9 weeks": the answer is the yes, with what follows it
+        said = re.findall(r"\b(yes|yeah|yep|no|nope|nah)\b", re.sub(  # "oh no" is not an answer
+            r"\b(oh|ah|ay|aw) no\b", " ", match.string[match.end(5):match.start("rest")], flags=re.I),
+                          re.I) if match else []
+        return f"{said[-1]}, {rest}" if said and not re.match(r"\W*(yes|yeah|yep|no|nope|nah)\b",
+                                                              rest, re.I) else rest
     late = LATE_SELF_CORRECTION.match(text.replace("\u2019", "'"))
     if late and late["first"][0].lower() != late["last"][0].lower():  # a no became a yes
         return late["rest"].strip()

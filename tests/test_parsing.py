@@ -535,3 +535,93 @@ def test_a_first_message_with_several_answers(text, flags, age):
 ])
 def test_ages_of_set_16(text, age):
     assert _read("age", text, EARLY_JULY)[3] == age
+
+
+MID_DECEMBER = date(2029, 12, 11)  # a Tuesday; the Melbourne Cup was Tuesday 6 November
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    # names a prescription or a patient shortens, and brands sold abroad
+    ("medications", "warf 3mg od", ["anticoagulant"]),
+    ("medications", "oxybut 5mg bd", ["interacting_medication"]),
+    ("medications", "Briclot twice a day since my heart attack", ["anticoagulant"]),
+    ("medications", "Vonvendi infusions when I bleed, type 3 VWD", ["anticoagulant"]),
+    ("medications", "Sofdra gel on my underarms every night", ["interacting_medication"]),
+    ("medications", "Mikacin drip, day 4 of 7", ["interacting_medication"]),
+    ("medications", "Allimax capsules, it's garlic I think", ["bleeding_risk_supplement"]),
+    ("allergies", "an Octalbin drip gave me hives", ["toxin_allergy"]),
+    # the patient among others, someone else, the past, a question, a joke
+    ("medications", "both me and my husband take fish oil", ["bleeding_risk_supplement"]),
+    ("medications", "took warfarin for half of 2022 after a PE", []),
+    ("medications", "should I take arnica after? or ibuprofen?", []),
+    ("medications", "no, my only blood thinner is red wine 🍷", []),
+    ("pregnancy", "my daughter just told me she's pregnant!! I'm going to be a granny", []),
+    ("pregnancy", "no - wait, yes! 9 weeks, still not used to saying it", ["pregnant"]),
+    ("breastfeeding", "no breastfeeding, tho baby no. 3 is due in june", ["pregnant"]),
+    ("breastfeeding", "thought we'd stopped in august but she's been latching again every night "
+     "since her tummy bug", ["breastfeeding"]),
+    ("trying_to_conceive", "we were trying until october, decided to take a break", []),
+    ("trying_to_conceive", "i stopped the pill to get pregnant", ["trying_to_conceive"]),
+    ("breathing", "my old man's on oxygen for his emphysema", []),
+    ("breathing", "the one on oxygen is my father in law, who has copd", []),
+    ("breathing", "gettin sob just walkin 2 the car rn", ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "i dont get short of breath nor i have trouble swallowing", []),
+    ("skin_infection", "cold sores were my nemesis in high school", []),
+    ("skin_infection", "bottom lip has a cold sorre", ["skin_infection"]),
+    ("skin_infection", "infection yes, but its a uti", []),
+    ("allergies", "none except Vibramycin, I get a rash", []),
+    ("allergies", "yes, wasps - is that a problem for botox?", []),
+    ("allergies", "and if I'm allergic and don't know it, then what?", []),
+    ("concerns", "crow's feet mainly, though my eyebrows have sunk lower over the years",
+     ["heavy_eyelids"]),
+    ("prior_treatment", "yes, Dysport at the begining of septmber", []),
+    ("prior_treatment", "yes, the day after the Melbourne Cup", ["recent_toxin_treatment"]),
+    ("photos", "sent 2: a 2019 holiday snap and a selfie from monday", []),
+    ("breastfeeding", "I'm the dad here, my wife does the boob feeds", []),
+    ("event", "yes the 20th... of january, not this month, my bad", []),
+    ("pregnancy", "haven't had a period since early november", ["pregnant"]),
+    ("pregnancy", "no, haven't had a period since my hysterectomy", []),
+    (None, "haven't had a period since early november and I'm 31, is it still ok to come in?",
+     ["pregnant"]),
+])
+def test_strangers_phrasings_of_set_17(asked, text, flags):
+    assert _read(asked, text, MID_DECEMBER)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("medications", "rivaroxaban - wait, no, that was my old prescription, on nothing now"),
+    ("trying_to_conceive", "yes - actually no, we've put it on hold until after the move"),
+    ("breathing", "brething fine, swallowng fine"),
+    ("breathing", "only a stuffy head cold, nothing with my chest"),
+    ("event", "the diary's empty, honestly"),
+    ("photos", "there aren't really any recent photos of me, I'm always the one taking them"),
+    ("prior_treatment", "my mum's the botox queen, never tried it myself"),
+    ("medications", "nah, I only take the mickey, not tablets"),
+])
+def test_a_no_said_another_way_closes_the_question(asked, text):
+    flags, todo, _, _ = _read(asked, text, MID_DECEMBER)
+    assert flags == [] and asked not in todo
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("event", "how long does the whole thing take"),
+    ("concerns", "can I buy a voucher for my sister while I'm at it"),
+    ("allergies", "not that I know of, but I've never been tested"),
+])
+def test_a_question_back_or_a_hedge_is_asked_again(asked, text):
+    assert asked in _read(asked, text, MID_DECEMBER)[1]
+
+
+@pytest.mark.parametrize("asked, text, age", [
+    ("age", "date of birth 3.4.1990", 39), ("age", "50 on christmas day 🎄", 49),
+    ("pregnancy", "no, and I'm 1.7m and 65 kilos if you need that", None),
+    (None, "Lambert-Eaton patient (70) hoping to get my frown softened", 70),
+])
+def test_ages_of_set_17(asked, text, age):
+    assert _read(asked, text, MID_DECEMBER)[3] == age
+
+
+def test_a_wedding_after_a_past_treatment_in_one_message_is_still_upcoming():
+    flags = _read(None, "heparin jabs after my op, had Dysport on 20 November, son's wedding the "
+                  "22nd. 60. can I have a top up?", MID_DECEMBER)[0]
+    assert flags == ["anticoagulant", "event_within_two_weeks", "recent_toxin_treatment"]

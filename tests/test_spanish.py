@@ -332,3 +332,49 @@ def test_a_spanish_no_said_around_the_past_or_someone_else_closes_the_question(a
 def test_more_spanish_ages(text, age):
     answer = take_turn(SPANISH, text, "age", LATE_APRIL).state.answers.get("age")
     assert (answer.findings[0].detail.get("age") if answer else None) == age
+
+
+LATE_AUGUST = date(2030, 8, 27)  # a Tuesday; Sunday 1 September is five days away
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("pregnancy", "embarazada todavia no, pero estamos buscando bebe desde julio",
+     ["trying_to_conceive"]),
+    ("breastfeeding", "no le doy directo, pero me extraigo y se la damos en biberon",
+     ["breastfeeding"]),
+    ("breastfeeding", "si, aunque ya tiene 2 años y medio, la teta no la suelta", ["breastfeeding"]),
+    ("trying_to_conceive", "los que andan buscando son mi hija y su esposo, yo no", []),
+    ("trying_to_conceive", "no... bueno, la verdad si, deje las pastillas pa embarazarme",
+     ["trying_to_conceive"]),
+    ("medications", "si, me inyecto enoxaparina diario desde la trombosis de julio", ["anticoagulant"]),
+    ("medications", "medicinas no, pero tengo PTI, las plaquetas siempre me salen bajas",
+     ["anticoagulant"]),
+    ("medications", "ninguno... ay no, miento, el Flanax cuando me baja la regla",
+     ["bleeding_risk_supplement"]),
+    ("breathing", "no me ahogo ni me cuesta tragar", []),
+    ("breathing", "el del oxigeno es mi suegro, que tiene EPOC", []),
+    ("breathing", "si algun dia me da asma, tendria que dejar el botox?", []),
+    ("skin_infection", "a mi patojo le salio impetigo en la cara, a mi nada", []),
+    ("skin_infection", "infeccion si, pero es de orina y ya me dieron antibiotico", []),
+    ("event", "el bautizo iba a ser en julio pero lo pasamos al domingo 1 de septiembre",
+     ["event_within_two_weeks"]),
+    ("prior_treatment", "me hice Ultraformer y exosomas en junio", []),
+    ("prior_treatment", "me pusieron Linurase en un salon en julio y luego vi la alerta de Cofepris",
+     ["recent_toxin_treatment"]),
+    ("prior_treatment", "si, el dia de San Juan, que fuimos a la playa", ["recent_toxin_treatment"]),
+])
+def test_spanish_phrasings_of_set_8(asked, text, flags):
+    assert _spanish_flags(asked, text, LATE_AUGUST)[0] == flags
+
+
+@pytest.mark.parametrize("text, age", [("beintisiete", 27), ("tengo 44 pirulos, che", 44)])
+def test_spanish_ages_of_set_8(text, age):
+    answer = take_turn(SPANISH, text, "age", LATE_AUGUST).state.answers.get("age")
+    assert (answer.findings[0].detail.get("age") if answer else None) == age
+
+
+def test_a_misspelt_spanish_opening_is_read_as_spanish():
+    turn = take_turn(IntakeState(), "ola kiero kitarme las arugas de la frnte, tengo 42", None,
+                     LATE_AUGUST)
+    assert turn.state.conversation_language == "es"
+    assert turn.state.answers["age"].findings[0].detail.get("age") == 42
