@@ -145,6 +145,7 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(mid|early|late)-(?=[a-z])", r"\1 ", lowered)  # "mid-may"
     lowered = re.sub(r"\b(begin+ing|begining|beggin+ing|begg?inn?ing)\b", "beginning", lowered)
     lowered = re.sub(r"\bboxin day\b", "boxing day", lowered)
+    lowered = re.sub(r"\bholl?idd?ay\b", "holiday", re.sub(r"\baprill\b", "april", lowered))
     lowered = re.sub(r"\b(some ?day|one of these days|any ?day now)\b", " ", lowered)  # not a Sunday
     # "the 20th... of january": the dots do not part the day from its month
     lowered = re.sub(r"(\d(?:st|nd|rd|th)?)\s*(?:\.{2,}|\u2026)\s*(?=of\b)", r"\1 ", lowered)

@@ -56,7 +56,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "seleparina",  # nadroparin (Italy)
                     "elonox",  # enoxaparin (India)
                     "flenox",  # enoxaparin (Poland)
-                    "cutenox"),  # enoxaparin (India)
+                    "cutenox", "enoxiluv"),  # enoxaparin (India)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal",
                                "disgren", "grendis"),  # triflusal (Spain, Latin America)
@@ -79,6 +79,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "kanamicina", "netilmicin", "netilmicina", "paromomycin", "paromomicina", "humatin",
             "plazomicin", "zemdri"),
         "muscle relaxant": (
+            "methocarb",  # as a prescription shortens methocarbamol ("methocarb qds")
             # cyclobenzaprine
             "amrix", "fexmid", "yurelax",
             "mirtax",  # cyclobenzaprine (Latin America)
@@ -156,6 +157,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "bleeding_risk_supplement": {
         "aspirin": (
+            "alabukun",  # aspirin and caffeine powder (Nigeria)
             # UK, Ireland
             "anadin", "anadin extra", "micropirin", "beechams powders",
             # Norway

@@ -189,7 +189,7 @@ SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
     "vitamin e": ("vitamin e", "vit e", "vitamina e", "vit. e", "tocopherol"),
     "ginkgo": ("ginkgo", "ginko", "gingko", "ginkgo biloba", "gingko biloba", "ginko biloba"),
     "garlic supplement": ("garlic pills", "garlic supplement", "garlic supplements",
-                          "garlic capsules", "garlic tablets"),
+                          "garlic capsules", "garlic tablets", "garlic capsule", "garlic caps"),
     "ginseng": ("ginseng",),
     "turmeric": ("turmeric", "curcumin", "tumeric", "curcuma"),
     "other bleeding-risk herb": ("feverfew", "dong quai", "garlic pill", "ajo en capsulas",
@@ -383,11 +383,13 @@ PRODUCTS = _terms("product", None, {
                           "relabotulinumtoxina", "botulift", "zentox", "hitox", "bienox",
                           "lientox", "wondertox", "hugeltox", "btxa"),
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
+                        "botoks", "botax", "botoxx",
                         "wrinkle injections", "injections", "injection", "tox injections",
                         "lip flip"),
 })
 
-MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "casein", "whey")
+MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "casein", "whey",
+                  "protein in cows milk", "protein in milk", "cows milk protein")
 ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling", "swelled",
                  "swollen", "swell", "anaphylaxis", "anaphylactic", "rash after", "reacted",
                  "react", "reacts", "puffed up", "puffy", "anafalaxis", "anaphalaxis",
@@ -451,6 +453,7 @@ ALBUMIN = ("albumin", "human albumin", "plasbumin", "albutein", "alburx", "album
 
 EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
+               "passing out parade", "passing-out parade", "parade",
                "event", "gala", "anniversary", "conference", "prom", "date night", "ceremony",
                "engagement", "bridal", "honeymoon", "filming", "tv", "speech", "presentation",
                "shower", "christening", "funeral", "festival", "concert", "wedding day",
@@ -481,7 +484,8 @@ SKIN_CONTEXT = ("skin", "face", "lip", "lips", "mouth", "forehead", "cheek", "ch
 # `REPRODUCTIVE_MASKS` blanks those out before matching.
 TTC = Term("trying_to_conceive", (
     "trying to conceive", "trying for a baby", "trying to get pregnant", "ttc", "ivf",
-    "fertility treatment", "trying for baby", "trying to have a baby", "trying for another",
+    "fertility treatment", "fertility meds", "fertility medication", "fertility drugs",
+    "fertility injections", "fertility shots", "trying for baby", "trying to have a baby", "trying for another",
     "trying for a second", "trying to fall pregnant", "egg retrieval", "embryo transfer",
     "trying for a family", "trying to start a family", "trying for a third", "iui",
     "fertility treatments", "clomid", "letrozole", "clomifene", "clomiphene",
@@ -515,7 +519,9 @@ PREGNANT = Term("pregnant", (
     "wks gone", "months gone",
     # "10 days late on my period", "another one cooking, 8 wks"
     "late on my period", "late for my period", "late with my period", "another one cooking",
-    "bun cooking", "cooking another",
+    "bun cooking", "cooking another", "expecting in", "faint second line",
+    *(f"{p} {n} {u} late" for p in ("periods", "period is", "period", "period was")
+      for n in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10") for u in ("days", "weeks")),
     # "haven't had a period since early november": possibly pregnant
     "havent had a period", "havent had my period", "no period since", "no periods since",
     "period hasnt come", "period hasnt arrived", "period still hasnt come",
@@ -541,7 +547,8 @@ BREASTFEEDING = Term("breastfeeding", (
     "still nurses", "baby nurses", "she nurses", "he nurses", "mostly boob", "boob fed",
     "boobfed", "boob feeding", "combi fed", "combo fed", "combination fed", "combination feeding",
     "mixed feeding", "mix fed", "mixed fed", "i pump", "i still pump", "freezer stash",
-    "back on the boob", "back on the breast",
+    "back on the boob", "back on the breast", "breastfeedng", "breastfeding", "brestfeeding",
+    "breast feedng", "breastfeading",
     # "she's been latching again every night"
     "been latching", "latching again", "still latching", "shes latching", "hes latching",
     "latching every"),
@@ -553,7 +560,7 @@ REPRODUCTIVE_MASKS = {
                       "nursing care", "in nursing", "pumping iron", "pumping gas", "pumping up",
                       "nursing a hangover", "nursing a cold", "nursing a grudge",
                       "nursing an injury", "nursing a sore", "nursing my wounds",
-                      "nursing a drink", "nursing my drink"),
+                      "nursing a drink", "nursing my drink", "bottle-feeding", "bottle-feed", "bottle-fed"),
     "pregnant": ("trying to get pregnant", "trying to fall pregnant", "get pregnant",
                  "getting pregnant", "weeks postpartum", "weeks post partum", "months postpartum",
                  "due for", "due to", "due back", "due a", "overdue"),

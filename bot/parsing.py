@@ -48,11 +48,15 @@ ONLY_THING = re.compile(r"\b(the )?only (thing|things|one|stuff|[a-z]+(?: [a-z]+
                         r"( on| for| with| to| at| about| in)? (is|are|s|=) (?P<what>[^.;,!?]+)")
 
 # "no, my only blood thinner is red wine": the patient's only one of a kind is nothing clinical
-ONLY_MINE = re.compile(r"\b(my|our) only ([a-z]+ ){0,2}[a-z]+ (is|are|s|=) (?P<what>[^.;,!?]+)")
+ONLY_MINE = re.compile(r"\b(my|our) only ([a-z]+ ){0,2}[a-z]+ (is|are|s|=) (?P<what>[^.;,!?]+)|"
+                       # "only thing hard to swallow is my electricity bill", "the only sore
+                       # thing will be my wallet"
+                       r"\b(the )?only ([a-z]+ )?(thing|things|one|stuff) ([a-z]+ ){0,4}?(is|are|s|will be|="
+                       r") (?P<what2>[^.;,!?]+)")
 
 
 def _joke_blanked(match: re.Match) -> str:
-    what = match.group("what")
+    what = match.group("what") or match.groupdict().get("what2") or ""
     if _terms_in(what, lexicon.all_terms()) or re.search(
             r"\b(baby|babies|pregnan\w*|my (son|daughter|little|lo|bub)|him|her|food|water|pills?|"
             r"tablets?|meds?|medicines?|air|breath|breathing|swallowing)\b", what):
@@ -617,7 +621,8 @@ TTC, PREGNANT, BREASTFEEDING = lexicon.TTC, lexicon.PREGNANT, lexicon.BREASTFEED
 # ("expecting great results", "20 weeks until my wedding").
 PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
     "expecting", "due in", "due on", "weeks", "wks", "months along", "first baby", "baby boy",
-    "baby girl", "tested positive", "test was positive", "test came back positive"),
+    "baby girl", "tested positive", "test was positive", "test came back positive",
+    "its positive", "it was positive", "it came back positive", "second line", "two lines"),
     "pregnant", "condition")
 
 
@@ -626,14 +631,17 @@ TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
     "trying", "try", "tried", "conceive", "concieve", "trying again", "trying for one",
     # "gave up for a year but started again in may", "we just started this cycle"
     "started again", "starting again", "just started", "this cycle", "back to trying",
-    "back at it"),
+    "back at it",
+    # "yes, though we've paused it for my exams": a pause is a no to now
+    "paused it", "paused trying", "put it on hold", "on hold", "on pause"),
     "trying_to_conceive", "condition")
 
 
 # Said in answer to the breastfeeding question, a feed is a breastfeed ("only the night feed").
 BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "night feed", "night feeds", "morning feed", "bedtime feed", "feeding him", "feeding her",
-    "feeding the baby", "feeding my", "feed him", "feed her", "on the boob", "latch", "feeds a day",
+    "feeding the baby", "feeding my", "feed him", "feed her", "feeding the new baby",
+    "feeding the newborn", "feeding our new", "on the boob", "latch", "feeds a day",
     "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for",
     "i express", "still express", "express a bottle", "express a few", "express for",
     "comfort feed", "comfort feeds", "feeding", "feeds", "nap feed", "naptime feed", "nap time feed",
@@ -679,6 +687,10 @@ def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
             finding.polarity = Polarity.PRESENT
         elif finding.polarity == Polarity.PAST and ended_now(evidence):
             finding.polarity = Polarity.ABSENT
+        elif finding.polarity == Polarity.PRESENT and topic == "breastfeeding" and re.search(
+                r"\b(fully|completely|totally|all) weaned\b", evidence) and not re.search(
+                STILL_SOME_FEEDS, evidence):
+            finding.polarity = Polarity.ABSENT  # "my baby's fully weaned since march"
     if found:
         return _most_current(found)
     return _bare(text, topic, terms[0].item) if asked else []
@@ -859,7 +871,9 @@ def _abbreviation(text: str, topic: str, abbreviations: dict[str, str], owned: b
     owner = r"\b(?:my|i have|ive got|i got|diagnosed with|living with|i live with) " if owned \
         else ""
     for abbreviation, item in abbreviations.items():
-        match = re.search(rf"(?<!\d)(?<!\d ){owner}\b(?P<abbr>{abbreviation})\b", norm)
+        match = re.search(rf"(?<!\d)(?<!\d ){owner}\b(?P<abbr>{abbreviation})\b", norm) or (re.search(
+            rf"(?<!\d)(?<!\d )\b(?P<abbr>{abbreviation}) (patient|sufferer|warrior)\b", norm)
+            if owned else None)  # "MG patient (66)"
         if match:
             return [Finding(topic=topic, item=item, polarity=polarity_at(norm, match.start("abbr"),
                                                                        len(abbreviation)),
@@ -960,11 +974,12 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
     norm = normalise(text)
     allergy = not asked and (re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", norm) or (
         # "none except Vibramycin, I get a rash": a medicine named, then how it takes the patient
-        re.search(r"\b(i get|gives me|give me|makes me|brings? me out|i break out|i come out)\b", norm)
-        and drug_table.named_medicines(norm)))
+        re.search(r"\b(i get|gives me|give me|makes me|brings? me out|i break out|i come out|came up in|"
+                  r"come up in|comes up in|broke out|after my|after the)\b", norm)
+        and (drug_table.named_medicines(norm) or _terms_in(norm, lexicon.PRODUCTS))))
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now
         evidence = normalise(finding.evidence)
-        if allergy and finding.polarity == Polarity.PRESENT and re.search(
+        if allergy and finding.polarity in (Polarity.PRESENT, Polarity.UNSURE) and re.search(
                 r"\b(rash|rashes|hives|welts|itch\w*)\b", evidence) and not re.search(
                 r"\b(now|right now|at the moment|atm|today|currently|on my (face|lip|forehead))\b",
                 evidence):
@@ -1229,7 +1244,7 @@ FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neura
     r"kybella|belkyra|aqualyx|" \
     r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|" \
-    r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|ultraformer|" \
+    r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|ultraformer|harmonyca|" \
     r"exosomes?|exosomas|" \
     r"clear (and|\+|n) brilliant|coolsculpting|rf microneedling|plasma rico en plaquetas)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|neva?r? (dun|done|had)|" \
@@ -1253,6 +1268,7 @@ COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye
 
 # "did my forehead once in 2026", "had my 11s done in March": an area treated before
 DONE_AREA = r"(did|done) my (forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|masseters?)|" \
+    r"(forehead|brows?|11s|frown lines|crows feet|jaw|masseters?) (did|done|was done)|" \
     r"(had|got|have had|ive had) my (forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|" \
     r"masseters?|lips?) (done|treated|injected|frozen)"
 
@@ -1313,6 +1329,13 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     when = _latest_past_date(text, today)
+    if asked and not products and answer is None and re.search(
+            FAMILY_WORDS + r"\s*(s )?(had|has|have|gets|got|did|does|went)\b", norm) and not re.search(
+            FIRST_PERSON + r"|\bmy (forehead|brows?|11s|frown|crows feet|face|lines|jaw|masseters?)\b",
+            norm):
+        # "my husband had his masseters done in april": kept, answers nothing for the patient
+        return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.OTHER_PERSON,
+                        evidence=text.strip())]
     if asked and not products and answer is None and not_an_answer(text, "prior_treatment") \
             and not re.search(r"\b(\d+ ?units?|injections?|injected|tox|shots?|top[ -]?ups?|" + DONE_AREA +
                               r"|(i )?had (it|them|"
@@ -1562,6 +1585,7 @@ REACTION_WORDS = ("rash", "rashes", "itch", "itchy", "hives", "urticaria", "blot
                   "come out in", "came out in", "comes out in", "brings me out", "brought me out",
                   "blotches", "blotchy", "gave me a rash", "gave me hives",
                   "swell", "swelled", "swells", "wheezy", "sneeze", "sneezing", "ronchas",
+                  "balloon", "ballooned", "puffed up",
                   "anaphylactic", "epipen", "epi pen")
 # Words that make a short answer a sentence rather than a list of allergens.
 SENTENCE_WORDS = r"\b(i|im|ive|id|ill|me|my|mine|you|your|youre|we|our|us|they|their|he|she|his|her|" \
@@ -1802,7 +1826,8 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     if asked:  # "16 - do I need a parent with me?": the answer comes before the question back
         text = re.split(r"\s+[-\u2013\u2014]\s+(?=(?:do|does|can|could|is|are|will|would|should|"
                         r"what|how|when|why|am)\b)", text, maxsplit=1, flags=re.I)[0]
-    text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|"
+    text = re.sub(r"\b(size|sz|us|uk|eu|number|no\.?|#|room|table|day|week|step|level|bmi|inr|"
+                  r"hba1c|a1c|score|iq|"
                   r"grade|class|page|version|v|unit|flat|apt|apartment|block|building|floor|"
                   r"suite|bus|route|gate|platform|seat|row|house|street|road|avenue|ave|lane|"
                   r"drive)(?:\s+(?:is|was|of))?\s*\d+\b", " ", text,
@@ -1815,6 +1840,10 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                       r"dec\w*)\b", r"born on \2 \3 \1", text, flags=re.I)
         text = re.sub(r"(?<![\w'])['’](\d{2})\b", lambda m: ("19" if int(m[1]) > today.year % 100
                                                            else "20") + m[1], text)
+        # "dob: 20.11.12": a day, a month and a two-digit year
+        text = re.sub(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{2})\b(?![./-]?\d)",
+                      lambda m: f"{m[1]}{m[2]}{m[3]}{m[2]}" + ("19" if int(m[4]) > today.year % 100
+                                                             else "20") + m[4], text)
         # "born in 84", "dob 92": a two-digit year of birth
         text = re.sub(r"\b((?:born|dob|birth year|year of birth)(?: in| on)?(?: the year)?:? )(\d{2})\b"
                       r"(?!\s*(?:st|nd|rd|th|of|[/.-]|years?|yrs?|weeks?|days?|months?|\d|jan\w*|"

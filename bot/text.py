@@ -40,7 +40,7 @@ STRONG_PAST = [
     r"swollen|scabby|worse|bigger|up|down|pink|sore|hot|droopy|droopier|saggy|heavy|heavier|hooded|"
     r"crepey|wrinkly|loose|lower|a bit|a little|really|so|quite|very|all))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
-    r"\bcame off\b", r"\bgot off\b", r"\bditched\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause|take a break|have a break|put it on hold)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
+    r"\bcame off\b", r"\bgot off\b", r"\bditched\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause|take a break|have a break|put it on hold)\b", r"\b(weve|we have|we) (paused|put it on hold)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
     # "lost a pregnancy at 12 weeks back in March": a pregnancy that ended
     r"\b(lost|miscarried|terminated|ended) (a|the|my|our|that)( \w+)? (pregnancy|baby)\b",
@@ -78,7 +78,8 @@ UNSURE_PATTERNS = [
     r"\bprobably\b(?! not)", r"\bcant remember\b", r"\bdont remember\b", r"\bnot positive\b",
     r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\b(suspects?|suspecting|is suspected)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
     r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
-    r"\bnot (really )?not trying\b",  # "not really trying, not really not trying"
+    r"\bnot (really )?not trying\b",
+    r"\b(wants?|trying|going|needs?|has) to rule out\b|\bruling out\b",  # "the neuro wants to rule out ALS"  # "not really trying, not really not trying"
     r"\b(havent|have not|not) had (a|my) period\b", r"\bno periods? since\b",
     r"\bperiod (still )?(hasnt|has not) (come|arrived)\b",
     r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
@@ -126,6 +127,8 @@ FAMILY_AFTER += r"|\b(the ones?|the person|whoever|the only one|the (asthmatic|a
     r"epileptic|sick|pregnant|poorly|ill) (one)?)\b[^.;,]{0,40}\b(is|s|was|are) (my|our) " \
     r"(\w+ )?" + FAMILY_WORDS
 FAMILY_AFTER += r"|\bthe allergic (one )?(to [a-z ]{2,30} )?(is|s|was) (my|our) (\w+ )?" + FAMILY_WORDS
+# "I'm a guy lol, it's my partner who's 20 weeks"
+FAMILY_AFTER += r"|\b(its|it is|thats|that is) (my|our) (\w+ )?" + FAMILY_WORDS + r" (who|that)"
 # "MND took my grandad", "cancer killed my nan": the illness is the subject, a relative its object.
 FAMILY_AFTER += r"|\b(took|killed|claimed|runs through) (my|our) " \
     r"(late |poor |dear |old |lovely )?" + FAMILY_WORDS
@@ -287,7 +290,7 @@ def _checklist(part: str) -> list[str]:
     one clause per item, so each "no" covers its own item only. A checklist is three or more
     short comma-separated items, two or more of them starting with their own no ("not warfarin,
     aspirin or ginkgo" is one negated list, and stays one clause)."""
-    items = [i.strip() for i in part.split(",")]
+    items = [i.strip() for i in re.split(r",|\s/\s", part)]  # "38F / ginkgo daily / not preg or bf"
     if len(items) < 3 or any(not i for i in items) or \
             any(len(tokens(normalise(i))) > 6 for i in items[:-1]) or \
             len(tokens(normalise(items[-1]))) > 10:
@@ -547,7 +550,7 @@ STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|fla
     r"getting worse|not (yet )?healed|not (yet )?gone|hasnt (healed|gone|cleared)|" \
     r"(its|it has|theyve|they have|has|have) (come|came) back(?! (negative|clear|normal|fine))|" \
     r"flared (up )?again|back again)\b"
-SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$"
+SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$|\b(swapped|switched|traded) (my |the )?\w+( \w+)? for\s*$"
 SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|came)\b( \w+)? (off|from)\s*$"
 # A question back ("can you do botox while pregnant?"): not a statement about the patient.
 QUESTION_START = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|" \
@@ -598,14 +601,16 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         re.match(r"\W*(who|that|whos|thats|which)\b", clause[seg_start:pos])
         and re.search(FAMILY_WORDS + r"( in law)?s?\W*$", clause[:seg_start]))
     # "I'm the dad here, my wife does the boob feeds": a part of its own about a relative
-    own_part = re.match(r"\W*(and |but |so |while )?(my|our) ", clause[seg_start:]) and re.search(
+    own_part = re.match(r"\W*(and |but |so |while )?((its|it is|thats|that is) )?(my|our) ",
+                        clause[seg_start:]) and re.search(
         FAMILY_WORDS, clause[seg_start:pos]) and not re.search(FIRST_PERSON, segment) and not re.search(
         r"\b(me|i|myself)\W*$", clause[:seg_start])  # "both me and my husband take fish oil": both
     if in_segment and (about_someone_else(clause, pos) or own_part):
         # "my mom has MG, I don't": the patient's own no, by contrast
         return Polarity.ABSENT if re.search(SELF_DENIAL, later) else Polarity.OTHER_PERSON
     before = re.sub(r"\b(not sure|unsure|dont know|no idea|idk|not certain|wondering|unclear) "
-                    r"(if|whether)\b", "unsure", clause[seg_start:pos])
+                    r"(if|whether)\b|\b(wants?|trying|going|needs?|has) to rule out\b", "unsure",
+                    clause[seg_start:pos])  # "the neuro wants to rule out ALS": not a plan, a doubt
     stated = re.search(r"\b(while|since|as|because|cos|cause|given|seeing as) (im|i am|i have|ive|"
                        r"i take|i use|im taking|im on)\b(\s+\w+){0,3}\s*$", clause[:pos])
     if not stated and (is_question(clause) or is_question(segment + later) or re.search(
@@ -642,11 +647,12 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     # "not currently pregnant", "no way am I pregnant": the negation reaches past these words
     raised = re.sub(r"\b(not|isnt|arent|never) (currently|presently|now|right now|at present|"
                     r"at the moment|even|actually|really)\b", "not", raised)
-    raised = re.sub(r"\b(ruled out|excluded|tested negative for|cleared of|no sign of|no signs of)\b",
-                    "not", raised)  # "they ruled out MND in February"
+    raised = re.sub(r"\b(ruled out|excluded|tested negative for|cleared of|no sign of|no signs of|"
+                    r"free of|free from|clear of)\b", "not", raised)  # "my face is free of cold sores"  # "they ruled out MND in February"
     raised = re.sub(r"\b(no way|no chance|not a chance|theres no way|not likely) (am i|are we|"
                     r"is it|would i|have i|do i)\b", "not", raised)
     # "not sure what it's called, the lines by my mouth": unsure of a name, not denying a thing
+    raised = re.sub(r"\bnot (really )?sure (of|about) (the|its) (name|brand|dose|spelling)\b", " ", raised)
     raised = re.sub(r"\b(not|dont|do not) (really )?(sure|know) (what|which|how) (its|it is|theyre|"
                     r"they are|this is|thats|the \w+ (is|are)) (called|named)\b", " ", raised)
     if (re.search(AFFIRMED, segment) or re.match(
@@ -694,7 +700,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     # one string, so "have gone droopy" reads "gone" with the word after it (a change, not the past)
     if _any(STRONG_PAST, f"{near_before} {clause[pos:]}") \
             or _any(WEAK_PAST, own) or (_word_at(clause, pos) in PAST_FORMS and not re.search(
-                r"\b(is|s|are|being|fully|exclusively|still|currently|mostly|partly|totally|"
+                r"\b(is|s|are|being|fully|exclusively|exclusivly|exclusivley|still|currently|mostly|partly|totally|"
                 r"only|solely)\s*$", clause[:pos])):  # "she's fully breastfed": now
         return Polarity.PAST
     return Polarity.PRESENT
@@ -702,7 +708,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
 
 def ended_now(clause: str) -> bool:
     """The clause says a thing has ended: "stopped nursing", "weaned", "no longer"."""
-    return bool(re.search(r"\b(stopped|quit|weaned|no longer|not anymore|anymore|any more|"
+    return bool(re.search(r"\b(stopped|quit|weaned|no longer|not anymore|anymore|any more|paused|"
                           r"done with|finished|came off|gave up)\b", clause))
 
 
@@ -788,7 +794,7 @@ OTHERWISE = r"\b(otherwise|apart from (that|this|it|the \w+)|other than (that|th
 NOT_QUITE_OVER = r"\b(almost|nearly|mostly|not quite|not fully|not completely|not totally|half|" \
     r"partly|partially|pretty much|practically|virtually|not yet|not all the way) (gone|cleared|" \
     r"cleared up|healed|healed up|better|over|clear|done|fine)\b|(?<!finished )(?<!done )" \
-    r"(?<!stopped )\b(still clearing|still healing|clearing|healing) up\b"
+    r"(?<!stopped )\b(still clearing|still healing|clearing|healing) up\b|\b(crusting|scabbing)( over)?\b"
 
 
 def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
@@ -907,6 +913,10 @@ def corrected_answer(text: str) -> str:
         if find_date(mid["first"], today, "past") and find_date(mid["rest"], today, "past"):
             return f"yes, {mid['rest'].strip()}"
         return f"no, {mid['rest'].strip()}"
+    rethought = re.match(r"^\W*(no|nope|nah)\s*(?:\.{2,}|\u2026)\s*well\b[\s,]*(?P<rest>\S.*)$", straight, re.I | re.S)
+    if rethought and not re.match(r"(no|not|nothing|none|never|yes|yeah|actually|wait|sorry|hang on|"
+                                  r"hold on|i mean)\b", rethought["rest"], re.I):
+        return rethought["rest"].strip()  # "no... well I still express a bottle for her nursery days"
     match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
     rest = match["rest"].strip() if match else ""
     if len(rest) > 1:

@@ -625,3 +625,54 @@ def test_a_wedding_after_a_past_treatment_in_one_message_is_still_upcoming():
     flags = _read(None, "heparin jabs after my op, had Dysport on 20 November, son's wedding the "
                   "22nd. 60. can I have a top up?", MID_DECEMBER)[0]
     assert flags == ["anticoagulant", "event_within_two_weeks", "recent_toxin_treatment"]
+
+
+MID_MAY = date(2030, 5, 15)  # a Wednesday; Friday the 17th is two days away
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("pregnancy", "I'm a guy lol, it's my partner who's 20 weeks", []),
+    ("pregnancy", "no... well actually I did a test this morning and it's positive 😳", ["pregnant"]),
+    ("pregnancy", "not pregnant, but I'm on fertility meds to get there", ["trying_to_conceive"]),
+    ("breastfeeding", "no... well I still express a bottle for her nursery days", ["breastfeeding"]),
+    ("breastfeeding", "yeah exclusivly breastfed, 5 monts", ["breastfeeding"]),
+    ("medications", "swapped my paracetamol for ibuprofen last month", ["bleeding_risk_supplement"]),
+    ("medications", "not sure of the name, a muscle relaxer for my back, metho-something",
+     ["interacting_medication"]),
+    ("medications", "methocarb qds for my back atm", ["interacting_medication"]),
+    ("medications", "Enoxiluv shots in my tummy since my hip op", ["anticoagulant"]),
+    ("medications", "Alabukun powder when my head is banging, most days sha",
+     ["bleeding_risk_supplement"]),
+    ("breathing", "no, only thing hard to swallow is my electricity bill", []),
+    ("skin_infection", "my face is free of cold sores and infections right now", []),
+    ("skin_infection", "only a cold sore, it's crusting over now", ["skin_infection"]),
+    ("skin_infection", "no, the only sore thing will be my wallet after this", []),
+    ("event", "my son's passing out parade is on friday, there'll be loads of photos",
+     ["event_within_two_weeks"]),
+    ("prior_treatment", "botoks in aprill, top of my face", ["recent_toxin_treatment"]),
+    ("prior_treatment", "crows feet did 6wks back yh", ["recent_toxin_treatment"]),
+    ("allergies", "Botox made my eyelids balloon in 2026", ["toxin_allergy"]),
+    ("allergies", "not sure, my forehead came up in a rash after my last Xeomin, could've been the "
+     "makeup", ["toxin_allergy"]),
+    ("age", "dob: 20.11.12", ["under_18"]),
+    (None, "expecting in september - can I get on your list for after?", ["pregnant"]),
+    (None, "garlic capsule addict (47) - giving a speech at my sister's wedding on saturday, too "
+     "late for my forehead?", ["bleeding_risk_supplement", "event_within_two_weeks"]),
+    (None, "MG patient (66) hoping to soften my frown before my grandson's graduation on the 28th",
+     ["event_within_two_weeks", "neuromuscular_disorder"]),
+    (None, "period's 2 weeks late and I'm 29, should I still come in for my appointment?",
+     ["pregnant"]),
+    (None, "my baby's fully weaned since march, ok to book?", []),
+    (None, "breastfeedng my son is botox ok", ["breastfeeding"]),
+    ("neuromuscular", "the neuro wants to rule out ALS, results in june", ["neuromuscular_disorder"]),
+    ("prior_treatment", "my husband had his masseters done in april", []),
+    ("prior_treatment", "HArmonyCa in my cheeks in march", []),
+    (None, "38F / ginkgo daily / not preg or bf / no allergies / TV interview tues / want crow's "
+     "feet done", ["bleeding_risk_supplement", "event_within_two_weeks"]),
+])
+def test_strangers_phrasings_of_set_18(asked, text, flags):
+    assert _read(asked, text, MID_MAY)[0] == flags
+
+
+def test_a_bmi_is_not_an_age():
+    assert _read("medications", "rivaroxaban 15mg, BMI 31 if that matters", MID_MAY)[3] is None
