@@ -971,7 +971,6 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
         # infection described after it is not
         found = generic if not found else found + [
             f for f in generic if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
-    norm = normalise(text)
     allergy = not asked and (re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", norm) or (
         # "none except Vibramycin, I get a rash": a medicine named, then how it takes the patient
         re.search(r"\b(i get|gives me|give me|makes me|brings? me out|i break out|i come out|came up in|"
@@ -1267,10 +1266,10 @@ COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye
 
 
 # "did my forehead once in 2026", "had my 11s done in March": an area treated before
-DONE_AREA = r"(did|done) my (forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|masseters?)|" \
+TREATED_AREA = r"(forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|masseters?)"
+DONE_AREA = r"(did|done) my " + TREATED_AREA + r"|" \
     r"(forehead|brows?|11s|frown lines|crows feet|jaw|masseters?) (did|done|was done)|" \
-    r"(had|got|have had|ive had) my (forehead|brows?|11s|frown( lines)?|crows feet|face|lines|jaw|" \
-    r"masseters?|lips?) (done|treated|injected|frozen)"
+    r"(had|got|have had|ive had) my (" + TREATED_AREA + r"|lips?) (done|treated|injected|frozen)"
 
 
 def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding]:
@@ -1331,8 +1330,7 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     when = _latest_past_date(text, today)
     if asked and not products and answer is None and re.search(
             FAMILY_WORDS + r"\s*(s )?(had|has|have|gets|got|did|does|went)\b", norm) and not re.search(
-            FIRST_PERSON + r"|\bmy (forehead|brows?|11s|frown|crows feet|face|lines|jaw|masseters?)\b",
-            norm):
+            FIRST_PERSON + r"|\bmy " + TREATED_AREA + r"\b", norm):
         # "my husband had his masseters done in april": kept, answers nothing for the patient
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.OTHER_PERSON,
                         evidence=text.strip())]
@@ -1539,10 +1537,11 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
                           not re.search(r"\bno (clue|idea)\b", normalise(text))):
         return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
-    if answer == "unsure" and ((re.search(r"\b(never|not) (been |had (a |any )?)?(tested|checked)\b",
-                                          normalise(text)) and re.search(
-            r"\bnot (that i know|as far as i know|to my knowledge)\b", normalise(text))) or (
-            text.strip().endswith("?") and re.search(r"\b(what|and) if (i|im|i am)\b", normalise(text)))):
+    whole = normalise(text)
+    if answer == "unsure" and ((re.search(r"\b(never|not) (been |had (a |any )?)?(tested|checked)\b", whole)
+                                and re.search(r"\bnot (that i know|as far as i know|to my knowledge)\b",
+                                              whole)) or (
+            text.strip().endswith("?") and re.search(r"\b(what|and) if (i|im|i am)\b", whole))):
         # "not that I know of, but I've never been tested": confirmed with the patient, as
         # "don't think so" is; "and if I'm allergic and don't know it?": a question back
         return []

@@ -78,8 +78,8 @@ UNSURE_PATTERNS = [
     r"\bprobably\b(?! not)", r"\bcant remember\b", r"\bdont remember\b", r"\bnot positive\b",
     r"\bunclear\b", r"\bthink i (might|may|could)\b", r"\b(suspects?|suspecting|is suspected)\b", r"\bwho knows\b", r"\bhmm+\b", r"\bunknown\b",
     r"\btoo (early|soon) to (tell|know|say|test)\b", r"\bim late\b",
-    r"\bnot (really )?not trying\b",
-    r"\b(wants?|trying|going|needs?|has) to rule out\b|\bruling out\b",  # "the neuro wants to rule out ALS"  # "not really trying, not really not trying"
+    r"\bnot (really )?not trying\b",  # "not really trying, not really not trying"
+    r"\b(wants?|trying|going|needs?|has) to rule out\b|\bruling out\b",  # "the neuro wants to rule out ALS"
     r"\b(havent|have not|not) had (a|my) period\b", r"\bno periods? since\b",
     r"\bperiod (still )?(hasnt|has not) (come|arrived)\b",
     r"\b(a (week|few days|couple of days|couple days)|\d+ (days?|weeks?)) late\b",
@@ -648,7 +648,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     raised = re.sub(r"\b(not|isnt|arent|never) (currently|presently|now|right now|at present|"
                     r"at the moment|even|actually|really)\b", "not", raised)
     raised = re.sub(r"\b(ruled out|excluded|tested negative for|cleared of|no sign of|no signs of|"
-                    r"free of|free from|clear of)\b", "not", raised)  # "my face is free of cold sores"  # "they ruled out MND in February"
+                    r"free of|free from|clear of)\b", "not", raised)  # "they ruled out MND", "free of cold sores"
     raised = re.sub(r"\b(no way|no chance|not a chance|theres no way|not likely) (am i|are we|"
                     r"is it|would i|have i|do i)\b", "not", raised)
     # "not sure what it's called, the lines by my mouth": unsure of a name, not denying a thing
@@ -848,7 +848,7 @@ def _negated_before(prefix: str) -> bool:
 # breastfeeding!": a first yes or no taken back at once; what follows is the answer.
 SELF_CORRECTION = re.compile(
     r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none|negative)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes|well)[\s,]+)*"
-    r"(wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
+    r"(?P<turn>wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
     r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
     r"(?P<rest>\S.*)$", re.I | re.S)
 
@@ -921,9 +921,9 @@ def corrected_answer(text: str) -> str:
     rest = match["rest"].strip() if match else ""
     if len(rest) > 1:
         # "no - wait, yes! 9 weeks": the answer is the yes, with what follows it
-        said = re.findall(r"\b(yes|yeah|yep|no|nope|nah)\b", re.sub(  # "oh no" is not an answer
-            r"\b(oh|ah|ay|aw) no\b", " ", match.string[match.end(5):match.start("rest")], flags=re.I),
-                          re.I) if match else []
+        turned = re.sub(r"\b(oh|ah|ay|aw) no\b", " ", match.string[match.end("turn"):match.start("rest")],
+                        flags=re.I)  # "oh no" is not an answer
+        said = re.findall(r"\b(yes|yeah|yep|no|nope|nah)\b", turned, re.I)
         return f"{said[-1]}, {rest}" if said and not re.match(r"\W*(yes|yeah|yep|no|nope|nah)\b",
                                                               rest, re.I) else rest
     late = LATE_SELF_CORRECTION.match(text.replace("\u2019", "'"))
