@@ -65,7 +65,11 @@ HOLIDAYS = {"carnival": None, "mardi gras": None, "shrove tuesday": None, "panca
             "guy fawkes night": (11, 5), "guy fawkes": (11, 5), "fireworks night": (11, 5),
             "st davids day": (3, 1), "st georges day": (4, 23),
             "st andrews day": (11, 30), "juneteenth": (6, 19), "remembrance day": (11, 11),
-            "veterans day": (11, 11), "earth day": (4, 22), "may day": (5, 1)}
+            "veterans day": (11, 11), "earth day": (4, 22), "may day": (5, 1),
+            "bastille day": (7, 14), "glorious twelfth": (8, 12),  # France; grouse season (UK)
+            "heritage day": (9, 24),  # South Africa
+            "guadalupe day": (12, 12),  # Mexico
+            "madaraka day": (6, 1), "mashujaa day": (10, 20), "jamhuri day": (12, 12)}  # Kenya
 # Days that move with Easter: days from Easter Sunday.
 EASTER_OFFSETS = {"carnival": -47, "mardi gras": -47, "shrove tuesday": -47, "pancake day": -47,
                   "ash wednesday": -46, "good friday": -2, "easter monday": 1}
@@ -146,6 +150,18 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(begin+ing|begining|beggin+ing|begg?inn?ing)\b", "beginning", lowered)
     lowered = re.sub(r"\bboxin day\b", "boxing day", lowered)
     lowered = re.sub(r"\bholl?idd?ay\b", "holiday", re.sub(r"\baprill\b", "april", lowered))
+    lowered = re.sub(r"\bjully\b", "july", lowered)
+    # "photoshoot sat", "this sat": Saturday, where "sat" cannot be the verb
+    lowered = re.sub(r"\b(this|next|on|coming|by|shoot|photoshoot|wedding|party|event|gig|launch|"
+                     r"birthday|bday|hen|stag|reunion|interview|do) sat\b(?! (down|on|in|with|there|next)\b)",
+                     r"\1 saturday", lowered)
+    lowered = re.sub(r"\b(sunday|saturday) (league|school|roast|paper|papers|best|service)\b", " ", lowered)
+    # "getting wed sat wk": British "Saturday week", a week after the coming Saturday
+    lowered = re.sub(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.? (wk|week)\b",
+                     lambda m: {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
+                                "thu": "thursday", "thur": "thursday", "thurs": "thursday",
+                                "fri": "friday", "sat": "saturday", "sun": "sunday"}[m[1]] + " week",
+                     lowered)
     lowered = re.sub(r"\b(some ?day|one of these days|any ?day now)\b", " ", lowered)  # not a Sunday
     # "the 20th... of january": the dots do not part the day from its month
     lowered = re.sub(r"(\d(?:st|nd|rd|th)?)\s*(?:\.{2,}|\u2026)\s*(?=of\b)", r"\1 ", lowered)

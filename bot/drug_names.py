@@ -14,7 +14,9 @@ INHALED_ANTICHOLINERGICS = (
     "tiotropium", "umeclidinium", "aclidinium", "ipratropium",
     "spiriva", "incruse", "seebri", "atrovent", "anoro", "ultibro", "trelegy", "trimbow",
     "stiolto", "bevespi", "breztri", "duaklir", "eklira", "bretaris", "tudorza", "lonhala",
-    "yupelri", "braltus", "combivent", "duoneb")
+    "yupelri", "braltus", "combivent", "duoneb",
+    "duolin",  # ipratropium with levosalbutamol (India)
+    "berodual")  # ipratropium with fenoterol (Europe, Latin America)
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
@@ -37,7 +39,10 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "coplavix",  # Europe (with aspirin)
                         "duocover",  # Europe (with aspirin)
                         "trombex", "egitromb",  # Central Europe
+                        "clotix",  # Pakistan
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
+        "rivaroxaban": ("rivaban",  # Pakistan
+                        "roxarel"),  # Bangladesh
         "ticagrelor": ("axcer", "possia", "brilinta 90",  # India; Europe
                        "briclot"),  # India
         "prasugrel": ("efient",  # Europe, Latin America
@@ -56,7 +61,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "seleparina",  # nadroparin (Italy)
                     "elonox",  # enoxaparin (India)
                     "flenox",  # enoxaparin (Poland)
-                    "cutenox", "enoxiluv"),  # enoxaparin (India)
+                    "cutenox", "enoxiluv",  # enoxaparin (India)
+                    "enoxalow"),  # enoxaparin (Latin America)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal",
                                "disgren", "grendis"),  # triflusal (Spain, Latin America)
@@ -83,6 +89,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # cyclobenzaprine
             "amrix", "fexmid", "yurelax",
             "mirtax",  # cyclobenzaprine (Latin America)
+            "relexil",  # cyclobenzaprine (Chile)
             "miosan",  # cyclobenzaprine (Brazil)
             "cyclobenz",  # cyclobenzaprine, as a prescription is shortened
             "beklo",  # baclofen (Turkey)
@@ -111,6 +118,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "dantrium", "ryanodex", "dantroleno",
             # orphenadrine (alone and in combinations)
             "orfenadrina", "norgesic", "orphengesic", "biorphen",
+            "orfenace",  # orphenadrine (Canada)
             # metaxalone
             "metaxalona",
             # cyclobenzaprine under the tongue (US); chlorzoxazone alone or with paracetamol
@@ -175,6 +183,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "loprin",
             # Nigeria, Ghana, Kenya
             "phensic", "cafenol",
+            # Pakistan
+            "besprin",
             # Philippines
             "aspilets",
             # Spain, Latin America
@@ -226,7 +236,12 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "dolormin", "movalis", "ibuprom", "nalgesin",
             "naxen",  # naproxen (Mexico)
             "etorix", "etoricox",  # etoricoxib (Europe, India)
-            "dioxaflex", "oxa forte"),  # diclofenac (Argentina)
+            "dioxaflex", "oxa forte",  # diclofenac (Argentina)
+            "loxonin", "loxoprofen", "loxoprofeno",  # loxoprofen (Japan, Latin America)
+            "actiprofen",  # ibuprofen (Canada)
+            "gofex",  # ibuprofen (South-East Asia)
+            "algidrin",  # ibuprofen arginine (Spain)
+            "lertus", "xedenol"),  # diclofenac (Chile)
         "fish oil": ("nordic naturals",  # a fish-oil brand ("Nordic Naturals omega")
                      "omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
@@ -236,7 +251,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
                   "bilobil",  # Central Europe
                   "rokan",  # Germany
-                  "memoplant"),  # Germany
+                  "memoplant",  # Germany
+                  "symfona"),  # Central Europe
         "garlic supplement": ("allimax",  # allicin
                               "kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",

@@ -184,7 +184,7 @@ MEDICINES = _terms("medicine", "anticoagulant", {
 
 SUPPLEMENTS = _terms("supplement", "bleeding_risk_supplement", {
     "fish oil": ("fish oil", "fish oils", "omega 3", "omega-3", "omega3", "omega 3s", "omega-3s",
-                 "cod liver oil", "krill oil", "fishoil", "aceite de pescado",
+                 "cod liver oil", "krill oil", "fishoil", "salmon oil", "seal oil", "aceite de pescado",
                  "aceite de higado de bacalao", "omega 3 fatty acids", "epa dha"),
     "vitamin e": ("vitamin e", "vit e", "vitamina e", "vit. e", "tocopherol"),
     "ginkgo": ("ginkgo", "ginko", "gingko", "ginkgo biloba", "gingko biloba", "ginko biloba"),
@@ -283,7 +283,13 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "swallowing is a struggle", "swallowing has been a struggle",
                               "swallowing is painful", "swallowing has been painful",
                               "swallowing is an issue", "swallowing has been an issue",
-                              "swallowing is a problem", "swallowing has been a problem"),
+                              "swallowing is a problem", "swallowing has been a problem",
+                              "swallowing's been hard", "swallowings been hard",
+                              "swallowing's been difficult", "swallowings been difficult",
+                              "swallowing's hard", "swallowing's difficult",
+                              "swallowing's gone funny", "swallowings gone funny",
+                              "swallowing has gone funny", "swallowing's gone weird",
+                              "swallowings gone weird", "swallowing has gone weird"),
     "breathing difficulty": ("trouble breathing", "difficulty breathing", "hard to breathe",
                              "short of breath", "shortness of breath", "breathless",
                              "cant catch my breath", "catch my breath", "out of breath",
@@ -314,6 +320,8 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                "flutiform", "qvar", "alvesco", "breo", "advair", "dulera", "incruse", "seebri",
                "trimbow", "duoresp", "bevespi", "stiolto", "striverdi", "atrovent"),
     "emphysema": ("emphysema", "copd", "chronic bronchitis"),
+    "chronic lung disease": ("pulmonary fibrosis", "lung fibrosis", "interstitial lung disease",
+                             "home oxygen", "on oxygen", "use oxygen", "oxygen at night"),
 })
 
 def _with_extra_names(terms: list[Term], new_items: bool) -> list[Term]:
@@ -340,6 +348,7 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
                           "factor xi deficiency", "factor 11 deficiency", "deficit of factor xi",
                           "deficit of factor 11", "factor xi deficit", "factor 11 deficit", "haemophilia c",
                           "hemophilia c", "factor vii deficiency", "glanzmann",
+                          "bernard-soulier", "bernard soulier", "i bleed from everything",
                           # its treatments: emicizumab, clotting factor concentrates
                           "hemlibra", "emicizumab", "factor viii", "factor 8", "factor ix",
                           "factor 9", "advate", "novoseven", "alprolix", "eloctate", "altuviiio",
@@ -381,7 +390,8 @@ PRODUCTS = _terms("product", None, {
                           "lantox", "prosigne", "hengli", "regenox", "xeomeen", "myobloc",
                           "neurobloc", "rimabotulinumtoxinb", "letibotulinumtoxina",
                           "relabotulinumtoxina", "botulift", "zentox", "hitox", "bienox",
-                          "lientox", "wondertox", "hugeltox", "btxa"),
+                          "lientox", "wondertox", "hugeltox", "btxa",
+                          "medytox"),  # the maker of Meditoxin, as patients name it
     "botulinum toxin": ("botulinum", "toxin", "tox", "neurotoxin", "baby botox", "anti-wrinkle injections",
                         "botoks", "botax", "botoxx",
                         "wrinkle injections", "injections", "injection", "tox injections",
@@ -441,7 +451,7 @@ ALLERGENS = (
     "vaccines", "flu jab", "flu shot", "amoxicillin", "amoxil", "erythromycin",
     "tetracycline", "cephalosporins", "cephalexin", "keflex", "ciprofloxacin", "cipro",
     "trimethoprim", "septrin", "bactrim", "doxycycline", "clindamycin", "metronidazole",
-    "flagyl", 
+    "flagyl", "ampicillin", "penbritin", "flucloxacillin", "floxapen",
     # Spanish, when the gloss leaves them
     "mariscos", "camarones", "nueces", "cacahuate", "cacahuates", "mani", "huevo", "huevos",
     "fresas", "polvo", "polen", "gatos", "perros", "abejas", "avispas", "picaduras", "latex",
@@ -533,6 +543,8 @@ PREGNANT = Term("pregnant", (
     "pregnant", "condition")
 BREASTFEEDING = Term("breastfeeding", (
     "breastfeeding", "breast feeding", "breastfeed", "breast-feeding", "nursing", "pumping",
+    "breasfeeding", "breasfeedin", "breastfeedin", "brestfeeding", "breast feedin",
+    "wants the boob", "only wants boob", "has the boob",
     "chestfeeding", "chest feeding", "lactating", "feeding my baby", "nurse my baby",
     "on the breast", "on the boob", "she latches", "he latches", "latches on", "latching on", "i pump for", "pump for my", "pumping for my",
     "breast milk", "breastmilk", "expressing milk", "bfing", "breast fed", "breastfed", "breast-fed", "express milk",
@@ -628,6 +640,10 @@ EVERYDAY_USES = {
                   r"(swallow\w*|chok(e|es|ed|ing) on) (is |are |was )?(my |your |our |his |her |the )?"
                   r"(pride|words?|ego|feelings|tears|laughs?|laughter|anger|temper|rage|sarcasm|"
                   r"opinions?|bs|nonsense|rubbish|excuses?|lies)\b",
+                  # "I do choke on the school fees every term": money, not food
+                  r"chok(e|es|ed|ing) on (the |my |our |those |these )?(school |energy |electric |gas |"
+                  r"vet |uni |nursery |council )?(fees|bills?|prices?|rent|costs?|quotes?|mortgage|"
+                  r"invoices?|taxes|tax bill)\b",
                   # "only breathless when Gerard Butler's on screen": a crush, not a symptom
                   r"(breathless|short of breath|out of breath|cant breathe|weak at the knees) "
                   r"(when|whenever|if)\b.{0,40}\b(on (screen|tv|the telly|telly|the tv|stage)|comes on|"

@@ -633,7 +633,8 @@ TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
     "started again", "starting again", "just started", "this cycle", "back to trying",
     "back at it",
     # "yes, though we've paused it for my exams": a pause is a no to now
-    "paused it", "paused trying", "put it on hold", "on hold", "on pause"),
+    "paused it", "paused trying", "put it on hold", "on hold", "on pause", "paused until",
+    "paused till", "paused for now"),
     "trying_to_conceive", "condition")
 
 
@@ -645,7 +646,8 @@ BREASTFEEDING_WHEN_ASKED = lexicon.Term("breastfeeding", (
     "a feed", "one feed", "expressing", "pump", "i pump", "pump for", "pumping for",
     "i express", "still express", "express a bottle", "express a few", "express for",
     "comfort feed", "comfort feeds", "feeding", "feeds", "nap feed", "naptime feed", "nap time feed",
-    "expressed milk", "feeds at the breast",
+    "expressed milk", "feeds at the breast", "i only feed", "feed at night", "feed him at night",
+    "feed her at night", "only feed at night",
     # "weaned in march but she's been back on since her teeth came through"
     "back on since", "been back on", "back on it", "feeding again", "nursing again",
     "relactated", "relactating", "started again"),
@@ -675,6 +677,14 @@ def _reproductive(text: str, asked: bool, topic: str, terms: list[lexicon.Term]
                               normalise(text))
         found = [f for f in _match_terms(clauses(text), terms[1:], topic, mask)
                  if f.polarity == Polarity.ABSENT or (exception and f.polarity == Polarity.PRESENT)]
+        if not found and topic == "breastfeeding" and re.match(
+                r"\W*(no|nope|nah|not really)\b[\s,.!-]*(except|apart from|other than|besides|bar|but for)\b"
+                r"(?! (that|this|it|those|them|the fact)\b)", normalise(text)) and not re.search(
+                HYPOTHETICAL_CUES + "|" + FAMILY_WORDS, normalise(text)):
+            # "no apart from the 3am one, she won't settle without it": an exception we cannot
+            # name is not a no; a clinician asks
+            found = [Finding(topic=topic, item=terms[0].item, polarity=Polarity.UNSURE,
+                             evidence=text.strip())]
     for finding in found:  # "stopped nursing in january", "weaned": a clear no to now
         evidence = normalise(finding.evidence)
         if finding.polarity == Polarity.PAST and re.search(
@@ -836,7 +846,7 @@ OVER_NOW = r"\b((none|nothing|no (attacks?|problems?|issues?|trouble|symptoms?|f
     r"(years|ages|decades)|for (years|ages|decades))|(cleared|cleared up|all clear|gone|fine|healed|" \
     r"sorted|resolved|better|went away) (now|completely|totally|fully|for good)|all clear|came back (clear|negative|normal|fine)|(was|were|been|" \
     r"got) ruled out|nothing (was )?(found|showed up)|(results?|tests?|scans?|emg) (were |was |came " \
-    r"back )?(normal|clear|negative|fine)|outgrew it|grew out of it|now\b[^.;]{0,40}\bwithout (any )?" \
+    r"back )?(normal|clear|negative|fine)|(it|that|they|all) (was|were|came back) (all )?(negative|clear|normal)|outgrew it|grew out of it|now\b[^.;]{0,40}\bwithout (any )?" \
     r"(problems?|issues?|trouble))\b"
 
 
@@ -957,9 +967,12 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
     cls = clauses(text)
     found = _match_terms(cls, lexicon.SKIN_INFECTION, "skin_infection")
     norm = normalise(text)
+    skin = "|".join(lexicon.SKIN_CONTEXT)
+    # "ear infection yes, but in the face nothing": the skin named only to be denied
+    skin_denied = re.sub(rf"\b(on|in) (my |the )?({skin}) (nothing|none|nada|clear|fine|all good)\b|"
+                         rf"\b(nothing|none|no infections?) (on|in) (my |the )?({skin})\b", " ", norm)
     if asked and not found and re.search(r"\binfect\w*", norm) and re.search(
-            ELSEWHERE_INFECTION, norm) and not re.search(
-            r"\b(" + "|".join(lexicon.SKIN_CONTEXT) + r")\b", norm):
+            ELSEWHERE_INFECTION, norm) and not re.search(rf"\b({skin})\b", skin_denied):
         # "infection yes, but it's a urinary one": an infection, not on the skin being treated
         return [Finding(topic="skin_infection", item="skin infection", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -1036,7 +1049,7 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
         return Polarity.PAST  # "our hanukkah party has been and gone"
     # "had Dysport on 20 November, son's wedding the 22nd": the past of another part is not its
     own = segment_at(norm, pos) + " " + norm[pos:]
-    return Polarity.PAST if re.search(r"\b(was|went|had|last)\b", own) and not re.search(
+    return Polarity.PAST if re.search(r"\b(was|went|had|last|did (a|an|the|my|our|that|this|some)|done and dusted)\b", own) and not re.search(
         r"\b(next|coming|upcoming|in \d+|soon|will|is|am|have|postponed|moved|rescheduled|"
         r"pushed back|delayed)\b", norm) else Polarity.PRESENT
 
@@ -1047,11 +1060,22 @@ def _negated(norm: str, pos: int, word: str) -> bool:
     return polarity_at(without_family, pos, len(word)) == Polarity.ABSENT
 
 
+def _only_joke(norm: str, word: str, text: str, today: date) -> bool:
+    """After a no, "the only shoot I'm doing is sunday league football": the event word's only
+    object is no event and no date."""
+    joke = ONLY_THING.search(norm) if word and re.match(r"\W*(no|nope|nah|not really)\b",
+                                                         normalise(text)) else None
+    return bool(joke and joke.start() <= find_phrase(norm, word) < joke.start("what")
+                and not _event_word(joke["what"]) and not event_date(joke["what"], today))
+
+
 def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     """An upcoming event and its date ("my wedding in 9 days")."""
     results, past_event = [], False
     for clause in _event_parts(text):
         word = _event_word(clause.norm)
+        if word and _only_joke(clause.norm, word, text, today):
+            continue  # "no, the only shoot I'm doing is sunday league football"
         if not word:
             continue
         pos = find_phrase(clause.norm, word)
@@ -1075,7 +1099,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         results.append(_event_finding(clause.original, word, polarity, when, today))
     exception = re.match(r"^([a-z]+ )?(nothing|none|no|not really|nope|nah)\b.*?\b(except|apart from|"
                          r"other than|besides|but|only|just)\b(.+)$", normalise(text))
-    if asked and exception and not past_event and not any(
+    if asked and exception and not past_event and not _only_joke(
+            normalise(text), _event_word(exception.group(4)) or "", text, today) and not any(
             r.polarity == Polarity.PRESENT for r in results) and not re.search(
             HYPOTHETICAL_CUES, exception.group(4)):
         # "nothing except our vow renewal on the 15th": the exception is the event
@@ -1127,6 +1152,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
                         evidence=text.strip())]
     if answer is not None:
         return [_event_finding(text.strip(), "event", YES_NO_POLARITY[answer], None, today)]
+    if when and when[0] < today:
+        return []  # "my sister got married last saturday": over, so no answer about what is coming
     if re.search(r"[a-z]{3}", normalise(text)) and not re.search(r"\d", text):
         # free words name an event; a number that is not a date ("400 guests") needs asking
         return [_event_finding(text.strip(), "event", Polarity.PRESENT, None, today)]
@@ -1240,7 +1267,7 @@ PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|use
 FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
     r"revanesse|volbella|voluma|volift|volux|kysse|defyne|refyne|saypha|yvoire|perfectha|" \
     r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|profhilo|" \
-    r"kybella|belkyra|aqualyx|" \
+    r"kybella|belkyra|aqualyx|eptq|" \
     r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|" \
     r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|ultraformer|harmonyca|" \
@@ -1272,12 +1299,20 @@ DONE_AREA = r"(did|done) my " + TREATED_AREA + r"|" \
     r"(had|got|have had|ive had) my (" + TREATED_AREA + r"|lips?) (done|treated|injected|frozen)"
 
 
+WHICH_ONE = r"\b(not sure|unsure|no idea|dont know|never knew|didnt know|cant remember|" \
+    r"dont remember|not certain) (if|whether) (it was|they used|that was|it were)\b[^.;]{0,40}\bor\b"
+
+
 def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding]:
     """Previous toxin treatment: product, when, complications; or a first-timer."""
     norm = normalise(text)
     products = [f for f in _match_terms(clauses(text), lexicon.PRODUCTS, "prior_treatment")]
     products = [f for f in products if not re.search(WANTS, normalise(f.evidence)) or re.search(
         PRIOR_MARKERS, re.split(WANTS, normalise(f.evidence))[0].split(",")[-1])]  # a wish
+    if re.search(WHICH_ONE, norm):
+        for finding in products:  # "can't remember if it was botox or filler": maybe a toxin
+            if finding.polarity == Polarity.HYPOTHETICAL:
+                finding.polarity = Polarity.UNSURE
     aside = [f for f in products if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
     if aside and len(aside) == len(products) and re.search(
             r"\b(ive|i have|i)( personally)? never (tried|had|done)\b|\bnever (tried|had|done)( it| them|"
@@ -1322,7 +1357,8 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
         r"\b(filler|fillers|microneedling|laser|peels?|facials?|hydrafacial|prp|profhilo|skin "
         r"boosters?|thread lift|threads|microdermabrasion)\b", norm)
     if asked and not products and (answer == "no" or (other_treatment and re.search(
-            r"\b(only|just|never)\b", norm)) or (answer is None and re.search(FILLER_BRANDS, norm)
+            r"\b(only|just|never)\b", norm)) or (answer is None and re.search(
+                FILLER_BRANDS + r"|\b(lip |cheek |chin |jaw |tear trough )?fillers?\b", norm)
                                                   and not re.search(r"\b(tox|toxin|units?)\b", norm))):
         # "only ever had filler and microneedling"; "Neuramis in my lips in April": a filler
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
@@ -1356,9 +1392,7 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
     unknown_product = re.search(r"\b(not sure|unsure|no idea|dont know|dont remember|cant remember)"
                                 r" (what|which)\b", norm) and not re.search(
         r"\b(botox|tox|toxin|dysport|xeomin|jeuveau|daxxify)\b", norm)  # "a beautician injected, not sure what"
-    which_one = re.search(r"\b(not sure|unsure|no idea|dont know|never knew|didnt know|cant remember|"
-                          r"dont remember|not certain) (if|whether) (it was|they used|that was|it "
-                          r"were)\b[^.;]{0,40}\bor\b", norm)  # "not sure if it was botox or filler"
+    which_one = re.search(WHICH_ONE, norm)  # "not sure if it was botox or filler"
     polarity = Polarity.UNSURE if ((answer == "unsure" or unknown_product) and not products) \
         or which_one else Polarity.PRESENT
     return [Finding(topic="prior_treatment", item="toxin", polarity=polarity,
@@ -1463,6 +1497,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     """Allergy to a toxin product or albumin (defer), cow's milk protein (review), or others."""
     found: list[Finding] = []
     previous_about_allergies = asked
+    # "nkda, shellfish tho": no drug allergy, but an allergy all the same
+    text = re.sub(r"^\W*(nkda|no known drug allerg\w*)\W+(?P<rest>[a-z][^,.;]*?)\s+(tho|though)\W*$",
+                  r"\1, but \g<rest>", text, flags=re.I)
     parts = [Clause(part, normalise(part)) for c in clauses(text)
              for part in re.split(r",\s*(?=(?:just|only|but|except)\b)", c.original) if part]
     for clause in parts:
@@ -1677,8 +1714,8 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
     found = []
     if not has_allergy_word:  # "had Dysport in May" answers nothing about allergies
         return []
-    if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|allergic to (cow|milk|"
-                                           r"dairy)", norm):
+    if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|allergic to (the )?(cow|milk|"
+                                           r"dairy)|\bthe protein\b", norm):
         return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
                         evidence=clause.original)]
     order = [Polarity.PRESENT, Polarity.UNSURE, Polarity.ABSENT, Polarity.PAST,
@@ -1702,7 +1739,10 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
     if not found:
         other = re.search(r"(?:allergic|allergy|allergies|reaction|reacted|react|reacts) (?:to|from|"
                           r"with) ([a-z ,]+?)(?:$|[.;!?,]| and i| but| as a)", norm) or re.search(
-                              r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm)
+                              r"allergic to ([a-z ,]+?)(?:$|[.;!?]| and i| but)", norm) or re.search(
+            # "I broke out in a rash from Penbritin", "came up in hives after amoxicillin"
+            r"\b(?:rash|rashes|hives|welts|swelling|swelled up|broke out|itching|itchy)\b(?: [a-z]+){0,3}? "
+            r"(?:from|after|with) (?:the |my |a |an |some )?([a-z]+(?: [a-z]+)?)(?:$|[.;!?,]| and| but)", norm)
         if other and re.match(r"(nada|nothing|nothin|nuthin|zilch|zip|none|nowt|nout)\b",
                               other.group(1)):  # "allergic to nada, bru"
             return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
@@ -1770,7 +1810,7 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 # Misspelt units after a tens word: "sixty thre", "thirty for" (never "to"/"too": "thirty too")
 UNIT_TYPOS = {"for": 4, "fore": 4, "thre": 3, "tree": 3, "fiv": 5, "fve": 5, "sevn": 7,
               "twoo": 2, "tow": 2, "sevin": 7, "seving": 7, "ate": 8, "eigh": 8, "fiev": 5,
-              "nein": 9, "sicks": 6, "siks": 6, "thee": 3, "fuor": 4, "foor": 4, "won": 1,
+              "nein": 9, "sicks": 6, "siks": 6, "thee": 3, "fuor": 4, "foor": 4, "won": 1, "wun": 1,
               "seven": 7, "eigth": 8, "eigt": 8, "nin": 9, "nien": 9, "sixe": 6}
 _UNITS = "|".join(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                    *UNIT_TYPOS])
@@ -1804,6 +1844,7 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     "under 18" or "over 21" without a number is kept as a range: enough to screen.
     """
     original = text
+    text = re.sub(r"\bd\.o\.b\.?(?!\w)", "dob", text, flags=re.I)  # "d.o.b. 01/02/79"
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
     # "1.65": a height, a price, never an age (but "3.4.1990" is a date of birth)
     text = re.sub(r"(?<![\d.])\b\d+[.,]\d+\b(?![.,/-]\d)", " ", text)
@@ -1854,6 +1895,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     text = re.sub(r"\b(?:but )?(?:every ?one|people|they|he|she|my \w+)? ?(?:says?|said|thinks?|"
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
                   r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
+    # "seventy, but my spirit's about 35": the age of a spirit is no age
+    text = re.sub(r"\b(?:but )?(?:my |me )?(?:spirit|soul|heart|mind|brain|inner \w+|mental age)(?:'s|s| is)?"
+                  r"(?: still| only| about| around| like| more like)* \d{1,3}\b", " ", text, flags=re.I)
     # years of something else, a school year, a number the age is near: not the age
     # "together 15 years, married 10": how long, not how old
     # "my height is 1 m 62" (a Spanish "mido un metro sesenta y dos"), "25 years married"

@@ -37,13 +37,15 @@ STRONG_PAST = [
     r"\bcleared\b", r"\bhealed\b",
     # ...but not British "Monday gone", "week gone" (= last Monday, last week)
     r"(?<!day )(?<!week )(?<!weeks )(?<!month )(?<!weekend )\bgone\b(?! (yellow|red|crusty|green|white|black|bad|weird|septic|infected|hard|puffy|"
-    r"swollen|scabby|worse|bigger|up|down|pink|sore|hot|droopy|droopier|saggy|heavy|heavier|hooded|"
+    r"swollen|scabby|worse|bigger|up|down|pink|sore|hot|droopy|funny|strange|wonky|dodgy|droopier|saggy|heavy|heavier|hooded|"
     r"crepey|wrinkly|loose|lower|a bit|a little|really|so|quite|very|all))", r"\bwent away\b", r"\bresolved\b", r"\bweaned\b",
     r"\bfinished\b", r"\bdone with\b", r"\bnot anymore\b", r"\b(fully )?recovered\b",
     r"\bcame off\b", r"\bgot off\b", r"\bditched\b", r"\bgave up\b", r"\bgiven up\b", r"\b(decided|chose|agreed) to (stop|quit|give up|pause|take a break|have a break|put it on hold)\b", r"\b(weve|we have|we) (paused|put it on hold)\b", r"\boff (it|them|of it)\b", r"\bgrew out of\b",
     r"\boutgrew\b", r"\bsince cleared\b", r"\ball better\b", r"\bbetter now\b",
     # "lost a pregnancy at 12 weeks back in March": a pregnancy that ended
     r"\b(lost|miscarried|terminated|ended) (a|the|my|our|that)( \w+)? (pregnancy|baby)\b",
+    # "my last pregnancy ended in an emergency c-section": a pregnancy that is over
+    r"\b(my |our |the )?(last|previous|first|1st|second|2nd|third|3rd|earlier|other) pregnancy (ended|was|went)\b",
     r"\b(fully|completely|totally) weaned\b",
     # "did 2 years of breastfeeding with my eldest", "i stoppd feeding her" (a typo of stopped)
     r"\bdid (\d+|a|an|one|two|three|four|five|six|nine|a few|a couple of) (years?|months?|weeks?|yrs?|mos?) of\b",
@@ -96,12 +98,14 @@ UNSURE_PATTERNS = [
 # "maybe next year" is a plan, not doubt about now.
 FUTURE_PLAN = r"\b(maybe|might|possibly|probably|perhaps|may)\b[^.;]{0,30}?\b(next (year|month|" \
     r"summer|spring|autumn|fall|winter)|later (on|this year)?|someday|some day|one day|" \
-    r"eventually|in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line))\b"
+    r"eventually|in the future|in a (few|couple of)? ?(years?|months?)|down the (road|line)|" \
+    r"(once|when|after) (we|were|we are|im|i am) (married|engaged|settled|wed)|" \
+    r"(in |by |around |after |not before |not till |not until )?20\d\d)\b"
 FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|blood|side|" \
     r"(dads|moms|mums|fathers|mothers|husbands|partners) (side|family))\b|" \
     r"\b(is|are|was|were|thats|its|theyre) (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|" \
-    r"husbands|wifes|partners|sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|" \
-    r"flatmates|housemates|roommates|boyfriends|girlfriends|friends|mates)\b|\b(on|from) my (moms|mums|dads|" \
+    r"husbands|wifes|partners|sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|grandpas|" \
+    r"granddads|grannys|aunts|aunties|uncles|cousins|flatmates|housemates|roommates|boyfriends|girlfriends|friends|mates)\b|\b(on|from) my (moms|mums|dads|" \
     r"mothers|fathers) side\b|\bfamily history\b|\bin my family\b|" \
     r"\b\w+s (my|his|her|our) (\w+ )?(mums|moms|mothers|dads|fathers|husbands|wifes|partners|" \
     r"sisters|brothers|sons|daughters|nans|grans|grandmas|grandads|flatmates|housemates|" \
@@ -265,6 +269,8 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])(?<!\bst\.)(?<!\bSt\.)(?<!\bdr\.)(?<!\
                            r"|\s+(?=\balthough\b)|\s+(?=\bhowever\b)|\s+-\s+|\s*\|\s*"
                            # "no breastfeeding, tho baby no. 3 is due": a contrast, as "but" is
                            r"|,\s+(?=\b(?:though|tho|altho)\b)"
+                           # "tobramycin drip in hospital, that was 2019": the item, then its date
+                           r"|,\s+(?=\b(?:that|this) was (?:back )?(?:in )?(?:(?:19|20)\d\d|years ago|ages ago)\W*$)"
                            # "I had a baby in August and I'm nursing": a new subject, a new clause
                            # ...but "me and my husband are trying": one subject, with the patient
                            r"|,?\s+(?=\band (?:i|i'm|i’m|im|we|we're|we’re|my)\b)"
@@ -273,9 +279,9 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;\n])(?<!\bst\.)(?<!\bSt\.)(?<!\bdr\.)(?<!\
 # question about it at the end of the message: two clauses, so the question does not make the
 # statement a hypothetical.
 _STATEMENT_THEN_QUESTION = re.compile(
-    r"^(?!\W*(?:if|what if|when|whenever|once|suppose|say|in case|should|would|could|can|"
+    r"^(?!\W*(?:if|what if|when|whenever|once|suppose|say|in case|should|would|could(?! be\b)|can|"
     r"is|are|do|does)\b)(?P<statement>.*\b(?:my|im|i'm|i’m|ive|i've|i’ve|i have|i am|i take|i got|"
-    r"i get)\b[^,?]*)"
+    r"i get)\b[^,?]*|\W*(?:could|might|may) be\b[^?]*?)"
     r",\s+(?P<question>(?:can|could|is|will|would|should|do|does|am|may) (?:i|it|that|this|"
     r"botox|we|you)\b[^,.;?]*\?\s*)$", re.I)
 
@@ -808,7 +814,7 @@ def followup_polarity(term_clause: str, next_clause: str) -> Polarity | None:
         return Polarity.ABSENT  # over now: a clear "not now"
     if re.search(NONE_NOW, next_clause):
         return Polarity.ABSENT
-    if re.match(r"\W*(but |and )?(that|it|this|that one)( was|s| was all)( back)? (in (19|20)\d\d|"
+    if re.match(r"\W*(but |and )?(that|it|this|that one)( was|s| was all)( back)? ((in )?(19|20)\d\d|"
                 r"(years|ages|a long time|a while|decades) ago|when i was|as a (kid|child|teen)|"
                 r"at (primary|secondary|high|middle|elementary) school|last year|before (covid|"
                 r"lockdown|the pandemic))\b", next_clause) and not re.search(PRESENT_CUES, next_clause):
@@ -849,14 +855,15 @@ def _negated_before(prefix: str) -> bool:
 SELF_CORRECTION = re.compile(
     r"^\W*(yes|yeah|yep|ya|no|nope|nah|never|nothing|none|negative)\b[\s,.!:-]*(never|not)?[\s,.!:-]*((oh|um+|er+|ah|no|yes|well)[\s,]+)*"
     r"(?P<turn>wait|actually|sorry|hang on|hold on|i mean|scratch that|my bad|oops|no sorry|yes sorry)"
-    r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes)\b[\s,.!:-]*)*"
+    r"\b[\s,.!:-]*((wait|actually|sorry|hang on|hold on|i mean|no|yes|technically|honestly)\b[\s,.!:-]*)*"
     r"(?P<rest>\S.*)$", re.I | re.S)
 
 
 # ...and taken back a few words in: "no, apart from... oh wait, yes, my neurologist confirmed MG"
 LATE_SELF_CORRECTION = re.compile(
-    r"^\W*(?P<first>yes|yeah|yep|no|nope|nah|not really)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
+    r"^\W*(?P<first>yes|yeah|yep|no|nope|nah|not really|not)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
     r"(wait|actually|hang on|hold on|scratch that|ok|okay|fine|alright|(oh |ah )?well)\b[\s,.!:-]*"
+    r"(?:(?:actually|honestly|to be honest|tbh)[\s,]+)?"  # "no... well, actually yes"
     r"(?P<rest>(?P<last>yes|yeah|yep|no|nope|nah)\b.*)$", re.I | re.S)
 
 
@@ -866,6 +873,13 @@ RETRACTED_ITEM = re.compile(
     r"hang on|hold on)"
     r"[\s,.!-]+(?:no[\s,.!-]+)?(?P<rest>(?:its|it's|it is|i mean|i meant|that was|that's|thats|"
     r"those were|they were|they're)\b.*)$", re.I | re.S)
+
+
+# "edoxaban... actually no, the cardiologist stopped it in the spring, so nothing": an item named
+# and then taken back with "actually no"; the answer is the no and what follows it
+DROPPED_ITEM = re.compile(
+    r"^\W*(?P<item>[\w' -]{2,40}?)\s*(?:\.{2,}|\u2026|-|\u2013|\u2014)\s*actually,?\s+no\b[\s,.!-]+"
+    r"(?P<rest>\S.*)$", re.I | re.S)
 
 
 # "yes, my asthma - well, no, it's been fine for years": a first yes taken back a few words in;
@@ -905,6 +919,10 @@ def corrected_answer(text: str) -> str:
     retracted = RETRACTED_ITEM.match(text.replace("\u2019", "'"))
     if retracted and not re.match(r"\W*(yes|yeah|yep|no|nope|nah|never)\b", text, re.I):
         return retracted["rest"].strip()
+    dropped = DROPPED_ITEM.match(straight)
+    if dropped and not re.match(r"\W*(yes|yeah|yep|no|nope|nah|never|not|i|i'm|im)\b", dropped["item"], re.I) \
+            and not re.match(r"(its|it's|it is|i mean|i meant)\b", dropped["rest"], re.I):
+        return f"no, {dropped['rest'].strip()}"
     mid = MID_CORRECTION.match(text.replace("\u2019", "'"))
     if mid:
         from bot.dates import find_date  # a date replaced by a date: the yes stands
@@ -919,6 +937,8 @@ def corrected_answer(text: str) -> str:
         return rethought["rest"].strip()  # "no... well I still express a bottle for her nursery days"
     match = SELF_CORRECTION.match(text.replace("\u2019", "'"))
     rest = match["rest"].strip() if match else ""
+    # "yep - oh wait, breastfeeding? no, we switched to formula": the question echoed back first
+    rest = re.sub(r"^[a-z' ]{3,30}\?+\s*(?=(yes|yeah|yep|no|nope|nah)\b)", "", rest, flags=re.I)
     if len(rest) > 1:
         # "no - wait, yes! 9 weeks": the answer is the yes, with what follows it
         turned = re.sub(r"\b(oh|ah|ay|aw) no\b", " ", match.string[match.end("turn"):match.start("rest")],

@@ -676,3 +676,92 @@ def test_strangers_phrasings_of_set_18(asked, text, flags):
 
 def test_a_bmi_is_not_an_age():
     assert _read("medications", "rivaroxaban 15mg, BMI 31 if that matters", MID_MAY)[3] is None
+
+
+EARLY_OCTOBER = date(2030, 10, 9)  # a Wednesday; "Saturday week" is the 19th, ten days away
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("medications", "Clotix 75, one a day since the angioplasty", ["anticoagulant"]),
+    ("medications", "Roxarel 15 for my AF", ["anticoagulant"]),
+    ("medications", "Loxonin for my knees", ["bleeding_risk_supplement"]),
+    ("medications", "Gofex when my period pain is bad", ["bleeding_risk_supplement"]),
+    ("medications", "OrfenAce for my back, two a day", ["interacting_medication"]),
+    ("medications", "on salmon oil capsules - do I need to pause them before?",
+     ["bleeding_risk_supplement"]),
+    ("medications", "edoxaban... actually no, the cardiologist stopped it in the spring, so nothing",
+     []),
+    ("medications", "fish oil... actually no, I take krill oil", ["bleeding_risk_supplement"]),
+    ("medications", "tobramycin drip in hospital with a chest infection, that was 2019", []),
+    ("medications", "on warfarin, that was 2019 when I started", ["anticoagulant"]),
+    ("breathing", "Duolin nebs 3 times a day, chest is tight",
+     ["interacting_medication", "swallowing_or_breathing_difficulty"]),
+    ("breathing", "no asthma, but swallowing's been hard since my stroke",
+     ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "no, though I do choke on the school fees every term", []),
+    ("breathing", "I choke on my food a lot", ["swallowing_or_breathing_difficulty"]),
+    ("breastfeeding", "yep - oh wait, breastfeeding? no, we switched to formula in june", []),
+    ("breastfeeding", "no apart from the 3am one, she won't settle without it", ["breastfeeding"]),
+    ("breastfeeding", "no apart from that all good", []),
+    ("breastfeeding", "we're nearly done, she only wants the boob when she's poorly",
+     ["breastfeeding"]),
+    ("pregnancy", "my last pregnancy ended in an emergency c-section, 2028", []),
+    ("pregnancy", "yes 10 weeks, my last pregnancy was twins", ["pregnant"]),
+    ("trying_to_conceive", "nah nt ttc rn, maybe 2032", []),
+    ("trying_to_conceive", "probably once we're married, so not before 2032", []),
+    ("trying_to_conceive", "no... I mean, technically yes, we came off contraception in july",
+     ["trying_to_conceive"]),
+    ("trying_to_conceive", "not trying... well, actually yes, but we have not told anyone",
+     ["trying_to_conceive"]),
+    ("neuromuscular", "they tested me for Lambert-Eaton last year, it was negative", []),
+    ("event", "getting wed sat wk x", ["event_within_two_weeks"]),
+    ("event", "my sister got married last saturday, so that's done and dusted", []),
+    ("event", "yes I did book a photoshoot for saturday", ["event_within_two_weeks"]),
+    ("event", "no, the only shoot I'm doing is sunday league football", []),
+    ("event", "no, the only event I have is my wedding on saturday", ["event_within_two_weeks"]),
+    ("prior_treatment", "eptq in my lips in september", []),
+    ("prior_treatment", "filler in my lips in september", []),
+    ("prior_treatment", "filler in september and tox in my forehead", ["recent_toxin_treatment"]),
+    ("allergies", "a Medytox injection in Seoul gave me hives for days", ["toxin_allergy"]),
+    (None, "78, on Eliquis and my swallowing's gone funny lately, ok for forehead?",
+     ["anticoagulant", "swallowing_or_breathing_difficulty"]),
+    (None, "43F / ginkgo + turmeric / not pg / no allergies / photoshoot sat / frown lines pls",
+     ["bleeding_risk_supplement", "event_within_two_weeks"]),
+    (None, "could be pregnant, waiting to test, should I keep monday's slot?", ["pregnant"]),
+    (None, "could I have botox if pregnant?", []),
+    (None, "breasfeedin rn, can i still do botox", ["breastfeeding"]),
+])
+def test_strangers_phrasings_of_set_19(asked, text, flags):
+    assert _read(asked, text, EARLY_OCTOBER)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("event_date", "Mashujaa Day", ["event_within_two_weeks"]),  # 20 October, Kenya
+    ("event_date", "the 4th of next month", []),
+    ("prior_treatment_date", "the weekend after Bastille Day - is that under 3 months?",
+     ["recent_toxin_treatment"]),
+    ("prior_treatment_date", "the day after the Glorious Twelfth", ["recent_toxin_treatment"]),
+    ("prior_treatment_date", "early jully", []),  # 3 July 2030 is 98 days before
+])
+def test_holidays_and_typos_of_set_19_give_the_date(asked, text, flags):
+    from tests.nlu.phrase_eval import read
+
+    got = read({"asked": asked, "text": text, "today": EARLY_OCTOBER})
+    assert got["closes"] and got["flags"] == flags
+
+
+@pytest.mark.parametrize("text, age", [
+    ("d.o.b. 01/02/79", 51), ("seventy, but my spirit's about 35", 70), ("sixty wun", 61),
+])
+def test_ages_of_set_19(text, age):
+    assert _read("age", text, EARLY_OCTOBER)[3] == age
+
+
+@pytest.mark.parametrize("text, allergen", [("nkda, shellfish tho", "shellfish"),
+                                              ("I broke out in a rash from Penbritin", "penbritin")])
+def test_an_allergy_named_in_passing_is_recorded_as_one(text, allergen):
+    from bot.intake import IntakeState, take_turn
+
+    turn = take_turn(IntakeState(), text, "allergies", EARLY_OCTOBER)
+    kept = turn.state.answers["allergies"].present()
+    assert kept and allergen in kept[0].evidence.lower()

@@ -378,3 +378,59 @@ def test_a_misspelt_spanish_opening_is_read_as_spanish():
                      LATE_AUGUST)
     assert turn.state.conversation_language == "es"
     assert turn.state.answers["age"].findings[0].detail.get("age") == 42
+
+
+MID_JANUARY = date(2031, 1, 16)  # a Thursday; Friday the 24th is eight days away
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("pregnancy", "la prueba de farmacia dio negativa pero sigo sin regla y con nauseas, ya no se",
+     ["pregnant"]),
+    ("breastfeeding", "no lo amamanto, toma Similac desde que nacio", []),
+    ("breastfeeding", "lo habia dejado por la mastitis en noviembre, pero volvi a darle y sigue pegado",
+     ["breastfeeding"]),
+    ("breastfeeding", "pecho pecho no, pero le doy mi leche en vasito porque no agarra el pezon",
+     ["breastfeeding"]),
+    ("breastfeeding", "nada mas le doy en las noches, de dia ya come de todo", ["breastfeeding"]),
+    ("trying_to_conceive", "lo dejamos cuando me quede sin chamba, y desde diciembre estamos otra vez "
+     "en eso", ["trying_to_conceive"]),
+    ("trying_to_conceive", "no estamos buscando... bueno, la verdad si, pero no le hemos dicho a nadie",
+     ["trying_to_conceive"]),
+    ("medications", "el Sintrom que anda en la cocina es de mi abuelo; yo no tomo nada", []),
+    ("medications", "de farmacia nada, pero si tomo capsulas de ginseng pa aguantar el turno de noche",
+     ["bleeding_risk_supplement"]),
+    ("medications", "ningun medicamento, aunque tengo sindrome de Bernard-Soulier y sangro por todo",
+     ["anticoagulant"]),
+    ("medications", "Relexil de 10, lo estoy tomando por un tiron en el trapecio",
+     ["interacting_medication"]),
+    ("medications", "Berodual, dos disparos en la mañana y dos en la noche", ["interacting_medication"]),
+    ("medications", "Enoxalow, una inyeccion diaria en la panza desde la cirugia de cadera",
+     ["anticoagulant"]),
+    ("breathing", "desde la operacion de tiroides en noviembre me cuesta pasar la comida",
+     ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "si me da covid antes de la cita, me cobran la cancelacion?", []),
+    ("breathing", "tengo fibrosis pulmonar y uso oxigeno en la noche, me pueden poner igual?",
+     ["swallowing_or_breathing_difficulty"]),
+    ("skin_infection", "tengo algo en el labio que arde y hormiguea, no se si me va a salir fuego",
+     ["skin_infection"]),
+    ("skin_infection", "infeccion de oido si, pero en la cara nada", []),
+    ("skin_infection", "tengo un erpes en el lavio desde antier", ["skin_infection"]),
+    ("event", "si, el martes 28 presento mi libro y va a haber prensa", ["event_within_two_weeks"]),
+    ("event", "el lanzamiento de mi marca se atraso de diciembre al viernes 24",
+     ["event_within_two_weeks"]),
+    ("event", "sip, me graduo dl master el lun 27", ["event_within_two_weeks"]),
+    ("prior_treatment", "si, Dysport en la frente hace unos 3 meses y medio", []),
+    ("prior_treatment", "no me acuerdo si era botox o acido hialuronico lo que me puso la cosmetologa "
+     "en noviembre", ["recent_toxin_treatment"]),
+    ("prior_treatment", "si, me puse bottox en la frete en nobiembre", ["recent_toxin_treatment"]),
+    ("concerns", "las patas de gallo, aunque el oculista dice que tengo dermatocalasia en los parpados",
+     ["heavy_eyelids"]),
+    (None, "tengo alergia a la leche de vaca (la proteina, no la lactosa), que marca me pueden poner?",
+     ["milk_protein_allergy"]),
+    (None, "47 años, tomo aceite de krill, mi ultimo botox fue en Black Friday y quiero estar lista "
+     "pal Carnaval", ["bleeding_risk_supplement", "recent_toxin_treatment"]),
+    (None, "creo que puedo estar embarazada, tengo nauseas y mucho sueño, mejor no me pongo nada?",
+     ["pregnant"]),
+])
+def test_spanish_phrasings_of_set_9(asked, text, flags):
+    assert _spanish_flags(asked, text, MID_JANUARY)[0] == flags
