@@ -846,7 +846,8 @@ OVER_NOW = r"\b((none|nothing|no (attacks?|problems?|issues?|trouble|symptoms?|f
     r"(years|ages|decades)|for (years|ages|decades))|(cleared|cleared up|all clear|gone|fine|healed|" \
     r"sorted|resolved|better|went away) (now|completely|totally|fully|for good)|all clear|came back (clear|negative|normal|fine)|(was|were|been|" \
     r"got) ruled out|nothing (was )?(found|showed up)|(results?|tests?|scans?|emg) (were |was |came " \
-    r"back )?(normal|clear|negative|fine)|(it|that|they|all) (was|were|came back) (all )?(negative|clear|normal)|outgrew it|grew out of it|now\b[^.;]{0,40}\bwithout (any )?" \
+    r"back )?(normal|clear|negative|fine)|(it|that|they|all) (was|were|came back) (all )?(negative|" \
+    r"clear|normal)|outgrew it|grew out of it|now\b[^.;]{0,40}\bwithout (any )?" \
     r"(problems?|issues?|trouble))\b"
 
 
@@ -1049,7 +1050,8 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
         return Polarity.PAST  # "our hanukkah party has been and gone"
     # "had Dysport on 20 November, son's wedding the 22nd": the past of another part is not its
     own = segment_at(norm, pos) + " " + norm[pos:]
-    return Polarity.PAST if re.search(r"\b(was|went|had|last|did (a|an|the|my|our|that|this|some)|done and dusted)\b", own) and not re.search(
+    past = r"\b(was|went|had|last|did (a|an|the|my|our|that|this|some)|done and dusted)\b"
+    return Polarity.PAST if re.search(past, own) and not re.search(
         r"\b(next|coming|upcoming|in \d+|soon|will|is|am|have|postponed|moved|rescheduled|"
         r"pushed back|delayed)\b", norm) else Polarity.PRESENT
 
@@ -1074,10 +1076,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     results, past_event = [], False
     for clause in _event_parts(text):
         word = _event_word(clause.norm)
-        if word and _only_joke(clause.norm, word, text, today):
-            continue  # "no, the only shoot I'm doing is sunday league football"
-        if not word:
-            continue
+        if not word or _only_joke(clause.norm, word, text, today):
+            continue  # none, or "no, the only shoot I'm doing is sunday league football"
         pos = find_phrase(clause.norm, word)
         polarity = _event_polarity(clause.norm, pos, word)
         when = event_date(clause.original, today) if polarity not in (
