@@ -21,6 +21,8 @@ from bot.text import SHORTHAND, SHORTHAND_RE
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                "eighteen": 18, "nineteen": 19, "twenty": 20,
                 "couple": 2, "a couple of": 2, "a couple": 2, "few": 3, "a few": 3,
                 "several": 3, "some": 3, "many": 3}
 UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mo": 30, "mth": 30,
@@ -38,7 +40,8 @@ WEEKDAYS = {name: i for i, names in enumerate(
 _DATEISH = re.compile(rf"\d|\b({_MONTHS})\b|monday|tuesday|wednesday|thursday|friday|saturday|"
                       r"sunday|tomorrow|today|tonight|week|month|year|weekend", re.I)
 _COUNT = r"\d+|a couple of|a couple|a few|couple|few|several|some|many|an?|one|two|three|" \
-    r"four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|" \
+    r"seventeen|eighteen|nineteen|twenty"
 _RELATIVE = re.compile(
     r"(?<!every )(?<!each )(?<!once )(?<!twice )(?<!times )(?<!per )"  # "every 3 months": no date
     r"\b(?P<lead>in\s+(?:about\s+|around\s+|just\s+)?|over\s+)?"
@@ -69,6 +72,7 @@ HOLIDAYS = {"carnival": None, "mardi gras": None, "shrove tuesday": None, "panca
             "bastille day": (7, 14), "glorious twelfth": (8, 12),  # France; grouse season (UK)
             "heritage day": (9, 24),  # South Africa
             "guadalupe day": (12, 12),  # Mexico
+            "ghana independence day": (3, 6), "human rights day": (3, 21),  # Ghana; South Africa
             "madaraka day": (6, 1), "mashujaa day": (10, 20), "jamhuri day": (12, 12)}  # Kenya
 # Days that move with Easter: days from Easter Sunday.
 EASTER_OFFSETS = {"carnival": -47, "mardi gras": -47, "shrove tuesday": -47, "pancake day": -47,
@@ -88,6 +92,8 @@ WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour 
                     "benito juarez": (3, 0, 3), "constitution day": (2, 0, 1),
                     "day of the constitution": (2, 0, 1), "revolution day": (11, 0, 3),
                     "day of the revolution": (11, 0, 3)}
+# Days counted from US Thanksgiving (the fourth Thursday of November).
+AFTER_THANKSGIVING = {"black friday": 1, "cyber monday": 4}
 
 # Holidays that move with a lunar or lunisolar calendar, by the words patients use, and where their
 # dates come from: the `holidays` package's calendars (country, category, that calendar's name
@@ -151,6 +157,7 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\bboxin day\b", "boxing day", lowered)
     lowered = re.sub(r"\bholl?idd?ay\b", "holiday", re.sub(r"\baprill\b", "april", lowered))
     lowered = re.sub(r"\bjully\b", "july", lowered)
+    lowered = re.sub(r"\bnovembre\b", "november", lowered)
     # "photoshoot sat", "this sat": Saturday, where "sat" cannot be the verb
     lowered = re.sub(r"\b(this|next|on|coming|by|shoot|photoshoot|wedding|party|event|gig|launch|"
                      r"birthday|bday|hen|stag|reunion|interview|do) sat\b(?! (down|on|in|with|there|next)\b)",
@@ -443,8 +450,8 @@ def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """The holiday named in text, on the preferred side of today."""
-    for name, month_day in HOLIDAYS.items():
-        if re.search(rf"\b{name}\b", text):
+    for name, month_day in sorted(HOLIDAYS.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"\b{name}\b", text):  # the longest name first: "ghana independence day"
             if month_day is None:  # Easter moves: the Western date of that year
                 from dateutil.easter import easter
 
@@ -469,6 +476,16 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
                 day = _nth_weekday(today.year + 1, month, weekday, n)
             elif prefer == "past" and day > today:
                 day = _nth_weekday(today.year - 1, month, weekday, n)
+            return day, name
+    for name, after in AFTER_THANKSGIVING.items():  # "Black Friday": the day after (US)
+        if re.search(rf"\b{name}\b", text):
+            def on(year: int) -> date:
+                return _nth_weekday(year, 11, 3, 4) + timedelta(days=after)
+            day = on(today.year)
+            if prefer == "future" and day < today:
+                day = on(today.year + 1)
+            elif prefer == "past" and day > today:
+                day = on(today.year - 1)
             return day, name
     return None
 

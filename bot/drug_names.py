@@ -16,7 +16,9 @@ INHALED_ANTICHOLINERGICS = (
     "stiolto", "bevespi", "breztri", "duaklir", "eklira", "bretaris", "tudorza", "lonhala",
     "yupelri", "braltus", "combivent", "duoneb",
     "duolin",  # ipratropium with levosalbutamol (India)
-    "berodual")  # ipratropium with fenoterol (Europe, Latin America)
+    "berodual",  # ipratropium with fenoterol (Europe, Latin America)
+    "tiova",  # tiotropium (India)
+    "trixeo")  # glycopyrronium with formoterol and budesonide (Europe)
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
@@ -62,7 +64,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "elonox",  # enoxaparin (India)
                     "flenox",  # enoxaparin (Poland)
                     "cutenox", "enoxiluv",  # enoxaparin (India)
-                    "enoxalow"),  # enoxaparin (Latin America)
+                    "enoxalow",  # enoxaparin (Latin America)
+                    "omatex", "noxprin"),  # enoxaparin (Latin America)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal",
                                "disgren", "grendis"),  # triflusal (Spain, Latin America)
@@ -104,6 +107,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "chlorzoxazone", "clorzoxazona", "parafon forte", "lorzone",
             # thiocolchicoside
             "thiocolchicoside", "tiocolchicosido", "muscoril", "myoril", "adalgur", "coltramyl",
+            "tiocolsid",  # Latin America
             "miorel",
             # eperisone, tolperisone
             "eperisone", "eperisona", "myonal", "tolperisone", "tolperisona", "mydocalm",
@@ -185,6 +189,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "phensic", "cafenol",
             # Pakistan
             "besprin",
+            # Poland
+            "acard", "polopiryna",
             # Philippines
             "aspilets",
             # Spain, Latin America
@@ -240,8 +246,10 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "loxonin", "loxoprofen", "loxoprofeno",  # loxoprofen (Japan, Latin America)
             "actiprofen",  # ibuprofen (Canada)
             "gofex",  # ibuprofen (South-East Asia)
+            "ibux",  # ibuprofen (Norway)
             "algidrin",  # ibuprofen arginine (Spain)
-            "lertus", "xedenol"),  # diclofenac (Chile)
+            "lertus", "xedenol",  # diclofenac (Chile)
+            "antalgin", "naprux"),  # naproxen (Chile, Argentina)
         "fish oil": ("nordic naturals",  # a fish-oil brand ("Nordic Naturals omega")
                      "omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",

@@ -129,7 +129,8 @@ MEDICINES = _terms("medicine", "anticoagulant", {
         "depen", "telithromycin", "magnesium sulfate infusion", "magnesium sulphate infusion",
         "magnesium drip"),
     "atropine": ("atropine", "atropina", "atropine drops", "atropine eye drops"),
-    "quinine": ("quinine", "quinine sulfate", "quinine sulphate", "qualaquin", "quinina"),
+    "quinine": ("quinine", "quinine sulfate", "quinine sulphate", "qualaquin", "quinina",
+                "quinate", "q300", "q 300"),  # Australia
 }) + _terms("medicine", "bleeding_risk_supplement", {
     "aspirin": ("aspirin", "baby aspirin", "asprin", "ecotrin", "bayer aspirin", "aspirina",
                 "anacin", "st joseph 81", "st. joseph 81", "st joseph de 81", "st. joseph de 81",
@@ -289,6 +290,9 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "swallowing's hard", "swallowing's difficult",
                               "swallowing's gone funny", "swallowings gone funny",
                               "swallowing has gone funny", "swallowing's gone weird",
+                              "coughing when i swallow", "cough when i swallow",
+                              "choke when i swallow", "choking when i swallow",
+                              "swallowing's been off", "swallowings been off",
                               "swallowings gone weird", "swallowing has gone weird"),
     "breathing difficulty": ("trouble breathing", "difficulty breathing", "hard to breathe",
                              "short of breath", "shortness of breath", "breathless",
@@ -359,6 +363,7 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
 
 SKIN_INFECTION = _terms("condition", "skin_infection", {
     "cold sore": ("cold sore", "cold sores", "cold sour", "cold sours", "coldsore", "coldsores",
+                  "cld sre", "cold sre",
                   "cold soar", "cold soars", "fever blister", "fever blisters", "herpes",
                   "coldsore", "coldsores", "hsv", "cold-sore", "cold soar", "cold soars",
                   "cold sor", "herpes labial", "abreva", "cold sorre", "cold sorres",
@@ -399,6 +404,7 @@ PRODUCTS = _terms("product", None, {
 })
 
 MILK_ALLERGENS = ("milk", "dairy", "cow's milk", "cows milk", "milk protein", "casein", "whey",
+                  "dairy protein",
                   "protein in cows milk", "protein in milk", "cows milk protein")
 ALLERGY_WORDS = ("allergic", "allergy", "allergies", "reaction", "hives", "swelling", "swelled",
                  "swollen", "swell", "anaphylaxis", "anaphylactic", "rash after", "reacted",
@@ -451,7 +457,8 @@ ALLERGENS = (
     "vaccines", "flu jab", "flu shot", "amoxicillin", "amoxil", "erythromycin",
     "tetracycline", "cephalosporins", "cephalexin", "keflex", "ciprofloxacin", "cipro",
     "trimethoprim", "septrin", "bactrim", "doxycycline", "clindamycin", "metronidazole",
-    "flagyl", "ampicillin", "penbritin", "flucloxacillin", "floxapen",
+    "flagyl", "ampicillin", "penbritin", "flucloxacillin", "floxapen", "tazocin",
+    "piperacillin",
     # Spanish, when the gloss leaves them
     "mariscos", "camarones", "nueces", "cacahuate", "cacahuates", "mani", "huevo", "huevos",
     "fresas", "polvo", "polen", "gatos", "perros", "abejas", "avispas", "picaduras", "latex",
@@ -477,7 +484,8 @@ EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party
                "renew our vows", "recital", "gala dinner", "ball", "formal", "mothers day",
                "fathers day", "memorial day", "st patricks day", "fourth of july", "4th of july",
                "graduation ceremony", "work do", "works do", "black tie", "first communion",
-               "communion", "confirmation", "eid", "diwali", "hanukkah")
+               "communion", "confirmation", "eid", "diwali", "hanukkah",
+               "being filmed", "documentary")
 
 # Generic words that mean a skin infection only when the patient answers the skin question or
 # names the skin or face in the same sentence ("ear infection" is not a skin infection).
@@ -654,7 +662,8 @@ EVERYDAY_USES = {
                   # "only breathless when I see my credit card bill": a joke about money
                   r"(breathless|out of breath|short of breath|cant breathe|wheez\w*) (when|whenever|at|over|"
                   r"after) (i see |i get |seeing |getting |opening )?(my |the |our )?(credit card |bank |"
-                  r"phone |energy |gas |electric )?(bills?|statements?|balance|prices?|rent|mortgage)\b.*",
+                  r"phone |energy |gas |electric |electricity |water |council tax |tax )?(bills?|statements?|"
+                  r"balance|prices?|rent|mortgage)\b.*",
                   r"(the )?only (thing|one) (thats |that is |)?(choking|wheezing|struggling)\b.*",
                   r"(wifi|wi fi|internet|connection|broadband|traffic|engine|car|printer|laptop|"
                   r"computer|phone|drains?)( \w+)? (is |keeps |was )?(choking|wheezing|gasping)\b",
@@ -665,6 +674,8 @@ EVERYDAY_USES = {
                   r"(breathe|breath)\w*"),
     "skin_infection": (r"infected with (wrinkles|lines|\w+ lines|laughter|\w+ness)",
                        r"(infected with|caught|got|have) the (\w+ )?bug\b",
+                       # "a few hormonal breakouts on my jaw": acne, not an infection
+                       r"(hormonal|period|stress|acne|teenage|monthly) (breakouts?|spots?|pimples?)",
                        r"(phone|laptop|computer|pc|mac|tablet|ipad|email|inbox)s?( is| s| has)? "
                        r"(been )?(infected|got a virus|has a virus)\b.*",
                        r"infectious (laugh|smile|results?|energy|personality)",

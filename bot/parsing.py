@@ -987,14 +987,16 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
             f for f in generic if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
     allergy = not asked and (re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", norm) or (
         # "none except Vibramycin, I get a rash": a medicine named, then how it takes the patient
-        re.search(r"\b(i get|gives me|give me|makes me|brings? me out|i break out|i come out|came up in|"
+        re.search(r"\b(i get|i got|gives me|give me|makes me|brings? me out|i break out|i come out|came up in|"
                   r"come up in|comes up in|broke out|after my|after the)\b", norm)
-        and (drug_table.named_medicines(norm) or _terms_in(norm, lexicon.PRODUCTS))))
+        and (drug_table.named_medicines(norm) or _terms_in(norm, lexicon.PRODUCTS)
+             or any(find_phrase(norm, allergen) >= 0 for allergen in lexicon.ALLERGENS))))
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now
         evidence = normalise(finding.evidence)
         if allergy and finding.polarity in (Polarity.PRESENT, Polarity.UNSURE) and re.search(
                 r"\b(rash|rashes|hives|welts|itch\w*)\b", evidence) and not re.search(
-                r"\b(now|right now|at the moment|atm|today|currently|on my (face|lip|forehead))\b",
+                r"\b(now|right now|at the moment|atm|today|currently|on my (face|lip|lips|forehead|chin|"
+                r"cheeks?|nose|mouth|jaw|neck))\b",
                 evidence):
             # "allergic to sulfa drugs, I get a rash": how the allergy shows, not a rash now
             finding.polarity = Polarity.HYPOTHETICAL
@@ -1137,7 +1139,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         return []  # "I'd like the forehead done", "no photos right now": another question's
     if yes_no(text) == "no" or re.search(r"\b(diary|calendar|schedule|social life)( s| is|s)? (totally |"
                                          r"completely |pretty |basically )?(empty|clear|blank|free|"
-                                         r"dead)\b", normalise(text)):
+                                         r"dead)\b|^(ive |i have |weve |we have )?(got )?nothing (planned|"
+                                         r"booked|lined up|coming up|on)\b", normalise(text)):
         return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
                         evidence=text.strip())]  # "Nope, quiet few months ahead", "diary's empty"
     if re.match(r"(how|what|whats|why|when|can|could|does|do|is|will|should|who|where)\b",
@@ -1275,7 +1278,8 @@ FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neura
     r"clear (and|\+|n) brilliant|coolsculpting|rf microneedling|plasma rico en plaquetas)\b"
 FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not before|neva?r? (dun|done|had)|" \
     r"havent had|haven't had|never(?! (knew|know|found out|was told|asked|understood|checked|" \
-    r"remembered|remember|realised|realized|heard|sure))|chickened out|backed out|talked myself out|didnt go through|" \
+    r"remembered|remember|realised|realized|heard|sure|told|said|mentioned|explained|wrote|gave|showed|" \
+    r"called|replied|followed up|got back))|chickened out|backed out|talked myself out|didnt go through|" \
     r"(got|had|get) cold feet|lost my nerve|wimped out|(almost|nearly) (did|had|got|went for) it|" \
     r"cancel+ed|bailed|bottled it|not once|never once|(toxin|botox|tox|needle) virgin|" \
     r"(botox|tox|toxin|injectables?) (newbie|novice|noob|beginner|first[- ]timer)|first[- ]timer|" \
@@ -1714,7 +1718,7 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
     found = []
     if not has_allergy_word:  # "had Dysport in May" answers nothing about allergies
         return []
-    if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|allergic to (the )?(cow|milk|"
+    if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|dairy prot|allergic to (the )?(cow|milk|"
                                            r"dairy)|\bthe protein\b", norm):
         return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
                         evidence=clause.original)]
@@ -1810,7 +1814,7 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 # Misspelt units after a tens word: "sixty thre", "thirty for" (never "to"/"too": "thirty too")
 UNIT_TYPOS = {"for": 4, "fore": 4, "thre": 3, "tree": 3, "fiv": 5, "fve": 5, "sevn": 7,
               "twoo": 2, "tow": 2, "sevin": 7, "seving": 7, "ate": 8, "eigh": 8, "fiev": 5,
-              "nein": 9, "sicks": 6, "siks": 6, "thee": 3, "fuor": 4, "foor": 4, "won": 1, "wun": 1,
+              "nein": 9, "sicks": 6, "siks": 6, "thee": 3, "fuor": 4, "foor": 4, "won": 1, "wun": 1, "siix": 6,
               "seven": 7, "eigth": 8, "eigt": 8, "nin": 9, "nien": 9, "sixe": 6}
 _UNITS = "|".join(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                    *UNIT_TYPOS])
@@ -1858,7 +1862,8 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     if asked and re.search(r"\b(early|mid|late)[\s-]?(\d0s|twenties|thirties|forties|fifties|sixties|"
                            r"seventies|eighties)\b", plain) and not re.search(r"\b\d{2}\b(?!s)", plain):
         return []  # "late 30s, put it that way": an adult, but which age is still to be asked
-    fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait)\W+(\d{1,2})\b|"
+    fixed = re.search(r"\b(?:no,? )?(?:sorry|i mean|i meant|correction|wait|typo)(?:\W+(?:typo|i mean|i meant))?"
+                      r"\W+(\d{1,2})\b|"
                       r"\b\d{1,2}\W+(?:(?:ay|oh|oops|er|um|uh|ah|ugh)\W+)?no\W+(\d{1,2})\b", plain)
     if asked and fixed:  # "25, no sorry, 26": the corrected number
         return [_age_finding(original, int(fixed.group(1) or fixed.group(2)))]

@@ -765,3 +765,49 @@ def test_an_allergy_named_in_passing_is_recorded_as_one(text, allergen):
     turn = take_turn(IntakeState(), text, "allergies", EARLY_OCTOBER)
     kept = turn.state.answers["allergies"].present()
     assert kept and allergen in kept[0].evidence.lower()
+
+
+EARLY_MARCH = date(2031, 3, 4)  # a Tuesday; 90 days back is Wednesday 4 December 2030
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("medications", "Ibux for cramps every month", ["bleeding_risk_supplement"]),
+    ("medications", "Acard 75 every morning since my TIA", ["bleeding_risk_supplement"]),
+    ("medications", "Quinate at bedtime for my cramps", ["interacting_medication"]),
+    ("medications", "Tiova rotacaps daily", ["interacting_medication"]),
+    ("event", "not a wedding, but I'm being filmed for a documentary on the 10th",
+     ["event_within_two_weeks"]),
+    ("event", "I've got nothing planned for months", []),
+    ("event", "nothing planned except my wedding saturday", ["event_within_two_weeks"]),
+    ("skin_infection", "cld sre on lwr lip rn", ["skin_infection"]),
+    ("skin_infection", "none except a few hormonal breakouts on my jaw", []),
+    ("allergies", "none except Tazocin, I got a rash in hospital", []),
+    ("breathing", "no, only breathless when the electricity bill lands", []),
+    ("prior_treatment", "I had botox in march, but they never told me the brand",
+     ["recent_toxin_treatment"]),
+    ("prior_treatment", "never had it", []),
+    (None, "dairy protein allergy here (the real one, not lactose) - which toxin won't set it off?",
+     ["milk_protein_allergy"]),
+    (None, "80, on clopidogrel and I keep coughing when I swallow - ok for my frown?",
+     ["anticoagulant", "swallowing_or_breathing_difficulty"]),
+])
+def test_strangers_phrasings_of_set_20(asked, text, flags):
+    assert _read(asked, text, EARLY_MARCH)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("prior_treatment_date", "about fifteen weeks ago, give or take", []),  # 105 days
+    ("prior_treatment_date", "ten weeks ago", ["recent_toxin_treatment"]),
+    ("prior_treatment_date", "Black Friday weekend, there was a deal on", []),  # 29 November: 95 days
+    ("event_date", "Ghana Independence Day", ["event_within_two_weeks"]),  # 6 March
+])
+def test_dates_of_set_20(asked, text, flags):
+    from tests.nlu.phrase_eval import read
+
+    got = read({"asked": asked, "text": text, "today": EARLY_MARCH})
+    assert got["closes"] and got["flags"] == flags
+
+
+@pytest.mark.parametrize("text, age", [("15 - sorry, typo, 51", 51), ("fourty-siix", 46)])
+def test_ages_of_set_20(text, age):
+    assert _read("age", text, EARLY_MARCH)[3] == age

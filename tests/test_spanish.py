@@ -434,3 +434,38 @@ MID_JANUARY = date(2031, 1, 16)  # a Thursday; Friday the 24th is eight days awa
 ])
 def test_spanish_phrasings_of_set_9(asked, text, flags):
     assert _spanish_flags(asked, text, MID_JANUARY)[0] == flags
+
+
+LATE_MAY = date(2031, 5, 21)  # a Wednesday; 90 days back is Friday 20 February
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("breastfeeding", "nada, solo la toma de la madrugada", ["breastfeeding"]),
+    ("breastfeeding", "ya lo habia destetado, pero con la gripe volvio a pedir y le estoy dando otra "
+     "vez", ["breastfeeding"]),
+    ("breastfeeding", "la que esta dando teta es mi vecina, yo no", []),
+    ("medications", "no tomo nada... ah no, el Antalgin cuando me viene la regla",
+     ["bleeding_risk_supplement"]),
+    ("medications", "Omatex, me inyecto una diaria desde la trombosis de la pierna", ["anticoagulant"]),
+    ("medications", "Tiocolsid Forte, me lo mando el fisiatra pa la espalda", ["interacting_medication"]),
+    ("medications", "Emulsion de Scott, una cucharada diaria como cuando era chiquita",
+     ["bleeding_risk_supplement"]),
+    ("neuromuscular", "se me cansan los parpados y a veces veo doble, el neurologo me esta haciendo "
+     "estudios", ["neuromuscular_disorder"]),
+    ("breathing", "respirar bien, pero tragar me cuesta desde hace unas semanas",
+     ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "tengo un asma que ni con el inhalador se me controla, es riesgoso el botox?",
+     ["swallowing_or_breathing_difficulty"]),
+    ("skin_infection", "a mi gato le salio una infeccion en la oreja", []),
+    ("event", "si, sesion d fotos el vie 23 x mi cumple", ["event_within_two_weeks"]),
+    ("prior_treatment", "creo que era botox lo que me pusieron en el spa en marzo, pero nunca me "
+     "dijeron la marca", ["recent_toxin_treatment"]),
+    ("prior_treatment", "si, me puce botoz en el entresejo en marso", ["recent_toxin_treatment"]),
+    ("allergies", "de chiquita era alergica a la leche de vaca, pero se me quito como a los 5", []),
+    ("allergies", "tengo alerjia a la proteina de la lexe, no es intolerancia, me lo confirmo la "
+     "alergologa", ["milk_protein_allergy"]),
+    ("age", "me faltan 3 meses pa cumplir 18", ["under_18"]),
+    (None, "hola, 61, se me vienen los parpados encima y las cejas se me cayeron", ["heavy_eyelids"]),
+])
+def test_spanish_phrasings_of_set_10(asked, text, flags):
+    assert _spanish_flags(asked, text, LATE_MAY)[0] == flags
