@@ -4,7 +4,7 @@ tests/nlu/phrases.yml (written before the fixes), phrases_blind.yml, phrases_bli
 phrases_blind3.yml to phrases_blind20.yml (blind sets, each measured once before being read and
 fixed for) are regression suites here: a change to the reader that misreads one of their patient
 messages fails this test with the phrase, what was expected and what was read. The newest blind
-sets (phrases_blind21.yml once written, phrases_es_blind11.yml) are NOT here: they are the
+sets (phrases_blind21.yml, phrases_es_blind11.yml) are NOT here: they are the
 unseen sets that `make nlu-eval` reports on. The Spanish suites (phrases_es.yml, written blind
 before the Spanish reader was tuned, and phrases_es_blind.yml to phrases_es_blind10.yml, each
 measured once first) are here with their misreads.
