@@ -33,10 +33,11 @@ MONTH_NUMBERS = {name: i for i, names in enumerate(
     [(), ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
      ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
      ("oct", "october"), ("nov", "november"), ("dec", "december")]) for name in names}
-WEEKDAYS = {name: i for i, names in enumerate(
-    [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
-     ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"),
-     ("sun", "sunday")]) for name in names}
+_WEEKDAY_FORMS = [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+                  ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"),
+                  ("sun", "sunday")]
+WEEKDAYS = {name: i for i, names in enumerate(_WEEKDAY_FORMS) for name in names}
+DAY_NAMES = tuple(names[-1] for names in _WEEKDAY_FORMS)  # "monday" ... "sunday"
 _DATEISH = re.compile(rf"\d|\b({_MONTHS})\b|monday|tuesday|wednesday|thursday|friday|saturday|"
                       r"sunday|tomorrow|today|tonight|week|month|year|weekend", re.I)
 _COUNT = r"\d+|a couple of|a couple|a few|couple|few|several|some|many|an?|one|two|three|" \
@@ -165,10 +166,7 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(sunday|saturday) (league|school|roast|paper|papers|best|service)\b", " ", lowered)
     # "getting wed sat wk": British "Saturday week", a week after the coming Saturday
     lowered = re.sub(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.? (wk|week)\b",
-                     lambda m: {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
-                                "thu": "thursday", "thur": "thursday", "thurs": "thursday",
-                                "fri": "friday", "sat": "saturday", "sun": "sunday"}[m[1]] + " week",
-                     lowered)
+                     lambda m: f"{DAY_NAMES[WEEKDAYS[m[1]]]} week", lowered)
     lowered = re.sub(r"\b(some ?day|one of these days|any ?day now)\b", " ", lowered)  # not a Sunday
     # "the 20th... of january": the dots do not part the day from its month
     lowered = re.sub(r"(\d(?:st|nd|rd|th)?)\s*(?:\.{2,}|\u2026)\s*(?=of\b)", r"\1 ", lowered)
@@ -471,23 +469,22 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
             return found, moving.group()
     for name, (month, weekday, n) in WEEKDAY_HOLIDAYS.items():
         if re.search(rf"\b{name}\b", text):
-            day = _nth_weekday(today.year, month, weekday, n)
-            if prefer == "future" and day < today:
-                day = _nth_weekday(today.year + 1, month, weekday, n)
-            elif prefer == "past" and day > today:
-                day = _nth_weekday(today.year - 1, month, weekday, n)
-            return day, name
+            return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name
     for name, after in AFTER_THANKSGIVING.items():  # "Black Friday": the day after (US)
         if re.search(rf"\b{name}\b", text):
-            def on(year: int) -> date:
-                return _nth_weekday(year, 11, 3, 4) + timedelta(days=after)
-            day = on(today.year)
-            if prefer == "future" and day < today:
-                day = on(today.year + 1)
-            elif prefer == "past" and day > today:
-                day = on(today.year - 1)
-            return day, name
+            return _yearly(lambda year: _nth_weekday(year, 11, 3, 4) + timedelta(days=after), today,
+                           prefer), name
     return None
+
+
+def _yearly(on, today: date, prefer: str) -> date:
+    """A yearly day (`on(year)`) in this year, or the next or last when prefer says so."""
+    day = on(today.year)
+    if prefer == "future" and day < today:
+        return on(today.year + 1)
+    if prefer == "past" and day > today:
+        return on(today.year - 1)
+    return day
 
 
 def _moving_holiday(words: str, today: date, prefer: str) -> date | None:
