@@ -33,7 +33,7 @@ MONTH_NUMBERS = {name: i for i, names in enumerate(
     [(), ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
      ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
      ("oct", "october"), ("nov", "november"), ("dec", "december")]) for name in names}
-_WEEKDAY_FORMS = [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+_WEEKDAY_FORMS = [("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wendsday", "wensday", "wednsday", "wednesday"),
                   ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"),
                   ("sun", "sunday")]
 WEEKDAYS = {name: i for i, names in enumerate(_WEEKDAY_FORMS) for name in names}
@@ -84,6 +84,9 @@ WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour 
                     "martin luther king day": (1, 0, 3), "presidents day": (2, 0, 3),
                     "early may bank holiday": (5, 0, 1), "may bank holiday": (5, 0, 1),
                     "spring bank holiday": (5, 0, -1), "august bank holiday": (8, 0, -1),
+                    "late may bank holiday": (5, 0, -1), "summer bank holiday": (8, 0, -1),
+                    # London's carnival ends on the August bank holiday Monday
+                    "notting hill carnival": (8, 0, -1),
                     "columbus day": (10, 0, 2), "canadian thanksgiving": (10, 0, 2),
                     "canada thanksgiving": (10, 0, 2), "thanksgiving monday": (10, 0, 2),
                     "thanksgiving": (11, 3, 4),
@@ -173,6 +176,12 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     # "is that over the 90 days?", "within the 2 weeks": a span asked about, not a date
     lowered = re.sub(r"\b(the|over|under|within|past|than|inside|outside) (\d+) (days?|weeks?|wks?|"
                      r"months?)(?! (ago|before|after|from|later|back|since))\b", " ", lowered)
+    lowered = _ordinal_words(lowered)  # "the twenty-fifth", "the thirtyeth of august"
+    # "the Saturday 27": a weekday and its day of the month
+    lowered = re.sub(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day) (\d{1,2})\b(?!\s*(?:st|nd|rd|th|:|"
+                     r"\.\d|am|pm|h\b|hrs?|oclock|o clock|days?|weeks?|wks?|months?|years?|/|-\d)|\s*(?:of\s+)?"
+                     rf"(?:{_MONTHS})\b)",
+                     r"\1 the \2th", lowered)
     # "the 4th of next month": that day, a month on
     next_month = re.search(r"\bthe (\d{1,2})(?:st|nd|rd|th)? of next month\b", lowered)
     if next_month:
@@ -192,6 +201,38 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
         parsed = _dateparser(lowered, today, prefer)
         return parsed if parsed and _plausible(parsed[0], today) else None
     return _first(found, lowered)
+
+
+# Ordinal words for days of the month, with the spellings patients type ("fith", "thirtyeth")
+_ORDINAL_UNITS = {"first": 1, "frist": 1, "second": 2, "secnd": 2, "third": 3, "thrid": 3,
+                  "fourth": 4, "forth": 4, "fifth": 5, "fith": 5, "fifht": 5, "sixth": 6,
+                  "sixt": 6, "seventh": 7, "eighth": 8, "eigth": 8, "ninth": 9, "nineth": 9}
+_ORDINAL_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "twelth": 12, "thirteenth": 13,
+                  "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+                  "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twentyeth": 20,
+                  "thirtieth": 30, "thirtyeth": 30, "thirtith": 30}
+_TENS = r"(?P<tens>twenty|tweny|twenny|twentie|thirty|thirtie|thirdy)"
+_ORDINAL = (rf"(?:{_TENS}[\s-]?)?(?P<unit>{'|'.join(_ORDINAL_UNITS)})|"
+            rf"(?P<whole>{'|'.join(_ORDINAL_TEENS)})")
+_ORDINAL_DAY = re.compile(
+    rf"\b(?P<lead>(?:the|on|of|by|from|until|till|before|after|{_MONTHS})\s+(?:the\s+)?)(?:{_ORDINAL})\b"
+    rf"(?=\s*(?:$|[,.;:!?)\-]|of\s+(?:{_MONTHS})\b|(?:and|or|at|so|but|then|is|was|for|i|we|lol|"
+    r"please|next|this|x+)\b))")
+
+
+def _ordinal_words(text: str) -> str:
+    """"on the twenty fifth" -> "on the 25th": a day of the month said in words."""
+    def digits(match: re.Match) -> str:
+        if match["whole"]:
+            day = _ORDINAL_TEENS[match["whole"]]
+        else:
+            day = _ORDINAL_UNITS[match["unit"]] + (
+                (30 if match["tens"].startswith("th") else 20) if match["tens"] else 0)
+        if day > 31:
+            return match.group()
+        suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+        return f"{match['lead']}{day}{suffix}"
+    return _ORDINAL_DAY.sub(digits, text)
 
 
 def _shifted(found: tuple[date, str], text: str) -> tuple[date, str]:
@@ -448,6 +489,11 @@ def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
 
 def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """The holiday named in text, on the preferred side of today."""
+    for name, (month, weekday, n) in WEEKDAY_HOLIDAYS.items():
+        # "Notting Hill Carnival" before the Easter "carnival" inside it
+        if any(other in name and other != name for other in HOLIDAYS) and re.search(
+                rf"\b{name}\b", text):
+            return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name
     for name, month_day in sorted(HOLIDAYS.items(), key=lambda item: -len(item[0])):
         if re.search(rf"\b{name}\b", text):  # the longest name first: "ghana independence day"
             if month_day is None:  # Easter moves: the Western date of that year
@@ -467,8 +513,8 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
         found = _moving_holiday(moving.group(), today, prefer)
         if found:
             return found, moving.group()
-    for name, (month, weekday, n) in WEEKDAY_HOLIDAYS.items():
-        if re.search(rf"\b{name}\b", text):
+    for name, (month, weekday, n) in sorted(WEEKDAY_HOLIDAYS.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"\b{name}\b", text):  # "late may bank holiday" before "may bank holiday"
             return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name
     for name, after in AFTER_THANKSGIVING.items():  # "Black Friday": the day after (US)
         if re.search(rf"\b{name}\b", text):

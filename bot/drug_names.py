@@ -18,7 +18,16 @@ INHALED_ANTICHOLINERGICS = (
     "duolin",  # ipratropium with levosalbutamol (India)
     "berodual",  # ipratropium with fenoterol (Europe, Latin America)
     "tiova",  # tiotropium (India)
-    "trixeo")  # glycopyrronium with formoterol and budesonide (Europe)
+    "trixeo",  # glycopyrronium with formoterol and budesonide (Europe)
+    "revefenacin",
+    # duplicate brands of the same inhalers (Europe): umeclidinium with vilanterol (Laventair), with
+    # fluticasone too (Elebrato); umeclidinium alone (Rolufta); indacaterol with glycopyrronium
+    # (Xoterna, Ulunar), with mometasone too (Zimbus, Enerzair); glycopyrronium alone (Tovanor);
+    # beclometasone, formoterol and glycopyrronium (Riarify, Trydonis); aclidinium with formoterol
+    # (Brimica)
+    "laventair", "elebrato", "rolufta", "xoterna", "ulunar", "zimbus", "enerzair", "tovanor",
+    "riarify", "trydonis", "brimica",
+    "ipravent")  # ipratropium (India)
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
@@ -65,7 +74,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                     "flenox",  # enoxaparin (Poland)
                     "cutenox", "enoxiluv",  # enoxaparin (India)
                     "enoxalow",  # enoxaparin (Latin America)
-                    "omatex", "noxprin"),  # enoxaparin (Latin America)
+                    "omatex", "noxprin",  # enoxaparin (Latin America)
+                    "arovi"),  # enoxaparin biosimilar (Europe)
         "other antiplatelet": ("ticlid", "danaparoid", "orgaran", "persantin", "asasantin", "dipiridamol", "ticlopidina", "zontivity",
                                "pletaal", "triflusal",
                                "disgren", "grendis"),  # triflusal (Spain, Latin America)
@@ -197,7 +207,11 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "tromalyt", "cafiaspirina", "acido acetil salicilico",
             # Germany, Austria, Switzerland, France, Italy
             "thrombo ass", "thromboass", "aspegic", "kardegic", "cardioaspirin",
-            "cardirene"),
+            "cardirene",
+            "cardiomagnyl",  # aspirin with magnesium hydroxide (Russia, Central Asia)
+            # aspirin, paracetamol and caffeine powders (South Africa)
+            "grand-pa powders", "grand-pa powder", "grandpa powders", "grandpa powder",
+            "grand pa powders", "grand pa powder", "grand-pa headache powder"),
         "nsaid": (
             # Spanish and British generic names
             "ketoprofeno", "dexketoprofeno", "indometacin", "indometacina", "ketorolaco",
@@ -249,7 +263,9 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "ibux",  # ibuprofen (Norway)
             "algidrin",  # ibuprofen arginine (Spain)
             "lertus", "xedenol",  # diclofenac (Chile)
-            "antalgin", "naprux"),  # naproxen (Chile, Argentina)
+            "antalgin", "naprux",  # naproxen (Chile, Argentina)
+            "panafen",  # ibuprofen (New Zealand)
+            "diclac"),  # diclofenac (Germany, Central Europe)
         "fish oil": ("nordic naturals",  # a fish-oil brand ("Nordic Naturals omega")
                      "omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
@@ -266,7 +282,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                               "garlic extract", "garlic oil capsules", "odourless garlic",
                               "odorless garlic", "capsulas de ajo",
                               "garlicin", "sundown garlic"),  # garlic tablets (US)
-        "ginseng": ("panax", "pharmaton", "ginsana"),
+        "ginseng": ("panax", "pharmaton", "ginsana",
+                    "ginsomin"),  # ginseng with vitamins (Philippines)
         "turmeric": ("curcuminoids", "theracurmin", "longvida"),
         "st john's wort": ("hypericum", "hypericin", "jarsin", "remotiv", "perika",
                            "hyperiforce", "laif 900", "laif"),  # Laif: Germany

@@ -340,7 +340,7 @@ def answer_then_question(text: str) -> bool:
     """
     parts = _parts(text)
     return len(parts) > 1 and not re.match(QUESTION_WORDS, normalise(parts[0])) and not re.match(
-        r"(if|what if|in case|suppose|say|when|once)\b", normalise(parts[0]))
+        r"((and|but|so|or) )?(if|what if|in case|suppose|say|when|once)\b", normalise(parts[0]))
 
 
 def _parts(text: str) -> list[str]:
@@ -462,8 +462,10 @@ def _apply_findings(state: IntakeState, text: str, asked: str | None, today: dat
             continue
         with typo_tolerance(topic == asked):  # typos only in the answer to the question asked
             findings = extractor(text, topic == asked, today)
-        if not findings and topic == asked:
-            findings = _self_denied(extractor, text, today)
+        if not findings and topic == asked:  # "yes, to latex - will the gloves be a problem?"
+            findings = _self_denied(extractor, text, today) or (
+                _answer_before_question(extractor, text, today) if text.rstrip().endswith("?") and
+                _parts(text) and yes_no(_parts(text)[0]) in ("yes", "no") else [])
         if not findings:
             continue
         if topic in FOLLOW_UPS and topic != asked and FOLLOW_UPS[topic] not in changed:
@@ -518,7 +520,10 @@ def _answer_before_question(extractor, text: str, today: date) -> list[Finding]:
     answers it, when it is the patient's own clear answer."""
     if not answer_then_question(text):
         return []
-    first = _parts(text)[0]
+    parts = _parts(text)
+    # "yes, to latex - will the gloves be a problem?": every statement before the question
+    first = ", ".join(parts[:-1]) if len(parts) > 2 and parts[-1].rstrip().endswith("?") and not any(
+        p.rstrip().endswith("?") for p in parts[:-1]) else parts[0]
     with typo_tolerance(True):
         found = [f for f in extractor(first, True, today) if f.polarity not in NOT_ANSWERS]
     if "?" not in text and not (yes_no(first) and len(first.split()) <= 3) and any(

@@ -275,6 +275,7 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "keeps sticking when i swallow", "sticking when i swallow",
                               "food sticks", "food keeps sticking",
                               "sticks in my throat", "sticking in my throat", "stick in my gullet",
+                              "catching in my throat", "catches in my throat", "catch in my throat",
                               "gets stuck", "struggle to swallow", "struggling to swallow",
                               "struggle swallowing", "hard time swallowing", "feels stuck", "food feels stuck",
                               "stuck on the way down", "food gets stuck", "choke on",
@@ -351,6 +352,10 @@ BLEEDING_DISORDERS = _terms("condition", "anticoagulant", {
                           "bruise very easily", "bruise so easily", "bleed really easily",
                           "factor xi deficiency", "factor 11 deficiency", "deficit of factor xi",
                           "deficit of factor 11", "factor xi deficit", "factor 11 deficit", "haemophilia c",
+                          # the other factor deficiencies, as "deficit of factor VII" is glossed
+                          *(f"deficit of factor {n}" for n in ("i", "ii", "v", "vii", "viii", "ix", "x",
+                                                               "xiii", "2", "5", "7", "8", "9", "10", "13")),
+                          "factor v deficiency", "factor x deficiency", "factor xiii deficiency",
                           "hemophilia c", "factor vii deficiency", "glanzmann",
                           "bernard-soulier", "bernard soulier", "i bleed from everything",
                           # its treatments: emicizumab, clotting factor concentrates
@@ -367,7 +372,13 @@ SKIN_INFECTION = _terms("condition", "skin_infection", {
                   "cold soar", "cold soars", "fever blister", "fever blisters", "herpes",
                   "coldsore", "coldsores", "hsv", "cold-sore", "cold soar", "cold soars",
                   "cold sor", "herpes labial", "abreva", "cold sorre", "cold sorres",
-                  "cold soure", "cold sorr"),
+                  "cold soure", "cold sorr",
+                  # "cs on top lip atm", "cs came up rn": SMS for a cold sore, on a lip or coming up
+                  *(f"cs {where}" for where in ("on my lip", "on lip", "on top lip", "on bottom lip",
+                                                "on my top lip", "on my bottom lip", "on upper lip",
+                                                "on lower lip", "on my mouth", "came up", "come up",
+                                                "coming up", "popped up", "just popped up",
+                                                "starting", "brewing"))),
     "impetigo": ("impetigo",),
     "folliculitis": ("folliculitis", "infected hair follicles", "infected follicles"),
     "ringworm": ("ringworm", "tinea faciei", "tinea on my face"),
@@ -468,7 +479,7 @@ ALBUMIN = ("albumin", "human albumin", "plasbumin", "albutein", "alburx", "album
            "flexbumin", "zenalb", "albunorm", "human albumin solution", "albiomin", "kedbumin",
            "albuked", "alburex", "human albumin grifols", "octalbin", "buminate")
 
-EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party",
+EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "photo shot", "launch", "party",
                "reunion", "birthday", "graduation", "interview", "holiday", "vacation", "trip",
                "passing out parade", "passing-out parade", "parade",
                "event", "gala", "anniversary", "conference", "prom", "date night", "ceremony",
@@ -485,7 +496,10 @@ EVENT_WORDS = ("wedding", "photo shoot", "photoshoot", "shoot", "launch", "party
                "fathers day", "memorial day", "st patricks day", "fourth of july", "4th of july",
                "graduation ceremony", "work do", "works do", "black tie", "first communion",
                "communion", "confirmation", "eid", "diwali", "hanukkah",
-               "being filmed", "documentary")
+               "being filmed", "documentary", "carnival", "mother of the bride",
+               "mother of the groom", "father of the bride", "father of the groom", "marries",
+               "office dinner", "work dinner", "dinner party", "christmas do", "office party",
+               "marrying")
 
 # Generic words that mean a skin infection only when the patient answers the skin question or
 # names the skin or face in the same sentence ("ear infection" is not a skin infection).
@@ -623,6 +637,13 @@ EVERYDAY_USES = {
                            r"sister|bub|bubba)\b)\w+"),
     "breastfeeding": (r"feeding the (ducks|birds|cats?|dogs?|kids|family|fish|horses|chickens|"
                       r"five thousand|meter)",
+                      # "twenty years of nursing night shifts": the job, not a baby
+                      r"(years?|decades?|career|life|months?|shifts?) (of|in) nursing\b( \w+)?|"
+                      r"nursing (\w+ )?(shifts?|career|background|staff|team|profession|uniform)\b",
+                      # "feeding 40 people at my braai": a crowd, not a baby
+                      r"feed(ing|s)? (\d+|\w+ (dozen|hundred)|all|everyone|everybody|loads of|lots of|"
+                      r"a (crowd|houseful|house full|bunch|load) of)? ?(people|guests|crowd|mouths|"
+                      r"friends|visitors|neighbours|neighbors|folk|folks|everyone|everybody)\b",
                       # "nursing a sprained ankle": looking after an injury or a drink
                       r"nursing (a|an|my|this) (\w+ )?(ankle|knee|wrist|back|foot|toe|finger|hand|"
                       r"arm|leg|neck|shoulder|hip|injury|bruise|cold|flu|headache|hangover|grudge|"
@@ -676,6 +697,9 @@ EVERYDAY_USES = {
                        r"(infected with|caught|got|have) the (\w+ )?bug\b",
                        # "a few hormonal breakouts on my jaw": acne, not an infection
                        r"(hormonal|period|stress|acne|teenage|monthly) (breakouts?|spots?|pimples?)",
+                       # "it's just a shaving rash": razor burn, heat or sweat, not an infection
+                       r"(shaving|razor|heat|sweat|nappy|diaper|chafing|friction) rash(es)?|"
+                       r"razor (burn|bumps)",
                        r"(phone|laptop|computer|pc|mac|tablet|ipad|email|inbox)s?( is| s| has)? "
                        r"(been )?(infected|got a virus|has a virus)\b.*",
                        r"infectious (laugh|smile|results?|energy|personality)",

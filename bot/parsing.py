@@ -15,7 +15,7 @@ from bot import drug_table, lexicon
 from bot.dates import find_date
 from bot.drug_names import ALSO_CONTAINS
 from bot.models import Finding, Polarity
-from bot.text import (FAMILY_WORDS, FIRST_PERSON, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
+from bot.text import (FAMILY_WORDS, FIRST_PERSON, ME_TOO, HYPOTHETICAL_CUES, PRESENT_CUES, SELF_DENIAL, Clause,
                       clauses, edit_distance, ended_now, find_phrase, followup_polarity, is_english_word,
                       is_question, known_words, normalise, polarity_at, segment_at, tokens, typo_tolerance,
                       yes_no)
@@ -46,6 +46,10 @@ def everyday_masked(norm: str, topic: str) -> str:
 ONLY_THING = re.compile(r"\b(the )?only (thing|things|one|stuff|[a-z]+(?: [a-z]+)?) (that )?(i|we|im|were|"
                         r"ive|weve|id)( am| are| have| been| ever| really| still| get)*( [a-z]+( [a-z]+)?)?"
                         r"( on| for| with| to| at| about| in)? (is|are|s|=) (?P<what>[^.;,!?]+)")
+
+# "no, the only event this week is the school run"
+ONLY_THIS_WEEK = re.compile(r"\b(the )?only ([a-z]+) (this|next|coming|that) (week|weekend|month|fortnight)"
+                            r"( coming up)? (is|are|s|=) (?P<what>[^.;,!?]+)")
 
 # "no, my only blood thinner is red wine": the patient's only one of a kind is nothing clinical
 ONLY_MINE = re.compile(r"\b(my|our) only ([a-z]+ ){0,2}[a-z]+ (is|are|s|=) (?P<what>[^.;,!?]+)|"
@@ -95,6 +99,9 @@ def _match_terms(cls: list[Clause], terms: list[lexicon.Term], topic: str,
                 later = followup_polarity(norm, norms[i + 1])
                 if polarity == Polarity.OTHER_PERSON and re.search(SELF_DENIAL, norms[i + 1]):
                     later = Polarity.ABSENT  # "my aunt had ALS / but I don't"
+                elif polarity == Polarity.OTHER_PERSON and re.match(
+                        r"\W*(and |so |but )?(now )?" + ME_TOO, norms[i + 1]):
+                    later = Polarity.PRESENT  # "my husband takes krill oil / and I've started taking it too"
                 if later is not None and polarity != Polarity.ABSENT:
                     polarity, evidence = later, f"{clause.original} {cls[i + 1].original}"
             if hedged and polarity == Polarity.PRESENT:
@@ -164,6 +171,9 @@ ON_THE_MOVE = r"^(im |i am )?(on (my|the) way (to|home|back|in|out|over)\b|omw\b
 def not_an_answer(text: str, topic: str) -> bool:
     """True when free text given to `topic` plainly answers something else."""
     norm = normalise(text)
+    if topic == "medications":  # "Zorbix every morning": when a medicine is taken, not a booking
+        norm = re.sub(r"\b(every|each|in the|at|once a|twice a|per|most|some|on) (monday|tuesday|wednesday|"
+                      r"thursday|friday|saturday|sunday|weekend|morning|afternoon|evening)s?\b", " ", norm)
     if re.search(HOLD_ON, norm) or re.match(ON_THE_MOVE, norm) or (
             topic != "event" and re.search(NON_ANSWER, norm)):
         return True
@@ -187,14 +197,19 @@ REST_WORDS = r"\b(at rest|all the time|always|even when (i'?m |im |i am |my face
     r"permanent|etched|static|no matter what|24/?7|" \
     r"in my sleep|(dont|do not|never|no longer|wont) (fade|go away|disappear|soften)|" \
     r"(stay|stays|still there|there all day)|used to (fade|go away|disappear|soften)|all day( long)?|" \
-    r"(most|all|much|\d{2,3} ?%|\d{2,3} percent) of the (day|time))\b|@ ?rest\b"
+    r"(most|all|much|\d{2,3} ?%|\d{2,3} percent) of the (day|time)|even (when )?asleep|" \
+    r"(dont|do not|never|wont|doesnt) budge)\b|@ ?rest\b"
 MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|concentrate)|" \
     r"expression|expressions|moving|move|smiling|frowning|laughing|squinting|raising|dynamic|" \
     r"when(ever)? i'?m (smiling|frowning|laughing|squinting|concentrating|stressed|talking|reading|" \
     r"thinking|focusing|working|doing (my|the) (tax\w*|accounts|admin|homework|sudoku|crossword))|" \
     r"reading|concentrating|focusing|squint|squints|" \
     r"pull(ing)? (a )?faces?|make (a )?faces?|making faces|on (a |my )?(\w+ )?calls?|animated|" \
-    r"scowl\w*|grimac\w*|when i'?m (cross|angry|annoyed|mad|fed up|stressed out))\b"
+    r"scowl\w*|grimac\w*|when i'?m (cross|angry|annoyed|mad|fed up|stressed out)|" \
+    r"laffing|laffin|laughin|smilin|frownin|squintin|" \
+    r"(every ?time|whenever) (my|someone|somebody|he|she|they|the|a)\b[^.]{0,30}\b(says|does|asks|" \
+    r"talks|tells|starts)|at my (computer|screen|laptop|desk|monitor)|at the (computer|screen|laptop)|staring at (my |the |a )?" \
+    r"(screen|computer|laptop|phone))\b"
 # Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
 EXPRESSION_TYPOS = ("smile", "smiling", "frown", "frowning", "laugh", "laughing", "squint",
                     "squinting", "relaxed", "resting", "raise", "talking", "concentrating",
@@ -367,7 +382,8 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
             found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT, Polarity.OTHER_PERSON,
                                          Polarity.HYPOTHETICAL) for f in found)
             and any(f.polarity == Polarity.OTHER_PERSON for f in found) and re.search(
-                r"\b(im|i am|me im|myself im) on (zero|zilch|nada|zip|nothing|none|no meds|"
+                r"\b(im|i am|me im|myself im|ive been|i have been|im still|i am still) on (zero|zilch|nada|"
+                r"zip|nothing|none|no meds|"
                 r"no medication)\b|\b(i take|i am taking|im taking) (nothing|none|zero)\b|"
                 r"\bi (dont|do not) take (anything|any)\b|\bnothing for me\b|\bnone for me\b",
                 normalise(text))):
@@ -376,6 +392,16 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         # "stopped the Eliquis last week, now nothing": a clear no to now
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())] + found
+    if found and asked and all(f.polarity == Polarity.ABSENT for f in found) and (
+            ended_now(normalise(text)) or re.search(r"\bused to\b", normalise(text))) and \
+            yes_no(text) != "no" and not re.search(
+                r"\b(now|anymore|any more|no longer|these days|at the moment|currently|atm|rn)\b",
+                normalise(text)) and not re.search(
+                r"\b(nothing|none|no other|no more|not on anything|not taking anything|nowt|"
+                r"nada|zilch|no meds|no medication|no tablets|no pills)\b", normalise(text)):
+        # "used to take turmeric but stopped years ago", "was on Eliquis, finished the course":
+        # over, and nothing said about now; the question is asked again
+        found = [f.model_copy(update={"polarity": Polarity.PAST}) for f in found]
     if found:
         return _with_components(found) + generic
     if generic:
@@ -407,7 +433,11 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
     if answer == "no" and besides and re.fullmatch(
             r"(a |some |the odd |my )?(plasters?|band ?aids?|bandages?|cotton wool|sun ?screen|"
             r"suncream|chill pills?|tic ?tacs?|mints?|lip balm|hand cream)( now and then| and \w+)?\W*",
-            besides["rest"]):  # "no, my medicine cabinet's just plasters": not a medicine
+            besides["rest"]) or answer == "no" and besides and re.match(
+            r"(on )?(a |the |my )?(diet|break|budget|health kick|detox|cleanse|juice cleanse|mission|"
+            r"roll|streak|hiatus|waiting list|keto|fast|social media (break|detox)|dry january|"
+            r"sober october|no sugar)\b", besides["rest"]):
+        # "no, my medicine cabinet's just plasters", "nope, only on a diet": not a medicine
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     if answer == "no" and besides and re.search(r"[a-z]{4}", besides["rest"]) and not re.search(
@@ -560,9 +590,16 @@ def _unrecognised_medicine(text: str) -> Finding:
     """A medicine the lexicon does not know, with what it is for when the patient said so."""
     detail: dict = {"kind": "unknown", "category": None}
     purpose = stated_purpose(text)
+    after_surgery = re.search(r"\b(inject\w*|injections?|jabs?|shots?)\b.*\b(since|after)\b.{0,30}\b(op|"
+                              r"operation|surgery|c-?section|caesarean|cesarean|replacement)\b",
+                              normalise(text))
     if purpose and (purpose_category(purpose) or not re.search(UNCLEAR_PURPOSE, purpose)):
         # "my thyroid meds": what it is for is already said ("heart pills" is asked about)
         detail.update(purpose=purpose, category=purpose_category(purpose))
+    elif after_surgery:
+        # "Arovi injections every day since my knee op": a daily injection after surgery is
+        # most often a heparin against clots; a clinician checks which one it is
+        detail.update(purpose=after_surgery.group(), category="anticoagulant")
     return Finding(topic="medications", item="unrecognised", polarity=Polarity.PRESENT,
                    evidence=text.strip(), detail=detail)
 
@@ -720,10 +757,39 @@ CONTRACEPTION_FAILED = r"\b(condom|johnny|rubber) (broke|split|burst|came off|sl
     r"\bforgot (to take )?my pills?\b|\bmissed (a few|some|two|three|\d) pills\b"
 
 
+# Pregnancy said in SMS shape, in any message: "16wks pg", "due in december (22 wks now)"
+PREGNANT_SHORTHAND = r"\b\d{1,2} ?(wks?|weeks?) (pg|preg|pregnant|along)\b|\bdue in (jan|feb|mar|apr|may|" \
+    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\W+\(?\d{1,2} ?(wks?|weeks?)( now| today| along)?\b"
+# A late period not yet tested: possibly pregnant ("10 days late, not tested", "af 1wk late, no
+# test yet", "no period this month and too scared to test")
+LATE_UNTESTED = r"(?:^|,|\band|\bim|\bi am|\bperiods?(?: is| was|s)?|\baf(?: is|s)?|\baunt flo(?: is|s)?|" \
+    r"\bcycle(?: is|s)?)\s*(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of) ?" \
+    r"(days?|dys|wks?|weeks?) late\b|\bno (period|af) this month\b"
+NOT_TESTED = r"\b(not tested|no test|not done a test|havent (done a |taken a )?test(ed)?|" \
+    r"not taken a test|(too )?scared to test|afraid to test|yet to test|not tested yet)\b"
+
+
 def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
     """Pregnant, possibly pregnant (unsure) or not."""
     found = _reproductive(text, asked, "pregnancy", [PREGNANT, PREGNANT_WHEN_ASKED])
     norm = normalise(text)
+    if not any(f.polarity in (Polarity.PRESENT, Polarity.UNSURE) for f in found) and not re.search(
+            FAMILY_WORDS + r"|\b(if|would|when i was|last time|was)\b|\b(not|never|no)\b[^,.;]{0,12}"
+            r"\b(pg|preg|pregnant)\b", norm):
+        shorthand = re.search(PREGNANT_SHORTHAND, norm)
+        late = re.search(LATE_UNTESTED, norm) and re.search(NOT_TESTED, norm)
+        if shorthand or late:
+            return [Finding(topic="pregnancy", item="pregnant",
+                            polarity=Polarity.PRESENT if shorthand else Polarity.UNSURE,
+                            evidence=text.strip(), detail={"category": "pregnant",
+                                                           "kind": "condition"})]
+    if asked and not any(f.polarity in (Polarity.PRESENT, Polarity.UNSURE) for f in found) and re.search(
+            r"\b(nothing|none|no pregnancy|not pregnant) since( then)?\W*$", norm) and re.search(
+            r"\b(miscarriage|miscarried|d and c|d&c|erpc|lost (the|a|my) (baby|pregnancy)|ectopic|"
+            r"termination|gave birth|had (my|the|a) baby)\b", norm):
+        # "I had a D and C in June and nothing since then": not pregnant now
+        return [Finding(topic="pregnancy", item="pregnant", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if asked and re.search(CONTRACEPTION_FAILED, norm) and not any(
             f.polarity == Polarity.PRESENT for f in found) and not re.search(
             FAMILY_WORDS + r"|" + HYPOTHETICAL_CUES, norm):
@@ -750,9 +816,20 @@ FEED_EXCEPTED = r"\b(apart from|except|other than|besides|but|only|just) (the|a|
     r"(\w+ ){0,2}feeds?\b(?! (the|my|him|her|it|them|round|around|this|that|our)\b)"
 
 
+# "feeding my 3 month old myself": a baby fed by the patient, said in any message
+FED_BY_ME = r"\b(feeding|feed|nursing|nurse) (my|our|the) ([a-z0-9-]+ ){0,3}?(old|baby|newborn|bub|" \
+    r"bubba|lo|little one|infant|son|daughter|boy|girl)\b[^,.;?]{0,12}\b(myself|from me|off me)\b"
+
+
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     """Breastfeeding, nursing, pumping or chestfeeding now."""
     found = _reproductive(text, asked, "breastfeeding", [BREASTFEEDING, BREASTFEEDING_WHEN_ASKED])
+    if not any(f.polarity in (Polarity.PRESENT, Polarity.UNSURE) for f in found) and re.search(
+            FED_BY_ME, normalise(text)) and not re.search(
+            r"(?<!or )\b(if|would|used to|stopped|was|when i|not|no longer|never)\b", normalise(text)):
+        return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.PRESENT,
+                        evidence=text.strip(), detail={"category": "breastfeeding",
+                                                       "kind": "condition"})]
     if asked and not any(f.detail.get("category") for f in found) and \
             re.search(BOTTLE_ONLY, normalise(text)) and not re.search(HYPOTHETICAL_CUES,
                                                                       normalise(text)):
@@ -778,7 +855,14 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
 
 def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
     """Actively trying to conceive."""
-    return _reproductive(text, asked, "trying_to_conceive", [TTC, TTC_WHEN_ASKED])
+    found = _reproductive(text, asked, "trying_to_conceive", [TTC, TTC_WHEN_ASKED])
+    if re.search(r"\b(finally|it|ivf|the transfer|this one|round \w+) (took|worked|stuck)\b|\bgot (our|my|a) "
+                 r"(bfp|positive)\b", normalise(text)) and not re.search(r"\b(again|another|next)\b",
+                                                                       normalise(text)):
+        # "three rounds of IVF and it finally took, 9 weeks today": the trying is over
+        found = [f.model_copy(update={"polarity": Polarity.PAST})
+                 if f.polarity == Polarity.PRESENT else f for f in found]
+    return found
 
 
 # --- neuromuscular, breathing, skin -------------------------------------------------------------
@@ -941,6 +1025,12 @@ INHALER_ONLY = r"^(inhalers?|puffers?|ventolin|salbutamol|albuterol inhaler|blue
 
 def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
     """Trouble swallowing or breathing, active asthma or emphysema."""
+    if asked and re.fullmatch(r"\W*(only|just|a bit of|bit of|some|the odd)?\s*(hay ?fever|the sniffles|"
+                              r"sniffles|a cold|a runny nose|a blocked nose|a stuffy nose)( sniffles| in "
+                              r"(the )?(spring|summer))?( (lol|tbh|thats it|thats all))?\W*", normalise(text)):
+        # "only hay fever sniffles": a runny nose is no trouble breathing or swallowing
+        return [Finding(topic="breathing", item="swallowing or breathing trouble",
+                        polarity=Polarity.ABSENT, evidence=text.strip())]
     found = _condition(text, asked, "breathing", lexicon.BREATHING,
                        "swallowing or breathing trouble")
     if not asked and found and all(re.match(INHALER_ONLY, p) for p in _breathing_phrases(text)):
@@ -1047,8 +1137,8 @@ def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
         return Polarity.HYPOTHETICAL
     if _negated(norm, pos, word):
         return Polarity.ABSENT
-    if re.search(r"\b(been and gone|came and went|come and gone|already happened|(is|are|its) (all )?"
-                 r"over now)\b", norm[pos:]):
+    if re.search(r"\b(been and gone|came and went|come and gone|already happened|(is|are|its|it is|was|"
+                 r"were) (all |already )?over( now| already)?)\b", norm[pos:]):
         return Polarity.PAST  # "our hanukkah party has been and gone"
     # "had Dysport on 20 November, son's wedding the 22nd": the past of another part is not its
     own = segment_at(norm, pos) + " " + norm[pos:]
@@ -1067,19 +1157,25 @@ def _negated(norm: str, pos: int, word: str) -> bool:
 def _only_joke(norm: str, word: str, text: str, today: date) -> bool:
     """After a no, "the only shoot I'm doing is sunday league football": the event word's only
     object is no event and no date."""
-    joke = ONLY_THING.search(norm) if word and re.match(r"\W*(no|nope|nah|not really)\b",
-                                                         normalise(text)) else None
+    joke = (ONLY_THING.search(norm) or ONLY_THIS_WEEK.search(norm)) if word and re.match(
+        r"\W*(no|nope|nah|not really)\b", normalise(text)) else None
+    # "a pity party", "the school run": an event word in an everyday phrase names no event
+    what = re.sub(r"\b(pity party|party of one|party pooper|school run|tea party for one)\b", " ",
+                  joke["what"]) if joke else ""
     return bool(joke and joke.start() <= find_phrase(norm, word) < joke.start("what")
-                and not _event_word(joke["what"]) and not event_date(joke["what"], today))
+                and not _event_word(what) and not event_date(what, today))
 
 
 def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
     """An upcoming event and its date ("my wedding in 9 days")."""
-    results, past_event = [], False
+    results, past_event, joked = [], False, False
     for clause in _event_parts(text):
         word = _event_word(clause.norm)
-        if not word or _only_joke(clause.norm, word, text, today):
-            continue  # none, or "no, the only shoot I'm doing is sunday league football"
+        if not word:
+            continue
+        if _only_joke(clause.norm, word, text, today):
+            joked = True  # "no, the only shoot I'm doing is sunday league football"
+            continue
         pos = find_phrase(clause.norm, word)
         polarity = _event_polarity(clause.norm, pos, word)
         when = event_date(clause.original, today) if polarity not in (
@@ -1131,6 +1227,9 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
                                       Polarity.PRESENT, later, today)]
     if results:  # "no events but a big presentation tomorrow": the event named wins
         return _most_current(results)
+    if asked and joked and not results and yes_no(text) == "no":  # "no, the only party I'm going to is a pity party"
+        return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if asked and past_event and re.search(NOTHING_ELSE, normalise(text)):
         return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
                         evidence=text.strip())]  # "the wedding was last month, nothing else"
@@ -1270,7 +1369,7 @@ PRIOR_MARKERS = r"\b(had|got|did|done|tried|last|ago|previously|received|was|use
 FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neuramis|stylage|" \
     r"revanesse|volbella|voluma|volift|volux|kysse|defyne|refyne|saypha|yvoire|perfectha|" \
     r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|profhilo|" \
-    r"kybella|belkyra|aqualyx|eptq|" \
+    r"kybella|belkyra|aqualyx|eptq|aliaxin|profhilo structura|viscoderm|saypha|teoxane|" \
     r"thread lifts?|" \
     r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|" \
     r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|ultraformer|harmonyca|" \
@@ -1490,6 +1589,8 @@ def _toxin_named_apart(text: str, found: list[Finding]) -> list[Finding]:
             norm):
         return []  # "penicillin, and I want botox": the toxin is what they came for
     polarity = polarity_at(norm, named[0][1])
+    if polarity == Polarity.ABSENT and re.search(RULED_OUT_BEFORE, norm[:named[0][1]]):
+        polarity = Polarity.PRESENT  # "I can't have Dysport, it gave me hives": a reaction to it
     if polarity not in (Polarity.PRESENT, Polarity.PAST):  # an old reaction is still an allergy
         return []
     rest = [f for f in found if not (f.item == "other" and f.polarity == Polarity.PRESENT)]
@@ -1499,6 +1600,16 @@ def _toxin_named_apart(text: str, found: list[Finding]) -> list[Finding]:
 
 def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     """Allergy to a toxin product or albumin (defer), cow's milk protein (review), or others."""
+    # "my face went blotchy after Dysport but it could have been the cleanser": a reaction the
+    # patient doubts is still possibly an allergy, which a clinician judges
+    doubted = re.search(r"[\s,;.-]+(?:but|though|although|tho)?\s*(?:it|that|this)\s+(?:could|might|may)"
+                        r"\s+(?:have been|have|also have been|just have been|be)\b.*$", text, re.I | re.S)
+    if doubted and doubted.start() > 0:
+        before = extract_allergies(text[:doubted.start()], asked, today)
+        if any(f.item == "toxin_allergy" and f.polarity in (Polarity.PRESENT, Polarity.UNSURE)
+               for f in before):
+            return [f.model_copy(update={"polarity": Polarity.UNSURE, "evidence": text.strip()})
+                    if f.item == "toxin_allergy" else f for f in before]
     found: list[Finding] = []
     previous_about_allergies = asked
     # "nkda, shellfish tho": no drug allergy, but an allergy all the same
@@ -1537,7 +1648,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         found += _allergy_in_clause(clause, norm, has_allergy_word, normalise(text))
         if asked and not has_allergy_word:
             found += _milk_named_as_allergy(clause, norm)
-    if asked and not any(f.item == "toxin_allergy" for f in found):
+    if not any(f.item == "toxin_allergy" for f in found) and (asked or re.search(
+            r"\b(gave|give|gives|giving|brought) me (out in )?(a |an )?(rash|hives|allergic reaction|"
+            r"welts)\b", normalise(text))):  # volunteered: "last time Dysport gave me a rash"
         found = _toxin_named_apart(text, found) or found
     if asked and re.search(OUTGROWN, normalise(text)) and all(
             f.item == "other" for f in found) and not re.search(
@@ -1604,8 +1717,12 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="allergies", item="other", polarity=Polarity.OTHER_PERSON,
                         evidence=text.strip())]
     if re.match(r"^(i|ill|im|id|we|were|it|its|that|thats|this|can|will|should|do|does|is|are|"
-                r"what|how|when|where|why)\b", normalise(rest or text)) or len(tokens(norm)) > 8:
-        return []  # "I'll be coming straight from work": a sentence, not an allergen
+                r"what|how|when|where|why)\b", normalise(rest or text)) or len(tokens(norm)) > 8 and not (
+            len(tokens(norm)) <= 14 and any(find_phrase(norm, w) >= 0 for w in REACTION_WORDS)
+            and drug_table.named_medicines(norm)):
+        # "I'll be coming straight from work": a sentence, not an allergen ("Targocid brought me
+        # out in a rash in hospital" names a medicine and what it did)
+        return []
     allergen = rest if answer == "yes" and rest else text.strip()
     if re.search(r"[a-z]{3}", norm) and not not_an_answer(text, "allergies") and \
             names_an_allergen(allergen):
@@ -1690,6 +1807,11 @@ WANTED_BEFORE = r"\b(want|wants|wanting|wanna|would like|id like|book|booking|in
     r"looking for|looking to get|here for|in for|come for|coming for|(matter|matters|ok|okay|safe|" \
     r"fine|a problem|an issue|affect|affects|affecting|count|counts) for|affect|affects)( some| my| a| " \
     r"the| first| more)?\s*$"
+# "I can't have Dysport because of my allergy to milk protein": the toxin is ruled out by another
+# allergy, not reacted to
+RULED_OUT_BEFORE = r"\b(cant|can not|cannot|shouldnt|should not|not allowed to|told not to|not to|must not|" \
+    r"mustnt) (have|get|use|take|be given)\s*$"
+RULED_OUT_AFTER = r"^\W*(because of|for|due to|with|given) (my|the|an?) (\w+ ){0,3}(allergy|allergies) (to|of)\b"
 
 
 # Toxin words that can carry an allergy: not bare "injection", which may be a flu shot.
@@ -1735,7 +1857,9 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
         # "hives after Jeuveau, can I try Dysport instead": the product reacted to counts
         readings = [_allergy_polarity(norm, pos, len(word), whole) for word in words
                     if (pos := find_phrase(norm, word)) >= 0 and not (
-                        item == "toxin_allergy" and re.search(WANTED_BEFORE, norm[:pos]))]
+                        item == "toxin_allergy" and (re.search(WANTED_BEFORE, norm[:pos]) or (
+                            re.search(RULED_OUT_BEFORE, norm[:pos])
+                            and re.search(RULED_OUT_AFTER, norm[pos + len(word):]))))]
         if readings:
             found.append(Finding(topic="allergies", item=item,
                                  polarity=min(readings, key=order.index),
@@ -1812,7 +1936,7 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 
 
 # Misspelt units after a tens word: "sixty thre", "thirty for" (never "to"/"too": "thirty too")
-UNIT_TYPOS = {"for": 4, "fore": 4, "thre": 3, "tree": 3, "fiv": 5, "fve": 5, "sevn": 7,
+UNIT_TYPOS = {"sixx": 6, "for": 4, "fore": 4, "thre": 3, "tree": 3, "fiv": 5, "fve": 5, "sevn": 7,
               "twoo": 2, "tow": 2, "sevin": 7, "seving": 7, "ate": 8, "eigh": 8, "fiev": 5,
               "nein": 9, "sicks": 6, "siks": 6, "thee": 3, "fuor": 4, "foor": 4, "won": 1, "wun": 1, "siix": 6,
               "seven": 7, "eigth": 8, "eigt": 8, "nin": 9, "nien": 9, "sixe": 6}
@@ -1906,6 +2030,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     # years of something else, a school year, a number the age is near: not the age
     # "together 15 years, married 10": how long, not how old
     # "my height is 1 m 62" (a Spanish "mido un metro sesenta y dos"), "25 years married"
+    # "my skin was like glass until I turned 35": an age then, not now
+    text = re.sub(r"\b(?:until|till|til|before|since|when|after|by the time|once) (?:i|im) (?:turned|was|hit|"
+                  r"reached)\s+\d{1,2}\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:my height is|height|i weigh)\b[^,;.]*|\b\d{1,2} (?:years?|yrs?) (?:married|"
                   r"together)\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:married|together|divorced|widowed|engaged|with him|with her)\s+(?:for\s+)?"
@@ -1930,7 +2057,7 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     norm = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](nyne|nien|nin|nein)$",
                   r"\1-nine", norm)  # "thirty nyne"
     norm = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](too|to)$", r"\1-two",
-                  re.sub(r"\bth[ue]rte?y\b", "thirty", norm))
+                  re.sub(r"\b(th[ue]rte?y|thrity|thirtty)\b", "thirty", norm))
     norm = re.sub(r"\b(fou?rte?y|thirte?y|twente?y|fift?hy|sixte?y)\b",
                   lambda m: {"f": "forty", "t": "thirty" if m[1].startswith("th") else "twenty",
                              "s": "sixty"}.get(m[1][0]) if not m[1].startswith("fif") else "fifty",
@@ -1950,8 +2077,12 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     if someone and not re.search(r"\b(i|im|i am|me|myself)\b", norm[:someone.start()]):
         # "my son is 19, I'm 47"; "52, on clopidogrel, my son's wedding ..."; "33 (my sister's 36)"
         lead = re.match(r"^\W*(\d{2})\W*(?:my\s*)?$", norm[:someone.start()]) if asked else None
+        # "granddaughter gets married in october ... - I'm 73": the number after "I'm" is mine
+        mine = re.search(r"\b(?:im|i am)\b(?!.*\b(?:hes|shes|he is|she is|theyre)\b)",
+                         norm[someone.start():someone.end()])
         own = _stated_age(norm[someone.end():]) or _stated_age(norm[:someone.start()]) or (
-            int(lead.group(1)) if lead else None)
+            int(lead.group(1)) if lead else None) or (
+            _stated_age(norm[someone.start() + mine.start():]) if mine else None)
         return [_age_finding(original, own)] if own is not None else []  # "my daughter is 16"
     age = _stated_age(norm)
     norm = re.sub(r"\b(no longer|not|nt|never) (a )?teen(ager)?\b", " ", norm)  # "no longer a teen"
@@ -1997,7 +2128,7 @@ AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi h
                             r"everyone|guys|team|folks|hun|lovely))?\b[\s,!.]*)?(\d{2})\s*(?:,\s*"
                             r"(?=[a-z]|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)|here\b|"
                             r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first|on|"
-                            r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)\b|"
+                            r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?|days? late)\b)\b|"
                             r"\s+(?=pregnant|breastfeeding|ttc|nursing|ebf|bf|on (?!the\b|\d|my\b|her\b|his\b|"
                             r"(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                             r"nov|dec|christmas|xmas|boxing day|new year|valentine|easter|"
@@ -2022,7 +2153,7 @@ AGE_IN_WORDS = re.compile(r"\b(?:i am|im|aged|i turned|just turned|im only|i am 
 
 # "no health problems except hayfever, 36, looking at forehead": two digits alone between
 # commas, among words, with no other number beside them (not "the 12, 13 or 14").
-AGE_MID_ITEM = re.compile(r"(?<=[a-z])\s*(?:,|\s-)\s*([2-9]\d)\s*(?:,|-)\s*(?=[a-z])"
+AGE_MID_ITEM = re.compile(r"(?<=[a-z])\s*(?:,|\s-|[!.]+(?=\s))\s*([2-9]\d)\s*(?:,|-)\s*(?=[a-z])"
                           r"(?!.*\b(?:or|and) \d{1,2}\b)")
 
 

@@ -54,9 +54,18 @@ STRONG_PAST = [
 # Words that place a thing in the past only when nothing in the clause says it is current:
 # "I was diagnosed with MG years ago" is a current diagnosis.
 WEAK_PAST = [r"\byears? ago\b", r"\b(a few |some |many |two |three |\d+ )?(years|yrs) back\b", r"\b(a long time|ages|a while|long) ago\b", r"\bwe did\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
-             r"\bin the past\b", r"\bpreviously\b", r"\bwas\b", r"\bhad (a|my) baby\b",
+             r"\bin the past\b", r"\bpreviously\b",
+             # "I was prescribed oxybutynin", "I was switched to Dolostop": taken since then
+             r"\bwas\b(?! (prescribed|put on|started on|switched to|moved to|changed to|told to take|"
+             r"advised to take|recently prescribed|just prescribed)\b)", r"\bhad (a|my) baby\b",
              r"\bin (19|20)\d\d\b", r"\bchildhood\b",
-             r"\btook (us|me) [a-z0-9 ]{0,20}?to (conceive|get pregnant|fall pregnant)\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
+             r"\btook (us|me) [a-z0-9 ]{0,20}?to (conceive|get pregnant|fall pregnant)\b",
+             r"\btook (us|me) (years|ages|months|a while|a long time|\w+ (years|months)) of trying\b",
+             # "after the surgery of 2030 I took Xarelto a month", "during the pandemic I was given
+             # a relaxant for some weeks": a course that ended
+             r"\b(i took|i was given|was given|i was prescribed|they gave me)\b[^.;?]{0,40}?\b(for )?(a|one|two|"
+             r"three|four|\d+|some|a few|a couple of) (days?|weeks?|months?)\b(?! (now|ago|and still))",
+             r"\bduring (the )?(pandemic|lockdown|covid)\b", r"\b(surgery|operation|op) (of|in) (19|20)\d\d\b", r"(?<!ive )(?<!have )(?<!has )\bhad\b",
              r"\blast (year|month|week|summer|spring|fall|autumn|winter|time|christmas|xmas|easter|"
              r"new year|halloween|thanksgiving|diwali|eid|ramadan|hanukkah|valentines)\b",
              r"\bbefore (the pandemic|covid|lockdown|my (first|second|son|daughter|kids?))\b",
@@ -69,6 +78,9 @@ WEAK_PAST = [r"\byears? ago\b", r"\b(a few |some |many |two |three |\d+ )?(years
 STILL_CURRENT = r"\b(still|currently|right now|at the moment|atm|rn|these days|diagnosed|diagnosis|dx|" \
     r"was told i have|born with|ongoing|chronic|since|ive had|i have had|ive been|i have been|" \
     r"for the (past|last))\b"
+# A wish is not an ending: "apixaban for my heart, I want these frown lines gone"
+WISHED_GONE = re.compile(r"\b(want|wants|wanted|would like|d like|like|love|need|needs|make|making)"
+                         r" ([a-z0-9']+ ){0,4}gone\b")
 PAST_PATTERNS = STRONG_PAST + WEAK_PAST  # kept for callers that ask "is this clause historical?"
 UNSURE_PATTERNS = [
     r"\bno (clue|clew)\b", r"\bma+y+be+\b", r"^(kind of|kinda|sort of|sorta)\b", r"\bask my (doctor|dr|gp|obgyn|ob)\b",
@@ -112,7 +124,8 @@ FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|b
     r"roommates|boyfriends|girlfriends|friends|mates|kids|childs|babys|boys|girls)(?= *($|[,.;!]|" \
     r"(not mine|and not|but|my|i|im)\b))"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
-    r"both of us|we both)\b"
+    r"both of us|we both|(ive|i have|i|im|i am) (started|been|begun|now) (taking|on|using) (it|them|" \
+    r"that|those|the same)( too| as well| also)?|i (take|use) (it|them|that|the same) (too|as well))\b"
 FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
@@ -503,9 +516,11 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
     r"^(lets )?say (i|im|we|were)\b|" \
     r"(im|i am|were|we are) due to (start|begin|go on|have)|suppose|supposing|imagine|hypothetically|" \
     r"plan(ning)? (to|on)|plans? (to|for)|thinking (about|of)|considering|hoping|hope to|" \
-    r"hopefully|wants? to|wanting to|wanna|wish|going to|gonna|about to|(might|may|will|could) " \
+    r"hopefully|wants? to|wanting to|wanna|wish|going to(?! (a|an|the|my|our)\b)|gonna|about to|(might|may|will|could) " \
     r"(start|need|have to|go on|be put|put me|begin|try|get|develop|end up|break out)|" \
-    r"(starting|putting) me on|someday|some day|one day|wants? me to|" \
+    r"(starting|putting) me on|(mentioned|suggested|discussed|talked about|raised) (possibly |maybe |" \
+    r"perhaps )?(starting|putting me on|going on|trying|adding)|possibly (starting|going on)|" \
+    r"someday|some day|one day|wants? me to|" \
     r"(id|i would|would) (like|love) to|(ill|i will|will) (go|be going|be put|be starting|need " \
     r"to go) on|" \
     r"supposed to (start|take|begin|go on)|(well|ill|will|gonna|going to|probably|plan to) " \
@@ -513,6 +528,8 @@ HYPOTHETICAL_CUES = r"\b(if|what if|whether|in case|would|wouldnt|could i|can i|
     r"(after|once|when|until|till) (we|i) (buy|get|move|finish|find|save|sell|settle|marry|go|" \
     r"start|become|turn|retire|graduate|are|have)|" \
     r"in the future|eventually|when i (have|get|start|become)|once i (have|get|start|become)|" \
+    r"(after|once|when) (the|our|my) (wedding|honeymoon|move|holiday|trip|exams?|graduation|summer)" \
+    r",? (we|i) (start|begin|try|will)|" \
     r"later on|down the (road|line)|(theres |there is )?talk of|talking about (putting me on|starting)|" \
     r"once (my|the) [a-z ]{0,25}(results?|tests?|scans?) (come|comes|are) back)\b"
 # Words that affirm what their segment names: a negation before a comma does not reach it.
@@ -528,7 +545,9 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"(so |but |and )?(definitely |def |deffo |defo )?not (right )?now$|" \
     r"on hold|taking a break|having a break|given up|gave up|paused|stopped for now|" \
     r"(decided|chose|agreed) to (stop|quit|pause|give up)|(we|i) (have |ve )?stopped( trying)?$|" \
-    r"sorted (since|now)|all sorted|healed( up| over)?( a| \w+)? (days?|weeks?|months?) ago|" \
+    r"sorted (since|now)|all sorted|(antibiotics|cream|the cream|tablets|the tablets|a course|the course|" \
+    r"fucidin|fusidic|flucloxacillin|it|that) (sorted|cleared|fixed|got rid of|did the trick|" \
+    r"knocked)( it| them| that)?( out| up| off)?\b|healed( up| over)?( a| \w+)? (days?|weeks?|months?) ago|" \
     r"dormant|havent needed (a|an|my|one|it|any)\b|havent (used|had) (a|an|my) (puffer|inhaler)|fine with (it|them|that|those) now|" \
     r"now (all |just |only |fully |exclusively )?(formula|bottle)( fed| feeding)?|" \
     r"all negative|came back (negative|clear|normal|fine)|tested negative|ruled out|" \
@@ -597,7 +616,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     question or a plan, then doubt, then negation, then the past.
     """
     seg_start, seg_end = segment_span(clause, pos)
-    segment, later = clause[seg_start:seg_end], clause[seg_end:]
+    segment, later = clause[seg_start:seg_end], WISHED_GONE.sub(" ", clause[seg_end:])
     in_segment = about_someone_else(clause[seg_start:], pos - seg_start) or (
         # "asking for my wife, she's breastfeeding": a pronoun for the person named before
         re.search(r"\b(she|he|shes|hes|her|his|him|they|theyre|their)\b", clause[seg_start:pos])
@@ -644,6 +663,11 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
                     r"no chance|no way|not a chance|zero chance|theres no way)"
                     r"( that)? (im|i am|i|ive|i have|i was|id be)\b", "not", clause[:pos])
     raised = re.sub(r"\bno more\b", "no", raised)  # "so no more feeds"
+    # "no doctor has ever told me I have a nerve or muscle disease": the "no" reaches the thing
+    raised = re.sub(r"\b(no (doctor|gp|dr|one|specialist|neurologist)|nobody|noone)( has| have)?( ever)? "
+                    r"(told|said|diagnosed)( me)?( that| with)?( i have| ive got| i had| im| i am)?\b|"
+                    r"\bnever been (told|diagnosed)( that| with)?( i have| ive got| im| i am)?\b",
+                    "not", raised)
     # "a pill so I'm not running to the bathroom, Detrol": the negation is of the purpose, and
     # ends where it does ("para no andar corriendo al baño, Detrol" glosses "for no andar ...")
     raised = re.sub(r"\b(so( that)?|to|for|in order to) (i |im |i am |i do |i will |i can |i wont |"
@@ -669,12 +693,13 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     # "no allergies, had botox once in 2020, and a TV appearance on the 6th": a statement of its
     # own between the negation and the term ends the negation's reach
     stated = list(re.finditer(r",\s*(?:and\s+|then\s+|and then\s+)?(?:had|have|ive had|ive got|got|i take|im on|i had|"
-                              r"i have|i got)\b(?! (no|not|none|nothing|never|any)\b)", raised))
+                              r"i have|i got|(?:it|that|which|this|they) (?:gave|gives|made|makes|brought|"
+                              r"brings|caused|causes) me)\b(?! (no|not|none|nothing|never|any)\b)", raised))
     if stated:
         raised = raised[stated[-1].end():]
     if _negated_before(raised):
         return Polarity.ABSENT
-    after = clause[pos + phrase_len:]
+    after = WISHED_GONE.sub(" ", clause[pos + phrase_len:])
     if re.search(NOT_QUITE_OVER, after):  # (`later` is the tail of `after`)
         return Polarity.PRESENT  # "impetigo but it's almost gone": still there
     # "a cold sore, but otherwise I'm fine now": the rest is fine, not the cold sore
@@ -704,7 +729,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     reason = re.search(r"\b(because|cos|coz|cause|bc)\b", clause[pos:])
     own = segment[:pos - seg_start + reason.start()] if reason else segment
     # one string, so "have gone droopy" reads "gone" with the word after it (a change, not the past)
-    if _any(STRONG_PAST, f"{near_before} {clause[pos:]}") \
+    if _any(STRONG_PAST, WISHED_GONE.sub(" ", f"{near_before} {clause[pos:]}")) \
             or _any(WEAK_PAST, own) or (_word_at(clause, pos) in PAST_FORMS and not re.search(
                 r"\b(is|s|are|being|fully|exclusively|exclusivly|exclusivley|still|currently|mostly|partly|totally|"
                 r"only|solely)\s*$", clause[:pos])):  # "she's fully breastfed": now
@@ -737,7 +762,7 @@ def is_past(clause: str) -> bool:
 
     A present cue in the same stretch wins over a weak one: "just found out I was pregnant".
     """
-    if _any(STRONG_PAST, clause):
+    if _any(STRONG_PAST, WISHED_GONE.sub(" ", clause)):
         return True
     return _any(WEAK_PAST, clause) and not re.search(STILL_CURRENT, clause) \
         and not re.search(PRESENT_CUES, clause)
@@ -760,14 +785,20 @@ def about_someone_else(clause: str, pos: int) -> bool:
         return False  # "my husband says my forehead lines make me look worried"
     if re.search(FAMILY_WORDS, clause[:pos]):
         return True
-    return bool(re.search(FAMILY_AFTER, clause)) and not re.search(
-        FIRST_PERSON, re.sub(SELF_DENIAL + r"|\bmyself\b", " ", clause))  # "... in my kids, not me"
+    after = re.search(FAMILY_AFTER, clause)
+    # "... in my kids, not me"; "the one who is pregnant is my cousin, not me, I'm going to be the
+    # godmother": the patient's own words after the other person are about something else
+    return bool(after) and not re.search(
+        FIRST_PERSON, re.sub(SELF_DENIAL + r"|\bmyself\b", " ", clause[:after.end()])) and not re.search(
+        r"\b(i (have|get|got) (one|them|it|some) (too|as well)|me too|so do i|so am i|i am too|im too)\b",
+        clause[after.end():])
 
 
 # A short clause after the one naming a thing can take it back: "had a cold sore last month /
 # but it cleared up", "I get cold sores / but none right now", "Pregnant? / no".
-RESOLVED_LATER = r"^(but |and |though |which )?(it|its|they|theyre|that|thats|this|which|now|" \
-    r"all)\b.{0,30}\b(cleared|cleared up|healed|gone|resolved|better|went away|over|fine now)\b"
+RESOLVED_LATER = r"^(but |and |though |which |after that |since then |then |and then )?(it|its|they|theyre|that|thats|this|which|now|" \
+    r"all)\b.{0,30}\b(cleared|cleared up|healed|gone|resolved|better|went away|(?<!all )(?<!come )(?<!came )" \
+    r"(?<!coming )over|fine now)\b"  # ("it made me itch all over", "came over me": not over)
 NONE_NOW = r"^(but |though |however |and )?(none|not|no|nothing|never|havent|dont|isnt|arent)" \
     r"\b.{0,30}\b(now|currently|at the moment|atm|rn|today|anymore|any more|these days|lately|" \
     r"active|outbreak|flare|flaring|at present)\b"
@@ -948,6 +979,14 @@ def corrected_answer(text: str) -> str:
                                                               rest, re.I) else rest
     late = LATE_SELF_CORRECTION.match(text.replace("\u2019", "'"))
     if late and late["first"][0].lower() != late["last"][0].lower():  # a no became a yes
+        from bot.dates import find_date
+
+        after = re.sub(r"^\W*(no|nope|nah)\b[\s,.!:-]*", "", late["rest"], flags=re.I)
+        between = late.string[late.end("first"):late.start("rest")]
+        if late["first"][0].lower() == "y" and find_date(between, date.today()) and re.match(
+                r"(on |the |\d|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)", after.strip(),
+                re.I) and find_date(after, date.today()):  # "yes, the 25th - wait, no, the 25th of october": the date
+            return f"yes, {after.strip()}"
         return late["rest"].strip()
     return text
 
@@ -957,7 +996,7 @@ def yes_no(text: str) -> str | None:
     norm = normalise(text)
     # a laugh or an interjection first says nothing: "lol no", "haha yes", "omg no"
     norm = re.sub(r"^((lol|lmao|haha\w*|hah|ha|omg|oh|ah|um+|uh+|hmm+|well|honestly|tbh|ok|okay|"
-                  r"so|aw+|aww+|abeg|abi|eh|eish|lah|sha|o)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|ja|nope|not|never|"
+                  r"so|aw+|aww+|abeg|abi|eh|eish|lah|sha|o|still)\b[\s,.!:-]*)+(?=(no|nope|nah|naw|yes|yeah|yep|ja|nope|not|never|"
                   r"definitely|absolutely)\b)", "", norm)
     if not norm:
         return None
@@ -965,6 +1004,10 @@ def yes_no(text: str) -> str | None:
     corrected = re.match(r"^(yes|yeah|yep|no|nope|nah)\b[\s,.!:-]*((wait|actually|sorry|oops|"
                          r"i mean|scratch that|correction|my bad|hang on|hold on|well|um+|er+)"
                          r"\b[\s,.!:-]*)+(?P<last>yes|yeah|yep|no|nope|nah)\b", norm)
+    # "yes - no sorry, it's just a shaving rash": the second answer, taken back to with a sorry
+    corrected = corrected or re.match(r"^(yes|yeah|yep|no|nope|nah)\b[\s,.!:-]+(?P<last>yes|yeah|yep|no|"
+                                      r"nope|nah)\b[\s,.!:-]*(sorry|i mean|oops|my bad|wait|scratch "
+                                      r"that)\b", norm)
     if corrected:
         return "yes" if corrected["last"].startswith("y") else "no"
     words = tokens(norm)
@@ -992,7 +1035,7 @@ def yes_no(text: str) -> str | None:
         return None
     if not words:
         return None
-    if re.search(r"(,|\bso|\bso thats a)\s+(no|nope)[.!]*$|\bso (no|nope),? not (again|yet|now|at the "
+    if re.search(r"(,|\bso|\bso thats a)\s+(no|nope)(,? (thank you|thanks|ta|thx|love|hun))?[.!]*$|\bso (no|nope),? not (again|yet|now|at the "
                  r"moment|currently|anymore)( yet| again)?\W*$", norm):
         return "no"  # "had my tubes tied after my second, so no", "... so no, not again yet"
     if re.search(r"(,|\bso|\bbut)\s+(definitely |def |deffo |certainly |obviously |defo )?not "

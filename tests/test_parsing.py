@@ -811,3 +811,102 @@ def test_dates_of_set_20(asked, text, flags):
 @pytest.mark.parametrize("text, age", [("15 - sorry, typo, 51", 51), ("fourty-siix", 46)])
 def test_ages_of_set_20(text, age):
     assert _read("age", text, EARLY_MARCH)[3] == age
+
+
+MID_AUGUST = date(2031, 8, 13)  # a Wednesday; the August bank holiday is Monday 25 August
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    # openings: the patient's own facts said before any question
+    (None, "68, rivaroxaban for my AF, I want my forehead lines gone", ["anticoagulant"]),
+    (None, "12wks pg - can I still have my frown done?", ["pregnant"]),
+    (None, "due in january (19 wks now), is botox ok before then?", ["pregnant"]),
+    (None, "8 days late and haven't tested yet, should I cancel thursday?", ["pregnant"]),
+    (None, "nursing my 5 month old myself, is that a problem for botox?", ["breastfeeding"]),
+    (None, "last time Xeomin gave me a rash, I'm 50 - is Dysport ok instead?", ["toxin_allergy"]),
+    (None, "my daughter marries on the 22nd and I'd like to look fresh", ["event_within_two_weeks"]),
+    (None, "on warfarin, and tablets keep catching in my throat", ["anticoagulant",
+                                                                  "swallowing_or_breathing_difficulty"]),
+    (None, "the delivery is 3 days late, no test needed, I'd like my 11s done", []),
+    (None, "thirty years of nursing shifts gave me these lines", []),
+    # medicines by brands the reader did not know, and what the patient says about them
+    ("medications", "Laventair Ellipta once a day", ["interacting_medication"]),
+    ("medications", "Diclac when my back flares", ["bleeding_risk_supplement"]),
+    ("medications", "Cardiomagnyl daily", ["bleeding_risk_supplement"]),
+    ("medications", "Zorbix injections every evening since my hip op", ["anticoagulant"]),
+    ("medications", "my husband takes krill oil and I've started taking it too",
+     ["bleeding_risk_supplement"]),
+    ("medications", "the cardiologist mentioned possibly starting a blood thinner next year", []),
+    ("breastfeeding", "no, but I'm feeding 30 people at the christening", []),
+    ("neuromuscular", "no doctor has ever told me I have anything like that", []),
+    ("skin_infection", "yes - no sorry, it's razor burn", []),
+    ("skin_infection", "my chin got infected after waxing in may, antibiotics sorted it", []),
+    ("skin_infection", "cs on my lip since yesterday", ["skin_infection"]),
+    ("event", "no, the only party I'm going to is a pity party", []),
+    ("event", "no, the only event this week is the bin day", []),
+    ("event", "the big do is over now, it was my niece's wedding in july", []),
+    ("allergies", "maybe? I came up in hives after Bocouture but it could have been the cream",
+     ["toxin_allergy"]),
+    ("allergies", "I can't have Dysport, it gave me welts", ["toxin_allergy"]),
+    (None, "my allergist said I can't have Dysport because of my allergy to cows milk protein",
+     ["milk_protein_allergy"]),
+])
+def test_strangers_phrasings_of_set_21(asked, text, flags):
+    assert _read(asked, text, MID_AUGUST)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("event_date", "on the twenty third", ["event_within_two_weeks"]),
+    ("event_date", "the thirtieth of august", []),  # 17 days away
+    ("event_date", "Notting Hill Carnival", ["event_within_two_weeks"]),  # Monday 25 August
+    ("event_date", "shoot on wensday 20th", ["event_within_two_weeks"]),
+    ("event_date", "the Saturday 30", []),  # 17 days away, not this Saturday
+    ("prior_treatment_date", "a top-up on the late may bank holiday", ["recent_toxin_treatment"]),
+    ("prior_treatment_date", "the early may bank holiday", []),  # 5 May: 100 days
+])
+def test_dates_of_set_21(asked, text, flags):
+    from tests.nlu.phrase_eval import read
+
+    got = read({"asked": asked, "text": text, "today": MID_AUGUST})
+    assert got["closes"] and got["flags"] == flags
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("medications", "used to take ginkgo but stopped ages ago"),
+    ("medications", "was on apixaban after a DVT, finished the course in 2029"),
+    ("trying_to_conceive", "took us years of trying to have our daughter, back in 2027"),
+])
+def test_the_past_alone_leaves_the_question_open(asked, text):
+    flags, todo, next_question, _ = _read(asked, text, MID_AUGUST)
+    assert flags == [] and asked in todo and next_question == asked
+
+
+@pytest.mark.parametrize("asked, text, age", [
+    (None, "wedding friday!! 41, I take ibuprofen most days - too late?", 41),
+    (None, "my grandson graduates in june and I'd love smoother lines - I'm 76, on aspirin", 76),
+    ("age", "thrity-sixx", 36),
+])
+def test_ages_of_set_21(asked, text, age):
+    assert _read(asked, text, MID_AUGUST)[3] == age
+
+
+def test_an_age_then_is_not_the_age_now():
+    assert _read("concerns", "my skin was smooth until I turned 40", MID_AUGUST)[3] is None
+
+
+@pytest.mark.parametrize("text, allergen", [
+    ("none except Klacid, it made me itch all over", "klacid"),
+    ("Vancocin brought me out in a rash when I was in hospital", "vancocin"),
+    ("yes, to latex - will the gloves be an issue?", "latex"),
+])
+def test_an_allergy_with_more_said_is_recorded(text, allergen):
+    from bot.intake import IntakeState, take_turn
+
+    turn = take_turn(IntakeState(), text, "allergies", MID_AUGUST)
+    kept = turn.state.answers["allergies"].present()
+    assert kept and allergen in kept[0].evidence.lower()
+
+
+def test_a_runny_nose_is_no_trouble_breathing():
+    flags, todo, _, _ = _read("breathing", "just hay fever", MID_AUGUST)
+    assert flags == [] and "breathing" not in todo

@@ -469,3 +469,41 @@ LATE_MAY = date(2031, 5, 21)  # a Wednesday; 90 days back is Friday 20 February
 ])
 def test_spanish_phrasings_of_set_10(asked, text, flags):
     assert _spanish_flags(asked, text, LATE_MAY)[0] == flags
+
+
+EARLY_SEPTEMBER = date(2031, 9, 10)  # a Wednesday; 90 days back is Thursday 12 June
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("pregnancy", "tuve un aborto espontaneo en mayo y desde ahi nada", []),
+    ("pregnancy", "la que esta embarazada es mi cuñada, yo no, yo voy a ser la madrina", []),
+    ("pregnancy", "todavia no, seguimos en tratamiento en una clinica de fertilidad",
+     ["trying_to_conceive"]),
+    ("breastfeeding", "le di hasta los 4 meses y ya nomas toma formula", []),
+    ("breastfeeding", "directo ya no, pero me sigo sacando leche pa la guarderia", ["breastfeeding"]),
+    ("medications", "despues de la cirugia de 2029 tome Eliquis un mes", []),
+    ("medications", "ninguna medicina, pero tengo deficit de factor VII", ["anticoagulant"]),
+    ("medications", "asido acetil salisilico de 100 en la mañana", ["bleeding_risk_supplement"]),
+    ("medications", "Dolalgial cuando me duele la regla", ["bleeding_risk_supplement"]),
+    ("breathing", "de niña tuve asma hasta los 10, de ahi se fue y no ha regresado", []),
+    ("skin_infection", "el que tiene fuegos es mi roomie, yo no", []),
+    ("event", "ninguno, solo una cena de la oficina el viernes 26", []),
+    ("event", "yes, my brother's wedding es el Saturday 27", []),  # 17 days away
+    ("event", "el evento grande ya paso, fue la boda de mi prima en julio", []),
+    ("allergies", "me dio anafilacsia con una toxina en la frente hase 3 años", ["toxin_allergy"]),
+    ("age", "el 20 de diciembre cumplo los 18", ["under_18"]),
+    (None, "tengo 52 y me recetaron oxibutinina pa la vejiga, puedo hacerme la frente?",
+     ["interacting_medication"]),
+    (None, "hola! mi alergologa me dijo que no puedo con Dysport por mi alergia a la proteina de "
+     "la leche, hay otra?", ["milk_protein_allergy"]),
+])
+def test_spanish_phrasings_of_set_11(asked, text, flags):
+    assert _spanish_flags(asked, text, EARLY_SEPTEMBER)[0] == flags
+
+
+@pytest.mark.parametrize("text, age", [("tengo 36 desde marzo", 36),
+                                       ("naci el 11 de septiembre del 89", 41),
+                                       ("yo 29 y mi hermana 33, vamos juntas", 29)])
+def test_spanish_ages_of_set_11(text, age):
+    turn = _spanish_flags("age", text, EARLY_SEPTEMBER)[1]
+    assert turn.state.answers["age"].findings[0].detail.get("age") == age
