@@ -487,14 +487,20 @@ def _holiday(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     return day, name
 
 
+# Names tried longest first ("ghana independence day", "late may bank holiday"), sorted once; a
+# weekday holiday whose name holds a fixed one's ("notting hill carnival") is tried before them.
+_HOLIDAYS_LONGEST_FIRST = sorted(HOLIDAYS.items(), key=lambda item: -len(item[0]))
+_WEEKDAY_LONGEST_FIRST = sorted(WEEKDAY_HOLIDAYS.items(), key=lambda item: -len(item[0]))
+_WEEKDAY_HOLDING_A_HOLIDAY = [(name, spec) for name, spec in _WEEKDAY_LONGEST_FIRST
+                              if any(other in name and other != name for other in HOLIDAYS)]
+
+
 def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """The holiday named in text, on the preferred side of today."""
-    for name, (month, weekday, n) in WEEKDAY_HOLIDAYS.items():
-        # "Notting Hill Carnival" before the Easter "carnival" inside it
-        if any(other in name and other != name for other in HOLIDAYS) and re.search(
-                rf"\b{name}\b", text):
+    for name, (month, weekday, n) in _WEEKDAY_HOLDING_A_HOLIDAY:
+        if re.search(rf"\b{name}\b", text):  # "Notting Hill Carnival", not the Easter "carnival"
             return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name
-    for name, month_day in sorted(HOLIDAYS.items(), key=lambda item: -len(item[0])):
+    for name, month_day in _HOLIDAYS_LONGEST_FIRST:
         if re.search(rf"\b{name}\b", text):  # the longest name first: "ghana independence day"
             if month_day is None:  # Easter moves: the Western date of that year
                 from dateutil.easter import easter
@@ -513,7 +519,7 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
         found = _moving_holiday(moving.group(), today, prefer)
         if found:
             return found, moving.group()
-    for name, (month, weekday, n) in sorted(WEEKDAY_HOLIDAYS.items(), key=lambda item: -len(item[0])):
+    for name, (month, weekday, n) in _WEEKDAY_LONGEST_FIRST:
         if re.search(rf"\b{name}\b", text):  # "late may bank holiday" before "may bank holiday"
             return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name
     for name, after in AFTER_THANKSGIVING.items():  # "Black Friday": the day after (US)
