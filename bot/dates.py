@@ -177,6 +177,9 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(the|over|under|within|past|than|inside|outside) (\d+) (days?|weeks?|wks?|"
                      r"months?)(?! (ago|before|after|from|later|back|since))\b", " ", lowered)
     lowered = _ordinal_words(lowered)  # "the twenty-fifth", "the thirtyeth of august"
+    # "the Monday of Thanksgiving weekend": Canada's Thanksgiving, a Monday in October
+    lowered = re.sub(r"\b(the )?monday of (the )?(canadian |canada )?thanksgiving\b", "canadian thanksgiving",
+                     lowered)
     # "the Saturday 27": a weekday and its day of the month
     lowered = re.sub(r"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day) (\d{1,2})\b(?!\s*(?:st|nd|rd|th|:|"
                      r"\.\d|am|pm|h\b|hrs?|oclock|o clock|days?|weeks?|wks?|months?|years?|/|-\d)|\s*(?:of\s+)?"
@@ -206,7 +209,7 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
 # Ordinal words for days of the month, with the spellings patients type ("fith", "thirtyeth")
 _ORDINAL_UNITS = {"first": 1, "frist": 1, "second": 2, "secnd": 2, "third": 3, "thrid": 3,
                   "fourth": 4, "forth": 4, "fifth": 5, "fith": 5, "fifht": 5, "sixth": 6,
-                  "sixt": 6, "seventh": 7, "eighth": 8, "eigth": 8, "ninth": 9, "nineth": 9}
+                  "sixt": 6, "seventh": 7, "sevnth": 7, "sevenht": 7, "eighth": 8, "eigth": 8, "ninth": 9, "nineth": 9}
 _ORDINAL_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "twelth": 12, "thirteenth": 13,
                   "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
                   "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twentyeth": 20,
@@ -497,6 +500,10 @@ _WEEKDAY_HOLDING_A_HOLIDAY = [(name, spec) for name, spec in _WEEKDAY_LONGEST_FI
 
 def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None:
     """The holiday named in text, on the preferred side of today."""
+    if re.search(r"\bcanad(a|ian)\b|\bmonday of( the)? thanksgiving\b", text) and not re.search(
+            r"\b(canadian|canada) thanksgiving|thanksgiving monday\b", text):
+        # "the Monday of Thanksgiving weekend - the Canadian one": October's, not November's
+        text = re.sub(r"\bthanksgiving\b", "canadian thanksgiving", text)
     for name, (month, weekday, n) in _WEEKDAY_HOLDING_A_HOLIDAY:
         if re.search(rf"\b{name}\b", text):  # "Notting Hill Carnival", not the Easter "carnival"
             return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name

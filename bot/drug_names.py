@@ -27,7 +27,9 @@ INHALED_ANTICHOLINERGICS = (
     # (Brimica)
     "laventair", "elebrato", "rolufta", "xoterna", "ulunar", "zimbus", "enerzair", "tovanor",
     "riarify", "trydonis", "brimica",
-    "ipravent")  # ipratropium (India)
+    "ipravent",  # ipratropium (India)
+    "tiogiva",  # tiotropium (UK)
+    "respontin")  # ipratropium nebules (UK)
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
@@ -137,6 +139,9 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "metaxalona",
             # cyclobenzaprine under the tongue (US); chlorzoxazone alone or with paracetamol
             # (India)
+            "myopridin", "pridinol",  # pridinol (Europe)
+            "dorflex",  # orphenadrine with metamizole and caffeine (Brazil)
+            "robax platinum",  # methocarbamol with ibuprofen (Canada)
             "tonmya", "myospaz", "relaxon", "myoflex", "mobizox", "parafon"),
         "anticholinergic": (
             # topical anticholinergics for sweating: sofpironium gel (US), glycopyrronium cream
@@ -208,6 +213,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             # Germany, Austria, Switzerland, France, Italy
             "thrombo ass", "thromboass", "aspegic", "kardegic", "cardioaspirin",
             "cardirene",
+            "godamed",  # Germany
+            "rivasa",  # Canada
             "cardiomagnyl",  # aspirin with magnesium hydroxide (Russia, Central Asia)
             # aspirin, paracetamol and caffeine powders (South Africa)
             "grand-pa powders", "grand-pa powder", "grandpa powders", "grandpa powder",
@@ -265,18 +272,23 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "lertus", "xedenol",  # diclofenac (Chile)
             "antalgin", "naprux",  # naproxen (Chile, Argentina)
             "panafen",  # ibuprofen (New Zealand)
-            "diclac"),  # diclofenac (Germany, Central Europe)
+            "diclac",  # diclofenac (Germany, Central Europe)
+            "brustan",  # ibuprofen with paracetamol (India)
+            "mobiflex"),  # tenoxicam (UK)
         "fish oil": ("nordic naturals",  # a fish-oil brand ("Nordic Naturals omega")
                      "omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
                      "eskimo-3", "eskimo 3", "eskimo3",  # Sweden, UK
-                     "megared", "mega red"),  # krill oil (US)
+                     "megared", "mega red",  # krill oil (US)
+                     "balanceoil", "balance oil",  # fish oil with olive oil (Zinzino)
+                     "equazen", "eye q"),  # fish oil for children (UK)
         "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
         "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
                   "bilobil",  # Central Europe
                   "rokan",  # Germany
                   "memoplant",  # Germany
-                  "symfona"),  # Central Europe
+                  "symfona",  # Central Europe
+                  "ginkor"),  # ginkgo with troxerutin (France)
         "garlic supplement": ("allimax",  # allicin
                               "kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
@@ -308,4 +320,5 @@ ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
     "orphengesic": ("aspirin",),  # orphenadrine + aspirin + caffeine
     "naxodol": ("nsaid",),  # carisoprodol + naproxen
     "norgesic": ("aspirin",),  # orphenadrine + aspirin + caffeine (US)
+    "robax platinum": ("nsaid",),  # methocarbamol + ibuprofen (Canada)
 }

@@ -251,7 +251,7 @@ NOT_NEUROMUSCULAR = _terms("condition", None, {
     "fibromyalgia": ("fibromyalgia", "fibro"),
     "migraine": ("migraine", "migraines"),
     "arthritis": ("arthritis", "rheumatoid arthritis", "osteoarthritis"),
-    "back pain": ("back pain", "sciatica", "slipped disc"),
+    "back pain": ("back pain", "sciatica", "slipped disc", "pinched nerve", "trapped nerve"),
     "carpal tunnel": ("carpal tunnel",),
     "sensory neuropathy": ("diabetic neuropathy", "sensory neuropathy", "small fibre neuropathy",
                            "small fiber neuropathy"),
@@ -294,7 +294,9 @@ BREATHING = _terms("condition", "swallowing_or_breathing_difficulty", {
                               "coughing when i swallow", "cough when i swallow",
                               "choke when i swallow", "choking when i swallow",
                               "swallowing's been off", "swallowings been off",
-                              "swallowings gone weird", "swallowing has gone weird"),
+                              "swallowings gone weird", "swallowing has gone weird",
+                              # "since the stroke my food goes down slowly and I choke"
+                              "goes down slowly", "go down slowly", "goes down slow", "and i choke"),
     "breathing difficulty": ("trouble breathing", "difficulty breathing", "hard to breathe",
                              "short of breath", "shortness of breath", "breathless",
                              "cant catch my breath", "catch my breath", "out of breath",
@@ -585,7 +587,11 @@ BREASTFEEDING = Term("breastfeeding", (
     "breast feedng", "breastfeading",
     # "she's been latching again every night"
     "been latching", "latching again", "still latching", "shes latching", "hes latching",
-    "latching every"),
+    "latching every",
+    # "I still nurse my 10 month old at night"
+    "still nurse", "i nurse my", "i nurse her", "i nurse him", "nurse my 1", "nurse my 2",
+    *(f"nurse my {n}" for n in ("3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "little",
+                                "lo", "bub", "bubba", "newborn", "infant", "youngest", "twins"))),
     "breastfeeding",
     "condition")
 REPRODUCTIVE_MASKS = {
@@ -596,6 +602,8 @@ REPRODUCTIVE_MASKS = {
                       "nursing an injury", "nursing a sore", "nursing my wounds",
                       "nursing a drink", "nursing my drink", "bottle-feeding", "bottle-feed", "bottle-fed"),
     "pregnant": ("trying to get pregnant", "trying to fall pregnant", "get pregnant",
+                 "plan a pregnancy", "plan-a-pregnancy", "planning a pregnancy", "pregnancy mode",
+                 "plan pregnancy",
                  "getting pregnant", "weeks postpartum", "weeks post partum", "months postpartum",
                  "due for", "due to", "due back", "due a", "overdue"),
 }
@@ -730,7 +738,7 @@ EVERYDAY_USES = {
                   r"homework|ironing|the gym|running|hoovering|vacuuming)|"
                   r"my (job|boss|ex|husband|wife|kids|mother[ -]?in[ -]?law|in[ -]?laws|"
                   r"partner|sister|brother|mum|mom|dad|cat|dog|teenagers?)|people|mornings?|cardio|"
-                  r"the gym|early mornings?|drama|stress|housework|cleaning|math|maths|running|"
+                  r"the gym|early mornings?|early starts?|chores|laundry|drama|stress|housework|cleaning|math|maths|running|"
                   r"wrinkles|small talk|meetings|emails?|traffic|queues|the news|politics|"
                   r"(the )?school run|homework|bills|taxes|deadlines|alarms?|people who \w+( \w+)?)\b",
                   # "allergic to paying full price", "allergic to getting up": a doing, not a thing

@@ -48,7 +48,8 @@ ONLY_THING = re.compile(r"\b(the )?only (thing|things|one|stuff|[a-z]+(?: [a-z]+
                         r"( on| for| with| to| at| about| in)? (is|are|s|=) (?P<what>[^.;,!?]+)")
 
 # "no, the only event this week is the school run"
-ONLY_THIS_WEEK = re.compile(r"\b(the )?only ([a-z]+) (this|next|coming|that) (week|weekend|month|fortnight)"
+ONLY_THIS_WEEK = re.compile(r"\b(the )?only ([a-z]+) ((this|next|coming|that) (week|weekend|month|fortnight)|"
+                            r"(a?round|near|out) here|on the (horizon|calendar|cards)|in my (diary|calendar|life))"
                             r"( coming up)? (is|are|s|=) (?P<what>[^.;,!?]+)")
 
 # "no, my only blood thinner is red wine": the patient's only one of a kind is nothing clinical
@@ -244,6 +245,13 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
         # "my friend had her 11s done, I want the same", "can you fix a gummy smile?"
         found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
                  if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
+    if named and not found and re.search(r"\b(but |and )?now (theyre|they are|its|it is|theyve|they have|"
+                                         r"theyre there|ive got|i have)\b[^.;?]{0,30}\b(there|visible|"
+                                         r"showing|deeper|deep|worse|permanent|all the time|at rest|"
+                                         r"constant|set in|etched|stuck)\b", norm):
+        # "my frown lines only showed when I was cross, now they're there all the time"
+        found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
+                 if f.polarity == Polarity.PAST]
     if named and not found:  # "my friend had her crow's feet done": not the patient's concern
         return [f for f in named if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
     shows = shows_from(norm)
@@ -671,7 +679,7 @@ TTC_WHEN_ASKED = lexicon.Term("trying_to_conceive", (
     "back at it",
     # "yes, though we've paused it for my exams": a pause is a no to now
     "paused it", "paused trying", "put it on hold", "on hold", "on pause", "paused until",
-    "paused till", "paused for now"),
+    "paused till", "paused for now", "on a break", "taking a break", "having a break"),
     "trying_to_conceive", "condition")
 
 
@@ -758,7 +766,8 @@ CONTRACEPTION_FAILED = r"\b(condom|johnny|rubber) (broke|split|burst|came off|sl
 
 
 # Pregnancy said in SMS shape, in any message: "16wks pg", "due in december (22 wks now)"
-PREGNANT_SHORTHAND = r"\b\d{1,2} ?(wks?|weeks?) (pg|preg|pregnant|along)\b|\bdue in (jan|feb|mar|apr|may|" \
+PREGNANT_SHORTHAND = r"\b\d{1,2} ?(wks?|weeks?) (pg|preg|pregnant|along)\b|^(im |i am )?(pg|preg) (w|with) " \
+    r"(my|our|no|number|baby|#)\b|\bdue in (jan|feb|mar|apr|may|" \
     r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\W+\(?\d{1,2} ?(wks?|weeks?)( now| today| along)?\b"
 # A late period not yet tested: possibly pregnant ("10 days late, not tested", "af 1wk late, no
 # test yet", "no period this month and too scared to test")
@@ -783,8 +792,11 @@ def extract_pregnancy(text: str, asked: bool, today: date) -> list[Finding]:
                             polarity=Polarity.PRESENT if shorthand else Polarity.UNSURE,
                             evidence=text.strip(), detail={"category": "pregnant",
                                                            "kind": "condition"})]
-    if asked and not any(f.polarity in (Polarity.PRESENT, Polarity.UNSURE) for f in found) and re.search(
-            r"\b(nothing|none|no pregnancy|not pregnant) since( then)?\W*$", norm) and re.search(
+    if asked and not any(f.polarity == Polarity.UNSURE for f in found) and not (any(
+            f.polarity == Polarity.PRESENT for f in found) and re.search(
+            r"\b(again|now|currently|still|weeks|wks)\b", norm)) and re.search(
+            r"\b(nothing|none|no pregnancy|not pregnant) since( then)?\W*$|\bsince (then|that) (nothing|"
+            r"none|no pregnancy|not pregnant)\W*$", norm) and re.search(
             r"\b(miscarriage|miscarried|d and c|d&c|erpc|lost (the|a|my) (baby|pregnancy)|ectopic|"
             r"termination|gave birth|had (my|the|a) baby)\b", norm):
         # "I had a D and C in June and nothing since then": not pregnant now
@@ -824,15 +836,26 @@ FED_BY_ME = r"\b(feeding|feed|nursing|nurse) (my|our|the) ([a-z0-9-]+ ){0,3}?(ol
 def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     """Breastfeeding, nursing, pumping or chestfeeding now."""
     found = _reproductive(text, asked, "breastfeeding", [BREASTFEEDING, BREASTFEEDING_WHEN_ASKED])
+    norm = normalise(text)
+    same_now = re.search(r"\b(and |but )?now (im|i am|were|we are|i am also|im also) (doing|feeding|nursing|"
+                         r"breastfeeding) (the same|again|it again)\b", norm)
+    if same_now and (any(f.polarity == Polarity.PAST for f in found) or (asked and re.search(
+            r"^(i )?(fed|nursed|breastfed|bf|bfd) (my|our|the|both|all)\b", norm))):
+        # "fed my eldest till she was 2 and now I'm doing the same with this one": feeding now
+        return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.PRESENT,
+                        evidence=text.strip(), detail={"category": "breastfeeding",
+                                                       "kind": "condition"})]
     if not any(f.polarity in (Polarity.PRESENT, Polarity.UNSURE) for f in found) and re.search(
             FED_BY_ME, normalise(text)) and not re.search(
             r"(?<!or )\b(if|would|used to|stopped|was|when i|not|no longer|never)\b", normalise(text)):
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.PRESENT,
                         evidence=text.strip(), detail={"category": "breastfeeding",
                                                        "kind": "condition"})]
-    if asked and not any(f.detail.get("category") for f in found) and \
+    if asked and not any(f.detail.get("category") and f.polarity != Polarity.PAST for f in found) and \
             re.search(BOTTLE_ONLY, normalise(text)) and not re.search(HYPOTHETICAL_CUES,
-                                                                      normalise(text)):
+                                                                      normalise(text)) and (
+            not found or re.search(r"\bnow\b[^.;]{0,20}" + BOTTLE_ONLY, normalise(text))):
+        # "breastfed till 4 months, now she only takes the bottle": a no to now
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
     norm = normalise(text)
@@ -856,6 +879,11 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
 def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Finding]:
     """Actively trying to conceive."""
     found = _reproductive(text, asked, "trying_to_conceive", [TTC, TTC_WHEN_ASKED])
+    if re.search(r"\b(were|we are|im|i am|weve been|we have been|its|it is)( currently| now)? (on a break|"
+                 r"taking a break|having a break|on pause|on hold)\b", normalise(text)):
+        # "yes, but we're on a break till after the wedding": not trying now
+        found = [f.model_copy(update={"polarity": Polarity.ABSENT})
+                 if f.polarity == Polarity.PRESENT else f for f in found]
     if re.search(r"\b(finally|it|ivf|the transfer|this one|round \w+) (took|worked|stuck)\b|\bgot (our|my|a) "
                  r"(bfp|positive)\b", normalise(text)) and not re.search(r"\b(again|another|next)\b",
                                                                        normalise(text)):
@@ -895,7 +923,8 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
     if found and asked and all(f.detail.get("category") is None or f.polarity == Polarity.ABSENT
                                for f in found) \
             and any(f.detail.get("category") is None for f in found) \
-            and yes_no(clauses(text)[0].original) == "no":
+            and (yes_no(clauses(text)[0].original) == "no"
+                 or re.match(r"\W*(only|just|nothing but)\b", normalise(text))):
         # "no, but I have fibromyalgia": a no to the question; the other condition stays in
         # the patient's words
         return [Finding(topic=topic, item=bare_item, polarity=Polarity.ABSENT,
@@ -940,7 +969,7 @@ def _nothing(text: str, topic: str, item: str) -> list[Finding]:
     norm = normalise(text)
     # "brething fine, swallowng fine": the two words of this question, misspelt
     norm = re.sub(r"\bbre+a?th?(i|e)?ng\b|\bbreathin\b", "breathing",
-                  re.sub(r"\bswall?o+w?(i|e)?ng?\b|\bswallowin\b", "swallowing", norm))
+                  re.sub(r"\bswall?o+w?(i|e)?ng?\b|\bswallowin\b|\bswall?(e|o)rin[g']?\b", "swallowing", norm))
     if not re.search(NOTHING_TO_REPORT, norm) and not re.search(
             r"\b(breathing|swallowing|chest|lungs)( is|s)? no (trouble|problem|issue|bother)\b|"
             r"\bnothing (wrong )?(with|on|in) my (chest|lungs|breathing|swallowing|throat)\b|"
@@ -953,7 +982,15 @@ def _nothing(text: str, topic: str, item: str) -> list[Finding]:
             r"\b(breathing|swallowing|chest|throat|lungs)( and | n | & )(breathing|swallowing|chest|"
             r"throat|lungs)( are| r| is)?( both)? (fine|normal|good|ok|okay|great)\b|"
             r"(^|,\s*)(but )?no (medical |health )?"
-            r"(issues|problems|trouble|complaints)( at all| there)?[.!]*$", norm):
+            r"(issues|problems|trouble|complaints)( at all| there)?[.!]*$|"
+            # "my neurologist cleared me of everything, no muscle or nerve diagnosis at all"
+            # "my face is clear, what I have is athlete's foot": an infection elsewhere
+            r"^(my )?(skin|face)( is|s)? (fine|clear|good|ok|okay|normal)\b,? (but |just |only )?(what i have "
+            r"is|i have|ive got|i get|i do have)\b[^.;]{0,40}\b(foot|feet|toes?|toenails?|athletes foot|"
+            r"groin|thrush|uti|chest|ear|leg)\b|"
+            r"(^|,\s*)(but |so )?no ((muscle|nerve|neuro|neurological|neuromuscular|lung|breathing|"
+            r"swallowing|skin)( or| and| n| &)? ){1,3}(issues?|problems?|trouble|diagnosis|diagnoses|"
+            r"conditions?|disorders?|diseases?)( at all| whatsoever| there)?[.!]*$", norm):
         return []
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
@@ -1027,7 +1064,9 @@ def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
     """Trouble swallowing or breathing, active asthma or emphysema."""
     if asked and re.fullmatch(r"\W*(only|just|a bit of|bit of|some|the odd)?\s*(hay ?fever|the sniffles|"
                               r"sniffles|a cold|a runny nose|a blocked nose|a stuffy nose)( sniffles| in "
-                              r"(the )?(spring|summer))?( (lol|tbh|thats it|thats all))?\W*", normalise(text)):
+                              r"(the )?(spring|summer)| (from|with|due to|because of|cos of|off) (a |the |my )?"
+                              r"(cold|hay ?fever|allergies|flu|sinuses|sinusitis|pollen))?"
+                              r"( (lol|tbh|thats it|thats all))?\W*", normalise(text)):
         # "only hay fever sniffles": a runny nose is no trouble breathing or swallowing
         return [Finding(topic="breathing", item="swallowing or breathing trouble",
                         polarity=Polarity.ABSENT, evidence=text.strip())]
@@ -1160,7 +1199,10 @@ def _only_joke(norm: str, word: str, text: str, today: date) -> bool:
     joke = (ONLY_THING.search(norm) or ONLY_THIS_WEEK.search(norm)) if word and re.match(
         r"\W*(no|nope|nah|not really)\b", normalise(text)) else None
     # "a pity party", "the school run": an event word in an everyday phrase names no event
-    what = re.sub(r"\b(pity party|party of one|party pooper|school run|tea party for one)\b", " ",
+    what = re.sub(r"\b(pity party|party of one|party pooper|school run|tea party for one)\b|"
+                  # "the only event round here is bin day on thursday": a chore's day
+                  r"\b(bin|bins|rubbish|trash|garbage|recycling|laundry|washing|wash|pay|cleaning|"
+                  r"shopping|market) (day|night)( (on|this|next|every) \w+)?\b", " ",
                   joke["what"]) if joke else ""
     return bool(joke and joke.start() <= find_phrase(norm, word) < joke.start("what")
                 and not _event_word(what) and not event_date(what, today))
@@ -1242,8 +1284,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
                                          r"booked|lined up|coming up|on)\b", normalise(text)):
         return [Finding(topic="event", item="event", polarity=Polarity.ABSENT,
                         evidence=text.strip())]  # "Nope, quiet few months ahead", "diary's empty"
-    if re.match(r"(how|what|whats|why|when|can|could|does|do|is|will|should|who|where)\b",
-                normalise(text)) and yes_no(text) is None:
+    if re.match(r"(how|what|whats|why|when|can|could|does|do|is|will|should|who|where|any chance|"
+                r"any way|anyway i can|are there|is there)\b", normalise(text)) and yes_no(text) is None:
         return []  # "how long does the whole thing take": a question back, not an event
     when = event_date(text, today)
     if when and when[0] >= today:
@@ -1282,7 +1324,7 @@ def _event_parts(text: str) -> list[Clause]:
     return parts
 
 
-MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|brought forward|"
+MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|brought forward|pulled|"
                       r"bumped|shifted|put back)\b(?: (?:back|forward|up))?.*?\b(?:to|till|until)\b"
                       r"|\b(?:its|it's|it is|now) now\b|\bbut (?:its|it's|it is) now\b"
                       # "the 20th - no wait, 20th of March", "back on for the 22nd": the later date
@@ -1292,7 +1334,7 @@ MOVED_TO = re.compile(r"\b(moved|pushed|postponed|rescheduled|changed|delayed|br
 
 # Words that take back a date just given: "in January - sorry, it was last September"; the date
 # after them is the one meant.
-DATE_CORRECTION = r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|" \
+DATE_CORRECTION = r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|correction|hold on|hang on|" \
     r"my mistake|my bad)\b"
 
 
@@ -1403,7 +1445,9 @@ DONE_AREA = r"(did|done) my " + TREATED_AREA + r"|" \
 
 
 WHICH_ONE = r"\b(not sure|unsure|no idea|dont know|never knew|didnt know|cant remember|" \
-    r"dont remember|not certain) (if|whether) (it was|they used|that was|it were)\b[^.;]{0,40}\bor\b"
+    r"dont remember|not certain) (if|whether) (it was|they used|that was|it were)\b[^.;]{0,40}\bor\b|" \
+    r"\b(tox|toxin|botox|anti ?wrinkle|filler|booster|skin booster)s? or (a |an |some )?[a-z ]{2,25},? " \
+    r"(cant|cannot|dont|do not|i cant|i dont) (remember|recall|know) which\b"  # "toxin or a skin booster, can't remember which"
 
 
 def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding]:
@@ -1603,7 +1647,10 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
     # "my face went blotchy after Dysport but it could have been the cleanser": a reaction the
     # patient doubts is still possibly an allergy, which a clinician judges
     doubted = re.search(r"[\s,;.-]+(?:but|though|although|tho)?\s*(?:it|that|this)\s+(?:could|might|may)"
-                        r"\s+(?:have been|have|also have been|just have been|be)\b.*$", text, re.I | re.S)
+                        r"\s+(?:have been|have|also have been|just have been|be)\b.*$|"
+                        # "itchy bumps after Xeomin but I'd also changed my moisturiser"
+                        r"[\s,;.-]+(?:but|though|although|tho)\s+i(?:d|'d| had)?\s+(?:also|just)\s+(?:changed|"
+                        r"started|switched|tried|used|begun|began)\b.*$", text, re.I | re.S)
     if doubted and doubted.start() > 0:
         before = extract_allergies(text[:doubted.start()], asked, today)
         if any(f.item == "toxin_allergy" and f.polarity in (Polarity.PRESENT, Polarity.UNSURE)
@@ -1668,6 +1715,11 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         # "it's my husband who had a reaction to Botox, I've no allergies": the patient's own no
         return found + [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                                 evidence=text.strip())]
+    if found and all(f.item in ("lactose intolerance", "milk_protein_allergy") for f in found) and \
+            re.search(NOT_AN_ALLERGY, normalise(text)) and not re.search(OTHER_NAMED, normalise(text)):
+        # "dairy bloats me, but the doctor said it is intolerance, not allergy": no allergy
+        return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                        evidence=text.strip())]
     if found:
         return found
     if not asked:
@@ -1693,7 +1745,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
                         evidence=text.strip())]
     whole = normalise(text)
     if answer == "unsure" and ((re.search(r"\b(never|not) (been |had (a |any )?)?(tested|checked)\b", whole)
-                                and re.search(r"\bnot (that i know|as far as i know|to my knowledge)\b",
+                                and re.search(r"\bnot (that i know|that im aware|that i am aware|as far as "
+                                              r"i know|as far as im aware|to my knowledge)\b",
                                               whole)) or (
             text.strip().endswith("?") and re.search(r"\b(what|and) if (i|im|i am)\b", whole))):
         # "not that I know of, but I've never been tested": confirmed with the patient, as
@@ -1835,6 +1888,13 @@ def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Pola
     return polarity
 
 
+# "lactose intolerant, not allergic", "the doctor said it's intolerance, not allergy": said of
+# the intolerance, unless something else is named as the one allergy ("only hay fever, but ...")
+NOT_AN_ALLERGY = r"\b(lactose|intoleran\w*)\b[^.;]{0,60}\b(no|not|isnt|not an?|never)( real| true| actual)? " \
+    r"(allergy|allergic|allergies)\b"
+OTHER_NAMED = r"\b(only|just|except|apart from|besides|other than|but for)\b"
+
+
 def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole: str = ""
                        ) -> list[Finding]:
     found = []
@@ -1842,6 +1902,10 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
         return []
     if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|dairy prot|allergic to (the )?(cow|milk|"
                                            r"dairy)|\bthe protein\b", norm):
+        if re.search(NOT_AN_ALLERGY, norm) and not re.search(OTHER_NAMED, whole or norm):
+            # "lactose intolerant, if that counts, not allergic though"
+            return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
+                            evidence=clause.original)]
         return [Finding(topic="allergies", item="lactose intolerance", polarity=Polarity.PRESENT,
                         evidence=clause.original)]
     order = [Polarity.PRESENT, Polarity.UNSURE, Polarity.ABSENT, Polarity.PAST,
@@ -2001,6 +2065,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"suite|bus|route|gate|platform|seat|row|house|street|road|avenue|ave|lane|"
                   r"drive)(?:\s+(?:is|was|of))?\s*\d+\b", " ", text,
                   flags=re.I)  # "size 8", "unit 42", "my shoe size is 38"
+    # "16 n in yr 11": a school year, not an age
+    text = re.sub(r"\b(?:in|at|doing|sitting|finishing|starting) (?:yr|year|form|grade|gr)\s*(?:1[0-3]|[1-9])\b", " ", text,
+                  flags=re.I)
     # "born in October '88": a two-digit year
     if re.search(r"\b(born|birth|dob|bday|birthday)\b", text, re.I):
         # "born in 1975, on 3 january": the year first, then the day
@@ -2035,6 +2102,8 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
                   r"reached)\s+\d{1,2}\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:my height is|height|i weigh)\b[^,;.]*|\b\d{1,2} (?:years?|yrs?) (?:married|"
                   r"together)\b", " ", text, flags=re.I)
+    text = re.sub(r"\b(?:married|engaged|divorced|widowed|graduated|qualified|retired)\s+(?:aged|at age|at)\s+"
+                  r"\d{1,2}\b", " ", text, flags=re.I)  # "got married at 25, now 46": then, not now
     text = re.sub(r"\b(?:married|together|divorced|widowed|engaged|with him|with her)\s+(?:for\s+)?"
                   r"\d{1,2}(?!\s*(?:weeks?|months?))\b", " ", text, flags=re.I)
     text = re.sub(r"\b(?:married|together|worked|working|lived|living|been with \w+|retired|"
@@ -2083,8 +2152,16 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
         own = _stated_age(norm[someone.end():]) or _stated_age(norm[:someone.start()]) or (
             int(lead.group(1)) if lead else None) or (
             _stated_age(norm[someone.start() + mine.start():]) if mine else None)
+        if own is None and re.search(r"\b(i|im|ive|me)\b", norm[someone.start():someone.end()]):
+            # "grandson's wedding is in may and I want to look fresh - 76, on a low-dose aspirin":
+            # after the patient's own words, a number set apart as an item is the patient's
+            mid = AGE_MID_ITEM.search(norm, someone.start())
+            own = int(mid.group(1)) if mid else None
         return [_age_finding(original, own)] if own is not None else []  # "my daughter is 16"
     age = _stated_age(norm)
+    if age is None and re.search(r"\b(nearly|almost|not quite|soon to be|about to turn|turning) "
+                                 r"(18|eighteen)\b", norm) and not re.search(r"\b(1[0-6])\b", norm):
+        age = 17  # "nearly 18, birthday in august"
     norm = re.sub(r"\b(no longer|not|nt|never) (a )?teen(ager)?\b", " ", norm)  # "no longer a teen"
     if age is None and re.search(UNDER_18, norm):
         young = re.search(r"\b(1[0-7])\b(?!\s*(?:weeks?|days?|months?))", norm)
@@ -2103,11 +2180,16 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
         when = find_date(turning["when"], today, "future")
         if when and today < when[0] < today + timedelta(days=183):
             age = int(turning.group(1)) - 1
-    if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\b(born|birth|dob|bday|"
-                                                                    r"birthday)\b", norm)):
+    if age is None and asked and (len(tokens(norm)) <= 6 or re.search(r"\bnow (?:already |im |i am )?\d{2}$|"
+                                                                    r"\b(born|birth|dob|bday|"
+                                                                    r"birthday|leap year|leap day)\b", norm)
+                                  or re.match(r"\W*\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d\d\b", text)):
         age = _answered_age(text, norm, today)  # a number in a longer sentence is not an age
     lead = re.match(r"^(\d{1,2}),? but\b|^(\d{2}),? (?:and|n|&|with|still|yet|plus|now)\b(?! ?(?:\d|a "
                     r"half\b|half\b))", norm)
+    next_year = re.match(r"^(\d{1,2})\s*[,;-]?\s*(\d{1,2}) (?:on|in|next|this|by|come|at|from)\b", norm)
+    if age is None and asked and next_year and int(next_year.group(2)) == int(next_year.group(1)) + 1:
+        age = int(next_year.group(1))  # "17, 18 on the 2nd of march"
     if age is None and lead and (asked or (lead.group(1) and 10 <= int(lead.group(1)) <= 99)
                                  or re.match(r"^\d{2},? with\b", norm)):
         # "16 but my mum's fine with it", "66 and still dancing"; in a first message only

@@ -55,6 +55,8 @@ STRONG_PAST = [
 # "I was diagnosed with MG years ago" is a current diagnosis.
 WEAK_PAST = [r"\byears? ago\b", r"\b(a few |some |many |two |three |\d+ )?(years|yrs) back\b", r"\b(a long time|ages|a while|long) ago\b", r"\bwe did\b", r"\bas a (kid|child|teen|teenager|baby)\b", r"\bwhen i was\b",
              r"\bin the past\b", r"\bpreviously\b",
+             # "my cheek got cellulitis once, 2029 I think"
+             r"\b(got|had|caught|tried|took|used) (\w+ ){0,5}once\W*$",
              # "I was prescribed oxybutynin", "I was switched to Dolostop": taken since then
              r"\bwas\b(?! (prescribed|put on|started on|switched to|moved to|changed to|told to take|"
              r"advised to take|recently prescribed|just prescribed)\b)", r"\bhad (a|my) baby\b",
@@ -134,7 +136,7 @@ FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncl
     r"other half|household|whole house|everyone (else|at home|at work)|everybody else|mam|mammy|" \
     r"housemate|surrogate|gestational carrier|nan|nana|nanna|gran|granny|fella|feller|bloke|lad|" \
     r"spouse|grandad|granddad|gramps|grandkid|grandson|granddaughter|grandchild|stepsister|" \
-    r"stepbrother|little one|aunty|aunti)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one|" \
+    r"stepbrother|little one|aunty|aunti|madda|mudda|puppa|fada)s?\b|\bmy (bf|gf|lo|youngest|eldest|oldest|middle one|" \
     r"old man|old lady|old dear)s?\b|" \
     r"\b(my|our|her|his) (little|baby|youngest|eldest) (girl|boy|lad|lass)\b|" \
     r"\b(my|our) (boy|lad|lass|wee one|wean|bairn|bub|bubba)s?\b|" \
@@ -156,8 +158,10 @@ SELF_DENIAL = r"\b(not me|im not|i am not|im (definitely|deffo|defo|def|certainl
     r"totally|100%) not|i am (definitely|certainly|absolutely) not|im on nothing myself|i havent|i have not|i dont|i do not|i never (have|did)|" \
     r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
     r"im grand|im sound|im alright|im all right|except (me|myself)|apart from me|but not me|" \
+    r"mi (alright|all right|fine|ok|okay|good|grand|irie)|(none|nothing|not) on me|" \
     r"were not|we are not|we arent|not us|we dont|we do not|" \
     r"i take nothing|im not on anything|nothing for me|ive never had (a|any) (problem|issue|reaction)s?|" \
+    r"(ive|i have|i) never reacted( to anything)?|" \
     r"i (breathe|swallow) (fine|ok|okay|normally|" \
     r"well|good))\b" \
     r"(?! (know|think|remember|reckon|believe|care|mind|understand|want|like|need|see|get|sure)\b)|" \
@@ -193,7 +197,8 @@ OWN_DOUBT = r"^(ma+y+be+|possibly|perhaps|probably|hmm+|could be|might be|may be
     r"(might|may|could|possibly|probably|maybe|perhaps)\b|\bi (might|may|could) be\b|" \
     r"^(it|its|that|thats|there|theres) (might|may|could|possibly|probably)( be)?( \w+)?[.!?]*$"
 NO_WORDS = {"n", "no", "nope", "nah", "na", "none", "nothing", "never", "negative", "nada", "nil",
-            "nay", "noo", "nooo", "nopes", "non", "zero", "neither", "nothin", "naw", "nae", "nop", "nahh", "nvr"}
+            "nay", "noo", "nooo", "nopes", "non", "zero", "neither", "nothin", "naw", "nae", "nop", "nahh", "nvr",
+            "takde", "takda", "tiada"}  # Malay "takde lah": no
 
 
 def normalise(text: str) -> str:
@@ -336,6 +341,11 @@ def clauses(text: str) -> list[Clause]:
                 and not re.search(FIRST_PERSON, normalise(merged[-1])))):
             # "my mother-in-law wants botox but she is on Xarelto": still about her
             merged[-1] = f"{merged[-1]} - {part}"
+        elif merged and re.match(r"and (i|im|we|were|my)\b", normalise(part)) and re.match(
+                r"\W*(if|what if|suppose|supposing|in case|say)\b", normalise(merged[-1])) and \
+                "," not in merged[-1]:
+            # "if someday I have another and I breastfeed, could I still have it?": one condition
+            merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
     return [Clause(p, normalise(p)) for p in merged if normalise(p)]
@@ -506,7 +516,9 @@ SEGMENT_BREAK = re.compile(r"\s*,\s*|\s+(?=\b(?:and|so|then)\b\s+(?:now|currentl
                            r"|\s+(?=\bthen\b\s+(?:had|got|did|went|started|a|an|some|last|in)\b)"
                            # "impetigo on my chin and Xeomin gave me hives in 2022": a new subject
                            r"|\s+(?=\band\s+\w+\s+(?:gave|made|caused|left|gives|makes|causes)\s+"
-                           r"(?:me|my)\b)")
+                           r"(?:me|my)\b)"
+                           # "Artrotec when my knee hurts and orphenadrine for the cramps": a new item
+                           r"|\s+(?=\band\s+[a-z]+\s+(?:for|pa|para)\s+(?:the|my|los|las|el|la)\b)")
 # Words that make a statement about now, whatever tense the segment is in.
 PRESENT_CUES = r"\b(now|currently|still|again|right now|at the moment|atm|rn|these days|" \
     r"nowadays|today|found out|just found|just learned|finding out|they found|" \
@@ -542,8 +554,9 @@ RESOLVED_NOW = r"\b(fully recovered|all better|better now|fine now|none now|none
     r"(is|are|s|its|it is|been) (all |totally |completely )?back to normal|" \
     r"no (issues|problems|symptoms|attacks|flare ?ups?|allergies|outbreaks?)( \w+)? now|" \
     r"not anymore|not any more|nothing now|take nothing now|no more|so no|all clear now|" \
+    r"(^|,\s*)now (nothing|none|nada|zero|zilch)\b|" \
     r"(so |but |and )?(definitely |def |deffo |defo )?not (right )?now$|" \
-    r"on hold|taking a break|having a break|given up|gave up|paused|stopped for now|" \
+    r"on hold|on a break|taking a break|having a break|given up|gave up|paused|stopped for now|" \
     r"(decided|chose|agreed) to (stop|quit|pause|give up)|(we|i) (have |ve )?stopped( trying)?$|" \
     r"sorted (since|now)|all sorted|(antibiotics|cream|the cream|tablets|the tablets|a course|the course|" \
     r"fucidin|fusidic|flucloxacillin|it|that) (sorted|cleared|fixed|got rid of|did the trick|" \
@@ -576,7 +589,12 @@ STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|fla
     r"(its|it has|theyve|they have|has|have) (come|came) back(?! (negative|clear|normal|fine))|" \
     r"flared (up )?again|back again)\b"
 SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$|\b(swapped|switched|traded) (my |the )?\w+( \w+)? for\s*$"
-SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|came)\b( \w+)? (off|from)\s*$"
+SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|came)\b( \w+)? (off|from)\s*$|" \
+    r"(?<!take )(?<!took )(?<!taking )(?<!kick )(?<!kicked )(?<!put )(?<!cut )(?<!paid )" \
+    r"\boff (the |my |of |of the |of my )\s*$"  # "off the baclofen since september": stopped
+# "swapped ibuprofen for paracetamol", "replaced warfarin with Eliquis": the first one has gone
+SWAPPED_OUT = r"\b(swapped|switched|traded|changed|replaced|exchanged)( (my|the|over))?\s*$"
+SWAPPED_FOR = r"\s*(\w+\s*){0,2}?\b(for|with|to|over to)\b"
 # A question back ("can you do botox while pregnant?"): not a statement about the patient.
 QUESTION_START = r"^(can|could|does|do|did|is|are|am|would|will|should|shall|what|whats|how|" \
     r"if|why|when|which|any|anyone|anybody)\b"
@@ -712,13 +730,16 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         return Polarity.PRESENT  # "cold sore last week, healing now"
     if re.search(SWITCHED_TO, clause[:pos]):
         return Polarity.PRESENT  # "switched from warfarin to Pradaxa"
-    if re.search(SWITCHED_FROM, clause[:pos]):
+    if re.search(SWITCHED_FROM, clause[:pos]) or (
+            re.search(SWAPPED_OUT, clause[:pos]) and re.match(SWAPPED_FOR, clause[pos + phrase_len:])):
         return Polarity.PAST
     if re.search(PRESENT_CUES, segment) or re.search(STILL_CURRENT, segment):
         return Polarity.PRESENT  # "stopped Plavix last year, now just fish oil"
     if re.search(r"\b(started|began|begun|start|been on|been taking|put me on|got me on)"
                  r"( \w+){0,2}\s*$",
-                 clause[:pos]) and not ended_now(clause):
+                 clause[:pos]) and not ended_now(clause) and not re.search(
+                     r"\bback (in|then|when)\b", segment):
+        # ...but not "they put me on a gentamicin drip back in 2026": a course long ago
         return Polarity.PRESENT  # "started fish oil last week": taken since then
     # A word that ends a thing reaches a few words ahead ("stopped taking Xarelto") or back
     # across the clause ("Eliquis, stopped it in May"); a weaker one ("was", "in 2023") only its
@@ -1039,7 +1060,9 @@ def yes_no(text: str) -> str | None:
                  r"moment|currently|anymore)( yet| again)?\W*$", norm):
         return "no"  # "had my tubes tied after my second, so no", "... so no, not again yet"
     if re.search(r"(,|\bso|\bbut)\s+(definitely |def |deffo |certainly |obviously |defo )?not "
-                 r"(now|at the moment|anymore|any more|currently|these days)\b", norm):
+                 r"(now|at the moment|anymore|any more|currently|these days|again yet|yet again)\b|"
+                 r"(,|\bso)\s+(definitely |def |deffo |certainly |obviously |defo )?not (again|yet)"
+                 r"[.!]*$", norm):
         return "no"  # "gave birth in march so definitely not now"
     if re.search(r"(,|\bso|\bbut|\band)\s+(but )?(i am|im) (definitely |def |certainly |really )?"
                  r"not( now| anymore| any more| at the moment)?[.!]*$", norm) and not re.search(
@@ -1065,6 +1088,8 @@ def yes_no(text: str) -> str | None:
                 r"not (at the moment|right now|now|currently|yet|atm|rn|at present|for now|"
                 r"this year|these days)\b)", rest):
         return "no"  # "not at the moment, maybe in a couple of years": no, for now
+    if re.match(r"^hindi (po|pa|na|naman)\b", rest):
+        return "no"  # Filipino "hindi po": no
     if re.match(r"^(theres|there is|there s) (nothing|no|none)\b", rest):
         return "no"  # "there's nothing special happening"
     if re.match(r"^(definitely|absolutely|certainly|of course|hell|surely) (not|no)\b", rest):

@@ -910,3 +910,91 @@ def test_an_allergy_with_more_said_is_recorded(text, allergen):
 def test_a_runny_nose_is_no_trouble_breathing():
     flags, todo, _, _ = _read("breathing", "just hay fever", MID_AUGUST)
     assert flags == [] and "breathing" not in todo
+
+
+MID_JANUARY = date(2032, 1, 16)  # a Friday; Tuesday 27 January is 11 days away
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    # brands the reader did not know
+    ("medications", "Godamed every morning since my stent", ["bleeding_risk_supplement"]),
+    ("medications", "Rivasa 81, one a day", ["bleeding_risk_supplement"]),
+    ("medications", "Mobiflex for my knee", ["bleeding_risk_supplement"]),
+    ("medications", "a teaspoon of BalanceOil with breakfast", ["bleeding_risk_supplement"]),
+    ("medications", "Ginkor Fort capsules for my veins", ["bleeding_risk_supplement"]),
+    ("medications", "Robax Platinum after gardening", ["bleeding_risk_supplement",
+                                                      "interacting_medication"]),
+    ("medications", "Myopridin for back spasms", ["interacting_medication"]),
+    ("medications", "Respontin through the nebuliser", ["interacting_medication"]),
+    # a medicine given up for another, or stopped a while ago, is not taken now
+    ("medications", "swapped my naproxen for paracetamol in the autumn", []),
+    ("medications", "been off the tizanidine since summer but I'm on apixaban now",
+     ["anticoagulant"]),
+    # another person, a pause, a plan
+    ("pregnancy", "no, not pregnant, but I still nurse my 9 month old", ["breastfeeding"]),
+    ("pregnancy", "preg with my 3rd, 20+4", ["pregnant"]),
+    ("trying_to_conceive", "yes, changed my fertility app to plan-a-pregnancy mode", [
+        "trying_to_conceive"]),
+    ("breastfeeding", "breastfed my son till he was 3 and now I'm doing the same with his sister",
+     ["breastfeeding"]),
+    ("breathing", "chest is fine, but since my stroke food goes down slowly and I choke",
+     ["swallowing_or_breathing_difficulty"]),
+    ("skin_infection", "my niece has school sores, none on me though", []),
+    # dates: a correction, a move, a chore's day, Canada's Thanksgiving
+    ("event", "yes, the 22nd - hold on, the 22nd of april", []),
+    ("event", "the shoot was pulled forward from april to tuesday the 27th",
+     ["event_within_two_weeks"]),
+    ("event", "no, the only event round here is recycling day on monday", []),
+    ("event", "takde lah, quiet month", []),
+    ("event_date", "party's on the twenty sevnth", ["event_within_two_weeks"]),
+    ("prior_treatment_date", "the Monday of Thanksgiving - the Canadian one", []),
+    ("allergies", "my mum reacted to Xeomin, I've never reacted to anything", []),
+    ("allergies", "maybe? I got a rash after Dysport but I'd also started a new serum",
+     ["toxin_allergy"]),
+    ("allergies", "lactose intolerant, if that matters, not allergic though", []),
+])
+def test_strangers_phrasings_of_set_22(asked, text, flags):
+    assert _read(asked, text, MID_JANUARY)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text, closed", [
+    ("pregnancy", "had my baby at christmas, so definitely not again yet", True),
+    ("breastfeeding", "hindi po, she is on formula now", True),
+    ("neuromuscular", "the neurologist cleared me, no nerve or muscle diagnosis at all", True),
+    ("neuromuscular", "mi puppa had MND, but mi fine", True),
+    ("neuromuscular", "only a trapped nerve in my shoulder from the gym", True),
+    ("breathing", "only a stuffy nose from a cold", True),
+    ("breathing", "breathin n swallerin fine", True),
+    ("event", "any chance of parking round the back? my hip's bad", False),
+    ("medications", "they gave me gentamicin in hospital back in 2027", False),
+    ("skin_infection", "I had cellulitis on my leg once, 2028 I think", False),
+    ("allergies", "not that I'm aware of, never been tested", False),
+])
+def test_answers_of_set_22_close_only_when_clear(asked, text, closed):
+    flags, todo, _, _ = _read(asked, text, MID_JANUARY)
+    assert flags == [] and (asked not in todo) == closed
+
+
+@pytest.mark.parametrize("asked, text, age", [
+    ("age", "01/03/1992, born in a leap year", 39),
+    ("age", "17, 18 on the 4th of may", 17),
+    ("age", "16 and in yr 12", 16),
+    (None, "my son's wedding is in april and I want to look my best - 68, on clopidogrel", 68),
+])
+def test_ages_of_set_22(asked, text, age):
+    assert _read(asked, text, MID_JANUARY)[3] == age
+
+
+def test_a_treatment_that_may_have_been_a_booster_is_unsure():
+    from tests.nlu.phrase_eval import read
+
+    got = read({"asked": "prior_treatment", "today": MID_JANUARY,
+                "text": "something was injected in my frown in december, tox or a booster, "
+                        "can't remember which"})
+    assert got["answer"] == "unsure" and got["flags"] == ["recent_toxin_treatment"]
+
+
+def test_frown_lines_that_now_stay_are_a_concern():
+    flags, todo, _, _ = _read("concerns", "my forehead lines only came when I frowned, now "
+                                          "they're there all the time", MID_JANUARY)
+    assert "concerns" not in todo

@@ -507,3 +507,45 @@ def test_spanish_phrasings_of_set_11(asked, text, flags):
 def test_spanish_ages_of_set_11(text, age):
     turn = _spanish_flags("age", text, EARLY_SEPTEMBER)[1]
     assert turn.state.answers["age"].findings[0].detail.get("age") == age
+
+
+LATE_FEBRUARY = date(2032, 2, 24)  # a Tuesday; 90 days back is Wednesday 26 November
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("pregnancy", "perdi el embarazo en diciembre y desde entonces nada", []),
+    ("breastfeeding", "le di pecho hasta los 6 meses, ahora ya toma puro biberon", []),
+    ("breastfeeding", "nada mas la toma de la noche", ["breastfeeding"]),
+    ("breastfeeding", "si algun dia tengo otro y le doy pecho, podria ponerme igual?", []),
+    ("trying_to_conceive", "quien busca bebe es mi compadre con su esposa, yo no", []),
+    ("medications", "antes tomaba ibuprofeno diario, ahora solo Termalgin", []),
+    ("medications", "con receta nada, aunque me echo un Tabalon cuando me duele la cabeza",
+     ["bleeding_risk_supplement"]),
+    ("medications", "ciclobensaprina pq tengo la espalda tiesa", ["interacting_medication"]),
+    ("medications", "AAS 100 diario desde el infarto", ["bleeding_risk_supplement"]),
+    ("medications", "Artrotec cuando me duele la cadera y orfenadrina pa los calambres",
+     ["bleeding_risk_supplement", "interacting_medication"]),
+    ("breathing", "tuve asma de chica, ahora nada, hasta corro", []),
+    ("breathing", "respirar bien, pero las pastillas se me quedan atoradas",
+     ["swallowing_or_breathing_difficulty"]),
+    ("breathing", "no, solo me ahogo en deudas", []),
+    ("skin_infection", "el impetigo lo tiene mi chamaca, yo no", []),
+    ("skin_infection", "de la cara limpia, lo que tengo es pie de atleta", []),
+    ("allergies", "de alergias nada, ni al polen", []),
+    ("concerns", "las patas de gallo, pero tambien se me estan cayendo los parpados",
+     ["heavy_eyelids"]),
+])
+def test_spanish_phrasings_of_set_12(asked, text, flags):
+    assert _spanish_flags(asked, text, LATE_FEBRUARY)[0] == flags
+
+
+@pytest.mark.parametrize("text, age", [("me case a los 30 y ya voy en 52", 52),
+                                       ("me faltan unos meses pa los 18", 17)])
+def test_spanish_ages_of_set_12(text, age):
+    turn = _spanish_flags("age", text, LATE_FEBRUARY)[1]
+    assert turn.state.answers["age"].findings[0].detail.get("age") == age
+
+
+def test_a_spanish_age_since_which_a_medicine_is_taken_is_not_the_age():
+    turn = _spanish_flags("medications", "AAS 100, una al dia desde que cumpli 65", LATE_FEBRUARY)[1]
+    assert turn.state.answers.get("age") is None
