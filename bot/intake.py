@@ -12,7 +12,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from bot import second_reading, spanish
-from bot.language import foreign_language
+from bot.language import HINTS, foreign_language
 from bot.models import Answer, Finding, Polarity
 from bot.parsing import EXTRACTORS, REQUEST, purpose_category
 from bot.screening import screen
@@ -192,8 +192,11 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if choice is not None and choice != state.conversation_language:
         return _switched_language(state, choice, asked)
     written_in = foreign_language(text, name_expected=asked == "name")  # once per message
-    if written_in in ("it", "ca", "gl") and spanish.mostly_spanish(text):
-        written_in = "es"  # "ola kiero kitarme las arugas": misspelt Spanish the detector calls Italian
+    if (written_in in ("it", "ca", "gl") or (written_in == "pt" and re.search(
+            r"\b(" + HINTS["es"] + r")\b", text, re.I))) and spanish.mostly_spanish(text):
+        # "ola kiero kitarme las arugas": misspelt Spanish the detector calls Italian; "ola
+        # buenas, kiero info del votox, tengo 42": Portuguese to it, but "tengo" is Spanish
+        written_in = "es"
     if written_in == "es" and state.conversation_language != "es":
         state = state.model_copy(update={"conversation_language": "es"})
     if written_in not in (None, "es") and state.conversation_language == "es" and \

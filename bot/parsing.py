@@ -1659,6 +1659,9 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
                     if f.item == "toxin_allergy" else f for f in before]
     found: list[Finding] = []
     previous_about_allergies = asked
+    # "bee stings = hives": the arrow or equals sign of a text message, a reaction
+    text = re.sub(r"\s*(?:=|->|=>|\u2192)\s*(hives|a rash|rash|rashes|swelling|swollen|anaphylaxis|welts|itching|"
+                  r"itchy|wheezing|a reaction)\b", r" give me \1", text, flags=re.I)
     # "nkda, shellfish tho": no drug allergy, but an allergy all the same
     text = re.sub(r"^\W*(nkda|no known drug allerg\w*)\W+(?P<rest>[a-z][^,.;]*?)\s+(tho|though)\W*$",
                   r"\1, but \g<rest>", text, flags=re.I)
@@ -1715,8 +1718,11 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         # "it's my husband who had a reaction to Botox, I've no allergies": the patient's own no
         return found + [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                                 evidence=text.strip())]
-    if found and all(f.item in ("lactose intolerance", "milk_protein_allergy") for f in found) and \
-            re.search(NOT_AN_ALLERGY, normalise(text)) and not re.search(OTHER_NAMED, normalise(text)):
+    if found and ((all(f.item in ("lactose intolerance", "milk_protein_allergy") for f in found)
+                   and re.search(NOT_AN_ALLERGY, normalise(text))) or (
+            all(f.item == "lactose intolerance" or f.polarity == Polarity.ABSENT for f in found)
+            and re.search(NO_ALLERGY_THEN_LACTOSE, normalise(text)))) and not re.search(
+                OTHER_NAMED, normalise(text)):
         # "dairy bloats me, but the doctor said it is intolerance, not allergy": no allergy
         return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -1892,7 +1898,11 @@ def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Pola
 # the intolerance, unless something else is named as the one allergy ("only hay fever, but ...")
 NOT_AN_ALLERGY = r"\b(lactose|intoleran\w*)\b[^.;]{0,60}\b(no|not|isnt|not an?|never)( real| true| actual)? " \
     r"(allergy|allergic|allergies)\b"
-OTHER_NAMED = r"\b(only|just|except|apart from|besides|other than|but for)\b"
+# "no allergies, just lactose intolerant", "I'm not allergic to milk, just lactose intolerant"
+NO_ALLERGY_THEN_LACTOSE = r"\b(no|not|isnt|never)( real| true| actual| known)? (allergy|allergic|allergies)\b" \
+    r"[^.;]{0,60}\b(lactose|intoleran\w*)\b"
+OTHER_NAMED = r"^\W*(only|just)\b(?! (lactose|dairy|intoleran\w*|milk|the lactose))|\b(except|apart from|" \
+    r"besides|other than|but for)\b(?! (lactose|dairy|intoleran\w*|milk))"
 
 
 def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole: str = ""
@@ -1902,7 +1912,8 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
         return []
     if "lactose" in norm and not re.search(r"\bmi?lk prot|casein|whey|dairy allerg|dairy prot|allergic to (the )?(cow|milk|"
                                            r"dairy)|\bthe protein\b", norm):
-        if re.search(NOT_AN_ALLERGY, norm) and not re.search(OTHER_NAMED, whole or norm):
+        if (re.search(NOT_AN_ALLERGY, norm) or re.search(NO_ALLERGY_THEN_LACTOSE, whole or norm)) \
+                and not re.search(OTHER_NAMED, whole or norm):
             # "lactose intolerant, if that counts, not allergic though"
             return [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                             evidence=clause.original)]

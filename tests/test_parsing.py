@@ -998,3 +998,11 @@ def test_frown_lines_that_now_stay_are_a_concern():
     flags, todo, _, _ = _read("concerns", "my forehead lines only came when I frowned, now "
                                           "they're there all the time", MID_JANUARY)
     assert "concerns" not in todo
+
+
+def test_an_allergy_written_with_an_equals_sign_is_recorded():
+    from bot.intake import IntakeState, take_turn
+
+    turn = take_turn(IntakeState(), "nkda, but wasp stings = hives", "allergies", MID_JANUARY)
+    kept = turn.state.answers["allergies"].present()
+    assert kept and "wasp" in kept[0].evidence.lower()

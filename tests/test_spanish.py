@@ -549,3 +549,15 @@ def test_spanish_ages_of_set_12(text, age):
 def test_a_spanish_age_since_which_a_medicine_is_taken_is_not_the_age():
     turn = _spanish_flags("medications", "AAS 100, una al dia desde que cumpli 65", LATE_FEBRUARY)[1]
     assert turn.state.answers.get("age") is None
+
+
+def test_misspelt_spanish_that_looks_portuguese_is_read_as_spanish():
+    turn = _spanish_flags(None, "ola buenas, kiero info del votox pa la frente, tengo 39",
+                          LATE_FEBRUARY)[1]
+    assert turn.state.conversation_language == "es"
+    assert turn.state.answers["age"].findings[0].detail.get("age") == 39
+
+
+def test_portuguese_stays_another_language():
+    turn = _spanish_flags(None, "ola, tenho 42 anos e quero botox na testa", LATE_FEBRUARY)[1]
+    assert turn.state.conversation_language == "en" and "utter_other_language" in turn.replies
