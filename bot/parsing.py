@@ -1116,8 +1116,10 @@ def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]
             f for f in generic if f.polarity in (Polarity.PRESENT, Polarity.UNSURE)]
     allergy = not asked and (re.search(r"\b(allerg\w*|alergi\w*|reactions?|reacted)\b", norm) or (
         # "none except Vibramycin, I get a rash": a medicine named, then how it takes the patient
-        re.search(r"\b(i get|i got|gives me|give me|makes me|brings? me out|i break out|i come out|came up in|"
-                  r"come up in|comes up in|broke out|after my|after the)\b", norm)
+        (re.search(r"\b(i get|i got|gives me|give me|makes me|brings? me out|i break out|i come out|came up in|"
+                   r"come up in|comes up in|broke out|after my|after the)\b", norm)
+         # "penicillin - rash", "amoxicillin = hives", "sulfa (rash)": a medicine and its reaction
+         or re.search(r"[-:=>(]\s*(a |an )?(rash|rashes|hives|welts|itching|itchy)\b", (text or "").lower()))
         and (drug_table.named_medicines(norm) or _terms_in(norm, lexicon.PRODUCTS)
              or any(find_phrase(norm, allergen) >= 0 for allergen in lexicon.ALLERGENS))))
     for finding in found:  # "I get cold sores sometimes": prone to them, not one now

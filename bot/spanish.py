@@ -1484,7 +1484,7 @@ _add({
     "ciclobensaprina": "cyclobenzaprine", "siclobenzaprina": "cyclobenzaprine",
     "eso no": "no", "lo que padezco es": "what i have is", "padezco": "i have",
     "hasta corro": "i even run", "hasta camino": "i even walk", "maratones": "marathons",
-    "yo respiro bien": "i breathe fine", "respiro bien": "i breathe fine",
+    "yo respiro bien": "my breathing is fine",
     "se me quedan atoradas": "get stuck in my throat", "se me quedan atorados": "get stuck in my throat",
     "se me queda atorada": "gets stuck in my throat", "me cuesta pasarlas": "i struggle to swallow them",
     "me cuesta pasarlos": "i struggle to swallow them", "pasarlas": "swallow them",

@@ -1006,3 +1006,9 @@ def test_an_allergy_written_with_an_equals_sign_is_recorded():
     turn = take_turn(IntakeState(), "nkda, but wasp stings = hives", "allergies", MID_JANUARY)
     kept = turn.state.answers["allergies"].present()
     assert kept and "wasp" in kept[0].evidence.lower()
+
+
+@pytest.mark.parametrize("text", ["penicillin - rash", "amoxicillin = hives", "sulfa (rash)"])
+def test_a_rash_named_as_a_medicines_reaction_is_no_skin_infection(text):
+    flags, todo, _, _ = _read("allergies", text, MID_JANUARY)
+    assert flags == [] and "allergies" not in todo and "skin_infection" in todo
