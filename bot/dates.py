@@ -56,6 +56,7 @@ _KEYWORDS = {  # words with their own direction: days from today
 }
 HOLIDAYS = {"carnival": None, "mardi gras": None, "shrove tuesday": None, "pancake day": None,
             "ash wednesday": None, "good friday": None, "easter monday": None, "easter": None,
+            "mothering sunday": None,
             "epiphany": (1, 6), "day of the dead": (11, 2), "christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
             "new years eve": (12, 31), "nye": (12, 31), "new years day": (1, 1),
             "new years": (1, 1), "valentines": (2, 14), "halloween": (10, 31),
@@ -77,7 +78,8 @@ HOLIDAYS = {"carnival": None, "mardi gras": None, "shrove tuesday": None, "panca
             "madaraka day": (6, 1), "mashujaa day": (10, 20), "jamhuri day": (12, 12)}  # Kenya
 # Days that move with Easter: days from Easter Sunday.
 EASTER_OFFSETS = {"carnival": -47, "mardi gras": -47, "shrove tuesday": -47, "pancake day": -47,
-                  "ash wednesday": -46, "good friday": -2, "easter monday": 1}
+                  "ash wednesday": -46, "good friday": -2, "easter monday": 1,
+                  "mothering sunday": -21}  # UK and Irish Mother's Day: the fourth Sunday of Lent
 # Holidays on the n-th (or last, -1) weekday of a month: (month, weekday Mon=0, n).
 WEEKDAY_HOLIDAYS = {"memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour day": (9, 0, 1),
                     "mothers day": (5, 6, 2), "fathers day": (6, 6, 3), "mlk day": (1, 0, 3),
@@ -177,6 +179,8 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     lowered = re.sub(r"\b(the|over|under|within|past|than|inside|outside) (\d+) (days?|weeks?|wks?|"
                      r"months?)(?! (ago|before|after|from|later|back|since))\b", " ", lowered)
     lowered = _ordinal_words(lowered)  # "the twenty-fifth", "the thirtyeth of august"
+    lowered = re.sub(rf"\b({_MONTHS}) the (\d{{1,2}})(st|nd|rd|th)\b", r"\1 \2\3", lowered)  # "march the 10th"
+    lowered = re.sub(r"([,;]\s*|\s-\s*)may\W*$", r"\1in may", lowered)  # "11s + fhead, may": the month
     # "the Monday of Thanksgiving weekend": Canada's Thanksgiving, a Monday in October
     lowered = re.sub(r"\b(the )?monday of (the )?(canadian |canada )?thanksgiving\b", "canadian thanksgiving",
                      lowered)
@@ -197,6 +201,10 @@ def find_date(text: str, today: date, prefer: str = "future") -> tuple[date, str
     found = [_shifted(f, lowered) if _is_holiday(f[1]) else f for f in found]
     holidays = [f[1] for f in found if _is_holiday(f[1])]
     found = [f for f in found if not _holidays_weekday(f[1], holidays, lowered)]
+    named = [f for f in found if _is_holiday(f[1])]
+    if named and len(found) > len(named):  # "Mothering Sunday - the UK one, in march": that day
+        found = [f for f in found if not (re.fullmatch(rf"(in |during )?({_MONTHS})", f[1]) and any(
+            h[0].month == f[0].month for h in named))]
     if len(found) > 1 and _is_holiday(found[-1][1]):
         found.pop()  # "Christmas party next week": the party is next week, not on the 25th
     found = [f for f in found if _plausible(f[0], today)]
@@ -504,6 +512,9 @@ def _holiday_day(text: str, today: date, prefer: str) -> tuple[date, str] | None
             r"\b(canadian|canada) thanksgiving|thanksgiving monday\b", text):
         # "the Monday of Thanksgiving weekend - the Canadian one": October's, not November's
         text = re.sub(r"\bthanksgiving\b", "canadian thanksgiving", text)
+    if re.search(r"\bmothers day\b", text) and re.search(r"\b(uk|british|england|english|ireland|irish|"
+                                                      r"scotland|wales|in march)\b", text):
+        text = re.sub(r"\bmothers day\b", "mothering sunday", text)  # "Mother's Day, the UK one"
     for name, (month, weekday, n) in _WEEKDAY_HOLDING_A_HOLIDAY:
         if re.search(rf"\b{name}\b", text):  # "Notting Hill Carnival", not the Easter "carnival"
             return _yearly(lambda year: _nth_weekday(year, month, weekday, n), today, prefer), name

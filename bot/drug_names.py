@@ -29,7 +29,10 @@ INHALED_ANTICHOLINERGICS = (
     "riarify", "trydonis", "brimica",
     "ipravent",  # ipratropium (India)
     "tiogiva",  # tiotropium (UK)
-    "respontin")  # ipratropium nebules (UK)
+    "respontin",  # ipratropium nebules (UK)
+    "enurev",  # glycopyrronium (Europe)
+    "temybric",  # umeclidinium with vilanterol and fluticasone (Europe)
+    "ipramol")  # ipratropium with salbutamol nebules (UK)
 
 EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "anticoagulant": {
@@ -54,7 +57,9 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
                         "trombex", "egitromb",  # Central Europe
                         "clotix",  # Pakistan
                         "clopidogral", "clopidigrel", "clopidogrol", "clopedogrel"),  # misspelt
+        "apixaban": ("apix",),  # as patients and prescriptions shorten it ("apix 5 bd")
         "rivaroxaban": ("rivaban",  # Pakistan
+                        "rivarex", "xaraban", "rilex",  # Argentina, Mexico, Chile
                         "roxarel"),  # Bangladesh
         "ticagrelor": ("axcer", "possia", "brilinta 90",  # India; Europe
                        "briclot"),  # India
@@ -90,6 +95,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "garamycin", "refobacin", "genticin", "neo-fradin", "neo fradin", "genticyn", "cidomycin", "diprogenta", "quadriderm",
             "genomycine", "gentamytrex", "gentalline",  # gentamicin (Europe, Africa)
             "neosulf", "nivemycin",  # neomycin tablets (Australia, UK)
+            "mycifradin",  # neomycin tablets (US, Canada)
+            "garalen",  # gentamicin injection (Mexico)
             # tobramycin, amikacin
             "tobradex", "bramitob", "tobi podhaler", "tobi", "amikin", "arikayce", "bethkis",
             "kitabis", "vantobra",
@@ -142,6 +149,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "myopridin", "pridinol",  # pridinol (Europe)
             "dorflex",  # orphenadrine with metamizole and caffeine (Brazil)
             "robax platinum",  # methocarbamol with ibuprofen (Canada)
+            "methoxisal",  # methocarbamol with aspirin (Canada)
+            "aspirin backache",  # methocarbamol with aspirin (Canada)
             "tonmya", "myospaz", "relaxon", "myoflex", "mobizox", "parafon"),
         "anticholinergic": (
             # topical anticholinergics for sweating: sofpironium gel (US), glycopyrronium cream
@@ -170,6 +179,7 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "glycopyrronium", "glicopirrolato", "cuvposa", "dartisla", "sialanar",
             # hyoscyamine and belladonna alkaloids
             "levbid", "anaspaz", "hiosciamina", "donnatal",
+            "symax",  # hyoscyamine (US)
             # drugs for Parkinson's: procyclidine, benztropine, trihexyphenidyl, biperiden
             "procyclidine", "prociclidina", "kemadrin", "arpicolin", "benzatropine",
             "benzatropina", "pacitane", "trihexifenidilo", "biperiden", "biperideno", "akineton",
@@ -214,6 +224,8 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "thrombo ass", "thromboass", "aspegic", "kardegic", "cardioaspirin",
             "cardirene",
             "godamed",  # Germany
+            "ascard",  # Poland, Pakistan
+            "askit",  # aspirin with caffeine powders (Australia)
             "rivasa",  # Canada
             "cardiomagnyl",  # aspirin with magnesium hydroxide (Russia, Central Asia)
             # aspirin, paracetamol and caffeine powders (South Africa)
@@ -274,21 +286,29 @@ EXTRA_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "panafen",  # ibuprofen (New Zealand)
             "diclac",  # diclofenac (Germany, Central Europe)
             "brustan",  # ibuprofen with paracetamol (India)
-            "mobiflex"),  # tenoxicam (UK)
+            "mobiflex",  # tenoxicam (UK)
+            "algifor",  # ibuprofen (Switzerland)
+            "geloprofen",  # ibuprofen suspension (Spain)
+            "banes forte"),  # ibuprofen suspension (Peru)
         "fish oil": ("nordic naturals",  # a fish-oil brand ("Nordic Naturals omega")
                      "omacor", "lovaza", "vascepa", "vazkepa", "icosapent", "maxepa",
                      "scotts emulsion", "emulsion de scott", "aceite de krill",
                      "eskimo-3", "eskimo 3", "eskimo3",  # Sweden, UK
                      "megared", "mega red",  # krill oil (US)
                      "balanceoil", "balance oil",  # fish oil with olive oil (Zinzino)
-                     "equazen", "eye q"),  # fish oil for children (UK)
-        "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid"),
+                     "equazen", "eye q",  # fish oil for children (UK)
+                     "morepa",  # fish oil (UK)
+                     "bare biology"),  # fish oil (UK: "Lion Heart")
+        "vitamin e": ("tocoferol", "evion", "ephynal", "tocotrienol", "tocovid",
+                  "optovit"),  # vitamin E (Germany)
         "ginkgo": ("biloba", "tanakan", "tebonin", "ginkgold", "ginkoba", "gincosan",
                   "bilobil",  # Central Europe
                   "rokan",  # Germany
                   "memoplant",  # Germany
                   "symfona",  # Central Europe
-                  "ginkor"),  # ginkgo with troxerutin (France)
+                  "ginkor",  # ginkgo with troxerutin (France)
+                  "ginkobil",  # Germany
+                  "tebofortan"),  # Spain
         "garlic supplement": ("allimax",  # allicin
                               "kwai", "kyolic", "garlique", "allicin", "aged garlic extract",
                               "garlic extract", "garlic oil capsules", "odourless garlic",
@@ -321,4 +341,6 @@ ALSO_CONTAINS: dict[str, tuple[str, ...]] = {
     "naxodol": ("nsaid",),  # carisoprodol + naproxen
     "norgesic": ("aspirin",),  # orphenadrine + aspirin + caffeine (US)
     "robax platinum": ("nsaid",),  # methocarbamol + ibuprofen (Canada)
+    "methoxisal": ("aspirin",),  # methocarbamol + aspirin (Canada)
+    "aspirin backache": ("aspirin",),
 }

@@ -36,7 +36,7 @@ CONFIRM = "confirm_answer"  # the requested slot while a reading is checked with
 # Questions where a hedged answer is checked rather than taken: a wrong "no" would hide a flag.
 CONFIRMED_TOPICS = {"pregnancy", "breastfeeding", "trying_to_conceive", "skin_infection",
                     "neuromuscular", "breathing", "allergies"}
-HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i have|i do|i was|" \
+HEDGED_NO = r"^(i )?(dont|do not|shouldnt|should not) (think|reckon|believe|suppose) (so|im|i am|i have|i do|i was|" \
     r"its|it is|that)\b|\bi wouldnt (think|say) so\b|" \
     r"\bprob(ably|ly)? not\b|^(i )?doubt it\b|\bi (very much |really |highly |seriously )?doubt " \
     r"(im|i am|i have|it)\b|" \
@@ -45,7 +45,7 @@ HEDGED_NO = r"^(i )?(dont|do not) (think|reckon|believe|suppose) (so|im|i am|i h
     r",\s*(i )?(dont|do not) (think|reckon|believe)\W*$"  # "nothing I can see, I don't think"
 # A conventional no that still leaves room: checked on defer questions only.
 SOFT_NO = r"\bnot that (i know|im aware|i am aware|i can think|i have noticed|ive noticed|i noticed)\b|" \
-    r"\bnone (that )?i know (about|of)\b|\bnot to my (knowledge|knowlege)\b|\bthat (i|im) (know|am aware|aware|" \
+    r"\bnone (that )?i know (about|of)\b|\bnone (that )?(im|i am) aware of\b|\bnot to my (knowledge|knowlege)\b|\bthat (i|im) (know|am aware|aware|" \
     r"can think) of\b|\bas far as i (know|am aware)\b|\bafaik\b|\bi (dont )?reckon( not)?\b|" \
     r"\bnot (really )?preventing\b|\bif it happens\b|\bnever (been|had (a|any)) tested\b|" \
     r"\bnever (been )?tested\b|\bnever had (any )?(allergy )?tests\b"
@@ -196,6 +196,12 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
             r"\b(" + HINTS["es"] + r")\b", text, re.I))) and spanish.mostly_spanish(text):
         # "ola kiero kitarme las arugas": misspelt Spanish the detector calls Italian; "ola
         # buenas, kiero info del votox, tengo 42": Portuguese to it, but "tengo" is Spanish
+        written_in = "es"
+    elif written_in is None and state.conversation_language != "es" and re.search(
+            r"\b(" + HINTS["es"] + r")\b", text, re.I) and spanish.mostly_spanish(text) and \
+            not spanish.reads_as_english(text):
+        # "hi! tengo 33 y quiero botox preventivo, hay availability este weekend?": Spanglish the
+        # detector calls English, with Spanish words enough to be read as Spanish
         written_in = "es"
     if written_in == "es" and state.conversation_language != "es":
         state = state.model_copy(update={"conversation_language": "es"})
@@ -390,7 +396,9 @@ def _to_confirm(topic: str, findings: list[Finding], text: str) -> bool:
     return topic in DEFER_TOPICS and bool(re.search(FAMILY_WORDS, norm)) and \
         yes_no(lead := re.split(r"[,;]|\s[-\u2013\u2014]\s", first)[0]) != "no" and \
         not re.match(r"\W*(no|not|nope|nah)\b", normalise(lead)) and \
-        not re.search(SELF_DENIAL, norm)
+        not re.search(SELF_DENIAL, norm) and not re.search(
+            r"\b(son|daughter|baby|bub|twins|little one|lo)\b[^,;]{0,30}\b(arrived|was born|were born|"
+            r"came along|came early)\b", norm)  # "my daughter arrived at Easter, so not again"
 
 
 def _confirmed(state: IntakeState, text: str) -> Turn | None:

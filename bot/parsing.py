@@ -209,8 +209,9 @@ MOVE_WORDS = r"\b(when i (smile|frown|laugh|squint|raise|move|talk|make|scrunch|
     r"scowl\w*|grimac\w*|when i'?m (cross|angry|annoyed|mad|fed up|stressed out)|" \
     r"laffing|laffin|laughin|smilin|frownin|squintin|" \
     r"(every ?time|whenever) (my|someone|somebody|he|she|they|the|a)\b[^.]{0,30}\b(says|does|asks|" \
-    r"talks|tells|starts)|at my (computer|screen|laptop|desk|monitor)|at the (computer|screen|laptop)|staring at (my |the |a )?" \
-    r"(screen|computer|laptop|phone))\b"
+    r"talks|tells|starts|leaves?|forgets?|fights?|argues?|plays?|winds? me up)|" \
+    r"at my (computer|screen|laptop|desk|monitor)|at the (computer|screen|laptop)|staring at (my |the |a )?" \
+    r"(screen|computer|laptop|phone|spreadsheets?|emails?|telly|tv|monitor|code|numbers))\b"
 # Misspelt expression words, read only in the answer to the timing question ("wen i smlie").
 EXPRESSION_TYPOS = ("smile", "smiling", "frown", "frowning", "laugh", "laughing", "squint",
                     "squinting", "relaxed", "resting", "raise", "talking", "concentrating",
@@ -245,6 +246,11 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
         # "my friend had her 11s done, I want the same", "can you fix a gummy smile?"
         found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
                  if f.polarity in (Polarity.OTHER_PERSON, Polarity.HYPOTHETICAL)]
+    if named and not found and re.search(r"\bused to (vanish|go away|disappear|fade|soften|go)\b[^.;]{0,60}"
+                                         r"[,;-]\s*(but )?(not|no) (anymore|any more|longer)\W*$", norm):
+        # "my crow's feet used to vanish when I stopped smiling, not anymore": there now
+        found = [f.model_copy(update={"polarity": Polarity.PRESENT}) for f in named
+                 if f.polarity in (Polarity.PAST, Polarity.ABSENT)]
     if named and not found and re.search(r"\b(but |and )?now (theyre|they are|its|it is|theyve|they have|"
                                          r"theyre there|ive got|i have)\b[^.;?]{0,30}\b(there|visible|"
                                          r"showing|deeper|deep|worse|permanent|all the time|at rest|"
@@ -263,6 +269,9 @@ def extract_concerns(text: str, asked: bool, today: date) -> list[Finding]:
             r"\b(face|skin|lines?|wrinkles?|looks?|looking|fix|smooth\w*|soften\w*|lift\w*|"
             r"get rid|tired|old|older|age|aging|ageing)\b", norm):
         return []  # "can I buy a voucher for my sister while I'm at it": a question back
+    if not found and asked and re.match(r"(my )?(skin|face|complexion)( was| used to be)\b", norm) and \
+            not re.search(r"\b(now|but|anymore|any more|these days|no longer)\b", norm):
+        return []  # "my skin was flawless in my twenties": then, not what bothers the patient now
     if not found and asked and not _is_bare_answer(text) and re.search(r"[a-z]{3}", norm) \
             and not not_an_answer(text, "concerns"):
         found = [Finding(topic="concerns", item="other", polarity=Polarity.PRESENT,
@@ -278,8 +287,10 @@ def extract_concern_timing(text: str, asked: bool, today: date) -> list[Finding]
             len(w) >= 3 and w[0] == t[0] and len(t) <= 7 and edit_distance(w, t) == 1) or (
             len(t) > 7 and len(w) >= 8 and w[:3] == t[:3] and edit_distance(w, t) <= 2)), w)
             for w in norm.split())
-    if asked and text.strip().endswith("?") and re.search(
-            r"\b(vs|versus|or|difference|what do you mean|meaning)\b", norm):
+    if asked and text.strip().endswith("?") and (re.search(
+            r"\b(vs|versus|or|difference|what do you mean|meaning)\b", norm) or re.match(
+            r"\W*((sorry|sry|um+|erm|so),? )?(what|whats|which|how|define)\b[^.;]{0,20}\b(counts?|means?|"
+            r"mean by|is meant|do you mean|does)\b", norm)):
         return []  # "sorry, rest vs expression?": a question back
     shows = shows_from(norm)
     if asked and re.search(r"\b(hard to (tell|say)|not sure|unsure|dont know|dunno|idk|no idea|"
@@ -377,6 +388,16 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                                        "medications")
                if f.polarity == Polarity.ABSENT]
     found = _owned_by_another(text, found)
+    if generic and found:
+        # "turmeric pills ages ago, haven't for years": the pills are the turmeric, not a no to all
+        rest = normalise(text)
+        for f in found:
+            for phrase in getattr(_TERMS_BY_ITEM.get(f.item), "phrases", ()):
+                rest = re.sub(rf"\b{re.escape(phrase)} (pills|tablets|capsules|caps|supplements?)\b",
+                              " ", rest)
+        if not _match_terms(clauses(rest), [GENERIC_MEDS if asked else GENERIC_MEDS_NAMED],
+                            "medications"):
+            generic = []
     if not asked:  # "allergic to clindamycin", "Dalacin gave me a rash": an allergen, not taken
         whole = normalise(text)
         alone = len(found) == 1 and not re.search(r"\b(except|apart from|besides|other than|no meds|"
@@ -384,7 +405,8 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         found = [f for f in found if not (_named_as_allergen(_part_naming(f)) or (
             alone and _named_as_allergen(whole)))]
     if found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT) for f in found) and \
-            re.search(r"\b(now (nothing|none)|nothing now|on (zilch|nada|zip|nothing) now|"
+            re.search(r"\b(now (nothing|none)|nothing now|on (zilch|nada|zip|nothing) (now|these days|"
+                      r"anymore|any more|atm|at the moment)|so (nothing|none)\W*$|"
                       r"now on (zilch|nada|zip|nothing)|(not on|not taking) anything now|"
                       r"now (im )?not on anything|none now)\b", normalise(text)) or (
             found and all(f.polarity in (Polarity.PAST, Polarity.ABSENT, Polarity.OTHER_PERSON,
@@ -401,7 +423,9 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return [Finding(topic="medications", item="none", polarity=Polarity.ABSENT,
                         evidence=text.strip())] + found
     if found and asked and all(f.polarity == Polarity.ABSENT for f in found) and (
-            ended_now(normalise(text)) or re.search(r"\bused to\b", normalise(text))) and \
+            ended_now(normalise(text)) or re.search(
+                r"\bused to\b|\b(havent|have not|not|didnt|did not)( taken| had| touched)?( (it|them|any))? "
+                r"(for|in) (years|ages|a long time|a while|donkeys)\b", normalise(text))) and \
             yes_no(text) != "no" and not re.search(
                 r"\b(now|anymore|any more|no longer|these days|at the moment|currently|atm|rn)\b",
                 normalise(text)) and not re.search(
@@ -422,8 +446,11 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
         return [begun]
     answer = yes_no(text)
     norm = normalise(text)
-    if answer is None and re.search(r"\bon (nothing|nada|zilch|zip)( (now|these days|at the moment|"
-                                    r"atm|rn|anymore|any more))?\W*$", norm):
+    if answer is None and (re.search(r"\bon (nothing|nada|zilch|zip)( (now|these days|at the moment|"
+                                     r"atm|rn|anymore|any more))?\W*$", norm) or re.search(
+                                         r"(,|\bso) (nothing|none|nada|zilch)( now| these days)?\W*$", norm) or re.match(
+                                         r"(i )?(take|taking|im taking|i am taking) (nothing|nada|zilch|"
+                                         r"zip|zero|nowt|none)\b", norm)):
         answer = "no"  # "that was my old prescription, on nothing now"
     treats = r"\b(caffeine|coffee|tea|chocolate|wine|gin|beer|prosecco|sugar|haribo|sweets|cake|" \
         r"biscuits|crisps|coke|diet coke|red bull|vodka|netflix|cheese|carbs|chips|fizzy|podcasts?|" \
@@ -440,7 +467,8 @@ def extract_medications(text: str, asked: bool, today: date) -> list[Finding]:
                         re.sub(r"[\s,]+", " ", everyday_masked(norm, "medications")))  # "I only take the mickey"
     if answer == "no" and besides and re.fullmatch(
             r"(a |some |the odd |my )?(plasters?|band ?aids?|bandages?|cotton wool|sun ?screen|"
-            r"suncream|chill pills?|tic ?tacs?|mints?|lip balm|hand cream)( now and then| and \w+)?\W*",
+            r"suncream|chill pills?|tic ?tacs?|mints?|lip balm|hand cream)( now and then| and \w+)?"
+            r"( (ha|haha\w*|lol|lmao))*\W*",
             besides["rest"]) or answer == "no" and besides and re.match(
             r"(on )?(a |the |my )?(diet|break|budget|health kick|detox|cleanse|juice cleanse|mission|"
             r"roll|streak|hiatus|waiting list|keto|fast|social media (break|detox)|dry january|"
@@ -666,7 +694,7 @@ TTC, PREGNANT, BREASTFEEDING = lexicon.TTC, lexicon.PREGNANT, lexicon.BREASTFEED
 # ("expecting great results", "20 weeks until my wedding").
 PREGNANT_WHEN_ASKED = lexicon.Term("pregnant", (
     "expecting", "due in", "due on", "weeks", "wks", "months along", "first baby", "baby boy",
-    "baby girl", "tested positive", "test was positive", "test came back positive",
+    "baby girl", "pg", "tested positive", "test was positive", "test came back positive",
     "its positive", "it was positive", "it came back positive", "second line", "two lines"),
     "pregnant", "condition")
 
@@ -768,12 +796,14 @@ CONTRACEPTION_FAILED = r"\b(condom|johnny|rubber) (broke|split|burst|came off|sl
 # Pregnancy said in SMS shape, in any message: "16wks pg", "due in december (22 wks now)"
 PREGNANT_SHORTHAND = r"\b\d{1,2} ?(wks?|weeks?) (pg|preg|pregnant|along)\b|^(im |i am )?(pg|preg) (w|with) " \
     r"(my|our|no|number|baby|#)\b|\bdue in (jan|feb|mar|apr|may|" \
-    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\W+\(?\d{1,2} ?(wks?|weeks?)( now| today| along)?\b"
+    r"jun|jul|aug|sep|oct|nov|dec)[a-z]*\W+\(?\d{1,2} ?(wks?|weeks?)( now| today| along)?\b|" \
+    r"\b(baby|bub|bubba) (number|no) (two|three|four|2|3|4) (is )?on (the|its) way\b|" \
+    r"^(im |i am )?(pg|preg) \d{1,2} ?(wks?|weeks?|\+ ?\d)"
 # A late period not yet tested: possibly pregnant ("10 days late, not tested", "af 1wk late, no
 # test yet", "no period this month and too scared to test")
-LATE_UNTESTED = r"(?:^|,|\band|\bim|\bi am|\bperiods?(?: is| was|s)?|\baf(?: is|s)?|\baunt flo(?: is|s)?|" \
+LATE_UNTESTED = r"(?:^|,|\band|\bim|\bi am|\bperiods?(?: is| was|s)?|\bno (?:period|af) for|\baf(?: is|s)?|\baunt flo(?: is|s)?|" \
     r"\bcycle(?: is|s)?)\s*(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of) ?" \
-    r"(days?|dys|wks?|weeks?) late\b|\bno (period|af) this month\b"
+    r"(days?|dys|wks?|weeks?) (late|overdue|past due)\b|\bno (period|af) this month\b"
 NOT_TESTED = r"\b(not tested|no test|not done a test|havent (done a |taken a )?test(ed)?|" \
     r"not taken a test|(too )?scared to test|afraid to test|yet to test|not tested yet)\b"
 
@@ -854,7 +884,8 @@ def extract_breastfeeding(text: str, asked: bool, today: date) -> list[Finding]:
     if asked and not any(f.detail.get("category") and f.polarity != Polarity.PAST for f in found) and \
             re.search(BOTTLE_ONLY, normalise(text)) and not re.search(HYPOTHETICAL_CUES,
                                                                       normalise(text)) and (
-            not found or re.search(r"\bnow\b[^.;]{0,20}" + BOTTLE_ONLY, normalise(text))):
+            not found or re.search(r"\b(now|since then|since|ever since|from then on)\b[^.;]{0,20}" + BOTTLE_ONLY + r"|"
+                                   + BOTTLE_ONLY + r"\s+(since|ever since|from then|now)\b", normalise(text))):
         # "breastfed till 4 months, now she only takes the bottle": a no to now
         return [Finding(topic="breastfeeding", item="breastfeeding", polarity=Polarity.ABSENT,
                         evidence=text.strip())]
@@ -880,7 +911,9 @@ def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Find
     """Actively trying to conceive."""
     found = _reproductive(text, asked, "trying_to_conceive", [TTC, TTC_WHEN_ASKED])
     if re.search(r"\b(were|we are|im|i am|weve been|we have been|its|it is)( currently| now)? (on a break|"
-                 r"taking a break|having a break|on pause|on hold)\b", normalise(text)):
+                 r"taking a break|having a break|on pause|on hold|pausing|paused|holding off)\b|"
+                 r"\btrying but (we )?(stopped|paused|gave up|quit)\b|\b(decided|agreed) to (wait|hold off|"
+                 r"pause)\b", normalise(text)):
         # "yes, but we're on a break till after the wedding": not trying now
         found = [f.model_copy(update={"polarity": Polarity.ABSENT})
                  if f.polarity == Polarity.PRESENT else f for f in found]
@@ -888,6 +921,11 @@ def extract_trying_to_conceive(text: str, asked: bool, today: date) -> list[Find
                  r"(bfp|positive)\b", normalise(text)) and not re.search(r"\b(again|another|next)\b",
                                                                        normalise(text)):
         # "three rounds of IVF and it finally took, 9 weeks today": the trying is over
+        found = [f.model_copy(update={"polarity": Polarity.PAST})
+                 if f.polarity == Polarity.PRESENT else f for f in found]
+    elif found and not re.search(r"\b(again|another|next|second|more)\b", normalise(text)) and any(
+            f.polarity == Polarity.PRESENT for f in extract_pregnancy(text, not asked, today)):
+        # "after three rounds of IVF at the Rotunda, yes, 10 weeks today": pregnant, so not trying
         found = [f.model_copy(update={"polarity": Polarity.PAST})
                  if f.polarity == Polarity.PRESENT else f for f in found]
     return found
@@ -920,6 +958,8 @@ CONDITION_WORDS_SHORT = r"^(i|im|ive|i have|my)\b.*\b(have|had|trouble|problems?
 def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], bare_item: str,
                abbreviations: dict[str, str] | None = None) -> list[Finding]:
     found = _match_terms(clauses(text), terms, topic)
+    if not found and asked:  # "no, I have MS but none of those": the abbreviation, read the same way
+        found = _abbreviation(text, topic, abbreviations or {})
     if found and asked and all(f.detail.get("category") is None or f.polarity == Polarity.ABSENT
                                for f in found) \
             and any(f.detail.get("category") is None for f in found) \
@@ -957,7 +997,8 @@ def _condition(text: str, asked: bool, topic: str, terms: list[lexicon.Term], ba
 # Said after a past condition or a test for one: it is over, or it never was.
 OVER_NOW = r"\b((none|nothing|no (attacks?|problems?|issues?|trouble|symptoms?|flare ?ups?)) (since|in " \
     r"(years|ages|decades)|for (years|ages|decades))|(cleared|cleared up|all clear|gone|fine|healed|" \
-    r"sorted|resolved|better|went away) (now|completely|totally|fully|for good)|all clear|came back (clear|negative|normal|fine)|(was|were|been|" \
+    r"sorted|resolved|better|went away|recovered) (now|completely|totally|fully|for good)|all clear|" \
+    r"(fully|completely|totally) (recovered|healed|better)|came back (clear|negative|normal|fine)|(was|were|been|" \
     r"got) ruled out|nothing (was )?(found|showed up)|(results?|tests?|scans?|emg) (were |was |came " \
     r"back )?(normal|clear|negative|fine)|(it|that|they|all) (was|were|came back) (all )?(negative|" \
     r"clear|normal)|outgrew it|grew out of it|now\b[^.;]{0,40}\bwithout (any )?" \
@@ -987,10 +1028,14 @@ def _nothing(text: str, topic: str, item: str) -> list[Finding]:
             # "my face is clear, what I have is athlete's foot": an infection elsewhere
             r"^(my )?(skin|face)( is|s)? (fine|clear|good|ok|okay|normal)\b,? (but |just |only )?(what i have "
             r"is|i have|ive got|i get|i do have)\b[^.;]{0,40}\b(foot|feet|toes?|toenails?|athletes foot|"
-            r"groin|thrush|uti|chest|ear|leg)\b|"
+            r"groin|thrush|uti|chest|ear|leg|fingernails?|finger ?nails?|fingers?|hand|nail)\b|"
             r"(^|,\s*)(but |so )?no ((muscle|nerve|neuro|neurological|neuromuscular|lung|breathing|"
             r"swallowing|skin)( or| and| n| &)? ){1,3}(issues?|problems?|trouble|diagnosis|diagnoses|"
-            r"conditions?|disorders?|diseases?)( at all| whatsoever| there)?[.!]*$", norm):
+            r"conditions?|disorders?|diseases?)( at all| whatsoever| there)?[.!]*$|"
+            # "my nerves and muscles have never given me bother"
+            r"^(my )?(nerves|muscles|lungs|breathing|swallowing|skin)( and| n| &)?( my)?( nerves| muscles)? "
+            r"(have|has|ve)? ?(never|not) (given|caused|gave) me (any )?(bother|trouble|problems?|issues?|"
+            r"grief)( at all| whatsoever)?[.!]*$", norm):
         return []
     return [Finding(topic=topic, item=item, polarity=Polarity.ABSENT, evidence=text.strip())]
 
@@ -1066,6 +1111,8 @@ def extract_breathing(text: str, asked: bool, today: date) -> list[Finding]:
                               r"sniffles|a cold|a runny nose|a blocked nose|a stuffy nose)( sniffles| in "
                               r"(the )?(spring|summer)| (from|with|due to|because of|cos of|off) (a |the |my )?"
                               r"(cold|hay ?fever|allergies|flu|sinuses|sinusitis|pollen))?"
+                              r"(,? (a bit of|bit of|some|the odd|and)? ?(a )?(sniffle|sniffles|runny nose|"
+                              r"blocked nose|stuffy nose|sneezing|itchy eyes))?"
                               r"( (lol|tbh|thats it|thats all))?\W*", normalise(text)):
         # "only hay fever sniffles": a runny nose is no trouble breathing or swallowing
         return [Finding(topic="breathing", item="swallowing or breathing trouble",
@@ -1089,7 +1136,8 @@ HABITUAL = r"\b(i (usually |often |sometimes |always |occasionally |tend to )?ge
 
 # An infection somewhere the treatment does not go: "infection yes, but it's a UTI"
 ELSEWHERE_INFECTION = r"\b(uti|utis|urinary|urine|bladder|kidney|chest|ear|sinus|throat|strep|tooth|" \
-    r"dental|water|yeast|vaginal|thrush|stomach|tummy|gut|lung|bone|toe ?nail|toenail|foot)\b"
+    r"dental|water|yeast|vaginal|thrush|stomach|tummy|gut|lung|bone|toe ?nail|toenail|foot|finger ?nail|" \
+    r"fingernail|nail bed|finger)\b"
 
 
 def extract_skin_infection(text: str, asked: bool, today: date) -> list[Finding]:
@@ -1162,7 +1210,10 @@ def _event_word(norm: str) -> str | None:
     for word in lexicon.EVENT_WORDS:
         if find_phrase(norm, word) >= 0:
             return word
-    return None
+    # "my dad's 80th on the 13th", "our 25th": a milestone birthday or anniversary
+    milestone = re.search(r"\b(my|our|(?!it)[a-z]+s) (18|21|25|[1-9]0|100)(th|st)\b(?! (of|century|"
+                          r"week|day|time|floor|place|row|percentile|birthday was|today|is today|was)\b)", norm)
+    return milestone.group() if milestone else None
 
 
 def _event_polarity(norm: str, pos: int, word: str) -> Polarity:
@@ -1224,6 +1275,8 @@ def extract_event(text: str, asked: bool, today: date) -> list[Finding]:
         polarity = _event_polarity(clause.norm, pos, word)
         when = event_date(clause.original, today) if polarity not in (
             Polarity.ABSENT, Polarity.HYPOTHETICAL) else None
+        if re.match(r"(does|do|would|will|is|should|could)\b[^.;]{0,60}\bcounts?\b", clause.norm):
+            continue  # "does a tinder date friday count as an event lol": a question back
         if when and when[0] < today and polarity != Polarity.PAST:
             # "got botox 5 weeks ago and it did nothing, engagement party friday": the date in
             # the event's own part of the clause, not the treatment's
@@ -1340,6 +1393,9 @@ DATE_CORRECTION = r"\b(sorry|i mean|i meant|no wait|wait|actually|scratch that|c
     r"my mistake|my bad)\b"
 
 
+NOT_THE_DATE = r"\W*(not|isnt|its not|it's not|it is not)\b"
+
+
 def event_date(text: str, today: date) -> tuple | None:
     """The date an event is on; when it was moved, the date it was moved to ("got pushed to the
     9th", "moved from last week to this friday")."""
@@ -1362,10 +1418,16 @@ def event_date(text: str, today: date) -> tuple | None:
             r"\W*(a|on a|which is a|(it|that) ?(i|')?s a|its a|the)?\s*(mon|tues|wednes|thurs|fri|"
             r"satur|sun)day\W*", p.strip(), re.I)] or parts
     # "the 20th... of january, not this month": a date the patient says it is not
-    parts = [p for p in parts if not re.match(r"\W*(not|isnt|its not|it's not|it is not)\b", p.strip(),
-                                              re.I)] or parts
-    dates = [w for p in parts if (w := find_date(p, today, "future")) and w[0] >= today]
-    whole = find_date(text, today, "future")
+    whole_text = text
+    kept = [p for p in parts if not re.match(NOT_THE_DATE, p.strip(), re.I)] or parts
+    if len(kept) == len(parts) and re.search(r"\s[-\u2013\u2014]\s", text):
+        # "not this year at all - spring 2033": the part said not to be the date is left out
+        dashed = [p for p in re.split(r"\s[-\u2013\u2014]\s", text) if p.strip()]
+        said = [p for p in dashed if not re.match(NOT_THE_DATE, p.strip(), re.I)]
+        if said and len(said) < len(dashed):
+            kept, whole_text = said, " ; ".join(said)
+    dates = [w for p in kept if (w := find_date(p, today, "future")) and w[0] >= today]
+    whole = find_date(whole_text, today, "future")
     if len(dates) > 1:
         return min(dates, key=lambda w: w[0])
     if whole and re.fullmatch(r"(in |during )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
@@ -1378,7 +1440,8 @@ def event_date(text: str, today: date) -> tuple | None:
 # A month named with words that say the day is not known yet
 VAGUE_DATE = r"\b(tbc|tbd|tba|to be (confirmed|decided|announced|arranged|sorted)|sometime|" \
     r"some time|at some point|date (not|isnt|is not|hasnt been|not yet) (set|fixed|confirmed|" \
-    r"decided|sorted)|not sure (of )?(the|which|what) (date|day))\b"
+    r"decided|sorted)|not sure (of )?(the|which|what) (date|day)|(havent|have not|not|yet to) (set|fixed|" \
+    r"picked|chosen|confirmed|booked|decided) (a|the) (date|day)|no date (set|yet|fixed))\b"
 
 
 def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | None,
@@ -1394,6 +1457,10 @@ def _event_finding(evidence: str, word: str, polarity: Polarity, when: tuple | N
 def extract_event_date(text: str, asked: bool, today: date) -> list[Finding]:
     """The date of an event the patient already mentioned."""
     when = event_date(text, today)
+    if when and when[1] in ("tonight", "today", "tomorrow", "later") and re.search(
+            r"\b(lemme|let me|ill|i will|i need to|gotta|have to|need to|i can) (double )?(check|ask|confirm|find "
+            r"out|look)\b[^,.;]{0,40}\b" + when[1] + r"\b", normalise(text)):
+        return []  # "lemme check with my fiancee tonight and message you back": not the date yet
     if when and when[0] >= today:
         return [Finding(topic="event_date", item="date", polarity=Polarity.PRESENT,
                         evidence=text.strip(),
@@ -1415,7 +1482,7 @@ FILLER_BRANDS = r"\b(juvederm|restylane|belotero|teosyal|radiesse|sculptra|neura
     r"ellanse|princess (filler|volume)|rha ?\d?|emervel|varioderm|hyacorp|plinest|profhilo|" \
     r"kybella|belkyra|aqualyx|eptq|aliaxin|profhilo structura|viscoderm|saypha|teoxane|" \
     r"thread lifts?|" \
-    r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|" \
+    r"rejuran|polynucleotides?|skinvive|jalupro|sunekos|seventy hyal|lumi eyes|nucleofill|juvelook|" \
     r"morpheus ?8|emface|sofwave|ultherapy|thermage|hifu|exilis|emsculpt|fraxel|ultraformer|harmonyca|" \
     r"exosomes?|exosomas|" \
     r"clear (and|\+|n) brilliant|coolsculpting|rf microneedling|plasma rico en plaquetas)\b"
@@ -1433,7 +1500,7 @@ FIRST_TIME = r"\b(first time|never had|never tried|never done|first ever|not bef
 WANTS = r"\b(want|wants|wanting|would like|id like|interested in|looking (for|into)|hoping)\b"
 COMPLICATIONS = {"droopy eyelid": r"\b(droop\w*|ptosis)\b|\b(brow|lid|eyelid|eye)s? "
                                   r"(dropped|fell|dropping|went down)\b",
-                 "asymmetry": r"\b(asymmetr|uneven|lopsided|one side)\w*",
+                 "asymmetry": r"\b(asymmetr|uneven|lopsided|one side|wonky)\w*",
                  "headache": r"\bheadaches?\b", "bruising": r"\bbruis\w*",
                  "heavy brow": r"\bheavy (brow|forehead)\b", "spock brow": r"\bspock\b",
                  "no effect": r"\b(didn'?t work|did not work|no effect|didnt do anything)\b"}
@@ -1449,7 +1516,9 @@ DONE_AREA = r"(did|done) my " + TREATED_AREA + r"|" \
 WHICH_ONE = r"\b(not sure|unsure|no idea|dont know|never knew|didnt know|cant remember|" \
     r"dont remember|not certain) (if|whether) (it was|they used|that was|it were)\b[^.;]{0,40}\bor\b|" \
     r"\b(tox|toxin|botox|anti ?wrinkle|filler|booster|skin booster)s? or (a |an |some )?[a-z ]{2,25},? " \
-    r"(cant|cannot|dont|do not|i cant|i dont) (remember|recall|know) which\b"  # "toxin or a skin booster, can't remember which"
+    r"(cant|cannot|dont|do not|i cant|i dont) (remember|recall|know) which\b|" \
+    r"\b(could|might|may)(ve| have) been (\w+ ){0,2}or\b"
+# ("toxin or a skin booster, can't remember which", "could've been toxin or polynucleotides")
 
 
 def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding]:
@@ -1486,8 +1555,15 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                         evidence=text.strip())]
     products = [f for f in products if not any(
         find_phrase(normalise(f.evidence), w) >= 0 for w in lexicon.ALLERGY_WORDS)]
-    if not asked and not any(re.search(PRIOR_MARKERS, f_norm) or _product_then_past_date(f_norm, today)
-                             for f_norm in (normalise(f.evidence) for f in products)):
+    done_with_trouble = not asked and not products and re.search(
+        r"\b(salon|clinic|beautician|injector|nurse|doctor|dr|aesthetician|she|he|they|someone)\b[^.;?]{0,40}"
+        + DONE_AREA, norm) and any(re.search(p, norm) for p in COMPLICATIONS.values()) and \
+        _latest_past_date(text, today)
+    # "my brows are wonky since a salon did my forehead 5 weeks ago": a treatment with a toxin's
+    # after-effect, dated; read as a toxin treatment, so a recent one is flagged
+    if not done_with_trouble and not asked and not any(
+            re.search(PRIOR_MARKERS, f_norm) or _product_then_past_date(f_norm, today)
+            for f_norm in (normalise(f.evidence) for f in products)):
         return []
     if not asked and re.search(r"\b(booked|booking|scheduled|appointment|appt|coming up)\b", norm) \
             and not re.search(r"\b(had|ago|last (time|one|session|round)|was done|previously)\b", norm):
@@ -1498,6 +1574,9 @@ def extract_prior_treatment(text: str, asked: bool, today: date) -> list[Finding
                                     r"a good few|many|\d+|two|three|four|five) (years|yrs|months))\b[^.;]{0,10}\b(then|until|"
                                     r"till|but)\b", norm):
         answer = None  # "none for ages, then a top-up the day after Paddy's Day": had it since
+    if products and re.search(r"[-,:]\s*(none of (them|those|these|the above)|neither|not any of them)"
+                              r"(,? (ever|at all|never))?\W*$", norm):
+        products = [f.model_copy(update={"polarity": Polarity.ABSENT}) for f in products]
     if products and all(f.polarity == Polarity.ABSENT for f in products) and not had_before:
         # "no botox but I've had lip filler": no toxin; the rest stays in the patient's words
         return [Finding(topic="prior_treatment", item="toxin", polarity=Polarity.ABSENT,
@@ -1582,9 +1661,20 @@ def _latest_past_date(text: str, today: date) -> tuple | None:
             return when
     # ("November or December": either may be the date, so the later one, the one that may count)
     parts = [p for p in re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text) if p.strip()]
+    if len(parts) > 1:  # "wednesday, march the 10th": the weekday of the date just given
+        parts = [p for p in parts if not re.fullmatch(
+            r"\W*(a|on a|on|which was a|(it|that) ?(i|')?s a|its a|the)?\s*(mon|tues|wednes|thurs|fri|"
+            r"satur|sun)day\W*", p.strip(), re.I)] or parts
     dates = [w for p in parts if (w := find_date(p, today, "past")) and w[0] <= today]
+    # "Mothering Sunday - the UK one, in march": the month only says where the day is
+    month = r"(in |during )?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    dates = [w for w in dates if not (re.fullmatch(month, w[1]) and any(
+        o is not w and o[0].month == w[0].month and o[0].year == w[0].year and not re.fullmatch(
+            month, o[1]) for o in dates))] or dates
     if len(dates) > 1:
         return max(dates, key=lambda w: w[0])
+    if len(dates) == 1 and len(parts) < len(re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text)):
+        return dates[0]
     return find_date(text, today, "past")
 
 
@@ -1679,7 +1769,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         if exception and re.match(EXCEPT + r"(thats|that is|that s) (about |pretty much |basically |"
                                   r"really )?(it|all|the lot)\b", norm):
             continue  # "... but that's about it": nothing more
-        if exception and re.search(r"\b(never|not) (been |had (a |any )?)?(tested|checked)\b|"
+        if exception and re.search(r"\b(never|not|nobodys|nobody has|no one has|noones)( ever)? (been |had "
+                                   r"(a |any )?)?(tested|checked)\b|"
                                    r"\bwho knows\b|\bcant be (sure|certain)\b", norm):
             continue  # "don't think so, but I've never been tested": a hedge, not an allergen
         if exception and previous_about_allergies and not re.search(SELF_DENIAL, norm) and (
@@ -1720,8 +1811,8 @@ def extract_allergies(text: str, asked: bool, today: date) -> list[Finding]:
         # "it's my husband who had a reaction to Botox, I've no allergies": the patient's own no
         return found + [Finding(topic="allergies", item="none", polarity=Polarity.ABSENT,
                                 evidence=text.strip())]
-    if found and ((all(f.item in ("lactose intolerance", "milk_protein_allergy") for f in found)
-                   and re.search(NOT_AN_ALLERGY, normalise(text))) or (
+    if (found or asked) and ((all(f.item in ("lactose intolerance", "milk_protein_allergy") for f in found)
+                              and re.search(NOT_AN_ALLERGY, normalise(text))) or (
             all(f.item == "lactose intolerance" or f.polarity == Polarity.ABSENT for f in found)
             and re.search(NO_ALLERGY_THEN_LACTOSE, normalise(text)))) and not re.search(
                 OTHER_NAMED, normalise(text)):
@@ -1898,8 +1989,9 @@ def _allergy_polarity(norm: str, pos: int, length: int, whole: str = "") -> Pola
 
 # "lactose intolerant, not allergic", "the doctor said it's intolerance, not allergy": said of
 # the intolerance, unless something else is named as the one allergy ("only hay fever, but ...")
-NOT_AN_ALLERGY = r"\b(lactose|intoleran\w*)\b[^.;]{0,60}\b(no|not|isnt|not an?|never)( real| true| actual)? " \
-    r"(allergy|allergic|allergies)\b"
+NOT_AN_ALLERGY = r"\b(lactose|intoleran\w*)\b[^.;]{0,60}(\b(no|not|isnt|not an?|never)( real| true| actual)? " \
+    r"(allergy|allergic|allergies)\b|\bruled out (an |the |any )?(allergy|allergies)\b|\b(allergy|allergies) " \
+    r"(was|were|has been|have been) ruled out\b)"
 # "no allergies, just lactose intolerant", "I'm not allergic to milk, just lactose intolerant"
 NO_ALLERGY_THEN_LACTOSE = r"\b(no|not|isnt|never)( real| true| actual| known)? (allergy|allergic|allergies)\b" \
     r"[^.;]{0,60}\b(lactose|intoleran\w*)\b"
@@ -1964,7 +2056,7 @@ def _allergy_in_clause(clause: Clause, norm: str, has_allergy_word: bool, whole:
 _NOT_YEARS = r"(?!\s*(?:weeks?|wks?|days?|months?|mos?|mg|mcg|ml|units?|%|lbs?|kg|'|ft|feet|" \
     r"times|x|pm|am|oclock|kids?|children|minutes?|mins?|hours?|hrs?)\b)(?!(?:st|nd|rd|th)\b)"
 AGE_VOLUNTEERED = re.compile(
-    rf"\b(?:i am|im|age|aged|i turned|just turned|^turned|age is|ages?|age to|age should be|"
+    rf"\b(?:i am|im|age|aged|i turned|just turned|(?:^|(?<=, )|(?<=; ))turned|age is|ages?|age to|age should be|"
     rf"im actually|i am actually|im only|i am only|^me,?|^(?:hi+|hey+|hello) am)\s+(\d{{1,3}})\b{_NOT_YEARS}"
     r"(?!\s*(?:years?|yrs?)\s+(?:post|since|after|into|clean|sober|married|out|of|in|ago|together|"
     r"with|at|on))"
@@ -2051,6 +2143,9 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     original = text
     text = re.sub(r"\bd\.o\.b\.?(?!\w)", "dob", text, flags=re.I)  # "d.o.b. 01/02/79"
     text = MEASURES.sub(" ", text)  # a height, weight or percentage is never an age
+    if re.search(r"\b(born|birth|dob|bday|birthday)\b", text, re.I):  # "born on leap day 1988"
+        text = re.sub(r"\b(?:on )?(?:a |the )?leap (?:day|year day)(?:,? (?:in )?((?:19|20)\d\d))?",
+                      lambda m: f"on 29 february {m[1] or ''}", text, flags=re.I)
     # "1.65": a height, a price, never an age (but "3.4.1990" is a date of birth)
     text = re.sub(r"(?<![\d.])\b\d+[.,]\d+\b(?![.,/-]\d)", " ", text)
     plain = normalise(text)
@@ -2103,7 +2198,12 @@ def extract_age(text: str, asked: bool, today: date) -> list[Finding]:
     # "24 but everyone says I look 30": how old they look or feel is not their age
     text = re.sub(r"\b(?:but )?(?:every ?one|people|they|he|she|my \w+)? ?(?:says?|said|thinks?|"
                   r"reckons?)? ?(?:i |you )?(look|looks|feel|feels|seem|seems|pass for|mistaken for|"
-                  r"act|acting)( like)?( about| around)? \d{1,3}\b", " ", text, flags=re.I)
+                  r"act|acting)( like)?( about| around)? (\d{1,3}|(a )?hundred|(twenty|thirty|forty|fifty|sixty|"
+                  r"seventy|eighty|ninety)([\s-](one|two|three|four|five|six|seven|eight|nine))?)\b", " ", text,
+                  flags=re.I)
+    # "not the 40 I look, I'm 33": the age the patient looks is not theirs
+    text = re.sub(r"\b(?:the )?\d{1,3}(?:th)? (?:that )?(?:i|people think i) (?:look|seem|appear)\b", " ", text,
+                  flags=re.I)
     # "seventy, but my spirit's about 35": the age of a spirit is no age
     text = re.sub(r"\b(?:but )?(?:my |me )?(?:spirit|soul|heart|mind|brain|inner \w+|mental age)(?:'s|s| is)?"
                   r"(?: still| only| about| around| like| more like)* \d{1,3}\b", " ", text, flags=re.I)
@@ -2223,7 +2323,8 @@ AGE_FIRST_ITEM = re.compile(r"^(?:(?:hi|hello|hey|hiya|morning|gday|hey hey|hi h
                             r"everyone|guys|team|folks|hun|lovely))?\b[\s,!.]*)?(\d{2})\s*(?:,\s*"
                             r"(?=[a-z]|\d{1,2}\s*(?:weeks?|wks?|months?|mos?)\b)|here\b|"
                             r"and (?=healthy|well|fit|fine|single|married|a mum|a mom|new|first|on|"
-                            r"pregnant|breastfeeding|\d{1,2}\s*(?:weeks?|wks?|months?|mos?|days? late)\b)\b|"
+                            r"pregnant|breastfeeding|expressing|pumping|nursing|trying|ttc|"
+                            r"\d{1,2}\s*(?:weeks?|wks?|months?|mos?|days? late)\b)\b|"
                             r"\s+(?=pregnant|breastfeeding|ttc|nursing|ebf|bf|on (?!the\b|\d|my\b|her\b|his\b|"
                             r"(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                             r"nov|dec|christmas|xmas|boxing day|new year|valentine|easter|"

@@ -127,7 +127,9 @@ FAMILY_AFTER = r"\b(runs?|running) in (my|the|our) (family|kids|children|genes|b
     r"(not mine|and not|but|my|i|im)\b))"
 ME_TOO = r"\b(so do i|so am i|me too|me as well|i do too|i have it too|and i (do|have|am)|" \
     r"both of us|we both|(ive|i have|i|im|i am) (started|been|begun|now) (taking|on|using) (it|them|" \
-    r"that|those|the same)( too| as well| also)?|i (take|use) (it|them|that|the same) (too|as well))\b"
+    r"that|those|the same)( too| as well| also)?|i (take|use) (it|them|that|the same) (too|as well)|" \
+    r"(and|&) i (take|have|use|swallow|pop) (one|some|a couple|two|it|them)( of them| too| as well)? " \
+    r"(with (him|her|them)|too|as well|also|every|each|daily|most))\b"
 FAMILY_WORDS = r"(?:\b(mom|mum|mother|dad|father|sister|brother|aunt|auntie|uncle|grandma|grandmother|" \
     r"grandpa|grandfather|cousin|friend|husband|wife|partner|boyfriend|girlfriend|son|daughter|" \
     r"niece|nephew|family|neighbou?r|coworker|colleague|sis|bro|kid|child|children|toddler|" \
@@ -156,7 +158,8 @@ FIRST_PERSON = r"\b(i|im|ive|id|ill|me|myself|we|were|weve|us)\b"
 # "my husband has COPD, my lungs are fine", "it's my girlfriend who's pregnant, I'm the bloke".
 SELF_DENIAL = r"\b(not me|im not|i am not|im (definitely|deffo|defo|def|certainly|absolutely|really|" \
     r"totally|100%) not|i am (definitely|certainly|absolutely) not|im on nothing myself|i havent|i have not|i dont|i do not|i never (have|did)|" \
-    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|im healthy|im on nothing|" \
+    r"im fine|i am fine|im ok|im okay|im good|im all good|im clear|i am clear|i am ok|i am okay|i am good|" \
+    r"im healthy|im on nothing|" \
     r"im grand|im sound|im alright|im all right|except (me|myself)|apart from me|but not me|" \
     r"mi (alright|all right|fine|ok|okay|good|grand|irie)|(none|nothing|not) on me|" \
     r"were not|we are not|we arent|not us|we dont|we do not|" \
@@ -174,7 +177,7 @@ SELF_DENIAL = r"\b(not me|im not|i am not|im (definitely|deffo|defo|def|certainl
     r"\bim (his|her|their|the babys|the kids) (dad|father|daddy|husband|grandad|grandpa)\b|" \
     r"\bim (a )?(guy|man|bloke|male|dude|fella|bloke)\b" \
     r"|\b(ive got|i have got|i have|ive|i got|ive had|i have had|i had) nothing( myself| at all)?\b|" \
-    r"\bnothing myself\b|" \
+    r"\bnothing myself\b|\bnothing (wrong|the matter|up) with me\b|" \
     r"\b(ive|i have|i) (not|never) (got|caught|had) (it|that|them|one|any)\b|" \
     r"\bi (havent|have not|didnt|did not) (got|caught|catch|get) (it|that|them|one|any)\b|" \
     r"\bim the non-? ?(birthing|pregnant|carrying|nursing|breastfeeding|gestational)\b|" \
@@ -268,7 +271,12 @@ SHORTHAND = {"decembr": "december", "yeasr": "years", "yeras": "years", "yaers":
              "januray": "january", "janaury": "january",
              "botx": "botox", "boxtox": "botox", "nowt": "nothing", "pregant": "pregnant",
              "pregnat": "pregnant", "pregnent": "pregnant", "pregnet": "pregnant",
-             "prenant": "pregnant", "forhead": "forehead", "foreheaad": "forehead"}
+             "prenant": "pregnant", "nt": "not", "fhead": "forehead", "fhd": "forehead", "right as rain": "fine", "fit as a fiddle": "fine", "brestfeedin": "breastfeeding", "brestfeeding": "breastfeeding",
+             "breastfeedin": "breastfeeding", "hv": "have", "sur": "sure", "periud": "period",
+             "lait": "late", "swolowing": "swallowing", "swollowing": "swallowing",
+             "uplaoded": "uploaded", "cuple": "couple", "ninteenth": "nineteenth",
+             "thurd": "third", "septembr": "september", "moter": "motor", "nuron": "neurone",
+             "diseaze": "disease", "forhead": "forehead", "foreheaad": "forehead"}
 NUMBER_UNIT = re.compile(r"(\d)(wks?|weeks?|months?|mos?|mths?|yrs?|years?|days?|hrs?|ish)\b")
 SHORTHAND_RE = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in SHORTHAND) + r")(?![\w/])")
 
@@ -589,7 +597,7 @@ STILL_ACTIVE = r"\b(healing|still (there|here|active|healing|have it|got it)|fla
     r"(its|it has|theyve|they have|has|have) (come|came) back(?! (negative|clear|normal|fine))|" \
     r"flared (up )?again|back again)\b"
 SWITCHED_TO = r"\b(switched|changed|moved|swapped|put)\b[^,]*\bto\s*$|\b(swapped|switched|traded) (my |the )?\w+( \w+)? for\s*$"
-SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|came)\b( \w+)? (off|from)\s*$|" \
+SWITCHED_FROM = r"\b(switched|changed|moved|swapped|taken|took|came)\b( \w+)? (off|from)\s*$|" \
     r"(?<!take )(?<!took )(?<!taking )(?<!kick )(?<!kicked )(?<!put )(?<!cut )(?<!paid )" \
     r"\boff (the |my |of |of the |of my )\s*$"  # "off the baclofen since september": stopped
 # "swapped ibuprofen for paracetamol", "replaced warfarin with Eliquis": the first one has gone
@@ -644,7 +652,7 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         re.match(r"\W*(who|that|whos|thats|which)\b", clause[seg_start:pos])
         and re.search(FAMILY_WORDS + r"( in law)?s?\W*$", clause[:seg_start]))
     # "I'm the dad here, my wife does the boob feeds": a part of its own about a relative
-    own_part = re.match(r"\W*(and |but |so |while )?((its|it is|thats|that is) )?(my|our) ",
+    own_part = re.match(r"\W*(and |but |so |while )?((its|it is|thats|that is) )?(my|our|the) ",
                         clause[seg_start:]) and re.search(
         FAMILY_WORDS, clause[seg_start:pos]) and not re.search(FIRST_PERSON, segment) and not re.search(
         r"\b(me|i|myself)\W*$", clause[:seg_start])  # "both me and my husband take fish oil": both
@@ -673,8 +681,8 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
         return Polarity.UNSURE
     # "pregnant: no", "fish oil - nope": a no right after the term, closing its part of the clause;
     # but not "fish oil, not pregnant", where the "not" belongs to the next item.
-    if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not|nil|nada|zero|zilch|nothing)\s*([,.;!x]|$)",
-                clause[pos + phrase_len:]):
+    if re.match(r"\s*[:=-]?\s*(no|nope|nah|none|n|not|nil|nada|zero|zilch|nothing)\s*([,.;!x]|$)|"
+                r"\s*-?\s*free\b", clause[pos + phrase_len:]):  # "infection-free"
         return Polarity.ABSENT
     # "I don't think I'm pregnant": the "not" of think/believe reaches the clause it governs
     raised = re.sub(r"\b((dont|do not|didnt|did not) (think|believe|suppose|reckon|expect)|"
@@ -749,6 +757,13 @@ def polarity_at(clause: str, pos: int, phrase_len: int = 0) -> Polarity:
     # the aspirin's
     reason = re.search(r"\b(because|cos|coz|cause|bc)\b", clause[pos:])
     own = segment[:pos - seg_start + reason.start()] if reason else segment
+    if seg_start > 1 and re.fullmatch(r"\W*(the |some |a )?" + re.escape(clause[pos:pos + phrase_len])
+                                      + r"\W*", segment) and re.search(
+            r"\b(antibiotics?|meds|medications?|medicines?|tablets?|pills?|painkillers?|drips?|"
+            r"injections?|jabs?|thinners?|course|supplements?|vitamins?)\W*$", clause[:seg_start]):
+        # "I had a week of IV antibiotics, gentamicin, for a kidney thing": the name in apposition
+        # is read with the words it names
+        own = clause[segment_span(clause, seg_start - 2)[0]:seg_end]
     # one string, so "have gone droopy" reads "gone" with the word after it (a change, not the past)
     if _any(STRONG_PAST, WISHED_GONE.sub(" ", f"{near_before} {clause[pos:]}")) \
             or _any(WEAK_PAST, own) or (_word_at(clause, pos) in PAST_FORMS and not re.search(
@@ -914,7 +929,7 @@ SELF_CORRECTION = re.compile(
 # ...and taken back a few words in: "no, apart from... oh wait, yes, my neurologist confirmed MG"
 LATE_SELF_CORRECTION = re.compile(
     r"^\W*(?P<first>yes|yeah|yep|no|nope|nah|not really|not)\b[^.!?]{0,40}?[\s,.!:-]+(oh[\s,]+)?"
-    r"(wait|actually|hang on|hold on|scratch that|ok|okay|fine|alright|(oh |ah )?well)\b[\s,.!:-]*"
+    r"(wait|actually|hang on|hold on|scratch that|ok|okay|fine|alright|(oh |ah )?well|hmm+|um+)\b[\s,.!:-]*"
     r"(?:(?:actually|honestly|to be honest|tbh)[\s,]+)?"  # "no... well, actually yes"
     r"(?P<rest>(?P<last>yes|yeah|yep|no|nope|nah)\b.*)$", re.I | re.S)
 
@@ -1038,7 +1053,8 @@ def yes_no(text: str) -> str | None:
     if re.match(r"^(i am|im|i do|i think so|think so)\s*(,|\bbut\b|\band\b|\bthough\b|\btho\b|!|\.)",
                 norm):
         return "yes"  # "I am but only just found out", "think so, did a test"
-    if re.match(r"^(i )?(dont|do not) (think|reckon|believe) so\b|^(i )?(very much )?doubt it\b|"
+    if re.match(r"^(i )?(dont|do not|shouldnt|should not|wouldnt|would not) (think|reckon|believe) so\b|"
+                r"^(i )?(very much )?doubt it\b|"
                 r"^(very |highly |pretty |quite |most )?unlikely\b|^probably not\b", norm):
         return "no"  # "I doubt it very much, but who knows": a hedged no, checked on defer questions
     if re.match(r"^no (idea|clue)\b", norm) or (
@@ -1062,7 +1078,7 @@ def yes_no(text: str) -> str | None:
     if re.search(r"(,|\bso|\bbut)\s+(definitely |def |deffo |certainly |obviously |defo )?not "
                  r"(now|at the moment|anymore|any more|currently|these days|again yet|yet again)\b|"
                  r"(,|\bso)\s+(definitely |def |deffo |certainly |obviously |defo )?not (again|yet)"
-                 r"[.!]*$", norm):
+                 r"([,.!]* (no way|no chance|never again|not happening|thats for sure))?[.!]*$", norm):
         return "no"  # "gave birth in march so definitely not now"
     if re.search(r"(,|\bso|\bbut|\band)\s+(but )?(i am|im) (definitely |def |certainly |really )?"
                  r"not( now| anymore| any more| at the moment)?[.!]*$", norm) and not re.search(
@@ -1085,7 +1101,7 @@ def yes_no(text: str) -> str | None:
     if re.match(r"^(i )?(dont|do not|am not|im not|have not|havent|didnt|did not|wasnt|"
                 r"arent|not at all|not really|no way|i think not|not me|not that i know|not to my knowledge|not to my knowlege|"
                 r"probably not|doubt it|i doubt it|not in the (slightest|least)|nuh uh|nu uh|"
-                r"not (at the moment|right now|now|currently|yet|atm|rn|at present|for now|"
+                r"not (at the moment|right now|now|currently|yet|atm|rn|at present|for now|anymore|any more|"
                 r"this year|these days)\b)", rest):
         return "no"  # "not at the moment, maybe in a couple of years": no, for now
     if re.match(r"^hindi (po|pa|na|naman)\b", rest):

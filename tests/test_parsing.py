@@ -1012,3 +1012,82 @@ def test_an_allergy_written_with_an_equals_sign_is_recorded():
 def test_a_rash_named_as_a_medicines_reaction_is_no_skin_infection(text):
     flags, todo, _, _ = _read("allergies", text, MID_JANUARY)
     assert flags == [] and "allergies" not in todo and "skin_infection" in todo
+
+
+EARLY_JUNE = date(2032, 6, 9)  # a Wednesday; 90 days back is Thursday 11 March
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    # brands read for the first time: aspirin and methocarbamol, ibuprofen, fish oil, vitamin E,
+    # ginkgo, hyoscyamine, inhaled glycopyrronium and ipratropium, neomycin
+    ("medications", "a Methoxisal or two when my back goes", ["bleeding_risk_supplement",
+                                                              "interacting_medication"]),
+    ("medications", "ascard 150 every morning", ["bleeding_risk_supplement"]),
+    ("medications", "algifor for period pain", ["bleeding_risk_supplement"]),
+    ("medications", "morepa and optovit, both daily", ["bleeding_risk_supplement"]),
+    ("medications", "symax before meals", ["interacting_medication"]),
+    ("medications", "an enurev inhaler in the morning", ["interacting_medication"]),
+    ("medications", "on apix 2.5 bd", ["anticoagulant"]),
+    ("medications", "my wife gets the fish oil and I have one too every day", ["bleeding_risk_supplement"]),
+    ("medications", "back in 2029 I was on a drip of antibiotics, tobramycin, for a week", []),
+    ("medications", "the cardiologist took me off clopidogrel last year, so I'm on nothing now", []),
+    ("pregnancy", "pg 20+3 with my first", ["pregnant"]),
+    ("pregnancy", "not sur, my priod is 5 days lait and no test yet", ["pregnant"]),
+    ("pregnancy", "two years of IVF and yes, 8 weeks on friday", ["pregnant"]),
+    ("breastfeeding", "not breastfeeding, but baby number 3 is on the way", ["pregnant"]),
+    ("trying_to_conceive", "we were trying but stopped in the spring, agreed to hold off", []),
+    (None, "period is 5 days overdue and I haven't tested, should I wait?", ["pregnant"]),
+    (None, "the nurse did my forehead 3 weeks ago and one brow is wonky now", ["recent_toxin_treatment"]),
+    ("skin_infection", "cheeks and chin are infection-free", []),
+    ("event", "my mum's 60th on saturday, the whole family is coming", ["event_within_two_weeks"]),
+    ("event_date", "definitely not this month - autumn 2033", []),
+    ("prior_treatment", "had it in the 11s + fhead, april", ["recent_toxin_treatment"]),
+    ("prior_treatment_date", "tuesday, march the 9th", []),  # 92 days ago
+    ("prior_treatment_date", "Mother's Day - the British one", []),  # 7 March, 94 days ago
+    ("prior_treatment", "juvelook in my neck in may", []),  # a skin booster, not a toxin
+])
+def test_strangers_phrasings_of_set_23(asked, text, flags):
+    assert _read(asked, text, EARLY_JUNE)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text, closed", [
+    ("medications", "I take zilch", True),
+    ("medications", "ibuprofen - oh no, scratch that, I stopped it in march, so nothing", True),
+    ("medications", "turmeric capsules years ago, haven't for ages", False),
+    ("pregnancy", "my son was born at easter, so not again, no chance", True),
+    ("pregnancy", "nt pg, hv the implant", True),
+    ("pregnancy", "I'm a bloke, it's the missus who's expecting", True),
+    ("neuromuscular", "my muscles and nerves have never given me any trouble", True),
+    ("neuromuscular", "my grandad had MND, nothing wrong with me though", True),
+    ("breathing", "just hay fever, a bit of a runny nose", True),
+    ("skin_infection", "yes - hmm, no, it's only a shaving rash", True),
+    ("event", "would a first date on friday count lol", False),
+    ("allergies", "none I'm aware of, but no one has ever checked", False),
+    ("allergies", "I'm lactose intolerant, not allergic", True),
+    ("concerns", "my skin was perfect in my thirties", False),
+])
+def test_answers_of_set_23_close_only_when_clear(asked, text, closed):
+    flags, todo, _, _ = _read(asked, text, EARLY_JUNE)
+    assert (asked not in todo) == closed
+
+
+@pytest.mark.parametrize("asked, text, closed", [
+    ("event_date", "let me check with my sister tonight and get back to you", False),
+    ("event_date", "it's tomorrow, I'll check the time and let you know", True),
+    ("concern_timing", "sorry, what does 'at rest' mean?", False),
+    ("concern_timing", "whenever my husband leaves the dishes", True),
+])
+def test_follow_up_answers_of_set_23_close_only_when_clear(asked, text, closed):
+    from tests.nlu.phrase_eval import read  # the question it follows answered first
+
+    assert read({"asked": asked, "text": text, "today": EARLY_JUNE})["closes"] == closed
+
+
+@pytest.mark.parametrize("asked, text, age", [
+    ("age", "born on leap day 1992", 40),
+    ("age", "lines since I was 30, turned 47 in march", 47),
+    ("age", "fifty, but I feel about eighty on a monday", 50),
+    (None, "41 and pumping for my 3 month old, can I still have botox?", 41),
+])
+def test_ages_of_set_23(asked, text, age):
+    assert _read(asked, text, EARLY_JUNE)[3] == age

@@ -561,3 +561,45 @@ def test_misspelt_spanish_that_looks_portuguese_is_read_as_spanish():
 def test_portuguese_stays_another_language():
     turn = _spanish_flags(None, "ola, tenho 42 anos e quero botox na testa", LATE_FEBRUARY)[1]
     assert turn.state.conversation_language == "en" and "utter_other_language" in turn.replies
+
+
+LATE_JULY = date(2032, 7, 20)  # a Tuesday; 90 days back is Wednesday 21 April
+
+
+@pytest.mark.parametrize("asked, text, flags", [
+    ("medications", "tomo Xaraban por la trombosis de la pierna", ["anticoagulant"]),
+    ("medications", "Geloprofen cuando me duele la cabeza", ["bleeding_risk_supplement"]),
+    ("medications", "nada recetado, pero soy hemofilica", ["anticoagulant"]),
+    ("breastfeeding", "lo deje un mes pero volvi y ahorita sigue mamando", ["breastfeeding"]),
+    ("breastfeeding", "le di pecho los primeros 2 meses, desde entonces solo formula", []),
+    ("skin_infection", "mi cipota trajo impetigo del kinder, pero yo estoy limpia", []),
+    ("breathing", "respirar bien, lo que pasa es que me atoro con el pan", ["swallowing_or_breathing_difficulty"]),
+    ("prior_treatment", "en junio una cosmetologa me inyecto algo, nunca me dijo que era",
+     ["recent_toxin_treatment"]),
+    (None, "soy alergica a la proteina de la leche, hay alguna toxina que no me pongan?",
+     ["milk_protein_allergy"]),
+])
+def test_spanish_phrasings_of_set_13(asked, text, flags):
+    assert _spanish_flags(asked, text, LATE_JULY)[0] == flags
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("pregnancy", "nda, cero chance"),
+    ("pregnancy", "ya no, di a luz en abril"),
+    ("neuromuscular", "tuve una paralisis de Bell en 2029, ya estoy recuperada al 100"),
+    ("breathing", "trago y respiro sin ningun problema"),
+    ("allergies", "la leche me cae mal pero es intolerancia, la alergia me la descartaron"),
+])
+def test_spanish_noes_of_set_13_close(asked, text):
+    from bot.models import Polarity
+
+    turn = _spanish_flags(asked, text, LATE_JULY)[1]
+    polarities = {f.polarity for f in turn.state.answers[asked].findings}
+    assert asked not in outstanding(turn.state)
+    assert Polarity.ABSENT in polarities and Polarity.PRESENT not in polarities
+
+
+def test_spanglish_that_the_detector_calls_english_is_read_as_spanish():
+    turn = _spanish_flags(None, "hey! tengo 29 y quiero botox, hay slots este weekend?", LATE_JULY)[1]
+    assert turn.state.conversation_language == "es"
+    assert turn.state.answers["age"].findings[0].detail.get("age") == 29
