@@ -180,6 +180,10 @@ def is_emergency(text: str, intent: str | None, confidence: float) -> bool:
     return bool(trouble and not negated and (recent or (intent == "emergency" and confidence >= 0.8)))
 
 
+# A word only Spanish uses ("tengo", "quiero"): with mostly Spanish words, the message is Spanish.
+SPANISH_HINT = re.compile(r"\b(" + HINTS["es"] + r")\b", re.I)
+
+
 def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
               intent: str | None = None, confidence: float = 0.0) -> Turn:
     """Apply one patient message to the intake and decide what to say.
@@ -192,13 +196,13 @@ def take_turn(state: IntakeState, text: str, asked: str | None, today: date,
     if choice is not None and choice != state.conversation_language:
         return _switched_language(state, choice, asked)
     written_in = foreign_language(text, name_expected=asked == "name")  # once per message
-    if (written_in in ("it", "ca", "gl") or (written_in == "pt" and re.search(
-            r"\b(" + HINTS["es"] + r")\b", text, re.I))) and spanish.mostly_spanish(text):
+    if (written_in in ("it", "ca", "gl") or (written_in == "pt" and SPANISH_HINT.search(text))) and \
+            spanish.mostly_spanish(text):
         # "ola kiero kitarme las arugas": misspelt Spanish the detector calls Italian; "ola
         # buenas, kiero info del votox, tengo 42": Portuguese to it, but "tengo" is Spanish
         written_in = "es"
-    elif written_in is None and state.conversation_language != "es" and re.search(
-            r"\b(" + HINTS["es"] + r")\b", text, re.I) and spanish.mostly_spanish(text) and \
+    elif written_in is None and state.conversation_language != "es" and SPANISH_HINT.search(text) and \
+            spanish.mostly_spanish(text) and \
             not spanish.reads_as_english(text):
         # "hi! tengo 33 y quiero botox preventivo, hay availability este weekend?": Spanglish the
         # detector calls English, with Spanish words enough to be read as Spanish

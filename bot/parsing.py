@@ -1660,7 +1660,8 @@ def _latest_past_date(text: str, today: date) -> tuple | None:
         if when and when[0] <= today:
             return when
     # ("November or December": either may be the date, so the later one, the one that may count)
-    parts = [p for p in re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text) if p.strip()]
+    split = re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text)
+    parts = [p for p in split if p.strip()]
     if len(parts) > 1:  # "wednesday, march the 10th": the weekday of the date just given
         parts = [p for p in parts if not re.fullmatch(
             r"\W*(a|on a|on|which was a|(it|that) ?(i|')?s a|its a|the)?\s*(mon|tues|wednes|thurs|fri|"
@@ -1673,7 +1674,7 @@ def _latest_past_date(text: str, today: date) -> tuple | None:
             month, o[1]) for o in dates))] or dates
     if len(dates) > 1:
         return max(dates, key=lambda w: w[0])
-    if len(dates) == 1 and len(parts) < len(re.split(r",|;|\bbut\b|\band\b|\bor\b|\bo\b", text)):
+    if len(dates) == 1 and len(parts) < len(split):
         return dates[0]
     return find_date(text, today, "past")
 
